@@ -1,0 +1,204 @@
+//! The command line: no subcommand opens the GUI; `summary`, `export` and `demo` run headless
+//! on the same loaders. Exit codes: 0 success, 1 `check` found errors, 2 unusable input.
+
+mod demo;
+mod export;
+mod summary;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::data::{self, Input, LoadOptions, Overrides, Role};
+use crate::model::Cohort;
+
+/// Explore longitudinal ALS cohorts: microbiome, BMI, REE and ALSFRS-R.
+#[derive(Debug, Parser)]
+#[command(name = "cohort-explorer", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Files or folders to open in the GUI (none: the embedded demo cohort).
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what was recognised in each file and what was loaded.
+    Summary {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a cohort table to CSV, TSV or Parquet (chosen by the file extension).
+    Export {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Which table to write.
+        #[arg(long, value_enum)]
+        table: export::Table,
+        /// Output file (.csv, .tsv or .parquet). Never one of the input files.
+        #[arg(long)]
+        out: PathBuf,
+        /// Taxonomic rank of the abundance columns in `--table samples`.
+        #[arg(long, default_value = "genus")]
+        rank: String,
+    },
+    /// Write the synthetic demo cohort to a folder.
+    Demo {
+        /// Folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of subjects.
+        #[arg(long, default_value_t = crate::demo::DEFAULT_SUBJECTS)]
+        subjects: usize,
+        /// Random seed; the same seed gives the same files.
+        #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+        seed: u64,
+        /// Number of microbiome samples (default: about one per subject visit pair, see README).
+        #[arg(long)]
+        samples: Option<usize>,
+        /// Number of microbiome features (ASVs).
+        #[arg(long, default_value_t = crate::demo::DEFAULT_FEATURES)]
+        features: usize,
+        /// Plant realistic data-quality problems.
+        #[arg(long)]
+        messy: bool,
+    },
+}
+
+/// Inputs shared by every subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// Files or folders.
+    pub paths: Vec<PathBuf>,
+    /// Use the embedded demo cohort instead of paths.
+    #[arg(long)]
+    pub demo: bool,
+    /// Override a column role, e.g. `--column subject=PID` (repeatable).
+    #[arg(long = "column", value_name = "ROLE=NAME")]
+    pub columns: Vec<String>,
+    /// Largest gap in days between a sample and the visit it is linked to.
+    #[arg(long, default_value_t = data::DEFAULT_MAX_LINK_GAP_DAYS)]
+    pub max_gap_days: f64,
+}
+
+impl InputArgs {
+    /// Load options from the flags.
+    pub fn options(&self) -> Result<LoadOptions> {
+        let mut overrides = Overrides::new();
+        for spec in &self.columns {
+            let Some((role, name)) = spec.split_once('=') else {
+                bail!("--column takes ROLE=NAME, got `{spec}`");
+            };
+            let role: Role = role.trim().parse().map_err(anyhow::Error::msg)?;
+            overrides.insert(role, name.trim().to_owned());
+        }
+        if self.max_gap_days.is_nan() || self.max_gap_days < 0.0 {
+            bail!("--max-gap-days must be a number of days >= 0");
+        }
+        Ok(LoadOptions {
+            overrides,
+            max_link_gap_days: self.max_gap_days,
+        })
+    }
+
+    /// Load the cohort the flags name.
+    pub fn load(&self) -> Result<Cohort> {
+        let options = self.options()?;
+        if self.demo {
+            if !self.paths.is_empty() {
+                bail!("give either --demo or paths, not both");
+            }
+            return Ok(data::load_inputs(demo_inputs(), &options)?);
+        }
+        if self.paths.is_empty() {
+            bail!("no input: give files or folders, or --demo");
+        }
+        Ok(data::load_paths(&self.paths, &options)?)
+    }
+}
+
+/// The embedded demo cohort as loader inputs.
+pub fn demo_inputs() -> Vec<Input> {
+    crate::demo::embedded()
+        .iter()
+        .map(|(name, bytes)| Input {
+            name: format!("demo/{name}"),
+            bytes: bytes.to_vec(),
+            explicit: true,
+        })
+        .collect()
+}
+
+/// Parse arguments and run; errors become one line on stderr and exit code 2.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cohort-explorer: error: {}", one_line(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+        .replace('\n', " ")
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => {
+            let inputs = if cli.input.paths.is_empty() || cli.input.demo {
+                None
+            } else {
+                Some(cli.input.paths.clone())
+            };
+            let options = cli.input.options()?;
+            crate::app::run(inputs, options).context("the window could not be opened")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Summary { input, json }) => summary::run(&input, json),
+        Some(Command::Export {
+            input,
+            table,
+            out,
+            rank,
+        }) => export::run(&input, table, &out, &rank),
+        Some(Command::Demo {
+            out,
+            subjects,
+            seed,
+            samples,
+            features,
+            messy,
+        }) => demo::run(
+            &out,
+            &crate::demo::DemoOptions {
+                subjects,
+                seed,
+                samples,
+                features,
+                messy,
+            },
+        ),
+    }
+}

@@ -1,0 +1,154 @@
+//! `summary`: what was recognised in each file, with which roles, and what was loaded.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::InputArgs;
+use crate::data::values::iso_from_days;
+use crate::model::{Cohort, Finding, SourceFile};
+
+/// Findings printed in text mode before pointing to `--json` for the rest.
+const MAX_TEXT_FINDINGS: usize = 40;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    files: &'a [SourceFile],
+    num_subjects: usize,
+    num_visits: usize,
+    num_samples: usize,
+    num_features: usize,
+    abundance_kind: Option<crate::model::AbundanceKind>,
+    num_linked_samples: usize,
+    day_span: Option<(f64, f64)>,
+    date_span: Option<(String, String)>,
+    measures: Vec<String>,
+    findings: &'a [Finding],
+}
+
+pub fn run(input: &InputArgs, json: bool) -> Result<ExitCode> {
+    let cohort = input.load()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary(&cohort))?);
+    } else {
+        print!("{}", text(&cohort));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(cohort: &Cohort) -> Summary<'_> {
+    Summary {
+        files: &cohort.sources,
+        num_subjects: cohort.num_subjects(),
+        num_visits: cohort.num_visits(),
+        num_samples: cohort.num_samples(),
+        num_features: cohort.num_features(),
+        abundance_kind: cohort.abundances().map(|a| a.kind),
+        num_linked_samples: num_linked(cohort),
+        day_span: cohort.day_span(),
+        date_span: cohort.date_span().map(|(a, b)| (iso_from_days(a), iso_from_days(b))),
+        measures: cohort.measure_names(),
+        findings: &cohort.findings,
+    }
+}
+
+fn num_linked(cohort: &Cohort) -> usize {
+    cohort
+        .samples()
+        .column(crate::model::columns::LINKED_VISIT_NUMBER)
+        .map_or(0, |c| c.len() - c.null_count())
+}
+
+/// The text report.
+pub fn text(cohort: &Cohort) -> String {
+    let s = summary(cohort);
+    let mut out = String::new();
+    let _ = writeln!(out, "Files ({}):", s.files.len());
+    for f in s.files {
+        let _ = writeln!(
+            out,
+            "  {}\n    {}; {} rows x {} columns{}{}{}",
+            f.path,
+            f.layout,
+            f.num_rows,
+            f.num_columns,
+            f.encoding.as_ref().map_or(String::new(), |e| format!("; {e}")),
+            f.separator
+                .as_ref()
+                .map_or(String::new(), |e| format!("; separator {e}")),
+            if f.decimal_comma { "; decimal comma" } else { "" },
+        );
+        if !f.roles.is_empty() {
+            let roles: Vec<String> = f
+                .roles
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}={}{}",
+                        r.role,
+                        r.column,
+                        r.unit.as_ref().map_or(String::new(), |u| format!(" [{u}]"))
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "    roles: {}", roles.join(", "));
+        }
+        if !f.ignored_columns.is_empty() {
+            let _ = writeln!(out, "    not used: {}", f.ignored_columns.join(", "));
+        }
+    }
+    let _ = writeln!(out, "\nCohort:");
+    let _ = writeln!(out, "  subjects  {}", s.num_subjects);
+    let _ = writeln!(out, "  visits    {}", s.num_visits);
+    let _ = writeln!(
+        out,
+        "  samples   {} ({} linked to a visit)",
+        s.num_samples, s.num_linked_samples
+    );
+    let kind = s.abundance_kind.map_or(String::new(), |k| {
+        format!(
+            " ({})",
+            if k == crate::model::AbundanceKind::Counts {
+                "counts"
+            } else {
+                "relative abundances"
+            }
+        )
+    });
+    let _ = writeln!(out, "  features  {}{kind}", s.num_features);
+    if let Some((lo, hi)) = s.day_span {
+        let _ = writeln!(out, "  time span day {lo:.0} to {hi:.0} since baseline");
+    }
+    if let Some((lo, hi)) = &s.date_span {
+        let _ = writeln!(out, "  dates     {lo} to {hi}");
+    }
+    if !s.measures.is_empty() {
+        let _ = writeln!(out, "  measures  {}", s.measures.join(", "));
+    }
+    let (e, w, i) = cohort.finding_counts();
+    let _ = writeln!(out, "\nLoad findings: {e} error(s), {w} warning(s), {i} info");
+    let mut sorted: Vec<&Finding> = s.findings.iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in sorted.iter().take(MAX_TEXT_FINDINGS) {
+        let subject = f.subject.as_ref().map_or(String::new(), |s| format!(" subject {s}"));
+        let _ = writeln!(
+            out,
+            "  {:7} {} {}{}: {}",
+            f.severity.label(),
+            f.rule,
+            f.location(),
+            subject,
+            f.message
+        );
+    }
+    if sorted.len() > MAX_TEXT_FINDINGS {
+        let _ = writeln!(
+            out,
+            "  … {} more (use --json for all)",
+            sorted.len() - MAX_TEXT_FINDINGS
+        );
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! BIOM 1.0 (JSON) feature tables, as written by older QIIME and `biom convert --to-json`.
+
+use serde_json::Value;
+
+use super::clinical::FileCtx;
+use super::parts::Parts;
+use super::taxonomy::parse_lineage;
+use crate::model::{AbundanceKind, AbundanceTable};
+
+/// Read a BIOM 1.0 JSON table; returns (features, samples).
+pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
+    let json: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON ({e})"))?;
+    let ids = |key: &str| -> Result<Vec<String>, String> {
+        json.get(key)
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("not a BIOM table: no `{key}` list"))?
+            .iter()
+            .map(|e| {
+                e.get("id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("a `{key}` entry has no id"))
+            })
+            .collect()
+    };
+    let feature_ids = ids("rows")?;
+    let sample_ids = ids("columns")?;
+    let (nf, ns) = (feature_ids.len(), sample_ids.len());
+    let data = json
+        .get("data")
+        .and_then(Value::as_array)
+        .ok_or("not a BIOM table: no `data`")?;
+    let sparse = json.get("matrix_type").and_then(Value::as_str) == Some("sparse");
+    let mut values = vec![0.0; nf * ns];
+    for (i, entry) in data.iter().enumerate() {
+        let entry = entry.as_array().ok_or("BIOM `data` entries must be lists")?;
+        if sparse {
+            let get = |k: usize| entry.get(k).and_then(Value::as_f64);
+            let (Some(r), Some(c), Some(v)) = (get(0), get(1), get(2)) else {
+                return Err("a sparse BIOM entry is not [row, column, value]".to_owned());
+            };
+            let (r, c) = (r as usize, c as usize);
+            if r >= nf || c >= ns {
+                return Err(format!("BIOM entry [{r}, {c}] is outside the {nf} × {ns} table"));
+            }
+            values[c * nf + r] = v;
+        } else {
+            for (c, v) in entry.iter().enumerate().take(ns) {
+                if i < nf {
+                    values[c * nf + i] = v.as_f64().unwrap_or(0.0);
+                }
+            }
+        }
+    }
+    if let Some(rows) = json.get("rows").and_then(Value::as_array) {
+        for (f, row) in rows.iter().enumerate() {
+            let taxonomy = row.pointer("/metadata/taxonomy");
+            let text = match taxonomy {
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(";"),
+                Some(Value::String(s)) => s.clone(),
+                _ => continue,
+            };
+            parts
+                .taxonomy
+                .entry(feature_ids[f].clone())
+                .or_insert_with(|| parse_lineage(&text));
+        }
+    }
+    let integral = values.iter().all(|v| v.fract() == 0.0);
+    let kind = if integral {
+        AbundanceKind::Counts
+    } else {
+        AbundanceKind::Relative
+    };
+    parts.abundances.push((
+        ctx.index,
+        AbundanceTable {
+            sample_ids,
+            feature_ids,
+            values,
+            kind,
+        },
+    ));
+    Ok((nf, ns))
+}

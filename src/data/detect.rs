@@ -1,0 +1,195 @@
+//! Recognising what a table is from its content: header row, comment lines, first values.
+
+use serde::Serialize;
+
+use super::roles::{self, Role, RoleMatch, normalize};
+use super::table::RawTable;
+use super::values::{Number, parse_number};
+
+/// The recognised layouts of DESIGN.md §1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// One row per visit: subject + time + measures.
+    ClinicalVisits,
+    /// One row per subject: group, site, sex, onset, ….
+    Subjects,
+    /// `REDCap` export: `record_id` + `redcap_event_name`.
+    Redcap,
+    /// A PRO-ACT form with visits (`ALSFRS.csv`, `Vitals.csv`, `Fvc.csv`).
+    ProActVisits,
+    /// A PRO-ACT form about subjects (`Demographics.csv`, `AlsHistory.csv`, `Treatment.csv`,
+    /// `DeathData.csv`).
+    ProActSubjects,
+    /// QIIME 2 / BIOM classic TSV feature table (features × samples).
+    BiomTsv,
+    QiimeTaxonomy,
+    /// DADA2 `assignTaxonomy` style: feature + Kingdom…Species columns.
+    RankTaxonomy,
+    SampleMetadata,
+    /// Samples as rows, taxa as columns.
+    SampleTaxonMatrix,
+    MetaPhlAn,
+    /// `sample_id, taxon, abundance`.
+    LongAbundance,
+    /// A square sample × sample matrix (QIIME 2 distance output): recognised, not loaded.
+    DistanceMatrix,
+}
+
+impl Layout {
+    /// Human name for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Layout::ClinicalVisits => "tidy clinical visits",
+            Layout::Subjects => "subjects table",
+            Layout::Redcap => "REDCap export",
+            Layout::ProActVisits => "PRO-ACT visit form",
+            Layout::ProActSubjects => "PRO-ACT subject form",
+            Layout::BiomTsv => "BIOM classic TSV feature table",
+            Layout::QiimeTaxonomy => "QIIME 2 taxonomy",
+            Layout::RankTaxonomy => "per-rank taxonomy table",
+            Layout::SampleMetadata => "QIIME 2 sample metadata",
+            Layout::SampleTaxonMatrix => "sample x taxon matrix",
+            Layout::MetaPhlAn => "MetaPhlAn merged table",
+            Layout::LongAbundance => "long abundance table",
+            Layout::DistanceMatrix => "distance matrix",
+        }
+    }
+}
+
+const RANK_HEADERS: [&str; 8] = [
+    "domain", "kingdom", "phylum", "class", "order", "family", "genus", "species",
+];
+
+/// Markers of PRO-ACT forms (normalised headers).
+const PROACT_VISIT_MARKERS: [&str; 4] = [
+    "alsfrsdelta",
+    "vitalsignsdelta",
+    "forcedvitalcapacitydelta",
+    "slowvitalcapacitydelta",
+];
+const PROACT_SUBJECT_MARKERS: [&str; 6] = [
+    "demographicsdelta",
+    "subjectalshistorydelta",
+    "treatmentgroupdelta",
+    "deathdays",
+    "subjectdied",
+    "onsetdelta",
+];
+
+/// Decide a table's layout, or `None` when it is not one we know.
+pub fn detect(table: &RawTable, matches: &[RoleMatch]) -> Option<Layout> {
+    let norm: Vec<String> = table.headers.iter().map(|h| normalize(h).0).collect();
+    let has = |name: &str| norm.iter().any(|n| n == name);
+    let first = norm.first().map_or("", String::as_str);
+    let role = |r: Role| roles::find(matches, r).is_some();
+
+    if (first == "featureid" || first == "otuid") && has("taxon") {
+        return Some(Layout::QiimeTaxonomy);
+    }
+    if norm.iter().filter(|n| RANK_HEADERS.contains(&n.as_str())).count() >= 4 {
+        return Some(Layout::RankTaxonomy);
+    }
+    if first == "cladename" || looks_like_metaphlan(table) {
+        return Some(Layout::MetaPhlAn);
+    }
+    let biom_comment = table
+        .comments
+        .iter()
+        .any(|c| c.to_lowercase().contains("constructed from biom"));
+    if biom_comment || first == "otuid" || (first == "featureid" && numeric_share(table, 1) > 0.9) {
+        return Some(Layout::BiomTsv);
+    }
+    if is_distance_matrix(table) {
+        return Some(Layout::DistanceMatrix);
+    }
+    if role(Role::Sample) && role(Role::Taxon) && role(Role::Abundance) && table.num_cols() <= 8 {
+        return Some(Layout::LongAbundance);
+    }
+    let q2_types = table.comments.iter().any(|c| c.to_lowercase().starts_with("#q2:"));
+    let metadata_id = matches!(first, "sampleid" | "samplename" | "sampleidentifier")
+        || (first == "id"
+            && table.headers.len() > 1
+            && roles::find(matches, Role::Subject).is_some_and(|m| m.col != 0));
+    if q2_types || metadata_id {
+        // A sample-keyed table of mostly numbers with taxon-like headers is a matrix instead.
+        if !q2_types && taxon_like_headers(table) {
+            return Some(Layout::SampleTaxonMatrix);
+        }
+        return Some(Layout::SampleMetadata);
+    }
+    if has("recordid") && has("redcapeventname") {
+        return Some(Layout::Redcap);
+    }
+    let clinical_roles = matches
+        .iter()
+        .any(|m| m.role.is_visit_measure() || m.role.is_subject_attribute());
+    let rowname_first = first.is_empty() || first == "rownames" || first == "x" || role(Role::Sample);
+    if taxon_like_headers(table)
+        || (rowname_first && !clinical_roles && numeric_share(table, 1) > 0.9 && table.num_cols() >= 3)
+    {
+        return Some(Layout::SampleTaxonMatrix);
+    }
+    if role(Role::Subject) {
+        let time = matches.iter().any(|m| m.role.is_time());
+        if PROACT_VISIT_MARKERS.iter().any(|m| has(m)) {
+            return Some(Layout::ProActVisits);
+        }
+        if PROACT_SUBJECT_MARKERS.iter().any(|m| has(m)) && has("subjectid") {
+            return Some(Layout::ProActSubjects);
+        }
+        return Some(if time { Layout::ClinicalVisits } else { Layout::Subjects });
+    }
+    None
+}
+
+/// Share of non-missing cells from column `from` on that are numbers (first 200 rows).
+pub fn numeric_share(table: &RawTable, from: usize) -> f64 {
+    let (mut num, mut all) = (0usize, 0usize);
+    for r in 0..table.num_rows().min(200) {
+        for c in from..table.num_cols() {
+            match parse_number(table.cell(r, c), table.decimal_comma) {
+                Number::Value(_) => {
+                    num += 1;
+                    all += 1;
+                }
+                Number::Invalid => all += 1,
+                Number::Missing => {}
+            }
+        }
+    }
+    if all == 0 { 0.0 } else { num as f64 / all as f64 }
+}
+
+/// Headers after the first that mostly carry taxonomy prefixes (`g__`, `k__…;p__…`).
+fn taxon_like_headers(table: &RawTable) -> bool {
+    let rest = &table.headers[1.min(table.headers.len())..];
+    let n = rest
+        .iter()
+        .filter(|h| {
+            let h = h.trim();
+            h.contains("__")
+                && (h.contains(';') || h.contains('|') || h.split("__").next().is_some_and(|p| p.len() <= 4))
+        })
+        .count();
+    !rest.is_empty() && n * 2 > rest.len()
+}
+
+fn looks_like_metaphlan(table: &RawTable) -> bool {
+    let n = table.num_rows().min(20);
+    n > 0
+        && (0..n)
+            .filter(|&r| {
+                let c = table.cell(r, 0);
+                (c.starts_with("k__") || c.starts_with("d__")) && (c.contains('|') || !c.contains(';'))
+            })
+            .count()
+            * 2
+            > n
+        && (0..n).any(|r| table.cell(r, 0).contains('|'))
+}
+
+fn is_distance_matrix(table: &RawTable) -> bool {
+    let n = table.num_rows();
+    n >= 2 && table.num_cols() == n + 1 && (0..n).all(|r| table.cell(r, 0).trim() == table.headers[r + 1].trim())
+}

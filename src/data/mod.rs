@@ -1,0 +1,314 @@
+//! Reading files into a Cohort: detect each file's layout from its content, map column roles,
+//! convert units, and assemble one cohort from a folder or several files. Source files are only
+//! ever read.
+
+mod assemble;
+mod biom_json;
+pub mod clinical;
+pub mod detect;
+mod microbiome;
+mod parquet;
+pub mod parts;
+pub mod roles;
+pub mod table;
+pub mod taxonomy;
+pub mod text;
+pub mod units;
+pub mod values;
+pub mod write;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Cohort, Finding, RoleUse, Severity, SourceFile};
+use clinical::FileCtx;
+use detect::Layout;
+use parts::Parts;
+pub use roles::{Overrides, Role};
+use table::RawTable;
+
+/// Default largest gap between a sample and the visit it is linked to.
+pub const DEFAULT_MAX_LINK_GAP_DAYS: f64 = 30.0;
+
+/// How to load: role overrides and the sample–visit linking window.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    pub overrides: Overrides,
+    pub max_link_gap_days: f64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            overrides: Overrides::new(),
+            max_link_gap_days: DEFAULT_MAX_LINK_GAP_DAYS,
+        }
+    }
+}
+
+/// Why input could not be used at all. Messages end with the path.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {what}: {cause}: {path}")]
+    Io {
+        what: &'static str,
+        path: String,
+        cause: std::io::Error,
+    },
+    #[error("{why}: {path}")]
+    Unusable { path: String, why: String },
+    #[error("no subjects, visits or samples could be loaded from the input")]
+    NothingLoaded,
+    #[error(transparent)]
+    Assemble(#[from] assemble::AssembleError),
+}
+
+/// One input: a name for messages and its bytes. `explicit` inputs were named by the user
+/// (an unrecognised one is an error); files found in a folder are skipped with a warning.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub explicit: bool,
+}
+
+/// Extensions read from a folder; anything else there is listed as skipped.
+const TABLE_EXTENSIONS: [&str; 8] = ["csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "xlsx"];
+
+/// Read files and folders (a folder's own files, not its subfolders) into one cohort.
+pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, LoadError> {
+    let mut inputs = Vec::new();
+    let mut skipped = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|cause| LoadError::Io {
+            what: "input",
+            path: path.display().to_string(),
+            cause,
+        })?;
+        if meta.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|cause| LoadError::Io {
+                    what: "folder",
+                    path: path.display().to_string(),
+                    cause,
+                })?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect();
+            entries.sort();
+            for entry in entries {
+                let name = entry
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let ext = entry
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                if name.starts_with('.') || !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+                    skipped.push(entry.display().to_string());
+                    continue;
+                }
+                inputs.push(read_input(&entry, false)?);
+            }
+        } else {
+            inputs.push(read_input(path, true)?);
+        }
+    }
+    let mut cohort = load_inputs(inputs, options)?;
+    if !skipped.is_empty() {
+        cohort.findings.push(Finding::new(
+            Severity::Info,
+            "load.skipped-files",
+            format!("not tables, not read: {}", skipped.join(", ")),
+        ));
+    }
+    Ok(cohort)
+}
+
+fn read_input(path: &Path, explicit: bool) -> Result<Input, LoadError> {
+    let bytes = std::fs::read(path).map_err(|cause| LoadError::Io {
+        what: "file",
+        path: path.display().to_string(),
+        cause,
+    })?;
+    Ok(Input {
+        name: path.display().to_string(),
+        bytes,
+        explicit,
+    })
+}
+
+/// Load inputs already in memory (the embedded demo cohort, tests, dropped files).
+pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, LoadError> {
+    let mut parts = Parts::default();
+    let mut sources = Vec::new();
+    let mut subject_files = HashSet::new();
+    for (index, input) in inputs.into_iter().enumerate() {
+        let outcome = read_one(&input, index, options, &mut parts);
+        match outcome {
+            Ok((source, layout)) => {
+                if matches!(layout, Layout::Subjects | Layout::ProActSubjects) {
+                    subject_files.insert(index);
+                }
+                sources.push(source);
+            }
+            Err(why) if input.explicit => {
+                return Err(LoadError::Unusable { path: input.name, why });
+            }
+            Err(why) => {
+                parts.findings.push(
+                    Finding::new(Severity::Warning, "load.unrecognised-file", format!("{why}; skipped"))
+                        .file(&input.name),
+                );
+                sources.push(SourceFile {
+                    path: input.name,
+                    layout: "not recognised (skipped)".to_owned(),
+                    encoding: None,
+                    separator: None,
+                    decimal_comma: false,
+                    num_rows: 0,
+                    num_columns: 0,
+                    roles: Vec::new(),
+                    ignored_columns: Vec::new(),
+                });
+            }
+        }
+    }
+    if parts.visits.is_empty()
+        && parts.subjects.is_empty()
+        && parts.samples.is_empty()
+        && parts.abundances.is_empty()
+        && parts.taxonomy.is_empty()
+    {
+        return Err(LoadError::NothingLoaded);
+    }
+    Ok(assemble::assemble(
+        parts,
+        sources,
+        &subject_files,
+        options.max_link_gap_days,
+    )?)
+}
+
+/// Read one input into `parts`, or say why it is not usable.
+fn read_one(
+    input: &Input,
+    index: usize,
+    options: &LoadOptions,
+    parts: &mut Parts,
+) -> Result<(SourceFile, Layout), String> {
+    if input.bytes.is_empty() {
+        return Err("the file is empty".to_owned());
+    }
+    if input.bytes.starts_with(b"PK\x03\x04") || has_extension(&input.name, &["xlsx", "xls"]) {
+        return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
+    }
+    if input.bytes.starts_with(b"\x89HDF") {
+        return Err("BIOM 2 (HDF5) files are not read; convert with `biom convert -i FILE -o FILE.tsv --to-tsv` and open the TSV".to_owned());
+    }
+    let ctx = FileCtx {
+        index,
+        name: &input.name,
+    };
+    let mut source = SourceFile {
+        path: input.name.clone(),
+        layout: String::new(),
+        encoding: None,
+        separator: None,
+        decimal_comma: false,
+        num_rows: 0,
+        num_columns: 0,
+        roles: Vec::new(),
+        ignored_columns: Vec::new(),
+    };
+    if input.bytes.trim_ascii_start().starts_with(b"{") {
+        let n = biom_json::read(&input.bytes, &ctx, parts)?;
+        source.layout = "BIOM 1.0 JSON feature table".to_owned();
+        source.encoding = Some("UTF-8".to_owned());
+        source.num_rows = n.0;
+        source.num_columns = n.1;
+        return Ok((source, Layout::BiomTsv));
+    }
+    let table = if input.bytes.starts_with(b"PAR1") {
+        source.encoding = Some("Parquet".to_owned());
+        parquet::read(&input.bytes)?
+    } else {
+        let (text, encoding) = text::decode(&input.bytes);
+        source.encoding = Some(encoding.label().to_owned());
+        if text.contains('\0') {
+            return Err("this is a binary file, not a text table".to_owned());
+        }
+        table::parse_delimited(&text, &input.name, &mut parts.findings)
+    };
+    if table.headers.is_empty() {
+        return Err("no header row found".to_owned());
+    }
+    source.separator = table
+        .separator
+        .map(|s| if s == '\t' { "tab".to_owned() } else { s.to_string() });
+    source.decimal_comma = table.decimal_comma;
+    source.num_rows = table.num_rows();
+    source.num_columns = table.num_cols();
+    report_duplicate_headers(&table, &input.name, parts);
+    let matches = roles::assign_roles(&table.headers, &options.overrides);
+    let Some(layout) = detect::detect(&table, &matches) else {
+        return Err(format!(
+            "not a recognised layout: no subject column ({}) and not a microbiome table; name the subject column with --column subject=NAME",
+            "subject_id, patient_id, record_id, …"
+        ));
+    };
+    source.layout = layout.label().to_owned();
+    source.roles = matches
+        .iter()
+        .map(|m| RoleUse {
+            role: m.role.as_str(),
+            column: m.header.clone(),
+            unit: m.unit.map(|u| u.label().to_owned()),
+        })
+        .collect();
+    match layout {
+        Layout::ClinicalVisits | Layout::Subjects | Layout::Redcap | Layout::ProActVisits | Layout::ProActSubjects => {
+            source.ignored_columns = clinical::read(&table, &matches, layout, &ctx, parts);
+        }
+        Layout::BiomTsv => microbiome::read_biom_tsv(&table, &ctx, parts),
+        Layout::SampleTaxonMatrix => microbiome::read_sample_matrix(&table, &matches, &ctx, parts),
+        Layout::SampleMetadata => microbiome::read_sample_metadata(&table, &matches, &ctx, parts),
+        Layout::MetaPhlAn => microbiome::read_metaphlan(&table, &ctx, parts),
+        Layout::LongAbundance => microbiome::read_long(&table, &matches, &ctx, parts),
+        Layout::QiimeTaxonomy => taxonomy::read_qiime_taxonomy(&table, &input.name, parts),
+        Layout::RankTaxonomy => taxonomy::read_rank_taxonomy(&table, &input.name, parts),
+        Layout::DistanceMatrix => {
+            return Err(
+                "this is a sample × sample distance matrix (e.g. QIIME 2 beta diversity output), not cohort data"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok((source, layout))
+}
+
+fn report_duplicate_headers(table: &RawTable, file: &str, parts: &mut Parts) {
+    let mut seen = HashSet::new();
+    for h in &table.headers {
+        if !h.is_empty() && !seen.insert(h.as_str()) {
+            parts.findings.push(
+                Finding::new(
+                    Severity::Warning,
+                    "schema.duplicate-column",
+                    "column name appears twice; only the first is used for its role",
+                )
+                .file(file)
+                .column(h),
+            );
+        }
+    }
+}
+
+/// True when `name` ends in one of `extensions` (any case).
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}

@@ -1,0 +1,121 @@
+//! What the readers produce before assembly: visit rows, subject rows, sample rows,
+//! abundance tables and lineages, each remembering the file and line it came from.
+
+use std::collections::HashMap;
+
+use crate::model::{AbundanceTable, Finding, Taxonomy};
+
+/// A measure column of the visits table, by index into [`Parts::measures`].
+pub type MeasureId = usize;
+
+/// One clinical observation row (a visit of a subject) from one file.
+#[derive(Clone, Debug, Default)]
+pub struct VisitRow {
+    pub subject: String,
+    /// Days since 1970-01-01.
+    pub date: Option<i32>,
+    /// Days since baseline/enrolment as given by the file.
+    pub day: Option<f64>,
+    pub label: Option<String>,
+    /// Order of the visit when only labels or numbers are known.
+    pub order: Option<f64>,
+    pub file: usize,
+    pub line: usize,
+    pub values: Vec<(MeasureId, f64)>,
+}
+
+/// A value describing a subject once (or a sample).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Attr {
+    Text(String),
+    Num(f64),
+    /// Days since 1970-01-01.
+    Date(i32),
+}
+
+impl Attr {
+    /// Text for reports and conflict messages.
+    pub fn display(&self) -> String {
+        match self {
+            Attr::Text(t) => t.clone(),
+            Attr::Num(v) => format!("{v}"),
+            Attr::Date(d) => super::values::iso_from_days(*d),
+        }
+    }
+}
+
+/// Subject-level values from one row of one file.
+#[derive(Clone, Debug, Default)]
+pub struct SubjectRow {
+    pub subject: String,
+    pub attrs: Vec<(String, Attr)>,
+    pub file: usize,
+    pub line: usize,
+}
+
+/// A microbiome sample's metadata from one row of one file.
+#[derive(Clone, Debug, Default)]
+pub struct SampleRow {
+    pub sample: String,
+    pub subject: Option<String>,
+    pub date: Option<i32>,
+    pub day: Option<f64>,
+    pub attrs: Vec<(String, String)>,
+    pub file: usize,
+    pub line: usize,
+}
+
+/// Everything read from all files, waiting to be assembled into a Cohort.
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub visits: Vec<VisitRow>,
+    /// Names of visit measure columns (`weight_kg`, `alsfrs_q1`, extra measures).
+    pub measures: Vec<String>,
+    measure_index: HashMap<String, MeasureId>,
+    pub subjects: Vec<SubjectRow>,
+    pub samples: Vec<SampleRow>,
+    pub abundances: Vec<(usize, AbundanceTable)>,
+    pub taxonomy: Taxonomy,
+    pub findings: Vec<Finding>,
+}
+
+impl Parts {
+    /// The id of a measure column, registering it on first use.
+    pub fn measure(&mut self, name: &str) -> MeasureId {
+        if let Some(&id) = self.measure_index.get(name) {
+            return id;
+        }
+        self.measures.push(name.to_owned());
+        self.measure_index.insert(name.to_owned(), self.measures.len() - 1);
+        self.measures.len() - 1
+    }
+}
+
+/// A header as a `snake_case` column name: `Grip Strength (kg)` → `grip_strength_kg`.
+pub fn snake_case(header: &str) -> String {
+    let mut out = String::new();
+    for c in header.trim().trim_start_matches('#').chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.is_empty() { "unnamed".to_owned() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_headers() {
+        assert_eq!(snake_case("Grip Strength (kg)"), "grip_strength_kg");
+        assert_eq!(snake_case("#SampleID"), "sampleid");
+        assert_eq!(snake_case("  "), "unnamed");
+        assert_eq!(snake_case("握力"), "握力");
+    }
+}

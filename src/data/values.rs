@@ -1,0 +1,308 @@
+//! Cell values: missing codes, numbers with decimal commas, dates in the forms clinics write
+//! them (ISO, `dd/mm/yyyy`, `mm/dd/yyyy`, `dd.mm.yyyy`, `2021年3月5日`, Excel serials).
+
+/// True for the codes that mean "no value": blank, `NA`, `N/A`, `.`, `-`, `-999`, `NULL`, ….
+pub fn is_missing(raw: &str) -> bool {
+    let s = raw.trim();
+    s.is_empty()
+        || matches!(
+            s.to_ascii_lowercase().as_str(),
+            "na" | "n/a" | "nan" | "." | "-" | "--" | "null" | "none" | "#n/a" | "missing" | "nd"
+        )
+        || s == "-999"
+        || s == "-999.0"
+}
+
+/// What a cell held, read as a number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    Missing,
+    Value(f64),
+    Invalid,
+}
+
+/// Read a number, accepting a decimal comma (`61,5`, `1.234,5`) when the table uses them.
+pub fn parse_number(raw: &str, decimal_comma: bool) -> Number {
+    let s = raw.trim();
+    if is_missing(s) {
+        return Number::Missing;
+    }
+    let parsed = if decimal_comma && s.contains(',') {
+        s.replace('.', "").replace(',', ".").parse::<f64>()
+    } else {
+        s.parse::<f64>()
+    };
+    match parsed {
+        Ok(v) if v.is_finite() => Number::Value(v),
+        _ => Number::Invalid,
+    }
+}
+
+/// Days since 1970-01-01 of a civil date, or `None` when the date does not exist.
+/// (Howard Hinnant's `days_from_civil`.)
+pub fn days_from_civil(year: i32, month: u32, day: u32) -> Option<i32> {
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i32::try_from(month).ok()?;
+    let d = i32::try_from(day).ok()?;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The civil date (year, month, day) of a day count since 1970-01-01.
+pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    // Both are small positive numbers by construction.
+    (y, m.unsigned_abs(), d.unsigned_abs())
+}
+
+/// ISO text of a day count, for reports and exports.
+pub fn iso_from_days(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// A date cell split into its parts, before day/month order is decided.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum DateParts {
+    /// Year first: unambiguous.
+    Ymd(i32, u32, u32),
+    /// `a/b/yyyy`: day-first or month-first, decided per column.
+    Ab { a: u32, b: u32, year: i32, dotted: bool },
+    /// A spreadsheet serial day number (days since 1899-12-30).
+    Serial(i32),
+}
+
+fn split_date(raw: &str) -> Option<DateParts> {
+    let s = raw.trim();
+    // Drop a time part: `2021-03-05 10:00:00`, `2021-03-05T10:00`.
+    let s = s.split(['T', ' ']).next().unwrap_or(s);
+    if let Some(rest) = s.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年')?;
+        let (m, d) = rest.split_once('月')?;
+        return Some(DateParts::Ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) && (4..=6).contains(&s.len()) {
+        let n: i32 = s.parse().ok()?;
+        return (10_000..=80_000).contains(&n).then_some(DateParts::Serial(n));
+    }
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        // yyyymmdd
+        return Some(DateParts::Ymd(
+            s[0..4].parse().ok()?,
+            s[4..6].parse().ok()?,
+            s[6..8].parse().ok()?,
+        ));
+    }
+    let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let parts: Vec<&str> = s.split(sep).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    if parts[0].len() == 4 {
+        return Some(DateParts::Ymd(
+            parts[0].parse().ok()?,
+            parts[1].parse().ok()?,
+            parts[2].parse().ok()?,
+        ));
+    }
+    let year: i32 = parts[2].parse().ok()?;
+    let year = match parts[2].len() {
+        4 => year,
+        2 => {
+            if year > 40 {
+                1900 + year
+            } else {
+                2000 + year
+            }
+        }
+        _ => return None,
+    };
+    Some(DateParts::Ab {
+        a: parts[0].parse().ok()?,
+        b: parts[1].parse().ok()?,
+        year,
+        dotted: sep == '.',
+    })
+}
+
+/// How one date cell was read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DateCell {
+    Missing,
+    Invalid,
+    /// Days since 1970-01-01; `ambiguous` when day and month could be swapped and nothing in
+    /// the column told which is which.
+    Date {
+        days: i32,
+        ambiguous: bool,
+    },
+}
+
+/// How a date column orders day and month, decided from its unambiguous cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    DayFirst,
+    MonthFirst,
+    /// Both orders are proven by different cells: the column mixes formats.
+    Conflicting,
+    /// No cell decides; day-first is assumed and every ambiguous cell is flagged.
+    Unknown,
+}
+
+/// Read a whole date column, deciding day/month order once for the column.
+pub fn parse_date_column<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> (Vec<DateCell>, DateOrder) {
+    let (mut day_first, mut month_first) = (0usize, 0usize);
+    for cell in cells.clone() {
+        if let Some(DateParts::Ab { a, b, dotted, .. }) = split_date(cell) {
+            if dotted || (a > 12 && b <= 12) {
+                day_first += 1;
+            } else if b > 12 && a <= 12 {
+                month_first += 1;
+            }
+        }
+    }
+    let order = match (day_first > 0, month_first > 0) {
+        (true, false) => DateOrder::DayFirst,
+        (false, true) => DateOrder::MonthFirst,
+        (true, true) => DateOrder::Conflicting,
+        (false, false) => DateOrder::Unknown,
+    };
+    let parsed = cells.map(|cell| parse_date_cell(cell, order)).collect();
+    (parsed, order)
+}
+
+fn parse_date_cell(cell: &str, order: DateOrder) -> DateCell {
+    if is_missing(cell) {
+        return DateCell::Missing;
+    }
+    let Some(parts) = split_date(cell) else {
+        return DateCell::Invalid;
+    };
+    let (days, ambiguous) = match parts {
+        DateParts::Ymd(y, m, d) => (days_from_civil(y, m, d), false),
+        DateParts::Serial(n) => (Some(n - 25_569), false),
+        DateParts::Ab { a, b, year, dotted } => {
+            let swappable = a <= 12 && b <= 12 && a != b && !dotted;
+            let day_first = match order {
+                DateOrder::MonthFirst => a > 12 || dotted,
+                DateOrder::DayFirst | DateOrder::Unknown | DateOrder::Conflicting => !(b > 12 && a <= 12),
+            };
+            let (d, m) = if day_first { (a, b) } else { (b, a) };
+            let ambiguous = swappable && matches!(order, DateOrder::Unknown | DateOrder::Conflicting);
+            (days_from_civil(year, m, d), ambiguous)
+        }
+    };
+    days.map_or(DateCell::Invalid, |days| DateCell::Date { days, ambiguous })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_codes() {
+        for s in ["", "  ", "NA", "n/a", ".", "-", "-999", "NULL"] {
+            assert!(is_missing(s), "{s:?}");
+        }
+        assert!(!is_missing("0"));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("61,5", true), Number::Value(61.5));
+        assert_eq!(parse_number("1.234,5", true), Number::Value(1234.5));
+        assert_eq!(parse_number(" 723.0 ", false), Number::Value(723.0));
+        assert_eq!(parse_number("-999", false), Number::Missing);
+        assert_eq!(parse_number("abc", false), Number::Invalid);
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+        assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
+        assert_eq!(days_from_civil(2021, 2, 29), None);
+        for d in [-800_000, -1, 0, 59, 11_017, 20_000, 60_000] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), Some(d));
+        }
+    }
+
+    #[test]
+    fn date_columns_decide_order() {
+        let (cells, order) = parse_date_column(["05/03/2021", "25/03/2021"].into_iter());
+        assert_eq!(order, DateOrder::DayFirst);
+        assert_eq!(
+            cells[0],
+            DateCell::Date {
+                days: days_from_civil(2021, 3, 5).unwrap(),
+                ambiguous: false
+            }
+        );
+        let (cells, order) = parse_date_column(["05/03/2021", "03/25/2021"].into_iter());
+        assert_eq!(order, DateOrder::MonthFirst);
+        assert_eq!(
+            cells[0],
+            DateCell::Date {
+                days: days_from_civil(2021, 5, 3).unwrap(),
+                ambiguous: false
+            }
+        );
+        let (cells, order) = parse_date_column(["05/03/2021", "07/07/2021"].into_iter());
+        assert_eq!(order, DateOrder::Unknown);
+        assert!(matches!(cells[0], DateCell::Date { ambiguous: true, .. }));
+        assert!(matches!(cells[1], DateCell::Date { ambiguous: false, .. }));
+    }
+
+    #[test]
+    fn other_date_forms() {
+        let d = days_from_civil(2021, 3, 5).unwrap();
+        for s in [
+            "2021-03-05",
+            "2021/3/5",
+            "2021年3月5日",
+            "05.03.2021",
+            "2021-03-05 10:00:00",
+            "44260",
+            "20210305",
+        ] {
+            let (cells, _) = parse_date_column(std::iter::once(s));
+            assert_eq!(
+                cells[0],
+                DateCell::Date {
+                    days: d,
+                    ambiguous: false
+                },
+                "{s}"
+            );
+        }
+        let (cells, _) = parse_date_column(std::iter::once("2021-02-30"));
+        assert_eq!(cells[0], DateCell::Invalid);
+    }
+}

@@ -1,0 +1,50 @@
+//! Writing derived tables: CSV, TSV or Parquet, chosen by the file extension. Refuses to write
+//! over any file that was read as input.
+
+use std::fs::File;
+use std::path::Path;
+
+use polars::prelude::*;
+
+/// Why a table could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("unknown output format `{ext}` (use .csv, .tsv or .parquet): {path}")]
+    Format { ext: String, path: String },
+    #[error("refusing to write over an input file: {path}")]
+    WouldOverwriteInput { path: String },
+    #[error("cannot create output: {cause}: {path}")]
+    Create { path: String, cause: std::io::Error },
+    #[error("writing failed: {cause}: {path}")]
+    Polars { path: String, cause: PolarsError },
+}
+
+/// Write `df` to `path`; `inputs` are the files read, which are never overwritten.
+pub fn write_table(df: &mut DataFrame, path: &Path, inputs: &[String]) -> Result<(), WriteError> {
+    let shown = path.display().to_string();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "csv" | "tsv" | "txt" | "parquet" | "pq") {
+        return Err(WriteError::Format { ext, path: shown });
+    }
+    if let Ok(out) = path.canonicalize() {
+        let is_input = inputs
+            .iter()
+            .any(|i| Path::new(i).canonicalize().is_ok_and(|p| p == out));
+        if is_input {
+            return Err(WriteError::WouldOverwriteInput { path: shown });
+        }
+    }
+    let mut file = File::create(path).map_err(|cause| WriteError::Create {
+        path: shown.clone(),
+        cause,
+    })?;
+    let result = match ext.as_str() {
+        "parquet" | "pq" => ParquetWriter::new(&mut file).finish(df).map(|_| ()),
+        "csv" => CsvWriter::new(&mut file).finish(df),
+        _ => CsvWriter::new(&mut file).with_separator(b'\t').finish(df),
+    };
+    result.map_err(|cause| WriteError::Polars { path: shown, cause })
+}

@@ -1,0 +1,15 @@
+//! cohort-explorer: load longitudinal ALS cohorts (clinical visits, microbiome abundances),
+//! derive the metrics clinicians quote, check data quality, and explore them in linked views.
+
+/// The egui/eframe desktop app (the only module that touches the GUI crates).
+pub mod app;
+/// Headless subcommands: `summary`, `export`, `demo`.
+pub mod cli;
+/// Reading files of every recognised layout into a Cohort.
+pub mod data;
+/// The deterministic synthetic demo cohort (and the embedded default one).
+pub mod demo;
+/// Derived metrics as polars expressions and plain kernels.
+pub mod metrics;
+/// The Cohort and its id, finding and abundance types.
+pub mod model;

@@ -1,0 +1,80 @@
+//! Microbiome metrics over the abundance table: aggregation to a rank, relative abundance.
+
+use crate::model::{AbundanceTable, RANKS, Taxonomy};
+
+/// Index of a rank name (`genus` → 5), accepting `domain` for kingdom.
+pub fn rank_index(name: &str) -> Option<usize> {
+    let n = name.trim().to_lowercase();
+    if n == "domain" {
+        return Some(0);
+    }
+    RANKS.iter().position(|r| *r == n)
+}
+
+/// Sum features to the taxa of one rank; features unassigned at that rank are grouped as
+/// `Unassigned (parent)` so no abundance is dropped. `None` keeps features as they are.
+pub fn at_rank(table: &AbundanceTable, taxonomy: &Taxonomy, rank: Option<usize>) -> AbundanceTable {
+    let Some(rank) = rank else {
+        return table.clone();
+    };
+    let labels: Vec<String> = table
+        .feature_ids
+        .iter()
+        .map(|f| {
+            taxonomy
+                .get(f)
+                .map_or_else(|| "Unassigned".to_owned(), |l| l.label_at(rank))
+        })
+        .collect();
+    table.aggregate(&labels)
+}
+
+/// The samples table with one column of relative abundance (fraction) per taxon at `rank`,
+/// most abundant taxa first; samples without abundances get nulls.
+pub fn samples_with_relative_abundance(
+    cohort: &crate::model::Cohort,
+    rank: Option<usize>,
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, PlSmallStr};
+    use std::collections::HashMap;
+
+    let samples = cohort.samples();
+    let Some(table) = cohort.abundances() else {
+        return Ok(samples.clone());
+    };
+    let rel = at_rank(table, cohort.taxonomy(), rank).relative();
+    let row_of: HashMap<&str, usize> = rel
+        .sample_ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let ids: Vec<Option<&str>> = samples
+        .column(crate::model::columns::SAMPLE_ID)?
+        .str()?
+        .iter()
+        .collect();
+    let rows: Vec<Option<usize>> = ids.iter().map(|id| id.and_then(|id| row_of.get(id).copied())).collect();
+    let nf = rel.num_features();
+    let mut totals: Vec<(usize, f64)> = (0..nf)
+        .map(|f| (f, (0..rel.num_samples()).map(|s| rel.values[s * nf + f]).sum()))
+        .collect();
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let existing: Vec<String> = samples
+        .get_column_names()
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
+    let columns: Vec<Column> = totals
+        .iter()
+        .map(|&(f, _)| {
+            let mut name = rel.feature_ids[f].clone();
+            if existing.contains(&name) {
+                name.push_str("_abundance");
+            }
+            let values: Vec<Option<f64>> = rows.iter().map(|r| r.map(|s| rel.values[s * nf + f])).collect();
+            Column::new(PlSmallStr::from(name), values)
+        })
+        .collect();
+    samples.hstack(&columns)
+}

@@ -1,0 +1,139 @@
+//! The Cohort: subjects, visits, samples, abundances and taxonomy, immutable once loaded and
+//! shared as `Arc`. Tables are polars frames with the stable column names of [`columns`].
+
+mod abundance;
+pub mod columns;
+mod finding;
+
+use polars::prelude::{DataFrame, DataType};
+use serde::Serialize;
+
+pub use abundance::{AbundanceKind, AbundanceTable, Lineage, RANKS, Taxonomy};
+pub use finding::{Finding, Severity};
+
+/// A subject identifier. Always text, even when it looks like a number (`000123`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SubjectId(pub String);
+
+/// What one input file turned out to be, for `summary` and the GUI's file list.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub layout: String,
+    pub encoding: Option<String>,
+    pub separator: Option<String>,
+    pub decimal_comma: bool,
+    pub num_rows: usize,
+    pub num_columns: usize,
+    /// `role → header [unit]` as assigned.
+    pub roles: Vec<RoleUse>,
+    /// Columns that were not used, so nothing disappears unnoticed.
+    pub ignored_columns: Vec<String>,
+}
+
+/// One role assignment in a file.
+#[derive(Clone, Debug, Serialize)]
+pub struct RoleUse {
+    pub role: String,
+    pub column: String,
+    pub unit: Option<String>,
+}
+
+/// A loaded cohort. Build one with [`crate::data::load`].
+#[derive(Clone, Debug, Default)]
+pub struct Cohort {
+    pub(crate) subjects: DataFrame,
+    pub(crate) visits: DataFrame,
+    pub(crate) samples: DataFrame,
+    pub(crate) abundances: Option<AbundanceTable>,
+    pub(crate) taxonomy: Taxonomy,
+    pub sources: Vec<SourceFile>,
+    pub findings: Vec<Finding>,
+    /// Largest gap (days) at which a sample is linked to a visit.
+    pub max_link_gap_days: f64,
+}
+
+impl Cohort {
+    /// One row per subject; see [`columns`] for the names.
+    pub fn subjects(&self) -> &DataFrame {
+        &self.subjects
+    }
+
+    /// One row per subject × visit, sorted by subject then day.
+    pub fn visits(&self) -> &DataFrame {
+        &self.visits
+    }
+
+    /// One row per microbiome sample, with its subject and linked visit.
+    pub fn samples(&self) -> &DataFrame {
+        &self.samples
+    }
+
+    pub fn abundances(&self) -> Option<&AbundanceTable> {
+        self.abundances.as_ref()
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    pub fn num_subjects(&self) -> usize {
+        self.subjects.height()
+    }
+
+    pub fn num_visits(&self) -> usize {
+        self.visits.height()
+    }
+
+    pub fn num_samples(&self) -> usize {
+        self.samples.height()
+    }
+
+    pub fn num_features(&self) -> usize {
+        self.abundances.as_ref().map_or(0, AbundanceTable::num_features)
+    }
+
+    /// Visit measure columns (everything numeric after the time columns).
+    pub fn measure_names(&self) -> Vec<String> {
+        self.visits
+            .columns()
+            .iter()
+            .filter(|c| c.dtype() == &DataType::Float64 && !columns::VISIT_TIME.contains(&c.name().as_str()))
+            .map(|c| c.name().to_string())
+            .collect()
+    }
+
+    /// Earliest and latest `day` over visits and samples.
+    pub fn day_span(&self) -> Option<(f64, f64)> {
+        let mut span: Option<(f64, f64)> = None;
+        for frame in [&self.visits, &self.samples] {
+            let Ok(col) = frame.column(columns::DAY) else { continue };
+            let Ok(days) = col.f64() else { continue };
+            for d in days.iter().flatten() {
+                span = Some(span.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
+            }
+        }
+        span
+    }
+
+    /// Earliest and latest calendar date (days since 1970-01-01) over visits and samples.
+    pub fn date_span(&self) -> Option<(i32, i32)> {
+        let mut span: Option<(i32, i32)> = None;
+        for frame in [&self.visits, &self.samples] {
+            let Ok(col) = frame.column(columns::DATE) else { continue };
+            let Ok(phys) = col.to_physical_repr().i32().cloned() else {
+                continue;
+            };
+            for d in phys.iter().flatten() {
+                span = Some(span.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
+            }
+        }
+        span
+    }
+
+    /// Number of findings at each severity: (errors, warnings, infos).
+    pub fn finding_counts(&self) -> (usize, usize, usize) {
+        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        (count(Severity::Error), count(Severity::Warning), count(Severity::Info))
+    }
+}

@@ -1,0 +1,227 @@
+//! The command line: exit codes, one-line errors, summary output, export columns, demo.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cohort-explorer"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run cohort-explorer")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn summary_text_names_layouts_roles_and_counts() {
+    let path = fixture("tidy_visits_bom_crlf.csv");
+    let o = run(&["summary", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("tidy clinical visits"), "{out}");
+    assert!(out.contains("subject=Patient ID"), "{out}");
+    assert!(out.contains("weight=Weight (lb) [lb]"), "{out}");
+    assert!(out.contains("subjects  2"), "{out}");
+    assert!(out.contains("visits    5"), "{out}");
+}
+
+#[test]
+fn summary_json_on_the_embedded_demo() {
+    let o = run(&["summary", "--demo", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["num_subjects"], 120);
+    assert_eq!(json["files"].as_array().map(Vec::len), Some(5));
+    assert!(json["num_samples"].as_u64().unwrap_or(0) > 100);
+    assert_eq!(json["num_features"], 300);
+    // The clean demo has no load findings of warning or error level.
+    let bad: Vec<_> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+#[test]
+fn unusable_input_exits_2_with_one_line_naming_the_file() {
+    let missing = fixture("no-such-file.csv");
+    let o = run(&["summary", missing.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("no-such-file.csv"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junk = dir.path().join("junk.csv");
+    std::fs::write(&junk, "a,b\n1,2\n").expect("write");
+    let o = run(&["summary", junk.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("junk.csv"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    assert_eq!(run(&["summary"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["summary", "--demo", "--column", "nonsense=X"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["summary", "--demo", "--column", "subject"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["export", "--demo", "--table", "nope", "--out", "x.csv"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn export_visits_has_stable_columns_and_never_overwrites_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("visits.csv");
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "visits",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("read export");
+    let header = text.lines().next().expect("header");
+    for col in [
+        "subject_id",
+        "visit_number",
+        "date",
+        "day",
+        "months_since_onset",
+        "alsfrs_r_total",
+        "weight_kg",
+        "bmi",
+        "ree_measured_kcal",
+    ] {
+        assert!(header.split(',').any(|h| h == col), "{col} missing in {header}");
+    }
+
+    // Writing over an input file is refused and the input is unchanged.
+    let input = dir.path().join("in.csv");
+    let original = std::fs::read(fixture("redcap_export.csv")).expect("fixture");
+    std::fs::write(&input, &original).expect("copy");
+    let o = run(&[
+        "export",
+        input.to_str().expect("utf-8"),
+        "--table",
+        "visits",
+        "--out",
+        input.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&input).expect("reread"), original);
+}
+
+#[test]
+fn export_samples_with_genus_abundances_and_parquet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("samples.tsv");
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "samples",
+        "--rank",
+        "genus",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("read");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    assert!(header.contains(&"Faecalibacterium"));
+    assert!(header.contains(&"Methanobrevibacter"));
+    let first = header
+        .iter()
+        .position(|h| *h == "Bacteroides" || *h == "Faecalibacterium")
+        .expect("taxon column");
+    let start = header
+        .iter()
+        .position(|h| !h.is_empty() && h.chars().next().is_some_and(char::is_uppercase))
+        .expect("taxa");
+    assert!(first >= start);
+    // Relative abundances of a sample sum to 1.
+    let row: Vec<&str> = lines.next().expect("row").split('\t').collect();
+    let sum: f64 = row[start..].iter().filter_map(|v| v.parse::<f64>().ok()).sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+
+    let pq = dir.path().join("subjects.parquet");
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "subjects",
+        "--out",
+        pq.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["summary", pq.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("subjects  120"), "{}", stdout(&o));
+}
+
+#[test]
+fn demo_is_deterministic_and_matches_the_embedded_assets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(&["demo", "--out", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    for name in [
+        "subjects.csv",
+        "visits.csv",
+        "sample-metadata.tsv",
+        "feature-table.tsv",
+        "taxonomy.tsv",
+    ] {
+        let made = std::fs::read(dir.path().join(name)).expect("generated");
+        let embedded = std::fs::read(assets.join(name)).expect("asset");
+        assert!(
+            made == embedded,
+            "{name} differs from assets/demo; regenerate with `cohort-explorer demo --out assets/demo`"
+        );
+    }
+    let o = run(&["summary", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn moving_pictures_summary_when_shared_is_present() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
+    if !dir.exists() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let o = run(&["summary", "--json", dir.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["num_samples"], 34);
+    assert_eq!(json["num_features"], 770);
+    assert_eq!(json["num_subjects"], 2);
+}

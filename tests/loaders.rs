@@ -1,0 +1,375 @@
+//! Loaders on a small real-looking fixture per layout, including the messy cases.
+
+use std::path::{Path, PathBuf};
+
+use cohort_explorer::data::{LoadOptions, Role, load_paths};
+use cohort_explorer::model::{AbundanceKind, Cohort, columns as c};
+use polars::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn load(names: &[&str]) -> Cohort {
+    let paths: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    load_paths(&paths, &LoadOptions::default()).unwrap_or_else(|e| panic!("{names:?}: {e}"))
+}
+
+fn f64_col(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    df.column(name)
+        .unwrap_or_else(|_| panic!("no column {name}"))
+        .f64()
+        .expect("f64 column")
+        .iter()
+        .collect()
+}
+
+fn str_col(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    df.column(name)
+        .unwrap_or_else(|_| panic!("no column {name}"))
+        .str()
+        .expect("string column")
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect()
+}
+
+fn layout_of(cohort: &Cohort, i: usize) -> &str {
+    &cohort.sources[i].layout
+}
+
+#[test]
+fn tidy_visits_with_bom_crlf_pounds_and_text_ids() {
+    let cohort = load(&["tidy_visits_bom_crlf.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "tidy clinical visits");
+    assert_eq!(cohort.sources[0].encoding.as_deref(), Some("UTF-8 (BOM)"));
+    assert_eq!(cohort.num_subjects(), 2);
+    assert_eq!(cohort.num_visits(), 5);
+    let ids = str_col(cohort.subjects(), c::SUBJECT_ID);
+    assert_eq!(ids, [Some("000123".to_owned()), Some("1000301298.rs".to_owned())]);
+    let v = cohort.visits();
+    let w = f64_col(v, c::WEIGHT_KG);
+    assert!((w[0].expect("weight") - 165.3 * 0.453_592_37).abs() < 1e-9);
+    // Days since the subject's first visit.
+    assert_eq!(f64_col(v, c::DAY)[..3], [Some(0.0), Some(91.0), Some(182.0)]);
+    // Height given once is carried to later visits for BMI.
+    let bmi = f64_col(v, c::BMI);
+    let expected = 160.0 * 0.453_592_37 / 1.72f64.powi(2);
+    assert!((bmi[1].expect("bmi") - expected).abs() < 1e-9);
+    // -999 is a missing code, and the text column is reported as unused.
+    assert_eq!(f64_col(v, "grip_strength_kg")[2], None);
+    assert!(cohort.sources[0].ignored_columns.iter().any(|h| h == "Notes"));
+    assert_eq!(f64_col(v, c::ALSFRS_R_TOTAL)[2], None);
+}
+
+#[test]
+fn semicolons_decimal_commas_and_day_first_dates() {
+    let cohort = load(&["visits_semicolon_decimal_comma.csv"]);
+    assert_eq!(cohort.sources[0].separator.as_deref(), Some(";"));
+    assert!(cohort.sources[0].decimal_comma);
+    let v = cohort.visits();
+    assert_eq!(f64_col(v, c::WEIGHT_KG)[0], Some(72.5));
+    assert_eq!(f64_col(v, "ree_measured_kcal")[0], Some(1650.5));
+    // 25/09/2021 proves the column is day-first, so 05/03/2021 is 5 March.
+    assert_eq!(f64_col(v, c::DAY)[..3], [Some(0.0), Some(91.0), Some(204.0)]);
+    assert!(cohort.findings.iter().all(|f| f.rule != "time.ambiguous-date"));
+}
+
+#[test]
+fn r_write_csv_with_empty_first_header_and_rownames() {
+    let cohort = load(&["r_write_csv_rownames.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "tidy clinical visits");
+    assert_eq!(cohort.num_subjects(), 2);
+    let v = cohort.visits();
+    // Month offsets become days; the row-names column is not a measure.
+    assert_eq!(f64_col(v, c::DAY)[1], Some(3.0 * 30.44));
+    assert!(v.column("unnamed").is_err());
+    assert_eq!(f64_col(v, c::BMI), [Some(24.1), Some(23.9), Some(21.5), Some(21.0)]);
+}
+
+#[test]
+fn redcap_events_order_visits_and_carry_subject_fields() {
+    let cohort = load(&["redcap_export.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "REDCap export");
+    assert_eq!(cohort.num_subjects(), 2);
+    assert_eq!(cohort.num_visits(), 5);
+    let v = cohort.visits();
+    assert_eq!(str_col(v, c::VISIT)[1].as_deref(), Some("month_3_arm_1"));
+    assert_eq!(f64_col(v, c::DAY)[2], Some(6.0 * 30.44));
+    let s = cohort.subjects();
+    assert_eq!(str_col(s, "sex"), [Some("female".to_owned()), Some("male".to_owned())]);
+    assert_eq!(str_col(s, "site")[1].as_deref(), Some("Site B"));
+}
+
+#[test]
+fn proact_folder_converts_units_and_keeps_alsfrs_versions_apart() {
+    let cohort = load(&["proact"]);
+    assert_eq!(cohort.sources.len(), 7);
+    assert!(
+        cohort.sources.iter().all(|s| s.layout.starts_with("PRO-ACT")),
+        "{:?}",
+        cohort.sources
+    );
+    assert_eq!(cohort.num_subjects(), 2);
+    let v = cohort.visits();
+    let ids = str_col(v, c::SUBJECT_ID);
+    let days = f64_col(v, c::DAY);
+    let total = f64_col(v, c::ALSFRS_R_TOTAL);
+    let original = f64_col(v, "alsfrs_original_total");
+    let weight = f64_col(v, c::WEIGHT_KG);
+    let height = f64_col(v, c::HEIGHT_CM);
+    let fvc = f64_col(v, "fvc_percent_predicted");
+    let row = |id: &str, day: f64| {
+        (0..ids.len())
+            .find(|&i| ids[i].as_deref() == Some(id) && days[i] == Some(day))
+            .expect("visit")
+    };
+    // Same subject and delta in ALSFRS, Vitals and FVC: one visit.
+    let r = row("329", 0.0);
+    assert_eq!(total[r], Some(41.0));
+    assert!((weight[r].expect("weight") - 176.0 * 0.453_592_37).abs() < 1e-9);
+    assert!((height[r].expect("height") - 68.0 * 2.54).abs() < 1e-9);
+    assert_eq!(fvc[r], Some(83.0), "best of three trials");
+    // Subject 533 has only the 40-point ALSFRS: never read as ALSFRS-R.
+    let r = row("533", 0.0);
+    assert_eq!(total[r], None);
+    assert_eq!(original[r], Some(37.0));
+    assert_eq!(weight[r], Some(70.5));
+    let s = cohort.subjects();
+    assert_eq!(
+        str_col(s, "onset_region"),
+        [Some("spinal".to_owned()), Some("bulbar".to_owned())]
+    );
+    assert_eq!(
+        str_col(s, "arm"),
+        [Some("Active".to_owned()), Some("Placebo".to_owned())]
+    );
+    assert_eq!(f64_col(s, c::ONSET_DELTA_DAYS), [Some(-420.0), Some(-300.0)]);
+    // Months since onset from the onset delta (days relative to enrolment).
+    let r = row("329", 91.0);
+    assert!((f64_col(v, c::MONTHS_SINCE_ONSET)[r].expect("months") - 511.0 / 30.44).abs() < 1e-9);
+    // 5b scored at the third visit is item 5b, not 5a.
+    let r = row("329", 182.0);
+    assert_eq!(f64_col(v, "alsfrs_q5b")[r], Some(2.0));
+    assert_eq!(f64_col(v, "alsfrs_q5a")[r], None);
+}
+
+#[test]
+fn gbk_chinese_headers() {
+    let cohort = load(&["clinical_gbk.csv"]);
+    assert_eq!(cohort.sources[0].encoding.as_deref(), Some("GB18030"));
+    let roles: Vec<&str> = cohort.sources[0].roles.iter().map(|r| r.role.as_str()).collect();
+    assert_eq!(
+        roles,
+        ["subject", "sex", "date", "weight", "height", "ree", "alsfrs_r_total"]
+    );
+    assert_eq!(cohort.num_subjects(), 2);
+    assert_eq!(
+        str_col(cohort.subjects(), "sex"),
+        [Some("male".to_owned()), Some("female".to_owned())]
+    );
+    assert_eq!(f64_col(cohort.visits(), c::DAY)[1], Some(95.0));
+}
+
+#[test]
+fn windows_1252_subjects_table() {
+    let cohort = load(&["subjects_windows1252.csv"]);
+    assert_eq!(cohort.sources[0].encoding.as_deref(), Some("Windows-1252"));
+    assert_eq!(layout_of(&cohort, 0), "subjects table");
+    assert_eq!(
+        str_col(cohort.subjects(), "site"),
+        [Some("Zürich".to_owned()), Some("Genève".to_owned())]
+    );
+    assert_eq!(str_col(cohort.subjects(), "notes")[0].as_deref(), Some("née Müller"));
+    assert_eq!(cohort.num_visits(), 0);
+}
+
+#[test]
+fn qiime_microbiome_files_link_samples_to_visits() {
+    let cohort = load(&[
+        "visits_semicolon_decimal_comma.csv",
+        "sample_metadata_q2types.tsv",
+        "feature_table_biom.tsv",
+        "taxonomy_qiime.tsv",
+    ]);
+    let layouts: Vec<&str> = cohort.sources.iter().map(|s| s.layout.as_str()).collect();
+    assert_eq!(
+        layouts[1..],
+        [
+            "QIIME 2 sample metadata",
+            "BIOM classic TSV feature table",
+            "QIIME 2 taxonomy"
+        ]
+    );
+    assert_eq!(cohort.num_samples(), 3);
+    assert_eq!(cohort.num_features(), 3);
+    assert_eq!(cohort.abundances().map(|a| a.kind), Some(AbundanceKind::Counts));
+    let s = cohort.samples();
+    // S1 is 2 days after P01's baseline, S2 16 days after the 04/06 visit; both within 30 days.
+    assert_eq!(f64_col(s, c::DAY)[..2], [Some(2.0), Some(107.0)]);
+    let linked: Vec<Option<i32>> = s
+        .column(c::LINKED_VISIT_NUMBER)
+        .expect("col")
+        .i32()
+        .expect("i32")
+        .iter()
+        .collect();
+    assert_eq!(linked, [Some(1), Some(2), Some(1)]);
+    assert_eq!(f64_col(s, c::READ_DEPTH), [Some(160.0), Some(85.0), Some(210.0)]);
+    // The taxonomy file (GTDB/SILVA style) wins over the table's own column: it was read later,
+    // so the table's lineage (read first) is kept and the conflict is reported.
+    assert!(cohort.taxonomy().contains_key("f1"));
+}
+
+#[test]
+fn dada2_taxonomy_with_sequence_ids_and_na() {
+    let cohort = load(&["dada2_taxonomy.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "per-rank taxonomy table");
+    let tax = cohort.taxonomy();
+    assert_eq!(tax.len(), 3);
+    let l = &tax["TACGTAGGTGGCAAGCGTTGTCCGGATTTATTGGGCGTAAAGCGAGCGCAG"];
+    assert_eq!(l.ranks[4].as_deref(), Some("Lachnospiraceae"));
+    assert_eq!(l.ranks[5], None);
+    assert_eq!(l.label_at(5), "Unassigned (f: Lachnospiraceae)");
+}
+
+#[test]
+fn sample_taxon_matrix_in_percent_becomes_fractions() {
+    let cohort = load(&["sample_taxon_matrix_percent.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "sample x taxon matrix");
+    let a = cohort.abundances().expect("abundances");
+    assert_eq!(a.kind, AbundanceKind::Relative);
+    assert_eq!(a.sample_ids, ["A1", "A2", "A3"]);
+    assert!((a.sample(0)[0] - 0.455).abs() < 1e-12);
+    assert_eq!(
+        cohort.taxonomy()["k__Bacteria;p__Bacteroidetes;g__Bacteroides"].ranks[1].as_deref(),
+        Some("Bacteroidetes")
+    );
+}
+
+#[test]
+fn metaphlan_keeps_one_rank() {
+    let cohort = load(&["metaphlan_merged.tsv"]);
+    assert_eq!(layout_of(&cohort, 0), "MetaPhlAn merged table");
+    let a = cohort.abundances().expect("abundances");
+    // Species only: parents are not counted again.
+    assert_eq!(a.num_features(), 3);
+    let total: f64 = a.sample(0).iter().sum();
+    assert!((total - 1.0).abs() < 1e-12, "{total}");
+    assert_eq!(a.sample_ids, ["m1", "m2"]);
+}
+
+#[test]
+fn long_abundance_table_pivots_and_carries_subjects() {
+    let cohort = load(&["long_abundance.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "long abundance table");
+    let a = cohort.abundances().expect("abundances");
+    assert_eq!(a.num_samples(), 2);
+    assert_eq!(a.num_features(), 3);
+    assert_eq!(a.sample(1), [60.0, 140.0, 5.0]);
+    assert_eq!(
+        str_col(cohort.samples(), c::SUBJECT_ID),
+        [Some("P1".to_owned()), Some("P1".to_owned())]
+    );
+    assert_eq!(f64_col(cohort.samples(), c::DAY), [Some(0.0), Some(90.0)]);
+}
+
+#[test]
+fn parquet_input_reads_like_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = load(&["visits_semicolon_decimal_comma.csv"]);
+    let mut df = csv
+        .visits()
+        .select(["subject_id", "date", "alsfrs_r_total", "weight_kg"])
+        .expect("select");
+    let path = dir.path().join("visits.parquet");
+    let file = std::fs::File::create(&path).expect("create");
+    ParquetWriter::new(file).finish(&mut df).expect("write parquet");
+    let cohort = load_paths(&[path], &LoadOptions::default()).expect("load parquet");
+    assert_eq!(cohort.sources[0].encoding.as_deref(), Some("Parquet"));
+    assert_eq!(cohort.num_visits(), 5);
+    assert_eq!(
+        f64_col(cohort.visits(), c::WEIGHT_KG),
+        f64_col(csv.visits(), c::WEIGHT_KG)
+    );
+    assert_eq!(f64_col(cohort.visits(), c::DAY), f64_col(csv.visits(), c::DAY));
+}
+
+#[test]
+fn column_override_assigns_a_role() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("odd.csv");
+    std::fs::write(&path, "PID,when,score\nA,2021-01-01,40\nA,2021-04-01,38\n").expect("write");
+    let mut options = LoadOptions::default();
+    options.overrides.insert(Role::Subject, "PID".to_owned());
+    options.overrides.insert(Role::Date, "when".to_owned());
+    options.overrides.insert(Role::AlsfrsRTotal, "score".to_owned());
+    let cohort = load_paths(std::slice::from_ref(&path), &options).expect("load");
+    assert_eq!(cohort.num_visits(), 2);
+    assert_eq!(f64_col(cohort.visits(), c::ALSFRS_R_TOTAL), [Some(40.0), Some(38.0)]);
+    // Without the overrides the file is refused with a message naming it.
+    let err = load_paths(std::slice::from_ref(&path), &LoadOptions::default()).expect_err("unrecognised");
+    assert!(err.to_string().ends_with(&path.display().to_string()), "{err}");
+}
+
+#[test]
+fn ambiguous_dates_are_flagged_not_guessed_silently() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("amb.csv");
+    std::fs::write(
+        &path,
+        "subject_id,visit_date,weight_kg\nA,05/03/2021,70\nA,07/06/2021,69\n",
+    )
+    .expect("write");
+    let cohort = load_paths(&[path], &LoadOptions::default()).expect("load");
+    let flagged: Vec<_> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule == "time.ambiguous-date")
+        .collect();
+    assert_eq!(flagged.len(), 2);
+    assert_eq!(flagged[0].row, Some(2));
+    assert_eq!(flagged[0].subject.as_deref(), Some("A"));
+}
+
+#[test]
+fn broken_inputs_are_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, bytes) in [
+        ("empty.csv", &b""[..]),
+        ("binary.csv", &b"\x00\x01\x02\x03garbage"[..]),
+        ("book.xlsx", &b"PK\x03\x04rest"[..]),
+        ("table.biom", &b"\x89HDF\r\n"[..]),
+        ("noid.csv", &b"a,b\n1,2\n"[..]),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let err = load_paths(std::slice::from_ref(&path), &LoadOptions::default()).expect_err(name);
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+    let missing = dir.path().join("missing.csv");
+    let err = load_paths(&[missing], &LoadOptions::default()).expect_err("missing");
+    assert!(err.to_string().contains("missing.csv"));
+}
+
+#[test]
+fn moving_pictures_counts_when_shared_is_present() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
+    if !dir.exists() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let cohort = load_paths(&[dir], &LoadOptions::default()).expect("moving pictures");
+    assert_eq!(cohort.num_samples(), 34);
+    assert_eq!(cohort.num_features(), 770);
+    assert_eq!(cohort.num_subjects(), 2);
+    assert_eq!(cohort.abundances().map(|a| a.kind), Some(AbundanceKind::Counts));
+    assert_eq!(cohort.taxonomy().len(), 770);
+    let days = f64_col(cohort.samples(), c::DAY);
+    assert!(days.iter().all(Option::is_some));
+    // The HDF5 .biom beside the TSV is reported, not an error.
+    assert!(
+        cohort.findings.iter().any(|f| f.rule == "load.unrecognised-file"
+            && f.file.as_deref().is_some_and(|p| p.ends_with("feature-table.biom")))
+    );
+}
