@@ -155,6 +155,7 @@ fn messy_demo_loads_and_reports_what_loading_can_see() {
         "identity.sample-without-subject",
         "identity.unlinked-sample",
         "identity.sample-without-abundances",
+        "identity.sample-without-metadata",
         "range.negative-abundance",
     ] {
         assert!(cohort.findings.iter().any(|f| f.rule == rule), "{rule} not reported");

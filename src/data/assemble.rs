@@ -35,6 +35,13 @@ pub fn assemble(
         &mut findings,
     );
     let subjects = merge_subjects(&parts, &visits, subject_files, &file_name, &mut findings);
+    // The file each abundance sample came from, for findings about it.
+    let abundance_files: HashMap<String, String> = parts
+        .abundances
+        .iter()
+        .flat_map(|(file, t)| t.sample_ids.iter().map(move |s| (s.clone(), *file)))
+        .map(|(s, f)| (s, file_name(f)))
+        .collect();
     let abundances = merge_abundances(std::mem::take(&mut parts.abundances), &mut findings);
 
     // Baseline per subject: first visit date, else first sample date.
@@ -102,6 +109,7 @@ pub fn assemble(
     let samples_df = samples_frame(
         &parts,
         abundances.as_ref(),
+        &abundance_files,
         &rows,
         &baseline,
         max_gap_days,
@@ -413,7 +421,7 @@ fn visits_frame(
         fill_heights(rows, &mut values, subjects);
         cols.push(Column::new(c::HEIGHT_CM.into(), values));
     }
-    if !measures.iter().any(|m| m == c::BMI) {
+    if n > 0 && !measures.iter().any(|m| m == c::BMI) {
         cols.push(Column::new(c::BMI.into(), vec![None::<f64>; n]));
     }
     cols.push(Column::new(
@@ -457,9 +465,14 @@ fn fill_heights(rows: &[(&MergedVisit, Option<f64>)], values: &mut [Option<f64>]
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one assembly step with one caller; a context struct would only rename them"
+)]
 fn samples_frame(
     parts: &Parts,
     abundances: Option<&AbundanceTable>,
+    abundance_files: &HashMap<String, String>,
     visits: &[(&MergedVisit, Option<f64>)],
     baseline: &HashMap<&str, i32>,
     max_gap: f64,
@@ -534,14 +547,16 @@ fn samples_frame(
             _ => None,
         };
         if m.is_none() {
-            findings.push(
-                Finding::new(
-                    Severity::Warning,
-                    "identity.sample-without-subject",
-                    "sample has abundances but no metadata row, so no subject or time",
-                )
-                .sample(id),
-            );
+            let mut f = Finding::new(
+                Severity::Warning,
+                "identity.sample-without-metadata",
+                "sample has abundances but no metadata row, so no subject or time",
+            )
+            .sample(id);
+            if let Some(file) = abundance_files.get(*id) {
+                f = f.file(file);
+            }
+            findings.push(f);
         } else if subject.is_none() {
             let s = m.map(|m| (m.file, m.line));
             let mut f = Finding::new(

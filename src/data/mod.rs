@@ -231,6 +231,8 @@ fn read_one(
         source.num_columns = n.1;
         return Ok((source, Layout::BiomTsv));
     }
+    // Parse problems count only once the file is recognised; a skipped file reports one line.
+    let mut parse_findings = Vec::new();
     let table = if input.bytes.starts_with(b"PAR1") {
         source.encoding = Some("Parquet".to_owned());
         parquet::read(&input.bytes)?
@@ -240,7 +242,7 @@ fn read_one(
         if text.contains('\0') {
             return Err("this is a binary file, not a text table".to_owned());
         }
-        table::parse_delimited(&text, &input.name, &mut parts.findings)
+        table::parse_delimited(&text, &input.name, &mut parse_findings)
     };
     if table.headers.is_empty() {
         return Err("no header row found".to_owned());
@@ -286,6 +288,7 @@ fn read_one(
             );
         }
     }
+    parts.findings.append(&mut parse_findings);
     Ok((source, layout))
 }
 
