@@ -225,3 +225,89 @@ fn moving_pictures_summary_when_shared_is_present() {
     assert_eq!(json["num_features"], 770);
     assert_eq!(json["num_subjects"], 2);
 }
+
+#[test]
+fn export_distances_and_ordination_with_options() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture_dir = fixture("");
+    let inputs: Vec<String> = [
+        "sample_metadata_q2types.tsv",
+        "feature_table_biom.tsv",
+        "taxonomy_qiime.tsv",
+    ]
+    .iter()
+    .map(|n| fixture_dir.join(n).display().to_string())
+    .collect();
+    let dm = dir.path().join("dm.tsv");
+    let mut args = vec!["export".to_owned()];
+    args.extend(inputs.iter().cloned());
+    args.extend(["--table", "distances", "--metric", "jaccard", "--out"].map(str::to_owned));
+    args.push(dm.display().to_string());
+    let o = bin().args(&args).output().expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&dm).expect("matrix");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "\tS1\tS2\tS3");
+    // S1 has {f1, f2}, S3 has {f2, f3}: Jaccard 1 − 1/3.
+    let d13: f64 = lines[1].split('\t').nth(3).expect("cell").parse().expect("number");
+    assert!((d13 - 2.0 / 3.0).abs() < 1e-12);
+
+    let ord = dir.path().join("ord.csv");
+    let mut args = vec!["export".to_owned()];
+    args.extend(inputs.iter().cloned());
+    args.extend(["--table", "ordination", "--dims", "2", "--out"].map(str::to_owned));
+    args.push(ord.display().to_string());
+    let o = bin().args(&args).output().expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("pc1"), "{}", stderr(&o));
+    let header = std::fs::read_to_string(&ord)
+        .expect("ordination")
+        .lines()
+        .next()
+        .expect("header")
+        .to_owned();
+    assert_eq!(header, "sample_id,subject_id,day,pc1,pc2");
+
+    // Options are validated: a bad equation or threshold exits 2.
+    let out = dir.path().join("v.csv");
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "visits",
+        "--ree-equation",
+        "kleiber",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "visits",
+        "--ree-equation",
+        "mifflin-st-jeor",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Mifflin-St Jeor"));
+    let header = std::fs::read_to_string(&out)
+        .expect("visits")
+        .lines()
+        .next()
+        .expect("header")
+        .to_owned();
+    for col in [
+        "kings_stage",
+        "mitos_stage",
+        "alsfrs_bulbar",
+        "ree_predicted_kcal",
+        "ree_ratio",
+        "hypermetabolic",
+        "bmi_who_category",
+    ] {
+        assert!(header.split(',').any(|h| h == col), "{col} missing");
+    }
+}

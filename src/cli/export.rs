@@ -1,43 +1,140 @@
-//! `export`: write a cohort table with stable `snake_case` column names (see README).
+//! `export`: write a cohort table with stable snake_case column names (see README).
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 
 use super::InputArgs;
-use crate::data::write::write_table;
-use crate::metrics::microbiome::{rank_index, samples_with_relative_abundance};
+use crate::data::write::{write_distance_matrix, write_table};
+use crate::metrics::distance::BetaMetric;
+use crate::metrics::microbiome::{rank_index, with_relative_abundance};
+use crate::metrics::ree::ReeEquation;
+use crate::metrics::tables::{MetricOptions, ordination_table, samples_table, subjects_table, visits_table};
 
 /// Tables `export` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Table {
-    /// One row per subject.
+    /// One row per subject, with slopes, ΔFS, baseline and last values.
     Subjects,
-    /// One row per subject × visit, units converted, with `day` and `bmi`.
+    /// One row per subject × visit, units converted, with per-visit metrics.
     Visits,
-    /// One row per microbiome sample, with relative abundances at `--rank`.
+    /// One row per microbiome sample: diversity, F/B ratio, relative abundances at `--rank`.
     Samples,
+    /// Sample × sample distance matrix (TSV, as QIIME 2 writes it).
+    Distances,
+    /// PCoA coordinates of the samples.
+    Ordination,
 }
 
-pub fn run(input: &InputArgs, table: Table, out: &Path, rank: &str) -> Result<ExitCode> {
-    let rank = match rank.trim().to_lowercase().as_str() {
-        "feature" | "asv" | "otu" => None,
-        name => match rank_index(name) {
-            Some(i) => Some(i),
+/// Metric choices shared by the export tables.
+#[derive(Debug, Args, Clone)]
+pub struct MetricArgs {
+    /// Taxonomic rank of the abundance columns in `--table samples` (or `feature`).
+    #[arg(long, default_value = "genus")]
+    pub rank: String,
+    /// Rank at which diversity, distances and ordination are computed (default: features).
+    #[arg(long, default_value = "feature")]
+    pub beta_rank: String,
+    /// Beta-diversity metric: bray-curtis, jaccard or aitchison.
+    #[arg(long, default_value = "bray-curtis")]
+    pub metric: BetaMetric,
+    /// Predicted-REE equation: harris-benedict, roza-shizgal or mifflin-st-jeor.
+    #[arg(long, default_value = "harris-benedict")]
+    pub ree_equation: ReeEquation,
+    /// Measured/predicted REE ratio above which a visit is hypermetabolic.
+    #[arg(long, default_value_t = crate::metrics::ree::DEFAULT_HYPERMETABOLIC_RATIO)]
+    pub hypermetabolic_ratio: f64,
+    /// Number of PCoA axes.
+    #[arg(long, default_value_t = 5)]
+    pub dims: usize,
+}
+
+fn parse_rank(name: &str) -> Result<Option<usize>> {
+    match name.trim().to_lowercase().as_str() {
+        "feature" | "asv" | "otu" => Ok(None),
+        other => match rank_index(other) {
+            Some(i) => Ok(Some(i)),
             None => {
-                bail!("unknown rank `{name}` (use kingdom, phylum, class, order, family, genus, species or feature)")
+                bail!("unknown rank `{other}` (use kingdom, phylum, class, order, family, genus, species or feature)")
             }
         },
+    }
+}
+
+pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> Result<ExitCode> {
+    let rank = parse_rank(&metric.rank)?;
+    if metric.hypermetabolic_ratio.is_nan() || metric.hypermetabolic_ratio <= 0.0 {
+        bail!("--hypermetabolic-ratio must be a positive ratio, e.g. 1.10");
+    }
+    let options = MetricOptions {
+        ree_equation: metric.ree_equation,
+        hypermetabolic_ratio: metric.hypermetabolic_ratio,
+        rank: parse_rank(&metric.beta_rank)?,
+        beta_metric: metric.metric,
+        pcoa_dims: metric.dims.max(1),
     };
     let cohort = input.load()?;
-    let mut df = match table {
-        Table::Subjects => cohort.subjects().clone(),
-        Table::Visits => cohort.visits().clone(),
-        Table::Samples => samples_with_relative_abundance(&cohort, rank)?,
-    };
     let inputs: Vec<String> = cohort.sources.iter().map(|s| s.path.clone()).collect();
+    eprintln!(
+        "REE: {} (hypermetabolic when measured/predicted > {}); beta diversity: {}",
+        options.ree_equation, options.hypermetabolic_ratio, options.beta_metric
+    );
+    let mut df = match table {
+        Table::Visits => visits_table(&cohort, &options)?,
+        Table::Subjects => {
+            let visits = visits_table(&cohort, &options)?;
+            let samples = samples_table(&cohort, &options)?.0;
+            subjects_table(&cohort, &visits, Some(&samples))?
+        }
+        Table::Samples => {
+            let (samples, _) = samples_table(&cohort, &options)?;
+            if cohort
+                .abundances()
+                .is_some_and(|a| a.kind == crate::model::AbundanceKind::Relative)
+            {
+                eprintln!("chao1 left empty: {}", crate::metrics::diversity::CHAO1_NEEDS_COUNTS);
+            }
+            with_relative_abundance(&samples, &cohort, rank)?
+        }
+        Table::Distances | Table::Ordination => {
+            let Some(abundances) = cohort.abundances() else {
+                bail!("no microbiome abundances were loaded, so there are no distances");
+            };
+            let ranked = crate::metrics::microbiome::at_rank(abundances, cohort.taxonomy(), options.rank);
+            let dm = crate::metrics::distance::distance_matrix(&ranked, options.beta_metric);
+            if table == Table::Distances {
+                write_distance_matrix(&dm.ids, &dm.data, out, &inputs)?;
+                eprintln!(
+                    "wrote {} x {} {} distances to {}",
+                    dm.len(),
+                    dm.len(),
+                    options.beta_metric,
+                    out.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (df, ord) = ordination_table(&cohort, &dm, options.pcoa_dims)?;
+            let explained: Vec<String> = ord
+                .proportion_explained
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!("pc{} {:.1}%", i + 1, p * 100.0))
+                .collect();
+            eprintln!(
+                "PCoA ({}) of {}: {}",
+                if ord.exact {
+                    "exact"
+                } else {
+                    "truncated eigensolver; proportions of the trace"
+                },
+                options.beta_metric,
+                explained.join(", ")
+            );
+            df
+        }
+    };
     write_table(&mut df, out, &inputs)?;
     eprintln!(
         "wrote {} rows x {} columns to {}",

@@ -45,9 +45,8 @@ pub enum Command {
         /// Output file (.csv, .tsv or .parquet). Never one of the input files.
         #[arg(long)]
         out: PathBuf,
-        /// Taxonomic rank of the abundance columns in `--table samples`.
-        #[arg(long, default_value = "genus")]
-        rank: String,
+        #[command(flatten)]
+        metrics: export::MetricArgs,
     },
     /// Write the synthetic demo cohort to a folder.
     Demo {
@@ -181,8 +180,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             input,
             table,
             out,
-            rank,
-        }) => export::run(&input, table, &out, &rank),
+            metrics,
+        }) => export::run(&input, table, &out, &metrics),
         Some(Command::Demo {
             out,
             subjects,

@@ -48,3 +48,34 @@ pub fn write_table(df: &mut DataFrame, path: &Path, inputs: &[String]) -> Result
     };
     result.map_err(|cause| WriteError::Polars { path: shown, cause })
 }
+
+/// Write a square distance matrix as QIIME 2 does: a TSV with an empty first header cell.
+pub fn write_distance_matrix(ids: &[String], data: &[f64], path: &Path, inputs: &[String]) -> Result<(), WriteError> {
+    use std::io::Write as _;
+    let shown = path.display().to_string();
+    if let Ok(out) = path.canonicalize()
+        && inputs
+            .iter()
+            .any(|i| Path::new(i).canonicalize().is_ok_and(|p| p == out))
+    {
+        return Err(WriteError::WouldOverwriteInput { path: shown });
+    }
+    let file = File::create(path).map_err(|cause| WriteError::Create {
+        path: shown.clone(),
+        cause,
+    })?;
+    let mut w = std::io::BufWriter::new(file);
+    let n = ids.len();
+    let mut write = || -> std::io::Result<()> {
+        writeln!(w, "\t{}", ids.join("\t"))?;
+        for (i, id) in ids.iter().enumerate() {
+            write!(w, "{id}")?;
+            for v in &data[i * n..(i + 1) * n] {
+                write!(w, "\t{v}")?;
+            }
+            writeln!(w)?;
+        }
+        w.flush()
+    };
+    write().map_err(|cause| WriteError::Create { path: shown, cause })
+}

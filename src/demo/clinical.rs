@@ -5,6 +5,7 @@
 
 use super::rng::Rng;
 use crate::data::values::days_from_civil;
+use crate::metrics::ree::ReeEquation;
 
 /// Study sites: (code, name).
 pub const SITES: [(&str, &str); 3] = [("BJ", "Beijing"), ("MI", "Milan"), ("BO", "Boston")];
@@ -58,15 +59,6 @@ impl SimVisit {
 /// Relative chance that the next point lost is on each item, by onset region.
 const BULBAR_WEIGHTS: [f64; 12] = [3.0, 2.5, 3.0, 1.0, 1.0, 1.0, 0.6, 0.8, 0.8, 0.5, 0.4, 0.3];
 const SPINAL_WEIGHTS: [f64; 12] = [0.6, 0.5, 0.5, 2.0, 2.2, 2.0, 1.5, 2.2, 2.4, 0.6, 0.5, 0.4];
-
-/// Harris–Benedict (1919) predicted REE in kcal/day.
-pub fn harris_benedict(male: bool, weight_kg: f64, height_cm: f64, age: f64) -> f64 {
-    if male {
-        66.4730 + 13.7516 * weight_kg + 5.0033 * height_cm - 6.7550 * age
-    } else {
-        655.0955 + 9.5634 * weight_kg + 1.8496 * height_cm - 4.6756 * age
-    }
-}
 
 /// Simulate subject `index` of the cohort.
 pub fn simulate_subject(rng: &mut Rng, index: usize) -> SimSubject {
@@ -195,7 +187,12 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
         }
         visit.weight_kg = weight0 + weight_slope * months + rng.gauss(0.0, 0.6);
         if k % 2 == 0 {
-            let predicted = harris_benedict(s.male, visit.weight_kg, s.height_cm, s.age_at_baseline + months / 12.0);
+            let predicted = ReeEquation::HarrisBenedict.predict(
+                s.male,
+                visit.weight_kg,
+                s.height_cm,
+                s.age_at_baseline + months / 12.0,
+            );
             visit.ree_kcal = Some(predicted * ree_ratio * (1.0 + rng.gauss(0.0, 0.03)));
         }
         visit.fvc_percent = Some((fvc0 + fvc_slope * months + rng.gauss(0.0, 3.0)).clamp(12.0, 135.0));

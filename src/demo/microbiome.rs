@@ -33,7 +33,7 @@ type NamedGenus = (
 
 #[rustfmt::skip]
 const NAMED: &[NamedGenus] = &[
-    (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Faecalibacterium", -2.2, 0.45, 0.98),
+    (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Faecalibacterium", -2.2, 0.55, 0.98),
     (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Ruminococcus", -3.2, 1.0, 0.9),
     (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Oscillibacter", -4.0, 0.55, 0.85),
     (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Subdoligranulum", -3.5, 0.9, 0.85),
@@ -62,7 +62,7 @@ const NAMED: &[NamedGenus] = &[
     (F, "Bacilli", "Lactobacillales", "Streptococcaceae", "Streptococcus", -4.8, 1.4, 0.9),
     (F, "Bacilli", "Lactobacillales", "Lactobacillaceae", "Lactobacillus", -6.0, 1.2, 0.5),
     (F, "Bacilli", "Lactobacillales", "Enterococcaceae", "Enterococcus", -6.5, 1.3, 0.4),
-    (B, "Bacteroidia", "Bacteroidales", "Bacteroidaceae", "Bacteroides", -1.6, 0.6, 0.99),
+    (B, "Bacteroidia", "Bacteroidales", "Bacteroidaceae", "Bacteroides", -1.6, 0.4, 0.99),
     (B, "Bacteroidia", "Bacteroidales", "Prevotellaceae", "Prevotella", -3.5, 0.8, 0.5),
     (B, "Bacteroidia", "Bacteroidales", "Porphyromonadaceae", "Parabacteroides", -3.6, 0.8, 0.95),
     (B, "Bacteroidia", "Bacteroidales", "Porphyromonadaceae", "Barnesiella", -4.8, 0.8, 0.7),

@@ -10,10 +10,9 @@ mod rng;
 use std::path::Path;
 
 use crate::data::values::iso_from_days;
-pub use clinical::harris_benedict;
 use clinical::{SimSubject, num, simulate_subject};
 pub use messy::Planted;
-use rng::Rng;
+pub use rng::Rng;
 
 pub const DEFAULT_SUBJECTS: usize = 120;
 pub const DEFAULT_SEED: u64 = 20_240_601;

@@ -23,6 +23,7 @@ impl Rng {
     }
 
     /// An independent stream derived from this one and a label (e.g. a subject index).
+    #[must_use]
     pub fn fork(&self, label: u64) -> Self {
         Self::new(self.s[0] ^ label.wrapping_mul(0xA24B_AED4_963E_E407) ^ self.s[2].rotate_left(17))
     }

@@ -29,16 +29,16 @@ pub fn at_rank(table: &AbundanceTable, taxonomy: &Taxonomy, rank: Option<usize>)
     table.aggregate(&labels)
 }
 
-/// The samples table with one column of relative abundance (fraction) per taxon at `rank`,
-/// most abundant taxa first; samples without abundances get nulls.
-pub fn samples_with_relative_abundance(
+/// `samples` with one column of relative abundance (fraction) per taxon at `rank`, most
+/// abundant taxa first; samples without abundances get nulls.
+pub fn with_relative_abundance(
+    samples: &polars::prelude::DataFrame,
     cohort: &crate::model::Cohort,
     rank: Option<usize>,
 ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
     use polars::prelude::{Column, PlSmallStr};
     use std::collections::HashMap;
 
-    let samples = cohort.samples();
     let Some(table) = cohort.abundances() else {
         return Ok(samples.clone());
     };
@@ -49,12 +49,11 @@ pub fn samples_with_relative_abundance(
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    let ids: Vec<Option<&str>> = samples
-        .column(crate::model::columns::SAMPLE_ID)?
-        .str()?
+    let ids = super::tables::strs(samples, crate::model::columns::SAMPLE_ID);
+    let rows: Vec<Option<usize>> = ids
         .iter()
+        .map(|id| id.as_deref().and_then(|id| row_of.get(id).copied()))
         .collect();
-    let rows: Vec<Option<usize>> = ids.iter().map(|id| id.and_then(|id| row_of.get(id).copied())).collect();
     let nf = rel.num_features();
     let mut totals: Vec<(usize, f64)> = (0..nf)
         .map(|f| (f, (0..rel.num_samples()).map(|s| rel.values[s * nf + f]).sum()))

@@ -1,5 +1,15 @@
-//! Derived metrics: clinical (BMI now; ALSFRS-R, staging, REE to come), as polars expressions
-//! or plain kernels. No GUI imports.
+//! Derived metrics, each tested against an independent reference (scikit-bio, scipy,
+//! statsmodels or a hand-worked case). No GUI imports.
 
+pub mod alsfrs;
 pub mod clinical;
+pub mod distance;
+pub mod diversity;
+pub mod longitudinal;
 pub mod microbiome;
+pub mod mixed;
+pub mod ordination;
+pub mod ree;
+pub mod special;
+pub mod stats;
+pub mod tables;

@@ -1,0 +1,74 @@
+//! Per-subject change over time: OLS slope of a measure on months, and ΔFS.
+
+/// An ordinary least-squares line through (x, y) points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OlsFit {
+    pub slope: f64,
+    pub intercept: f64,
+    pub num_points: usize,
+    /// max(x) − min(x).
+    pub span: f64,
+}
+
+/// OLS of y on x over the points where both are present; needs two distinct x values.
+pub fn ols(points: impl IntoIterator<Item = (f64, f64)>) -> Option<OlsFit> {
+    let pts: Vec<(f64, f64)> = points
+        .into_iter()
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    let n = pts.len();
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let mx = pts.iter().map(|p| p.0).sum::<f64>() / nf;
+    let my = pts.iter().map(|p| p.1).sum::<f64>() / nf;
+    let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let slope = sxy / sxx;
+    let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+        (lo.min(p.0), hi.max(p.0))
+    });
+    Some(OlsFit {
+        slope,
+        intercept: my - slope * mx,
+        num_points: n,
+        span: hi - lo,
+    })
+}
+
+/// ΔFS (Kimura 2006): (48 − ALSFRS-R at the first visit) / months from onset to that visit.
+/// Positive = points lost per month. `None` when onset is not before the visit.
+pub fn delta_fs(first_total: f64, months_onset_to_visit: f64) -> Option<f64> {
+    (months_onset_to_visit > 0.0).then(|| (48.0 - first_total) / months_onset_to_visit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ols_matches_hand_computation() {
+        // y = 40 − 0.8 x exactly, plus a point off the line.
+        let fit = ols([(0.0, 40.0), (3.0, 37.6), (6.0, 35.2), (9.0, 34.0)]).expect("fit");
+        // x̄ = 4.5, ȳ = 36.7; Sxx = 45; Sxy = −4.5·3.3 − 1.5·0.9 + 1.5·(−1.5) + 4.5·(−2.7) = −30.6
+        assert!((fit.slope - (-30.6 / 45.0)).abs() < 1e-12);
+        assert!((fit.intercept - (36.7 + 4.5 * 30.6 / 45.0)).abs() < 1e-12);
+        assert_eq!((fit.num_points, fit.span), (4, 9.0));
+        assert_eq!(ols([(1.0, 2.0)]), None);
+        assert_eq!(ols([(1.0, 2.0), (1.0, 3.0)]), None);
+        assert_eq!(
+            ols([(0.0, 1.0), (1.0, f64::NAN), (2.0, 3.0)]).map(|f| f.num_points),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn delta_fs_by_hand() {
+        assert_eq!(delta_fs(40.0, 16.0), Some(0.5));
+        assert_eq!(delta_fs(40.0, 0.0), None);
+    }
+}

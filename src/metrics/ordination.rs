@@ -1,0 +1,271 @@
+//! Principal coordinates analysis (PCoA) of a distance matrix, as `skbio.stats.ordination.pcoa`:
+//! Gower centring of −½D², eigendecomposition, coordinates = eigenvectors × √eigenvalue.
+//! Exact (cyclic Jacobi) for up to [`EXACT_MAX_SAMPLES`] samples; above that a randomized
+//! subspace iteration finds the leading axes, with proportions relative to the trace.
+
+use rayon::prelude::*;
+
+use super::distance::DistanceMatrix;
+use crate::demo::Rng;
+
+/// Largest matrix decomposed exactly.
+pub const EXACT_MAX_SAMPLES: usize = 300;
+
+/// PCoA result: one row of `coordinates` per sample, `dims` columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pcoa {
+    pub ids: Vec<String>,
+    pub eigenvalues: Vec<f64>,
+    pub proportion_explained: Vec<f64>,
+    /// Row-major n × dims.
+    pub coordinates: Vec<f64>,
+    pub dims: usize,
+    /// True when the decomposition was exact; false for the truncated solver.
+    pub exact: bool,
+}
+
+impl Pcoa {
+    /// Coordinate of sample `i` on axis `axis` (0-based).
+    pub fn coord(&self, i: usize, axis: usize) -> f64 {
+        self.coordinates[i * self.dims + axis]
+    }
+}
+
+/// Gower-centred −½D² (row-major).
+fn centred(dm: &DistanceMatrix) -> Vec<f64> {
+    let n = dm.len();
+    let mut b: Vec<f64> = dm.data.iter().map(|d| -0.5 * d * d).collect();
+    let row_means: Vec<f64> = b.chunks(n).map(|r| r.iter().sum::<f64>() / n as f64).collect();
+    let grand = row_means.iter().sum::<f64>() / n as f64;
+    b.par_chunks_mut(n).enumerate().for_each(|(i, row)| {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v += grand - row_means[i] - row_means[j];
+        }
+    });
+    b
+}
+
+/// PCoA keeping the first `dims` axes (fewer when there are fewer samples).
+pub fn pcoa(dm: &DistanceMatrix, dims: usize) -> Pcoa {
+    let n = dm.len();
+    let dims = dims.min(n);
+    if n == 0 {
+        return Pcoa {
+            ids: Vec::new(),
+            eigenvalues: Vec::new(),
+            proportion_explained: Vec::new(),
+            coordinates: Vec::new(),
+            dims: 0,
+            exact: true,
+        };
+    }
+    let b = centred(dm);
+    let exact = n <= EXACT_MAX_SAMPLES;
+    let (mut values, vectors, total) = if exact {
+        let (values, vectors) = jacobi_eigen(b, n);
+        let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
+        (values, vectors, total)
+    } else {
+        let trace: f64 = (0..n).map(|i| b[i * n + i]).sum();
+        let (values, vectors) = subspace_eigen(&b, n, dims);
+        (values, vectors, trace)
+    };
+    // Descending order; near-zero and negative eigenvalues give zero coordinates, as in skbio.
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &c| values[c].total_cmp(&values[a]));
+    let scale = values.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    for v in &mut values {
+        if v.abs() <= 1e-8 * scale.max(1e-300) || *v < 0.0 {
+            *v = 0.0;
+        }
+    }
+    let dims = dims.min(order.len());
+    let mut coordinates = vec![0.0; n * dims];
+    let mut eigenvalues = Vec::with_capacity(dims);
+    for (axis, &k) in order.iter().take(dims).enumerate() {
+        let lambda = values[k];
+        eigenvalues.push(lambda);
+        let col: Vec<f64> = (0..n).map(|i| vectors[i * values.len() + k]).collect();
+        // Fix the arbitrary sign: the largest component is positive.
+        let sign = col
+            .iter()
+            .copied()
+            .fold(0.0f64, |m, v| if v.abs() > m.abs() { v } else { m })
+            .signum();
+        for i in 0..n {
+            coordinates[i * dims + axis] = col[i] * sign * lambda.sqrt();
+        }
+    }
+    let proportion_explained = eigenvalues
+        .iter()
+        .map(|v| if total > 0.0 { v / total } else { 0.0 })
+        .collect();
+    Pcoa {
+        ids: dm.ids.clone(),
+        eigenvalues,
+        proportion_explained,
+        coordinates,
+        dims,
+        exact,
+    }
+}
+
+/// All eigenvalues and eigenvectors (columns, row-major n × n) of a symmetric matrix by cyclic
+/// Jacobi rotations.
+pub fn jacobi_eigen(mut a: Vec<f64>, n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut v = vec![0.0; n * n];
+    for i in 0..n {
+        v[i * n + i] = 1.0;
+    }
+    for _sweep in 0..100 {
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * n + j].powi(2))
+            .sum();
+        let diag: f64 = (0..n).map(|i| a[i * n + i].powi(2)).sum();
+        if off <= 1e-30 * diag.max(1e-300) {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                let apq = a[p * n + q];
+                if apq.abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let akp = a[k * n + p];
+                    let akq = a[k * n + q];
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let apk = a[p * n + k];
+                    let aqk = a[q * n + k];
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+                for k in 0..n {
+                    let vkp = v[k * n + p];
+                    let vkq = v[k * n + q];
+                    v[k * n + p] = c * vkp - s * vkq;
+                    v[k * n + q] = s * vkp + c * vkq;
+                }
+            }
+        }
+    }
+    ((0..n).map(|i| a[i * n + i]).collect(), v)
+}
+
+/// Leading eigenpairs of a symmetric n × n matrix by randomized subspace iteration with a
+/// Rayleigh–Ritz step (Halko, Martinsson & Tropp 2011). Returns `l` pairs (l ≥ dims) with
+/// eigenvectors as columns of a row-major n × l matrix.
+fn subspace_eigen(b: &[f64], n: usize, dims: usize) -> (Vec<f64>, Vec<f64>) {
+    let l = (dims + 10).min(n);
+    let mut rng = Rng::new(0x5EED);
+    let mut q: Vec<f64> = (0..n * l).map(|_| rng.normal()).collect();
+    orthonormalize(&mut q, n, l);
+    for _ in 0..12 {
+        q = multiply(b, &q, n, l);
+        orthonormalize(&mut q, n, l);
+    }
+    // T = Qᵀ B Q, then rotate Q by T's eigenvectors.
+    let bq = multiply(b, &q, n, l);
+    let mut t = vec![0.0; l * l];
+    for a in 0..l {
+        for c in 0..l {
+            t[a * l + c] = (0..n).map(|i| q[i * l + a] * bq[i * l + c]).sum();
+        }
+    }
+    let (values, w) = jacobi_eigen(t, l);
+    let mut vectors = vec![0.0; n * l];
+    for i in 0..n {
+        for k in 0..l {
+            vectors[i * l + k] = (0..l).map(|a| q[i * l + a] * w[a * l + k]).sum();
+        }
+    }
+    (values, vectors)
+}
+
+/// B (n × n) times Q (n × l), both row-major.
+fn multiply(b: &[f64], q: &[f64], n: usize, l: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * l];
+    out.par_chunks_mut(l).enumerate().for_each(|(i, row)| {
+        for (j, bij) in b[i * n..(i + 1) * n].iter().enumerate() {
+            let qj = &q[j * l..(j + 1) * l];
+            for (o, x) in row.iter_mut().zip(qj) {
+                *o += bij * x;
+            }
+        }
+    });
+    out
+}
+
+/// Modified Gram–Schmidt, twice ("twice is enough"), on the columns of a row-major n × l
+/// matrix; a column with nothing left after projection (rank-deficient input) becomes zero.
+fn orthonormalize(q: &mut [f64], n: usize, l: usize) {
+    for k in 0..l {
+        let before = (0..n).map(|i| q[i * l + k].powi(2)).sum::<f64>().sqrt();
+        for _pass in 0..2 {
+            for j in 0..k {
+                let dot: f64 = (0..n).map(|i| q[i * l + k] * q[i * l + j]).sum();
+                for i in 0..n {
+                    q[i * l + k] -= dot * q[i * l + j];
+                }
+            }
+        }
+        let norm = (0..n).map(|i| q[i * l + k].powi(2)).sum::<f64>().sqrt();
+        let keep = norm > 1e-10 * before.max(1e-300);
+        for i in 0..n {
+            q[i * l + k] = if keep { q[i * l + k] / norm } else { 0.0 };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jacobi_on_a_known_matrix() {
+        // [[2, 1], [1, 2]] has eigenvalues 3 and 1.
+        let (mut values, _) = jacobi_eigen(vec![2.0, 1.0, 1.0, 2.0], 2);
+        values.sort_by(f64::total_cmp);
+        assert!((values[0] - 1.0).abs() < 1e-12 && (values[1] - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn truncated_agrees_with_exact_on_leading_axes() {
+        // Points on a line and a circle: distances are Euclidean, so PCoA recovers them.
+        let n = 60;
+        let pts: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                (3.0 * a.cos(), a.sin())
+            })
+            .collect();
+        let mut data = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                data[i * n + j] = ((pts[i].0 - pts[j].0).powi(2) + (pts[i].1 - pts[j].1).powi(2)).sqrt();
+            }
+        }
+        let dm = DistanceMatrix {
+            ids: (0..n).map(|i| i.to_string()).collect(),
+            data,
+        };
+        let exact = pcoa(&dm, 2);
+        let b = centred(&dm);
+        let (values, _) = subspace_eigen(&b, n, 2);
+        let mut values = values;
+        values.sort_by(|a, b| b.total_cmp(a));
+        assert!((values[0] - exact.eigenvalues[0]).abs() < 1e-8 * exact.eigenvalues[0]);
+        assert!((values[1] - exact.eigenvalues[1]).abs() < 1e-8 * exact.eigenvalues[0]);
+        // 2-D Euclidean points: two axes explain everything.
+        assert!((exact.proportion_explained.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+}

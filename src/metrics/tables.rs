@@ -1,0 +1,444 @@
+//! The derived tables behind `export` and the views: visits with per-visit metrics, subjects
+//! with per-subject summaries, samples with diversity, plus distances and ordination.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::alsfrs::{AlsfrsItems, kings_stage, mitos_stage};
+use super::distance::{BetaMetric, DistanceMatrix, distance_matrix};
+use super::diversity::{alpha, fb_ratio};
+use super::longitudinal::{delta_fs, ols};
+use super::microbiome::at_rank;
+use super::ordination::{Pcoa, pcoa};
+use super::ree::{DEFAULT_HYPERMETABOLIC_RATIO, ReeEquation, compare};
+use crate::data::values::civil_from_days;
+use crate::model::{Cohort, columns as c};
+
+/// Choices that change derived values; always shown with the results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricOptions {
+    pub ree_equation: ReeEquation,
+    /// Measured / predicted REE above which a visit is hypermetabolic.
+    pub hypermetabolic_ratio: f64,
+    /// Taxonomic rank index for composition and diversity (`None` = features as they are).
+    pub rank: Option<usize>,
+    pub beta_metric: BetaMetric,
+    pub pcoa_dims: usize,
+}
+
+impl Default for MetricOptions {
+    fn default() -> Self {
+        Self {
+            ree_equation: ReeEquation::default(),
+            hypermetabolic_ratio: DEFAULT_HYPERMETABOLIC_RATIO,
+            rank: None,
+            beta_metric: BetaMetric::default(),
+            pcoa_dims: 5,
+        }
+    }
+}
+
+/// A float column as options (all `None` when absent or not numeric).
+pub fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    match df.column(name).and_then(|col| col.cast(&DataType::Float64)) {
+        Ok(col) => col
+            .f64()
+            .map_or_else(|_| vec![None; df.height()], |ca| ca.iter().collect()),
+        Err(_) => vec![None; df.height()],
+    }
+}
+
+/// A text column as options.
+pub fn strs(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    match df.column(name).and_then(|col| col.cast(&DataType::String)) {
+        Ok(col) => col.str().map_or_else(
+            |_| vec![None; df.height()],
+            |ca| ca.iter().map(|v| v.map(str::to_owned)).collect(),
+        ),
+        Err(_) => vec![None; df.height()],
+    }
+}
+
+/// WHO adult BMI category.
+pub fn who_category(bmi: f64) -> &'static str {
+    match bmi {
+        b if b < 18.5 => "underweight",
+        b if b < 25.0 => "normal",
+        b if b < 30.0 => "overweight",
+        _ => "obese",
+    }
+}
+
+/// Per-subject facts the visit metrics need (sex, age, premorbid weight).
+struct SubjectFacts {
+    male: Option<bool>,
+    age_years: Option<f64>,
+    birth_year: Option<f64>,
+    premorbid_weight_kg: Option<f64>,
+}
+
+fn subject_facts(cohort: &Cohort) -> HashMap<String, SubjectFacts> {
+    let s = cohort.subjects();
+    let ids = strs(s, c::SUBJECT_ID);
+    let sex = strs(s, "sex");
+    let age = f64s(s, "age_years");
+    let birth = f64s(s, "birth_year");
+    let premorbid = f64s(s, "premorbid_weight_kg");
+    ids.into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let male = sex[i].as_deref().and_then(|x| match x {
+                "male" => Some(true),
+                "female" => Some(false),
+                _ => None,
+            });
+            Some((
+                id?,
+                SubjectFacts {
+                    male,
+                    age_years: age[i],
+                    birth_year: birth[i],
+                    premorbid_weight_kg: premorbid[i],
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Visits with ALSFRS-R domains and stages, BMI category, weight/BMI change and REE comparison.
+pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<DataFrame> {
+    let v = cohort.visits();
+    let n = v.height();
+    let facts = subject_facts(cohort);
+    let ids = strs(v, c::SUBJECT_ID);
+    let day = f64s(v, c::DAY);
+    let date = f64s(v, c::DATE);
+    let names: Vec<String> = (1..=4)
+        .map(|i| format!("alsfrs_q{i}"))
+        .chain(["alsfrs_q5a".to_owned(), "alsfrs_q5b".to_owned()])
+        .chain((6..=12).map(|i| format!("alsfrs_q{i}")))
+        .collect();
+    let item_cols: Vec<Vec<Option<f64>>> = names.iter().map(|name| f64s(v, name)).collect();
+    let given_total = f64s(v, c::ALSFRS_R_TOTAL);
+    let weight = f64s(v, c::WEIGHT_KG);
+    let height = f64s(v, c::HEIGHT_CM);
+    let bmi = f64s(v, c::BMI);
+    let ree = f64s(v, "ree_measured_kcal");
+
+    let mut out: HashMap<&str, Vec<Option<f64>>> = HashMap::new();
+    let mut kings = Vec::with_capacity(n);
+    let mut who = Vec::with_capacity(n);
+    let mut hyper = Vec::with_capacity(n);
+    let keys = [
+        "alsfrs_r_items_sum",
+        c::ALSFRS_R_TOTAL,
+        "alsfrs_bulbar",
+        "alsfrs_fine_motor",
+        "alsfrs_gross_motor",
+        "alsfrs_respiratory",
+        "mitos_stage",
+        "kings_stage_number",
+        "weight_change_pct_from_baseline",
+        "bmi_change_pct_from_baseline",
+        "weight_change_pct_from_premorbid",
+        "age_years_at_visit",
+        "ree_predicted_kcal",
+        "ree_ratio",
+        "delta_ree_pct",
+    ];
+    for k in keys {
+        out.insert(k, Vec::with_capacity(n));
+    }
+    let mut first_weight: HashMap<&str, f64> = HashMap::new();
+    let mut first_bmi: HashMap<&str, f64> = HashMap::new();
+    for i in 0..n {
+        let mut q = [None; 13];
+        for (k, col) in item_cols.iter().enumerate() {
+            q[k] = col[i];
+        }
+        let items = AlsfrsItems::from_columns(q);
+        let any_item = q.iter().any(Option::is_some);
+        let push = |out: &mut HashMap<&str, Vec<Option<f64>>>, k: &str, v: Option<f64>| {
+            if let Some(col) = out.get_mut(k) {
+                col.push(v);
+            }
+        };
+        push(&mut out, "alsfrs_r_items_sum", items.total());
+        push(&mut out, c::ALSFRS_R_TOTAL, given_total[i].or(items.total()));
+        push(&mut out, "alsfrs_bulbar", items.bulbar());
+        push(&mut out, "alsfrs_fine_motor", items.fine_motor());
+        push(&mut out, "alsfrs_gross_motor", items.gross_motor());
+        push(&mut out, "alsfrs_respiratory", items.respiratory());
+        let stage = any_item.then(|| kings_stage(&items)).flatten();
+        kings.push(stage.map(super::alsfrs::KingsStage::label));
+        push(&mut out, "kings_stage_number", stage.map(|s| f64::from(s.number())));
+        push(
+            &mut out,
+            "mitos_stage",
+            any_item.then(|| mitos_stage(&items)).flatten().map(f64::from),
+        );
+        who.push(bmi[i].map(who_category));
+        let id = ids[i].as_deref().unwrap_or_default();
+        let fact = facts.get(id);
+        let pct = |now: Option<f64>, base: Option<f64>| Some((now? - base?) / base? * 100.0).filter(|v| v.is_finite());
+        if let Some(w) = weight[i] {
+            first_weight.entry(id).or_insert(w);
+        }
+        if let Some(b) = bmi[i] {
+            first_bmi.entry(id).or_insert(b);
+        }
+        push(
+            &mut out,
+            "weight_change_pct_from_baseline",
+            pct(weight[i], first_weight.get(id).copied()),
+        );
+        push(
+            &mut out,
+            "bmi_change_pct_from_baseline",
+            pct(bmi[i], first_bmi.get(id).copied()),
+        );
+        push(
+            &mut out,
+            "weight_change_pct_from_premorbid",
+            pct(weight[i], fact.and_then(|f| f.premorbid_weight_kg)),
+        );
+        // Age at the visit: from the visit date and birth year, else baseline age plus time.
+        let age = match (date[i], fact.and_then(|f| f.birth_year)) {
+            (Some(d), Some(by)) => {
+                let (y, m, dd) = civil_from_days(d as i32);
+                Some(f64::from(y) + (f64::from(m) - 1.0) / 12.0 + f64::from(dd) / 365.25 - by - 0.5)
+            }
+            _ => fact.and_then(|f| Some(f.age_years? + day[i].unwrap_or(0.0) / 365.25)),
+        };
+        push(&mut out, "age_years_at_visit", age);
+        let predicted = match (fact.and_then(|f| f.male), weight[i], height[i], age) {
+            (Some(male), Some(w), Some(h), Some(a)) => Some(options.ree_equation.predict(male, w, h, a)),
+            _ => None,
+        };
+        push(&mut out, "ree_predicted_kcal", predicted);
+        let cmp = ree[i]
+            .zip(predicted)
+            .and_then(|(m, p)| compare(m, p, options.hypermetabolic_ratio));
+        push(&mut out, "ree_ratio", cmp.map(|c| c.ratio));
+        push(&mut out, "delta_ree_pct", cmp.map(|c| c.delta_pct));
+        hyper.push(cmp.map(|c| c.hypermetabolic));
+    }
+    let mut df = v.clone();
+    let mut add = |name: &str, col: Column| -> PolarsResult<()> {
+        if df.column(name).is_ok() {
+            df.with_column(col)?;
+        } else {
+            df.hstack_mut(&[col])?;
+        }
+        Ok(())
+    };
+    for k in keys {
+        add(k, Column::new(k.into(), out.remove(k).unwrap_or_default()))?;
+    }
+    add("kings_stage", Column::new("kings_stage".into(), kings))?;
+    add("bmi_who_category", Column::new("bmi_who_category".into(), who))?;
+    add("hypermetabolic", Column::new("hypermetabolic".into(), hyper))?;
+    Ok(df)
+}
+
+/// Subjects with ALSFRS-R slope (n, span), ΔFS, baseline and last value of every measure,
+/// baseline REE ratio and hypermetabolic flag, and baseline microbiome summaries.
+pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&DataFrame>) -> PolarsResult<DataFrame> {
+    let s = cohort.subjects();
+    let ids = strs(s, c::SUBJECT_ID);
+    let row_of: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id.as_deref()?, i)))
+        .collect();
+    let n = s.height();
+    let vids = strs(visits, c::SUBJECT_ID);
+    let months = f64s(visits, c::MONTHS_SINCE_BASELINE);
+    let since_onset = f64s(visits, c::MONTHS_SINCE_ONSET);
+    let total = f64s(visits, c::ALSFRS_R_TOTAL);
+    // Visit rows per subject, in time order (the visits table is sorted).
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, id) in vids.iter().enumerate() {
+        if let Some(&k) = id.as_deref().and_then(|id| row_of.get(id)) {
+            rows[k].push(i);
+        }
+    }
+    let mut slope = vec![None; n];
+    let mut slope_n = vec![None; n];
+    let mut span = vec![None; n];
+    let mut dfs = vec![None; n];
+    for (k, r) in rows.iter().enumerate() {
+        if let Some(fit) = ols(r.iter().filter_map(|&i| Some((months[i]?, total[i]?)))) {
+            slope[k] = Some(fit.slope);
+            slope_n[k] = Some(fit.num_points as i32);
+            span[k] = Some(fit.span);
+        }
+        if let Some(&i) = r.iter().find(|&&i| total[i].is_some()) {
+            dfs[k] = total[i].zip(since_onset[i]).and_then(|(t, m)| delta_fs(t, m));
+        }
+    }
+    let mut cols = vec![
+        Column::new("alsfrs_r_slope_per_month".into(), slope),
+        Column::new("alsfrs_r_slope_n".into(), slope_n),
+        Column::new("alsfrs_r_slope_span_months".into(), span),
+        Column::new("delta_fs".into(), dfs),
+    ];
+    let measures: Vec<String> = visits
+        .columns()
+        .iter()
+        .filter(|col| col.dtype() == &DataType::Float64 && !c::VISIT_TIME.contains(&col.name().as_str()))
+        .map(|col| col.name().to_string())
+        .collect();
+    for m in &measures {
+        let values = f64s(visits, m);
+        let first: Vec<Option<f64>> = rows.iter().map(|r| r.iter().find_map(|&i| values[i])).collect();
+        let last: Vec<Option<f64>> = rows.iter().map(|r| r.iter().rev().find_map(|&i| values[i])).collect();
+        cols.push(Column::new(format!("baseline_{m}").into(), first));
+        cols.push(Column::new(format!("last_{m}").into(), last));
+    }
+    let hyper: Vec<Option<bool>> = match visits.column("hypermetabolic").and_then(|col| col.bool().cloned()) {
+        Ok(h) => {
+            let h: Vec<Option<bool>> = h.iter().collect();
+            rows.iter().map(|r| r.iter().find_map(|&i| h[i])).collect()
+        }
+        Err(_) => vec![None; n],
+    };
+    cols.push(Column::new("hypermetabolic".into(), hyper));
+    if let Some(samples) = samples {
+        let sid = strs(samples, c::SUBJECT_ID);
+        let day = f64s(samples, c::DAY);
+        for m in ["fb_ratio", "shannon", "observed_features"] {
+            let values = f64s(samples, m);
+            let mut best: Vec<Option<(f64, f64)>> = vec![None; n];
+            for i in 0..samples.height() {
+                let (Some(k), Some(v)) = (sid[i].as_deref().and_then(|id| row_of.get(id)), values[i]) else {
+                    continue;
+                };
+                let d = day[i].unwrap_or(f64::INFINITY);
+                if best[*k].is_none_or(|(bd, _)| d < bd) {
+                    best[*k] = Some((d, v));
+                }
+            }
+            cols.push(Column::new(
+                format!("baseline_{m}").into(),
+                best.iter().map(|b| b.map(|x| x.1)).collect::<Vec<_>>(),
+            ));
+        }
+    }
+    s.hstack(&cols)
+}
+
+/// Samples with alpha diversity (at `options.rank`), F/B ratio, and the distance of each
+/// sample from its subject's first sample and from the previous one.
+pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<(DataFrame, Option<DistanceMatrix>)> {
+    let samples = cohort.samples().clone();
+    let Some(table) = cohort.abundances() else {
+        return Ok((samples, None));
+    };
+    let ranked = at_rank(table, cohort.taxonomy(), options.rank);
+    let row_of: HashMap<&str, usize> = table
+        .sample_ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let ids = strs(&samples, c::SAMPLE_ID);
+    let rows: Vec<Option<usize>> = ids
+        .iter()
+        .map(|id| id.as_deref().and_then(|id| row_of.get(id).copied()))
+        .collect();
+    let alphas: Vec<_> = (0..ranked.num_samples())
+        .map(|s| alpha(ranked.sample(s), ranked.kind))
+        .collect();
+    let fb = fb_ratio(table, cohort.taxonomy());
+    let pick = |f: &dyn Fn(&super::diversity::Alpha) -> Option<f64>| -> Vec<Option<f64>> {
+        rows.iter()
+            .map(|r| r.and_then(|r| f(&alphas[r])).filter(|v| v.is_finite()))
+            .collect()
+    };
+    let dm = distance_matrix(&ranked, options.beta_metric);
+    let (from_baseline, from_previous) = within_subject_distances(&samples, &rows, &dm);
+    let cols = vec![
+        Column::new("observed_features".into(), pick(&|a| Some(a.observed_features))),
+        Column::new("shannon".into(), pick(&|a| Some(a.shannon))),
+        Column::new("shannon_log2".into(), pick(&|a| Some(a.shannon_log2))),
+        Column::new("simpson".into(), pick(&|a| Some(a.simpson))),
+        Column::new("pielou_evenness".into(), pick(&|a| Some(a.pielou_evenness))),
+        Column::new("chao1".into(), pick(&|a| a.chao1)),
+        Column::new(
+            "fb_ratio".into(),
+            rows.iter().map(|r| r.and_then(|r| fb[r])).collect::<Vec<_>>(),
+        ),
+        Column::new("distance_from_baseline".into(), from_baseline),
+        Column::new("distance_from_previous".into(), from_previous),
+    ];
+    Ok((samples.hstack(&cols)?, Some(dm)))
+}
+
+/// For each sample, the distance to its subject's first sample and to the sample before it.
+fn within_subject_distances(
+    samples: &DataFrame,
+    rows: &[Option<usize>],
+    dm: &DistanceMatrix,
+) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    let subject = strs(samples, c::SUBJECT_ID);
+    let day = f64s(samples, c::DAY);
+    let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in subject.iter().enumerate() {
+        if let (Some(s), Some(_), Some(_)) = (s.as_deref(), day[i], rows[i]) {
+            by_subject.entry(s).or_default().push(i);
+        }
+    }
+    let n = samples.height();
+    let (mut base, mut prev) = (vec![None; n], vec![None; n]);
+    for list in by_subject.values_mut() {
+        list.sort_by(|&a, &b| day[a].unwrap_or(0.0).total_cmp(&day[b].unwrap_or(0.0)));
+        let Some(r0) = rows[list[0]] else { continue };
+        for (k, &i) in list.iter().enumerate() {
+            let Some(ri) = rows[i] else { continue };
+            base[i] = Some(dm.get(r0, ri));
+            if k > 0 {
+                prev[i] = rows[list[k - 1]].map(|rp| dm.get(rp, ri));
+            }
+        }
+    }
+    (base, prev)
+}
+
+/// PCoA of the samples with their subject and day: `sample_id, subject_id, day, pc1, …`.
+pub fn ordination_table(cohort: &Cohort, dm: &DistanceMatrix, dims: usize) -> PolarsResult<(DataFrame, Pcoa)> {
+    let ord = pcoa(dm, dims);
+    let samples = cohort.samples();
+    let ids = strs(samples, c::SAMPLE_ID);
+    let subjects = strs(samples, c::SUBJECT_ID);
+    let days = f64s(samples, c::DAY);
+    let meta: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id.as_deref()?, i)))
+        .collect();
+    let lookup = |id: &String| meta.get(id.as_str()).copied();
+    let mut cols = vec![
+        Column::new(c::SAMPLE_ID.into(), ord.ids.clone()),
+        Column::new(
+            c::SUBJECT_ID.into(),
+            ord.ids
+                .iter()
+                .map(|id| lookup(id).and_then(|i| subjects[i].clone()))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::DAY.into(),
+            ord.ids
+                .iter()
+                .map(|id| lookup(id).and_then(|i| days[i]))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for axis in 0..ord.dims {
+        let values: Vec<f64> = (0..ord.ids.len()).map(|i| ord.coord(i, axis)).collect();
+        cols.push(Column::new(format!("pc{}", axis + 1).into(), values));
+    }
+    Ok((DataFrame::new(ord.ids.len(), cols)?, ord))
+}

@@ -1,0 +1,269 @@
+//! Metric kernels against scikit-bio, scipy and statsmodels (tests/reference/reference.json,
+//! made by tests/reference/make_reference.py) and against QIIME 2's own moving-pictures results.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use cohort_explorer::data::{LoadOptions, load_paths};
+use cohort_explorer::metrics::distance::{BetaMetric, distance_matrix};
+use cohort_explorer::metrics::diversity::alpha;
+use cohort_explorer::metrics::longitudinal::ols;
+use cohort_explorer::metrics::ordination::pcoa;
+use cohort_explorer::metrics::stats::{benjamini_hochberg, kruskal_wallis, mann_whitney_u, pearson, spearman};
+use cohort_explorer::model::{AbundanceKind, AbundanceTable};
+use serde_json::Value;
+
+fn reference() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/reference.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("reference.json")).expect("json")
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+fn matrix(v: &Value) -> Vec<Vec<f64>> {
+    v.as_array().expect("rows").iter().map(floats).collect()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + b.abs())
+}
+
+fn reference_table(r: &Value) -> AbundanceTable {
+    let counts = matrix(&r["counts"]);
+    AbundanceTable {
+        sample_ids: r["ids"]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .map(|v| v.as_str().expect("id").to_owned())
+            .collect(),
+        feature_ids: (0..counts[0].len()).map(|i| format!("f{i}")).collect(),
+        values: counts.concat(),
+        kind: AbundanceKind::Counts,
+    }
+}
+
+#[test]
+fn alpha_diversity_matches_scikit_bio() {
+    let r = reference();
+    let table = reference_table(&r);
+    for s in 0..table.num_samples() {
+        let a = alpha(table.sample(s), table.kind);
+        let want = |k: &str| floats(&r["alpha"][k])[s];
+        assert!(close(a.observed_features, want("observed_features"), 1e-12));
+        assert!(close(a.shannon, want("shannon"), 1e-12), "shannon {s}");
+        assert!(close(a.shannon_log2, want("shannon_log2"), 1e-12));
+        assert!(close(a.simpson, want("simpson"), 1e-12));
+        assert!(close(a.pielou_evenness, want("pielou_evenness"), 1e-12));
+        assert!(close(a.chao1.expect("counts"), want("chao1"), 1e-12), "chao1 {s}");
+    }
+}
+
+#[test]
+fn beta_diversity_matches_scikit_bio() {
+    let r = reference();
+    let table = reference_table(&r);
+    for (metric, key) in [
+        (BetaMetric::BrayCurtis, "bray_curtis"),
+        (BetaMetric::Jaccard, "jaccard"),
+        (BetaMetric::Aitchison, "aitchison"),
+    ] {
+        let dm = distance_matrix(&table, metric);
+        let want = matrix(&r[key]);
+        for i in 0..dm.len() {
+            for j in 0..dm.len() {
+                assert!(
+                    close(dm.get(i, j), want[i][j], 1e-12),
+                    "{key} [{i}, {j}] {} vs {}",
+                    dm.get(i, j),
+                    want[i][j]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pcoa_matches_scikit_bio_up_to_sign() {
+    let r = reference();
+    let table = reference_table(&r);
+    let ord = pcoa(&distance_matrix(&table, BetaMetric::BrayCurtis), 3);
+    assert!(ord.exact);
+    let eig = floats(&r["pcoa"]["eigenvalues"]);
+    let prop = floats(&r["pcoa"]["proportion_explained"]);
+    let coords = matrix(&r["pcoa"]["coordinates"]);
+    for axis in 0..3 {
+        assert!(close(ord.eigenvalues[axis], eig[axis], 1e-10));
+        assert!(close(ord.proportion_explained[axis], prop[axis], 1e-10));
+        let sign = (ord.coord(0, axis) * coords[0][axis]).signum();
+        for (i, row) in coords.iter().enumerate() {
+            assert!(
+                close(ord.coord(i, axis) * sign, row[axis], 1e-9),
+                "axis {axis} sample {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tests_match_scipy_and_statsmodels() {
+    let r = reference();
+    for key in ["mann_whitney_exact", "mann_whitney_ties"] {
+        let case = &r[key];
+        let res = mann_whitney_u(&floats(&case["x"]), &floats(&case["y"])).expect("mwu");
+        assert!(close(res.statistic, case["u"].as_f64().expect("u"), 1e-12), "{key}");
+        assert!(
+            close(res.p_value, case["p"].as_f64().expect("p"), 1e-10),
+            "{key}: {} vs {}",
+            res.p_value,
+            case["p"]
+        );
+    }
+    let groups: Vec<Vec<f64>> = matrix(&r["kruskal"]["groups"]);
+    let refs: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
+    let kw = kruskal_wallis(&refs).expect("kw");
+    assert!(close(kw.statistic, r["kruskal"]["h"].as_f64().expect("h"), 1e-12));
+    assert!(close(kw.p_value, r["kruskal"]["p"].as_f64().expect("p"), 1e-10));
+    for (key, f) in [("spearman", spearman as fn(&[f64], &[f64]) -> _), ("pearson", pearson)] {
+        let case = &r[key];
+        let res = f(&floats(&case["x"]), &floats(&case["y"])).expect(key);
+        assert!(close(res.statistic, case["r"].as_f64().expect("r"), 1e-12), "{key}");
+        assert!(close(res.p_value, case["p"].as_f64().expect("p"), 1e-10), "{key}");
+    }
+    let q = benjamini_hochberg(&floats(&r["bh"]["p"]));
+    for (a, b) in q.iter().zip(floats(&r["bh"]["q"])) {
+        assert!(close(*a, b, 1e-12));
+    }
+    let x = floats(&r["ols"]["x"]);
+    let y = floats(&r["ols"]["y"]);
+    let fit = ols(x.into_iter().zip(y)).expect("ols");
+    assert!(close(fit.slope, r["ols"]["slope"].as_f64().expect("slope"), 1e-12));
+    assert!(close(
+        fit.intercept,
+        r["ols"]["intercept"].as_f64().expect("intercept"),
+        1e-12
+    ));
+}
+
+/// Read a QIIME 2 `sample<TAB>value` or square matrix TSV.
+fn read_tsv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).expect("reference tsv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header").split('\t').map(str::to_owned).collect();
+    (
+        header,
+        lines.map(|l| l.split('\t').map(str::to_owned).collect()).collect(),
+    )
+}
+
+#[test]
+fn qiime2_moving_pictures_results_to_1e9() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures/reference_qiime2");
+    if !base.exists() {
+        eprintln!("skipping: {} not present", base.display());
+        return;
+    }
+    let cohort = load_paths(&[base.join("rarefied-table.tsv")], &LoadOptions::default()).expect("rarefied table");
+    let table = cohort.abundances().expect("abundances");
+    let index: HashMap<&str, usize> = table
+        .sample_ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    for (file, pick) in [
+        (
+            "alpha_shannon_log2.tsv",
+            (|a: &cohort_explorer::metrics::diversity::Alpha| a.shannon_log2) as fn(&_) -> f64,
+        ),
+        ("alpha_observed_features.tsv", |a| a.observed_features),
+        ("alpha_pielou_evenness.tsv", |a| a.pielou_evenness),
+    ] {
+        let (_, rows) = read_tsv(&base.join(file));
+        assert_eq!(rows.len(), 34);
+        for row in rows {
+            let s = index[row[0].as_str()];
+            let want: f64 = row[1].parse().expect("value");
+            let got = pick(&alpha(table.sample(s), table.kind));
+            assert!((got - want).abs() < 1e-9, "{file} {}: {got} vs {want}", row[0]);
+        }
+    }
+    for (file, metric) in [
+        ("beta_bray_curtis.tsv", BetaMetric::BrayCurtis),
+        ("beta_jaccard.tsv", BetaMetric::Jaccard),
+    ] {
+        let dm = distance_matrix(table, metric);
+        let (header, rows) = read_tsv(&base.join(file));
+        for row in rows {
+            let i = index[row[0].as_str()];
+            for (k, v) in row[1..].iter().enumerate() {
+                let j = index[header[k + 1].as_str()];
+                let want: f64 = v.parse().expect("distance");
+                assert!(
+                    (dm.get(i, j) - want).abs() < 1e-9,
+                    "{file} {} {}",
+                    row[0],
+                    header[k + 1]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn mixed_model_matches_statsmodels_reml() {
+    use cohort_explorer::metrics::mixed::{Obs, fit};
+    let r = reference();
+    let m = &r["mixed"];
+    let subject = floats(&m["data"]["subject"]);
+    let months = floats(&m["data"]["months"]);
+    let group = floats(&m["data"]["group"]);
+    let y = floats(&m["data"]["y"]);
+    let obs: Vec<Obs> = (0..y.len())
+        .map(|i| Obs {
+            subject: subject[i] as usize,
+            months: months[i],
+            group: group[i] as usize,
+            y: y[i],
+        })
+        .collect();
+    // statsmodels orders Intercept, group, months, months:group; ours intercept, months, group, months:group.
+    // Standard errors are the usual σ²(XᵀV⁻¹X)⁻¹; statsmodels takes them from the Hessian of the
+    // full REML likelihood, which differs in the fourth digit.
+    let order = [0, 2, 1, 3];
+    for (key, slope) in [("slope", true), ("intercept", false)] {
+        let f = fit(&obs, 2, slope).expect("fit");
+        assert_eq!(f.random_slope, slope, "{:?}", f.note);
+        let fe = floats(&m[key]["fe"]);
+        let se = floats(&m[key]["se"]);
+        for (ours, theirs) in order.iter().enumerate() {
+            assert!(
+                close(f.fixed[ours], fe[*theirs], 1e-5),
+                "{key} fixed {ours}: {} vs {}",
+                f.fixed[ours],
+                fe[*theirs]
+            );
+            assert!(
+                close(f.std_errors[ours], se[*theirs], 2e-3),
+                "{key} se {ours}: {} vs {}",
+                f.std_errors[ours],
+                se[*theirs]
+            );
+        }
+        let cov = floats(&m[key]["cov_re"]);
+        for (a, b) in f.random_cov.iter().zip(&cov) {
+            assert!(close(*a, *b, 1e-3), "{key} cov_re {a} vs {b}");
+        }
+        assert!(close(
+            f.residual_variance,
+            m[key]["scale"].as_f64().expect("scale"),
+            1e-4
+        ));
+    }
+}
