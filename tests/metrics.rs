@@ -76,13 +76,13 @@ fn beta_diversity_matches_scikit_bio() {
     ] {
         let dm = distance_matrix(&table, metric);
         let want = matrix(&r[key]);
-        for i in 0..dm.len() {
-            for j in 0..dm.len() {
+        assert_eq!(want.len(), dm.len());
+        for (i, row) in want.iter().enumerate() {
+            for (j, w) in row.iter().enumerate() {
                 assert!(
-                    close(dm.get(i, j), want[i][j], 1e-12),
-                    "{key} [{i}, {j}] {} vs {}",
-                    dm.get(i, j),
-                    want[i][j]
+                    close(dm.get(i, j), *w, 1e-12),
+                    "{key} [{i}, {j}] {} vs {w}",
+                    dm.get(i, j)
                 );
             }
         }
