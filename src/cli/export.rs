@@ -85,11 +85,11 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
         Table::Visits => visits_table(&cohort, &options)?,
         Table::Subjects => {
             let visits = visits_table(&cohort, &options)?;
-            let samples = samples_table(&cohort, &options)?.0;
+            let samples = samples_table(&cohort, &options)?;
             subjects_table(&cohort, &visits, Some(&samples))?
         }
         Table::Samples => {
-            let (samples, _) = samples_table(&cohort, &options)?;
+            let samples = samples_table(&cohort, &options)?;
             if cohort
                 .abundances()
                 .is_some_and(|a| a.kind == crate::model::AbundanceKind::Relative)

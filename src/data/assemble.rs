@@ -54,9 +54,10 @@ pub fn assemble(
                 .or_insert(d);
         }
     }
+    let with_visits: HashSet<&str> = visits.iter().map(|v| v.row.subject.as_str()).collect();
     for s in &parts.samples {
         if let (Some(subj), Some(d)) = (&s.subject, s.date)
-            && !visits.iter().any(|v| v.row.subject == *subj)
+            && !with_visits.contains(subj.as_str())
         {
             baseline
                 .entry(subj.as_str())

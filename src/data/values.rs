@@ -3,14 +3,16 @@
 
 /// True for the codes that mean "no value": blank, `NA`, `N/A`, `.`, `-`, `-999`, `NULL`, ….
 pub fn is_missing(raw: &str) -> bool {
+    const CODES: [&str; 11] = [
+        "na", "n/a", "nan", ".", "-", "--", "null", "none", "#n/a", "missing", "nd",
+    ];
     let s = raw.trim();
-    s.is_empty()
-        || matches!(
-            s.to_ascii_lowercase().as_str(),
-            "na" | "n/a" | "nan" | "." | "-" | "--" | "null" | "none" | "#n/a" | "missing" | "nd"
-        )
-        || s == "-999"
-        || s == "-999.0"
+    match s.as_bytes().first() {
+        None => true,
+        // Fast path for the common case, a number: only `-999` among them is a code.
+        Some(b) if b.is_ascii_digit() => false,
+        Some(_) => s == "-999" || s == "-999.0" || CODES.iter().any(|c| s.eq_ignore_ascii_case(c)),
+    }
 }
 
 /// What a cell held, read as a number.

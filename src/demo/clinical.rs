@@ -114,7 +114,7 @@ pub fn simulate_subject(rng: &mut Rng, index: usize) -> SimSubject {
 }
 
 fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f64) -> Vec<SimVisit> {
-    let max_visits = if s.als { 13 } else { 3 };
+    let max_visits = if s.als { 13 } else { 5 };
     let weights = if s.bulbar_onset { BULBAR_WEIGHTS } else { SPINAL_WEIGHTS };
     let mut items = [4u8; 12];
     let mut lost = 0u32;
@@ -201,7 +201,7 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
         let total = visit.total();
         visits.push(visit);
         let too_weak = total.is_some_and(|t| t < 12);
-        if too_weak || (k > 0 && rng.chance(if s.als { 0.05 } else { 0.02 })) {
+        if too_weak || (k > 0 && rng.chance(if s.als { 0.025 } else { 0.02 })) {
             break;
         }
     }

@@ -74,29 +74,6 @@ impl DistanceMatrix {
     }
 }
 
-/// A sample as its non-zero entries (index, value): microbiome tables are mostly zeros.
-struct Sparse {
-    idx: Vec<u32>,
-    val: Vec<f64>,
-}
-
-fn sparse_rows(table: &AbundanceTable, transform: impl Fn(&[f64]) -> Vec<f64> + Sync) -> Vec<Sparse> {
-    (0..table.num_samples())
-        .into_par_iter()
-        .map(|s| {
-            let row = transform(table.sample(s));
-            let (mut idx, mut val) = (Vec::new(), Vec::new());
-            for (i, v) in row.iter().enumerate() {
-                if *v != 0.0 {
-                    idx.push(i as u32);
-                    val.push(*v);
-                }
-            }
-            Sparse { idx, val }
-        })
-        .collect()
-}
-
 /// Robust CLR of one sample: ln x − mean(ln x) over non-zero x; zeros stay 0 (DEICODE's rclr).
 pub fn robust_clr(values: &[f64]) -> Vec<f64> {
     let logs: Vec<f64> = values.iter().filter(|v| **v > 0.0).map(|v| v.ln()).collect();
@@ -110,65 +87,103 @@ pub fn robust_clr(values: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// All pairwise distances between the table's samples.
+/// A sample transformed for `metric`: relative abundances, presence/absence or robust CLR.
+pub fn prepare(values: &[f64], metric: BetaMetric) -> Vec<f64> {
+    match metric {
+        BetaMetric::BrayCurtis => {
+            let total: f64 = values.iter().sum();
+            values
+                .iter()
+                .map(|v| if total > 0.0 { v / total } else { 0.0 })
+                .collect()
+        }
+        BetaMetric::Jaccard => values.iter().map(|v| f64::from(u8::from(*v > 0.0))).collect(),
+        BetaMetric::Aitchison => robust_clr(values),
+    }
+}
+
+/// Lanes of independent accumulators: floating-point sums are not reassociated by the
+/// compiler, so explicit lanes are what lets these loops use SIMD.
+const LANES: usize = 8;
+
+/// Σ f(a[k], b[k]) over two equal-length slices, accumulated in [`LANES`] lanes.
+#[inline]
+fn lane_sum(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+    let mut acc = [0.0; LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for k in 0..LANES {
+            acc[k] += f(x[k], y[k]);
+        }
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| f(*x, *y)).sum();
+    acc.iter().sum::<f64>() + tail
+}
+
+/// Distance between two samples already [`prepare`]d for `metric`.
+pub fn pair(a: &[f64], b: &[f64], metric: BetaMetric) -> f64 {
+    pair_with_sums(a, b, a.iter().sum(), b.iter().sum(), metric)
+}
+
+/// [`pair`] with the row sums known (they are computed once per sample for a whole matrix).
+fn pair_with_sums(a: &[f64], b: &[f64], sum_a: f64, sum_b: f64, metric: BetaMetric) -> f64 {
+    let total = sum_a + sum_b;
+    match metric {
+        BetaMetric::BrayCurtis => {
+            let shared = lane_sum(a, b, |x, y| if x < y { x } else { y });
+            if total > 0.0 {
+                (total - 2.0 * shared) / total
+            } else {
+                0.0
+            }
+        }
+        BetaMetric::Jaccard => {
+            let both = lane_sum(a, b, |x, y| x * y);
+            let union = total - both;
+            if union > 0.0 { 1.0 - both / union } else { 0.0 }
+        }
+        BetaMetric::Aitchison => lane_sum(a, b, |x, y| (x - y) * (x - y)).sqrt(),
+    }
+}
+
+/// Tile size of the distance matrix: tiles of BLOCK × BLOCK samples keep both sets of rows in
+/// cache; streaming every row j past every row i would move n² rows through memory.
+const BLOCK: usize = 32;
+
+/// All pairwise distances between the table's samples (upper triangle computed in parallel,
+/// then mirrored).
 pub fn distance_matrix(table: &AbundanceTable, metric: BetaMetric) -> DistanceMatrix {
     let n = table.num_samples();
-    let rows = match metric {
-        BetaMetric::BrayCurtis => sparse_rows(table, |r| {
-            let total: f64 = r.iter().sum();
-            r.iter().map(|v| if total > 0.0 { v / total } else { 0.0 }).collect()
-        }),
-        BetaMetric::Jaccard => sparse_rows(table, |r| r.iter().map(|v| f64::from(u8::from(*v > 0.0))).collect()),
-        BetaMetric::Aitchison => sparse_rows(table, robust_clr),
-    };
-    let sums: Vec<f64> = rows.iter().map(|r| r.val.iter().map(|v| v.abs()).sum()).collect();
-    let nf = table.num_features();
-    let mut data = vec![0.0; n * n];
-    data.par_chunks_mut(n.max(1)).enumerate().for_each(|(i, out)| {
-        // Row i dense, the others walked by their non-zeros.
-        let mut dense = vec![0.0; nf];
-        for (k, v) in rows[i].idx.iter().zip(&rows[i].val) {
-            dense[*k as usize] = *v;
-        }
-        for j in 0..n {
-            if i == j {
-                continue;
-            }
-            out[j] = match metric {
-                BetaMetric::BrayCurtis => {
-                    let shared: f64 = rows[j]
-                        .idx
-                        .iter()
-                        .zip(&rows[j].val)
-                        .map(|(k, v)| dense[*k as usize].min(*v))
-                        .sum();
-                    let denom = sums[i] + sums[j];
-                    if denom > 0.0 {
-                        (denom - 2.0 * shared) / denom
-                    } else {
-                        0.0
+    let rows: Vec<Vec<f64>> = (0..n)
+        .into_par_iter()
+        .map(|s| prepare(table.sample(s), metric))
+        .collect();
+    let sums: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
+    let upper: Vec<Vec<f64>> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .flat_map_iter(|b| {
+            let (i0, i1) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+            let mut out: Vec<Vec<f64>> = (i0..i1).map(|i| vec![0.0; n - i - 1]).collect();
+            for j0 in (i0..n).step_by(BLOCK) {
+                let j1 = (j0 + BLOCK).min(n);
+                for i in i0..i1 {
+                    for j in (i + 1).max(j0)..j1 {
+                        out[i - i0][j - i - 1] = pair_with_sums(&rows[i], &rows[j], sums[i], sums[j], metric);
                     }
                 }
-                BetaMetric::Jaccard => {
-                    let both: f64 = rows[j].idx.iter().map(|k| dense[*k as usize]).sum();
-                    let union = sums[i] + sums[j] - both;
-                    if union > 0.0 { 1.0 - both / union } else { 0.0 }
-                }
-                BetaMetric::Aitchison => {
-                    // ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b
-                    let dot: f64 = rows[j]
-                        .idx
-                        .iter()
-                        .zip(&rows[j].val)
-                        .map(|(k, v)| dense[*k as usize] * v)
-                        .sum();
-                    let na: f64 = rows[i].val.iter().map(|v| v * v).sum();
-                    let nb: f64 = rows[j].val.iter().map(|v| v * v).sum();
-                    (na + nb - 2.0 * dot).max(0.0).sqrt()
-                }
-            };
+            }
+            out
+        })
+        .collect();
+    let mut data = vec![0.0; n * n];
+    for (i, row) in upper.iter().enumerate() {
+        for (k, d) in row.iter().enumerate() {
+            let j = i + 1 + k;
+            data[i * n + j] = *d;
+            data[j * n + i] = *d;
         }
-    });
+    }
     DistanceMatrix {
         ids: table.sample_ids.clone(),
         data,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::alsfrs::{AlsfrsItems, kings_stage, mitos_stage};
-use super::distance::{BetaMetric, DistanceMatrix, distance_matrix};
+use super::distance::{BetaMetric, DistanceMatrix, pair, prepare};
 use super::diversity::{alpha, fb_ratio};
 use super::longitudinal::{delta_fs, ols};
 use super::microbiome::at_rank;
@@ -331,10 +331,10 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
 
 /// Samples with alpha diversity (at `options.rank`), F/B ratio, and the distance of each
 /// sample from its subject's first sample and from the previous one.
-pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<(DataFrame, Option<DistanceMatrix>)> {
+pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<DataFrame> {
     let samples = cohort.samples().clone();
     let Some(table) = cohort.abundances() else {
-        return Ok((samples, None));
+        return Ok(samples);
     };
     let ranked = at_rank(table, cohort.taxonomy(), options.rank);
     let row_of: HashMap<&str, usize> = table
@@ -357,8 +357,11 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<(
             .map(|r| r.and_then(|r| f(&alphas[r])).filter(|v| v.is_finite()))
             .collect()
     };
-    let dm = distance_matrix(&ranked, options.beta_metric);
-    let (from_baseline, from_previous) = within_subject_distances(&samples, &rows, &dm);
+    let prepared: Vec<Vec<f64>> = (0..ranked.num_samples())
+        .map(|s| prepare(ranked.sample(s), options.beta_metric))
+        .collect();
+    let distance = |a: usize, b: usize| pair(&prepared[a], &prepared[b], options.beta_metric);
+    let (from_baseline, from_previous) = within_subject_distances(&samples, &rows, &distance);
     let cols = vec![
         Column::new("observed_features".into(), pick(&|a| Some(a.observed_features))),
         Column::new("shannon".into(), pick(&|a| Some(a.shannon))),
@@ -373,14 +376,14 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<(
         Column::new("distance_from_baseline".into(), from_baseline),
         Column::new("distance_from_previous".into(), from_previous),
     ];
-    Ok((samples.hstack(&cols)?, Some(dm)))
+    samples.hstack(&cols)
 }
 
 /// For each sample, the distance to its subject's first sample and to the sample before it.
 fn within_subject_distances(
     samples: &DataFrame,
     rows: &[Option<usize>],
-    dm: &DistanceMatrix,
+    distance: &dyn Fn(usize, usize) -> f64,
 ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
     let subject = strs(samples, c::SUBJECT_ID);
     let day = f64s(samples, c::DAY);
@@ -397,9 +400,9 @@ fn within_subject_distances(
         let Some(r0) = rows[list[0]] else { continue };
         for (k, &i) in list.iter().enumerate() {
             let Some(ri) = rows[i] else { continue };
-            base[i] = Some(dm.get(r0, ri));
+            base[i] = Some(distance(r0, ri));
             if k > 0 {
-                prev[i] = rows[list[k - 1]].map(|rp| dm.get(rp, ri));
+                prev[i] = rows[list[k - 1]].map(|rp| distance(rp, ri));
             }
         }
     }
