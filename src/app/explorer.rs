@@ -1,0 +1,194 @@
+//! The explorer: side panel (cohort, filters, x-axis) and a dock of linked views (egui_tiles).
+//! Views queue commands during the frame; they are applied after the UI pass.
+
+use std::sync::Arc;
+
+use eframe::egui;
+use egui_tiles::{Tile, TileId, Tiles, Tree, UiResponse};
+
+use super::derived::Derived;
+use super::state::{Command, ViewState, XAxis, apply};
+use super::theme::group_color;
+use super::views::ViewCtx;
+use super::views::cohort_table::CohortTableView;
+use super::views::ordination::OrdinationView;
+use super::views::trajectories::TrajectoryView;
+use crate::model::Cohort;
+
+/// A tile in the dock.
+#[derive(Clone, Debug)]
+pub enum Pane {
+    Trajectory(TrajectoryView),
+    Ordination(OrdinationView),
+    Table(CohortTableView),
+}
+
+/// The loaded cohort with its views.
+pub struct Explorer {
+    pub cohort: Arc<Cohort>,
+    pub derived: Arc<Derived>,
+    pub state: ViewState,
+    pub tree: Tree<Pane>,
+}
+
+struct Behavior<'a> {
+    ctx: ViewCtx<'a>,
+}
+
+impl egui_tiles::Behavior<Pane> for Behavior<'_> {
+    fn pane_ui(&mut self, ui: &mut egui::Ui, _tile_id: TileId, pane: &mut Pane) -> UiResponse {
+        match pane {
+            Pane::Trajectory(v) => v.ui(ui, &mut self.ctx),
+            Pane::Ordination(v) => v.ui(ui, &mut self.ctx),
+            Pane::Table(v) => v.ui(ui, &mut self.ctx),
+        }
+        UiResponse::None
+    }
+
+    fn tab_title_for_pane(&mut self, pane: &Pane) -> egui::WidgetText {
+        match pane {
+            Pane::Trajectory(v) => self
+                .ctx
+                .derived
+                .measures
+                .get(v.measure)
+                .map_or("Trajectory", |m| m.label)
+                .into(),
+            Pane::Ordination(_) => "Ordination (PCoA)".into(),
+            Pane::Table(_) => "Cohort table".into(),
+        }
+    }
+
+    fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
+        egui_tiles::SimplificationOptions {
+            all_panes_must_have_tabs: true,
+            ..Default::default()
+        }
+    }
+}
+
+impl Explorer {
+    /// The default screen: ALSFRS-R and BMI trajectories stacked on the left, ordination and
+    /// the cohort table on the right.
+    pub fn new(cohort: Arc<Cohort>, derived: Arc<Derived>) -> Self {
+        let mut tiles = Tiles::default();
+        let measure = |name: &str| derived.measures.iter().position(|m| m.column == name);
+        let mut left = Vec::new();
+        for name in ["alsfrs_r_total", "bmi"] {
+            if let Some(m) = measure(name) {
+                left.push(tiles.insert_pane(Pane::Trajectory(TrajectoryView::new(m))));
+            }
+        }
+        let extra: Vec<TileId> = (0..derived.measures.len())
+            .filter(|m| !["alsfrs_r_total", "bmi"].contains(&derived.measures[*m].column))
+            .map(|m| tiles.insert_pane(Pane::Trajectory(TrajectoryView::new(m))))
+            .collect();
+        let ordination = tiles.insert_pane(Pane::Ordination(OrdinationView::default()));
+        let table = tiles.insert_pane(Pane::Table(CohortTableView::default()));
+        let mut right_top = vec![ordination];
+        right_top.extend(extra);
+        let right_top = tiles.insert_tab_tile(right_top);
+        let left = tiles.insert_vertical_tile(left);
+        let right = tiles.insert_vertical_tile(vec![right_top, table]);
+        let root = tiles.insert_horizontal_tile(vec![left, right]);
+        Self {
+            cohort,
+            derived,
+            state: ViewState::default(),
+            tree: Tree::new(egui::Id::unique("explorer"), root, tiles),
+        }
+    }
+
+    /// One frame: side panel, dock, then the queued commands.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
+        egui::Panel::left("cohort").default_size(260.0).show(ui, |ui| {
+            self.side_panel_ui(ui, &mut commands);
+        });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            let mut behavior = Behavior {
+                ctx: ViewCtx {
+                    derived: &self.derived,
+                    state: &self.state,
+                    commands: &mut commands,
+                },
+            };
+            self.tree.ui(&mut behavior, ui);
+        });
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            commands.push(Command::ClearSelection);
+        }
+        apply(&mut self.state, commands);
+    }
+
+    fn side_panel_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let ctx = ViewCtx {
+            derived: &self.derived,
+            state: &self.state,
+            commands,
+        };
+        let shown = ctx.num_visible();
+        ui.heading("Cohort");
+        ui.label(format!(
+            "{} subjects · {} visits · {} samples",
+            self.cohort.num_subjects(),
+            self.cohort.num_visits(),
+            self.cohort.num_samples()
+        ));
+        ui.label(egui::RichText::new(format!("Showing {shown} of {} subjects", self.derived.subjects.len())).strong());
+        ui.separator();
+        ui.heading("Groups");
+        for (g, name) in self.derived.groups.iter().enumerate() {
+            let mut on = !self.state.filters.hidden_groups.contains(&g);
+            let count = self.derived.subjects.iter().filter(|s| s.group == g).count();
+            let text = egui::RichText::new(format!("{name} ({count})")).color(group_color(g));
+            if ui.checkbox(&mut on, text).changed() {
+                commands.push(Command::ToggleGroup(g));
+            }
+        }
+        ui.separator();
+        ui.heading("Time axis");
+        for axis in XAxis::ALL {
+            if ui.radio(self.state.x_axis == axis, axis.label()).clicked() {
+                commands.push(Command::SetXAxis(axis));
+            }
+        }
+        ui.separator();
+        ui.heading("Selection");
+        let hovered = self
+            .state
+            .selection
+            .hovered_subject()
+            .map(|s| self.derived.subjects[s].id.clone());
+        ui.label(format!("Hovered: {}", hovered.unwrap_or_else(|| "–".to_owned())));
+        let selected: Vec<&str> = self
+            .state
+            .selection
+            .selected
+            .iter()
+            .map(|s| self.derived.subjects[*s].id.as_str())
+            .collect();
+        ui.label(format!(
+            "Selected: {}",
+            if selected.is_empty() {
+                "–".to_owned()
+            } else {
+                selected.join(", ")
+            }
+        ));
+        if !selected.is_empty() && ui.button("Clear selection").clicked() {
+            commands.push(Command::ClearSelection);
+        }
+        let (e, w, i) = self.cohort.finding_counts();
+        ui.separator();
+        ui.label(format!("Load findings: {e} errors, {w} warnings, {i} info"));
+    }
+
+    /// The views of one kind, for tests and status lines.
+    pub fn panes(&self) -> impl Iterator<Item = &Pane> {
+        self.tree.tiles.iter().filter_map(|(_, t)| match t {
+            Tile::Pane(p) => Some(p),
+            Tile::Container(_) => None,
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! Shared explorer state: the one hover/selection state every view reads, filters, the time
+//! axis, and the commands views queue (applied after the UI pass, so frame order is fixed).
+
+use std::collections::BTreeSet;
+
+/// Anything that can be hovered or selected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// A subject, by index into `Derived::subjects`.
+    Subject(usize),
+}
+
+/// How strongly a subject is drawn. Ordered, so levels combine with `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Highlight {
+    /// Another subject is hovered or selected: draw faintly.
+    Faded,
+    /// Nothing is hovered or selected: draw normally.
+    Normal,
+    Selected,
+    Hovered,
+}
+
+/// The x-axis of every trajectory plot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum XAxis {
+    #[default]
+    MonthsSinceBaseline,
+    MonthsSinceOnset,
+    VisitNumber,
+}
+
+impl XAxis {
+    pub const ALL: [XAxis; 3] = [XAxis::MonthsSinceBaseline, XAxis::MonthsSinceOnset, XAxis::VisitNumber];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            XAxis::MonthsSinceBaseline => "Months since baseline",
+            XAxis::MonthsSinceOnset => "Months since onset",
+            XAxis::VisitNumber => "Visit number",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            XAxis::MonthsSinceBaseline => 0,
+            XAxis::MonthsSinceOnset => 1,
+            XAxis::VisitNumber => 2,
+        }
+    }
+}
+
+/// Hover (double-buffered: written this frame, read next frame) and selection.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// What was hovered during the previous frame; views read this.
+    pub hovered: Option<Item>,
+    hovered_next: Option<Item>,
+    pub selected: BTreeSet<usize>,
+}
+
+impl Selection {
+    /// Highlight level of a subject given the current hover and selection.
+    pub fn highlight(&self, subject: usize) -> Highlight {
+        match self.hovered {
+            Some(Item::Subject(h)) if h == subject => Highlight::Hovered,
+            _ if self.selected.contains(&subject) => Highlight::Selected,
+            None if self.selected.is_empty() => Highlight::Normal,
+            _ => Highlight::Faded,
+        }
+    }
+
+    /// The subject hovered last frame, if any.
+    pub fn hovered_subject(&self) -> Option<usize> {
+        self.hovered.map(|Item::Subject(s)| s)
+    }
+}
+
+/// Which subjects the views show.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// Groups (indices into `Derived::groups`) switched off.
+    pub hidden_groups: BTreeSet<usize>,
+}
+
+/// What views ask for; applied by [`apply`] after the UI pass.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Hover(Item),
+    /// Click: select only this item (or clear when it is the only one selected).
+    Select(Item),
+    ClearSelection,
+    ToggleGroup(usize),
+    SetXAxis(XAxis),
+}
+
+/// Everything the commands change.
+#[derive(Clone, Debug, Default)]
+pub struct ViewState {
+    pub selection: Selection,
+    pub filters: Filters,
+    pub x_axis: XAxis,
+}
+
+/// Apply one frame's commands; the hover buffer flips whether or not anything was hovered.
+pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
+    for command in commands {
+        match command {
+            Command::Hover(item) => state.selection.hovered_next = Some(item),
+            Command::Select(Item::Subject(s)) => {
+                let only = state.selection.selected.len() == 1 && state.selection.selected.contains(&s);
+                state.selection.selected.clear();
+                if !only {
+                    state.selection.selected.insert(s);
+                }
+            }
+            Command::ClearSelection => state.selection.selected.clear(),
+            Command::ToggleGroup(g) => {
+                if !state.filters.hidden_groups.remove(&g) {
+                    state.filters.hidden_groups.insert(g);
+                }
+            }
+            Command::SetXAxis(axis) => state.x_axis = axis,
+        }
+    }
+    state.selection.hovered = state.selection.hovered_next.take();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hover_is_double_buffered_and_fades_others() {
+        let mut s = ViewState::default();
+        assert_eq!(s.selection.highlight(3), Highlight::Normal);
+        apply(&mut s, vec![Command::Hover(Item::Subject(3))]);
+        assert_eq!(s.selection.highlight(3), Highlight::Hovered);
+        assert_eq!(s.selection.highlight(4), Highlight::Faded);
+        apply(&mut s, vec![]);
+        assert_eq!(s.selection.highlight(3), Highlight::Normal);
+        apply(&mut s, vec![Command::Select(Item::Subject(4))]);
+        assert_eq!(s.selection.highlight(4), Highlight::Selected);
+        apply(&mut s, vec![Command::Select(Item::Subject(4))]);
+        assert!(s.selection.selected.is_empty());
+    }
+}

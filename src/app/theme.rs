@@ -1,0 +1,40 @@
+//! Colours: the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies),
+//! one colour per group, the same in every view, and how highlight levels change them.
+
+use eframe::egui::Color32;
+
+use super::state::Highlight;
+
+/// Okabe & Ito (2008) colour-blind-safe palette, black left out for dark backgrounds.
+const OKABE_ITO: [Color32; 7] = [
+    Color32::from_rgb(0xE6, 0x9F, 0x00),
+    Color32::from_rgb(0x56, 0xB4, 0xE9),
+    Color32::from_rgb(0x00, 0x9E, 0x73),
+    Color32::from_rgb(0xF0, 0xE4, 0x42),
+    Color32::from_rgb(0x00, 0x72, 0xB2),
+    Color32::from_rgb(0xD5, 0x5E, 0x00),
+    Color32::from_rgb(0xCC, 0x79, 0xA7),
+];
+
+/// The colour of a group.
+pub fn group_color(group: usize) -> Color32 {
+    OKABE_ITO[group % OKABE_ITO.len()]
+}
+
+/// A group colour adjusted for a highlight level.
+pub fn highlighted(color: Color32, level: Highlight) -> Color32 {
+    match level {
+        Highlight::Faded => color.gamma_multiply(0.15),
+        Highlight::Normal => color.gamma_multiply(0.4),
+        Highlight::Selected | Highlight::Hovered => color,
+    }
+}
+
+/// Line width for a highlight level.
+pub fn line_width(level: Highlight) -> f32 {
+    match level {
+        Highlight::Faded | Highlight::Normal => 1.2,
+        Highlight::Selected => 2.5,
+        Highlight::Hovered => 3.5,
+    }
+}

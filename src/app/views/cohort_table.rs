@@ -1,0 +1,141 @@
+//! Cohort table: one row per subject with derived metrics; sortable, searchable; hovering or
+//! clicking a row hovers or selects the subject everywhere.
+
+use eframe::egui;
+
+use super::ViewCtx;
+use crate::app::state::{Command, Highlight, Item};
+use crate::app::theme::group_color;
+
+/// Columns, with their widths.
+const COLUMNS: [(&str, f32); 9] = [
+    ("Subject", 90.0),
+    ("Group", 80.0),
+    ("Site", 65.0),
+    ("Sex", 50.0),
+    ("Onset", 55.0),
+    ("FRS bl", 50.0),
+    ("Slope/mo", 60.0),
+    ("ΔFS", 45.0),
+    ("Samples", 55.0),
+];
+
+/// Persistent state of the table view.
+#[derive(Clone, Debug, Default)]
+pub struct CohortTableView {
+    pub search: String,
+    pub sort_column: usize,
+    pub descending: bool,
+    /// Rows (subject indices) shown in the last frame, in display order.
+    pub last_rows: Vec<usize>,
+}
+
+fn fmt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "–".to_owned(), |v| format!("{v:.decimals$}"))
+}
+
+impl CohortTableView {
+    fn sort_key(&self, ctx: &ViewCtx<'_>, s: usize) -> (String, f64) {
+        let d = &ctx.derived.subjects[s];
+        let num = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
+        match self.sort_column {
+            0 => (d.id.clone(), 0.0),
+            1 => (ctx.derived.groups[d.group].clone(), 0.0),
+            2 => (d.site.clone(), 0.0),
+            3 => (d.sex.clone(), 0.0),
+            4 => (d.onset_region.clone(), 0.0),
+            5 => (String::new(), num(d.baseline_alsfrs)),
+            6 => (String::new(), num(d.slope)),
+            7 => (String::new(), num(d.delta_fs)),
+            _ => (String::new(), d.num_samples as f64),
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Search subjects:");
+            ui.text_edit_singleline(&mut self.search).labelled_by(label.id);
+            ui.label(format!(
+                "{} of {} subjects",
+                ctx.num_visible(),
+                ctx.derived.subjects.len()
+            ));
+        });
+        let needle = self.search.to_lowercase();
+        let mut rows: Vec<usize> = (0..ctx.derived.subjects.len())
+            .filter(|&s| ctx.visible(s))
+            .filter(|&s| needle.is_empty() || ctx.derived.subjects[s].id.to_lowercase().contains(&needle))
+            .collect();
+        rows.sort_by(|&a, &b| {
+            let (ka, kb) = (self.sort_key(ctx, a), self.sort_key(ctx, b));
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        });
+        if self.descending {
+            rows.reverse();
+        }
+        ui.horizontal(|ui| {
+            for (i, (name, width)) in COLUMNS.iter().enumerate() {
+                let arrow = if self.sort_column == i {
+                    if self.descending { " (desc)" } else { " (asc)" }
+                } else {
+                    ""
+                };
+                if ui
+                    .add_sized([*width, 20.0], egui::Button::new(format!("{name}{arrow}")).frame(false))
+                    .clicked()
+                {
+                    self.descending = self.sort_column == i && !self.descending;
+                    self.sort_column = i;
+                }
+            }
+        });
+        ui.separator();
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for &s in &rows[range] {
+                    let d = &ctx.derived.subjects[s];
+                    let level = ctx.state.selection.highlight(s);
+                    let cells = [
+                        d.id.clone(),
+                        ctx.derived.groups[d.group].clone(),
+                        d.site.clone(),
+                        d.sex.clone(),
+                        d.onset_region.clone(),
+                        fmt(d.baseline_alsfrs, 0),
+                        fmt(d.slope, 2),
+                        fmt(d.delta_fs, 2),
+                        d.num_samples.to_string(),
+                    ];
+                    let fill = if level >= Highlight::Selected {
+                        ui.visuals().selection.bg_fill.gamma_multiply(0.5)
+                    } else {
+                        egui::Color32::TRANSPARENT
+                    };
+                    let row = egui::Frame::new().fill(fill).show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            for (i, ((_, width), text)) in COLUMNS.iter().zip(cells).enumerate() {
+                                let mut rich = egui::RichText::new(text);
+                                if i == 1 {
+                                    rich = rich.color(group_color(d.group));
+                                }
+                                if level >= Highlight::Selected {
+                                    rich = rich.strong();
+                                }
+                                ui.add_sized([*width, row_height], egui::Label::new(rich).truncate());
+                            }
+                        });
+                    });
+                    let response = ui.interact(row.response.rect, ui.scope_id().with(("row", s)), egui::Sense::click());
+                    if response.hovered() || row.response.hovered() {
+                        ctx.commands.push(Command::Hover(Item::Subject(s)));
+                    }
+                    if response.clicked() {
+                        ctx.commands.push(Command::Select(Item::Subject(s)));
+                    }
+                }
+            });
+        self.last_rows = rows;
+    }
+}

@@ -1,0 +1,44 @@
+//! The views, one per file. Each gets a borrowed [`ViewCtx`] and queues commands.
+
+pub mod cohort_table;
+pub mod ordination;
+pub mod trajectories;
+
+use super::derived::Derived;
+use super::state::{Command, ViewState};
+
+/// What every view may read, and where it queues what it wants changed.
+pub struct ViewCtx<'a> {
+    pub derived: &'a Derived,
+    pub state: &'a ViewState,
+    pub commands: &'a mut Vec<Command>,
+}
+
+impl ViewCtx<'_> {
+    /// True when the subject passes the filters.
+    pub fn visible(&self, subject: usize) -> bool {
+        self.derived
+            .subjects
+            .get(subject)
+            .is_some_and(|s| !self.state.filters.hidden_groups.contains(&s.group))
+    }
+
+    /// Number of subjects passing the filters.
+    pub fn num_visible(&self) -> usize {
+        (0..self.derived.subjects.len()).filter(|&s| self.visible(s)).count()
+    }
+}
+
+/// The subject (and its point) nearest the pointer among `candidates` (within 8 px).
+pub fn nearest_subject(
+    plot_ui: &egui_plot::PlotUi<'_>,
+    candidates: impl Iterator<Item = (usize, egui_plot::PlotPoint)>,
+) -> Option<(usize, egui_plot::PlotPoint)> {
+    let pointer = plot_ui.pointer_coordinate()?;
+    let at = plot_ui.screen_from_plot(pointer);
+    candidates
+        .map(|(s, p)| (s, p, plot_ui.screen_from_plot(p).distance(at)))
+        .filter(|(_, _, d)| *d <= 8.0)
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(s, p, _)| (s, p))
+}

@@ -1,0 +1,148 @@
+//! The explorer driven headlessly with egui_kittest: real app state, real clicks and hovers.
+
+use std::path::Path;
+
+use cohort_explorer::app::CohortApp;
+use cohort_explorer::app::explorer::{Explorer, Pane};
+use cohort_explorer::app::state::{Highlight, XAxis};
+use cohort_explorer::data::LoadOptions;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness(paths: Option<Vec<std::path::PathBuf>>) -> Harness<'static, CohortApp> {
+    let mut app = CohortApp::new(&egui::Context::default(), paths, LoadOptions::default());
+    app.wait_until_loaded();
+    assert!(app.notification.is_none(), "{:?}", app.notification);
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::new(1500.0, 950.0))
+        .build_ui_state(|ui, app: &mut CohortApp| app.ui(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn explorer<'h>(h: &'h Harness<'_, CohortApp>) -> &'h Explorer {
+    h.state().explorer.as_ref().expect("explorer")
+}
+
+fn subject_index(e: &Explorer, id: &str) -> usize {
+    e.derived.subjects.iter().position(|s| s.id == id).expect("subject")
+}
+
+/// A patient with visits and microbiome samples, to hover.
+fn sampled_patient(e: &Explorer) -> usize {
+    e.derived
+        .subjects
+        .iter()
+        .position(|s| s.num_samples >= 2 && s.slope.is_some())
+        .expect("a sampled patient")
+}
+
+#[test]
+fn hovering_a_table_row_highlights_the_subject_in_every_view() {
+    let mut h = harness(None);
+    let s = sampled_patient(explorer(&h));
+    let id = explorer(&h).derived.subjects[s].id.clone();
+    for pane in h.state_mut().explorer.as_mut().expect("explorer").tree.tiles.iter_mut() {
+        if let (_, egui_tiles::Tile::Pane(Pane::Table(t))) = pane {
+            t.search = id.clone();
+        }
+    }
+    h.run_steps(2);
+    h.get_by_label(&id).hover();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.state.selection.hovered_subject(), Some(s));
+    assert_eq!(e.state.selection.highlight(s), Highlight::Hovered);
+    let mut seen = (false, false);
+    for pane in e.panes() {
+        match pane {
+            Pane::Ordination(o) => seen.0 = o.last_emphasised == vec![s],
+            Pane::Trajectory(t) if t.measure == 0 => seen.1 = t.last_emphasised == vec![s],
+            _ => {}
+        }
+    }
+    assert_eq!(
+        seen,
+        (true, true),
+        "ordination and ALSFRS-R trajectories emphasise the hovered subject"
+    );
+}
+
+#[test]
+fn hovering_a_trajectory_line_hovers_the_subject() {
+    let mut h = harness(None);
+    let s = sampled_patient(explorer(&h));
+    let pos = explorer(&h)
+        .panes()
+        .find_map(|p| match p {
+            Pane::Trajectory(t) if t.measure == 0 => t.screen_position(explorer(&h), s),
+            _ => None,
+        })
+        .expect("a drawn point of the subject");
+    h.hover_at(pos);
+    h.run_steps(3);
+    assert_eq!(explorer(&h).state.selection.hovered_subject(), Some(s));
+}
+
+#[test]
+fn group_filter_applies_to_every_view() {
+    let mut h = harness(None);
+    let (control, total, controls) = {
+        let e = explorer(&h);
+        let g = e
+            .derived
+            .groups
+            .iter()
+            .position(|g| g == "control")
+            .expect("control group");
+        let n = e.derived.subjects.iter().filter(|s| s.group == g).count();
+        (g, e.derived.subjects.len(), n)
+    };
+    h.get_by_label(&format!("control ({controls})")).click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert!(e.state.filters.hidden_groups.contains(&control));
+    h.get_by_label(&format!("Showing {} of {total} subjects", total - controls));
+    for pane in e.panes() {
+        match pane {
+            Pane::Table(t) => {
+                assert_eq!(t.last_rows.len(), total - controls);
+                assert!(t.last_rows.iter().all(|&s| e.derived.subjects[s].group != control));
+            }
+            Pane::Ordination(o) => assert!(
+                o.last_emphasised
+                    .iter()
+                    .all(|&s| e.derived.subjects[s].group != control)
+            ),
+            Pane::Trajectory(_) => {}
+        }
+    }
+}
+
+#[test]
+fn clicking_selects_and_the_time_axis_switches() {
+    let mut h = harness(None);
+    let first = {
+        let e = explorer(&h);
+        let mut ids: Vec<&str> = e.derived.subjects.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        ids[0].to_owned()
+    };
+    h.get_by_label(&first).click();
+    h.run_steps(3);
+    let s = subject_index(explorer(&h), &first);
+    assert!(explorer(&h).state.selection.selected.contains(&s));
+    h.get_by_label("Visit number").click();
+    h.run_steps(2);
+    assert_eq!(explorer(&h).state.x_axis, XAxis::VisitNumber);
+}
+
+#[test]
+fn opening_a_file_uses_the_dialog_path() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/redcap_export.csv");
+    let h = harness(Some(vec![file]));
+    let e = explorer(&h);
+    assert_eq!(e.cohort.num_subjects(), 2);
+    assert_eq!(e.derived.subjects.len(), 2);
+}
