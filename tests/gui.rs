@@ -115,7 +115,7 @@ fn group_filter_applies_to_every_view() {
                     .iter()
                     .all(|&s| e.derived.subjects[s].group != control)
             ),
-            Pane::Trajectory(_) => {}
+            Pane::Trajectory(_) | Pane::Scatter(_) => {}
         }
     }
 }
@@ -145,4 +145,94 @@ fn opening_a_file_uses_the_dialog_path() {
     let e = explorer(&h);
     assert_eq!(e.cohort.num_subjects(), 2);
     assert_eq!(e.derived.subjects.len(), 2);
+}
+
+#[test]
+fn box_select_in_scatter_selects_the_subjects_inside() {
+    use cohort_explorer::app::views::ViewCtx;
+    let mut h = harness(None);
+    h.get_by_label("Scatter").click();
+    h.run_steps(3);
+    let (a, b, expected) = {
+        let e = explorer(&h);
+        let scatter = e
+            .panes()
+            .find_map(|p| if let Pane::Scatter(s) = p { Some(s) } else { None })
+            .expect("scatter view");
+        let mut commands = Vec::new();
+        let ctx = ViewCtx {
+            derived: &e.derived,
+            state: &e.state,
+            commands: &mut commands,
+        };
+        let drawn: Vec<(usize, egui::Pos2)> = (0..e.derived.subjects.len())
+            .filter_map(|s| Some((s, scatter.screen_position(&ctx, s)?)))
+            .collect();
+        assert!(drawn.len() > 20, "{} points drawn", drawn.len());
+        // A box spanning two drawn points.
+        let (p, q) = (drawn[3].1, drawn[drawn.len() / 2].1);
+        let rect = egui::Rect::from_two_pos(p, q).expand(2.0);
+        let expected: std::collections::BTreeSet<usize> = drawn
+            .iter()
+            .filter(|(_, pos)| rect.contains(*pos))
+            .map(|(s, _)| *s)
+            .collect();
+        (rect.min, rect.max, expected)
+    };
+    assert!(expected.len() >= 2);
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(a));
+    h.step();
+    h.event(button(a, true));
+    h.step();
+    for t in [0.3, 0.6, 1.0] {
+        h.event(egui::Event::PointerMoved(a + (b - a) * t));
+        h.step();
+    }
+    h.event(button(b, false));
+    h.run_steps(3);
+    assert_eq!(explorer(&h).state.selection.selected, expected);
+}
+
+#[test]
+fn sex_and_flag_filters_apply_to_the_table() {
+    use cohort_explorer::app::state::{Command, Flag, apply};
+    let mut h = harness(None);
+    h.get_by_label("By sex").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "female")
+        .click();
+    h.run_steps(3);
+    let (men, with_samples_men) = {
+        let e = explorer(&h);
+        let men = e.derived.subjects.iter().filter(|s| s.sex != "female").count();
+        let both = e
+            .derived
+            .subjects
+            .iter()
+            .filter(|s| s.sex != "female" && s.num_samples > 0)
+            .count();
+        (men, both)
+    };
+    let rows = |h: &Harness<'_, CohortApp>| {
+        explorer(h).panes().find_map(|p| {
+            if let Pane::Table(t) = p {
+                Some(t.last_rows.len())
+            } else {
+                None
+            }
+        })
+    };
+    assert_eq!(rows(&h), Some(men));
+    // Flags combine with the categories.
+    let state = &mut h.state_mut().explorer.as_mut().expect("explorer").state;
+    apply(state, vec![Command::SetFlag(Flag::HasMicrobiome, Some(true))]);
+    h.run_steps(2);
+    assert_eq!(rows(&h), Some(with_samples_men));
+    assert!(with_samples_men < men);
 }

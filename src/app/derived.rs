@@ -25,7 +25,21 @@ pub struct SubjectInfo {
     pub slope: Option<f64>,
     pub delta_fs: Option<f64>,
     pub hypermetabolic: Option<bool>,
+    /// Per-subject metrics, aligned with [`SUBJECT_METRICS`].
+    pub metrics: Vec<Option<f64>>,
 }
+
+/// Per-subject metrics offered by the Scatter view: (subjects-table column, label).
+pub const SUBJECT_METRICS: [(&str, &str); 8] = [
+    ("baseline_alsfrs_r_total", "Baseline ALSFRS-R"),
+    ("alsfrs_r_slope_per_month", "ALSFRS-R slope (points/month)"),
+    ("delta_fs", "ΔFS (points lost/month)"),
+    ("baseline_bmi", "Baseline BMI (kg/m²)"),
+    ("baseline_ree_ratio", "Baseline REE measured/predicted"),
+    ("baseline_fb_ratio", "Baseline F/B ratio"),
+    ("baseline_shannon", "Baseline Shannon (ln)"),
+    ("baseline_observed_features", "Baseline observed features"),
+];
 
 /// One subject's trajectory of a measure, with points for each x-axis (see `XAxis::index`).
 #[derive(Clone, Debug)]
@@ -151,6 +165,7 @@ impl Derived {
             .ok()
             .and_then(|c| c.bool().ok().map(|b| b.iter().collect()))
             .unwrap_or_default();
+        let metric_cols: Vec<Vec<Option<f64>>> = SUBJECT_METRICS.iter().map(|(col, _)| f64s(&s, col)).collect();
         let subjects: Vec<SubjectInfo> = (0..s.height())
             .map(|i| SubjectInfo {
                 id: ids[i].clone().unwrap_or_default(),
@@ -164,6 +179,7 @@ impl Derived {
                 slope: slope[i],
                 delta_fs: dfs[i],
                 hypermetabolic: hyper.get(i).copied().flatten(),
+                metrics: metric_cols.iter().map(|c| c[i]).collect(),
             })
             .collect();
         let index: HashMap<&str, usize> = subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();

@@ -7,11 +7,12 @@ use eframe::egui;
 use egui_tiles::{Tile, TileId, Tiles, Tree, UiResponse};
 
 use super::derived::Derived;
-use super::state::{Command, ViewState, XAxis, apply};
+use super::state::{Category, Command, DfsBand, Flag, ViewState, XAxis, apply};
 use super::theme::group_color;
 use super::views::ViewCtx;
 use super::views::cohort_table::CohortTableView;
 use super::views::ordination::OrdinationView;
+use super::views::scatter::ScatterView;
 use super::views::trajectories::TrajectoryView;
 use crate::model::Cohort;
 
@@ -20,6 +21,7 @@ use crate::model::Cohort;
 pub enum Pane {
     Trajectory(TrajectoryView),
     Ordination(OrdinationView),
+    Scatter(ScatterView),
     Table(CohortTableView),
 }
 
@@ -40,6 +42,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
         match pane {
             Pane::Trajectory(v) => v.ui(ui, &mut self.ctx),
             Pane::Ordination(v) => v.ui(ui, &mut self.ctx),
+            Pane::Scatter(v) => v.ui(ui, &mut self.ctx),
             Pane::Table(v) => v.ui(ui, &mut self.ctx),
         }
         UiResponse::None
@@ -55,6 +58,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
                 .map_or("Trajectory", |m| m.label)
                 .into(),
             Pane::Ordination(_) => "Ordination (PCoA)".into(),
+            Pane::Scatter(_) => "Scatter".into(),
             Pane::Table(_) => "Cohort table".into(),
         }
     }
@@ -85,7 +89,8 @@ impl Explorer {
             .collect();
         let ordination = tiles.insert_pane(Pane::Ordination(OrdinationView::default()));
         let table = tiles.insert_pane(Pane::Table(CohortTableView::default()));
-        let mut right_top = vec![ordination];
+        let scatter = tiles.insert_pane(Pane::Scatter(ScatterView::default()));
+        let mut right_top = vec![ordination, scatter];
         right_top.extend(extra);
         let right_top = tiles.insert_tab_tile(right_top);
         let left = tiles.insert_vertical_tile(left);
@@ -137,7 +142,7 @@ impl Explorer {
         ));
         ui.label(egui::RichText::new(format!("Showing {shown} of {} subjects", self.derived.subjects.len())).strong());
         ui.separator();
-        ui.heading("Groups");
+        ui.heading("Filters");
         for (g, name) in self.derived.groups.iter().enumerate() {
             let mut on = !self.state.filters.hidden_groups.contains(&g);
             let count = self.derived.subjects.iter().filter(|s| s.group == g).count();
@@ -146,6 +151,73 @@ impl Explorer {
                 commands.push(Command::ToggleGroup(g));
             }
         }
+        for (category, title) in [
+            (Category::Site, "By site"),
+            (Category::Sex, "By sex"),
+            (Category::OnsetRegion, "By onset region"),
+        ] {
+            let mut values: Vec<&str> = self
+                .derived
+                .subjects
+                .iter()
+                .map(|s| match category {
+                    Category::Site => s.site.as_str(),
+                    Category::Sex => s.sex.as_str(),
+                    Category::OnsetRegion => s.onset_region.as_str(),
+                })
+                .collect();
+            values.sort_unstable();
+            values.dedup();
+            if values.len() < 2 {
+                continue;
+            }
+            egui::CollapsingHeader::new(title).default_open(false).show(ui, |ui| {
+                for v in values {
+                    let mut on = !self.state.filters.hidden.contains(&(category, v.to_owned()));
+                    let label = if v.is_empty() { "(not recorded)" } else { v };
+                    if ui.checkbox(&mut on, label).changed() {
+                        commands.push(Command::ToggleCategory(category, v.to_owned()));
+                    }
+                }
+            });
+        }
+        for (flag, title) in [
+            (Flag::Hypermetabolic, "Hypermetabolic"),
+            (Flag::HasMicrobiome, "Has microbiome"),
+        ] {
+            ui.horizontal(|ui| {
+                ui.label(title);
+                let current = self.state.filters.flags.get(&flag).copied();
+                for (value, text) in [(None, "any"), (Some(true), "yes"), (Some(false), "no")] {
+                    if ui.selectable_label(current == value, text).clicked() {
+                        commands.push(Command::SetFlag(flag, value));
+                    }
+                }
+            });
+        }
+        let mut min = self.state.filters.min_baseline_alsfrs;
+        if ui
+            .add(
+                egui::Slider::new(&mut min, 0.0..=48.0)
+                    .step_by(1.0)
+                    .text("min baseline ALSFRS-R"),
+            )
+            .changed()
+        {
+            commands.push(Command::SetMinBaselineAlsfrs(min));
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label("ΔFS:");
+            let current = self.state.filters.dfs_band;
+            if ui.selectable_label(current.is_none(), "any").clicked() {
+                commands.push(Command::SetDfsBand(None));
+            }
+            for band in DfsBand::ALL {
+                if ui.selectable_label(current == Some(band), band.label()).clicked() {
+                    commands.push(Command::SetDfsBand(Some(band)));
+                }
+            }
+        });
         ui.separator();
         ui.heading("Time axis");
         for axis in XAxis::ALL {

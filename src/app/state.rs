@@ -76,11 +76,61 @@ impl Selection {
     }
 }
 
+/// A subject attribute with a list of values to switch on and off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Site,
+    Sex,
+    OnsetRegion,
+}
+
+/// A yes/no attribute filtered as any / only yes / only no.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Flag {
+    Hypermetabolic,
+    HasMicrobiome,
+}
+
+/// ΔFS bands (points lost per month before baseline), as used to stratify ALS trials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DfsBand {
+    Slow,
+    Intermediate,
+    Fast,
+}
+
+impl DfsBand {
+    pub const ALL: [DfsBand; 3] = [DfsBand::Slow, DfsBand::Intermediate, DfsBand::Fast];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DfsBand::Slow => "slow (< 0.5)",
+            DfsBand::Intermediate => "intermediate (0.5–1)",
+            DfsBand::Fast => "fast (> 1)",
+        }
+    }
+
+    pub fn contains(self, dfs: f64) -> bool {
+        match self {
+            DfsBand::Slow => dfs < 0.5,
+            DfsBand::Intermediate => (0.5..=1.0).contains(&dfs),
+            DfsBand::Fast => dfs > 1.0,
+        }
+    }
+}
+
 /// Which subjects the views show.
 #[derive(Clone, Debug, Default)]
 pub struct Filters {
     /// Groups (indices into `Derived::groups`) switched off.
     pub hidden_groups: BTreeSet<usize>,
+    /// Values switched off per category.
+    pub hidden: BTreeSet<(Category, String)>,
+    /// Required value of each yes/no attribute (absent = any).
+    pub flags: std::collections::BTreeMap<Flag, bool>,
+    /// Lowest baseline ALSFRS-R shown (0 = no limit; subjects without one are kept).
+    pub min_baseline_alsfrs: f64,
+    pub dfs_band: Option<DfsBand>,
 }
 
 /// What views ask for; applied by [`apply`] after the UI pass.
@@ -89,8 +139,14 @@ pub enum Command {
     Hover(Item),
     /// Click: select only this item (or clear when it is the only one selected).
     Select(Item),
+    /// Box/lasso select: replace the selection with these subjects.
+    SelectSet(Vec<usize>),
     ClearSelection,
     ToggleGroup(usize),
+    ToggleCategory(Category, String),
+    SetFlag(Flag, Option<bool>),
+    SetMinBaselineAlsfrs(f64),
+    SetDfsBand(Option<DfsBand>),
     SetXAxis(XAxis),
 }
 
@@ -114,12 +170,29 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
                     state.selection.selected.insert(s);
                 }
             }
+            Command::SelectSet(subjects) => state.selection.selected = subjects.into_iter().collect(),
             Command::ClearSelection => state.selection.selected.clear(),
             Command::ToggleGroup(g) => {
                 if !state.filters.hidden_groups.remove(&g) {
                     state.filters.hidden_groups.insert(g);
                 }
             }
+            Command::ToggleCategory(category, value) => {
+                let key = (category, value);
+                if !state.filters.hidden.remove(&key) {
+                    state.filters.hidden.insert(key);
+                }
+            }
+            Command::SetFlag(flag, value) => match value {
+                Some(v) => {
+                    state.filters.flags.insert(flag, v);
+                }
+                None => {
+                    state.filters.flags.remove(&flag);
+                }
+            },
+            Command::SetMinBaselineAlsfrs(v) => state.filters.min_baseline_alsfrs = v,
+            Command::SetDfsBand(band) => state.filters.dfs_band = band,
             Command::SetXAxis(axis) => state.x_axis = axis,
         }
     }

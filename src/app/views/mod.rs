@@ -2,10 +2,11 @@
 
 pub mod cohort_table;
 pub mod ordination;
+pub mod scatter;
 pub mod trajectories;
 
 use super::derived::Derived;
-use super::state::{Command, ViewState};
+use super::state::{Category, Command, Flag, ViewState};
 
 /// What every view may read, and where it queues what it wants changed.
 pub struct ViewCtx<'a> {
@@ -17,10 +18,21 @@ pub struct ViewCtx<'a> {
 impl ViewCtx<'_> {
     /// True when the subject passes the filters.
     pub fn visible(&self, subject: usize) -> bool {
-        self.derived
-            .subjects
-            .get(subject)
-            .is_some_and(|s| !self.state.filters.hidden_groups.contains(&s.group))
+        let Some(s) = self.derived.subjects.get(subject) else {
+            return false;
+        };
+        let f = &self.state.filters;
+        let hidden = |c: Category, v: &str| f.hidden.contains(&(c, v.to_owned()));
+        let flag_ok = |flag: Flag, value: Option<bool>| f.flags.get(&flag).is_none_or(|want| value == Some(*want));
+        !f.hidden_groups.contains(&s.group)
+            && !hidden(Category::Site, &s.site)
+            && !hidden(Category::Sex, &s.sex)
+            && !hidden(Category::OnsetRegion, &s.onset_region)
+            && flag_ok(Flag::Hypermetabolic, s.hypermetabolic)
+            && flag_ok(Flag::HasMicrobiome, Some(s.num_samples > 0))
+            && s.baseline_alsfrs.is_none_or(|b| b >= f.min_baseline_alsfrs)
+            && f.dfs_band
+                .is_none_or(|band| s.delta_fs.is_some_and(|d| band.contains(d)))
     }
 
     /// Number of subjects passing the filters.

@@ -1,0 +1,178 @@
+//! Scatter: any two per-subject metrics (e.g. baseline F/B ratio vs ALSFRS-R slope, the
+//! "early marker" question), with the OLS line and Pearson r and p of the visible subjects.
+//! Drag a box to select the subjects inside it.
+
+use eframe::egui;
+use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon};
+
+use super::{ViewCtx, nearest_subject};
+use crate::app::derived::SUBJECT_METRICS;
+use crate::app::state::{Command, Highlight, Item};
+use crate::app::theme::{group_color, highlighted};
+use crate::metrics::longitudinal::ols;
+use crate::metrics::stats::pearson;
+
+/// Persistent state of a scatter view.
+#[derive(Clone, Debug)]
+pub struct ScatterView {
+    pub x: usize,
+    pub y: usize,
+    /// Where the current box drag started (plot coordinates).
+    drag_start: Option<PlotPoint>,
+    /// Plot-to-screen transform of the last frame.
+    last_transform: Option<egui_plot::PlotTransform>,
+    /// Pearson r and p of the visible points in the last frame.
+    pub last_fit: Option<(f64, f64, usize)>,
+}
+
+impl Default for ScatterView {
+    fn default() -> Self {
+        // Baseline F/B ratio against ALSFRS-R slope.
+        Self {
+            x: 5,
+            y: 1,
+            drag_start: None,
+            last_transform: None,
+            last_fit: None,
+        }
+    }
+}
+
+impl ScatterView {
+    fn points(&self, ctx: &ViewCtx<'_>) -> Vec<(usize, PlotPoint)> {
+        (0..ctx.derived.subjects.len())
+            .filter(|&s| ctx.visible(s))
+            .filter_map(|s| {
+                let m = &ctx.derived.subjects[s].metrics;
+                Some((s, PlotPoint::new((*m.get(self.x)?)?, (*m.get(self.y)?)?)))
+            })
+            .collect()
+    }
+
+    /// Screen position of a subject's point in the last frame (for tests).
+    pub fn screen_position(&self, ctx: &ViewCtx<'_>, subject: usize) -> Option<egui::Pos2> {
+        let (_, p) = self.points(ctx).into_iter().find(|(s, _)| *s == subject)?;
+        Some(self.last_transform.as_ref()?.position_from_point(&p))
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        ui.horizontal(|ui| {
+            for (label, axis) in [("x", &mut self.x), ("y", &mut self.y)] {
+                egui::ComboBox::from_label(label)
+                    .selected_text(SUBJECT_METRICS[*axis].1)
+                    .show_ui(ui, |ui| {
+                        for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
+                            ui.selectable_value(axis, i, *name);
+                        }
+                    });
+            }
+        });
+        let points = self.points(ctx);
+        let xs: Vec<f64> = points.iter().map(|p| p.1.x).collect();
+        let ys: Vec<f64> = points.iter().map(|p| p.1.y).collect();
+        let fit = ols(xs.iter().copied().zip(ys.iter().copied()));
+        let test = pearson(&xs, &ys);
+        self.last_fit = test.map(|t| (t.statistic, t.p_value, points.len()));
+        ui.label(match test {
+            Some(t) => format!(
+                "n = {}, Pearson r = {:.3}, p = {:.2e} (exploratory); drag a box to select",
+                points.len(),
+                t.statistic,
+                t.p_value
+            ),
+            None => format!(
+                "n = {}: too few subjects with both values for a correlation",
+                points.len()
+            ),
+        });
+        let plot = Plot::new(("scatter", self.x, self.y))
+            .legend(Legend::default())
+            .x_axis_label(SUBJECT_METRICS[self.x].1)
+            .y_axis_label(SUBJECT_METRICS[self.y].1)
+            .allow_drag(false)
+            .allow_boxed_zoom(false)
+            .allow_scroll(false);
+        let drag_start = self.drag_start;
+        let fit_color = ui.visuals().text_color();
+        let response = plot.show(ui, |plot_ui| {
+            for (g, name) in ctx.derived.groups.iter().enumerate() {
+                for level in [
+                    Highlight::Faded,
+                    Highlight::Normal,
+                    Highlight::Selected,
+                    Highlight::Hovered,
+                ] {
+                    let pts: Vec<[f64; 2]> = points
+                        .iter()
+                        .filter(|(s, _)| {
+                            ctx.derived.subjects[*s].group == g && ctx.state.selection.highlight(*s) == level
+                        })
+                        .map(|(_, p)| [p.x, p.y])
+                        .collect();
+                    if !pts.is_empty() {
+                        let label = if level <= Highlight::Normal {
+                            name.clone()
+                        } else {
+                            String::new()
+                        };
+                        let radius = if level >= Highlight::Selected { 6.0 } else { 4.0 };
+                        plot_ui.points(
+                            Points::new(label, pts)
+                                .color(highlighted(group_color(g), level))
+                                .radius(radius)
+                                .shape(MarkerShape::Circle),
+                        );
+                    }
+                }
+            }
+            if let (Some(fit), false) = (fit, xs.is_empty()) {
+                let (lo, hi) = xs
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
+                let line = vec![
+                    [lo, fit.intercept + fit.slope * lo],
+                    [hi, fit.intercept + fit.slope * hi],
+                ];
+                plot_ui.line(Line::new("OLS fit", PlotPoints::from(line)).color(fit_color).width(1.5));
+            }
+            let pointer = plot_ui.pointer_coordinate();
+            if let (Some(a), Some(b)) = (drag_start, pointer) {
+                let rect = vec![[a.x, a.y], [b.x, a.y], [b.x, b.y], [a.x, b.y]];
+                plot_ui
+                    .polygon(Polygon::new("", PlotPoints::from(rect)).fill_color(egui::Color32::from_white_alpha(20)));
+            }
+            (nearest_subject(plot_ui, points.iter().copied()), pointer)
+        });
+        self.last_transform = Some(response.transform);
+        let (hovered, pointer) = response.inner;
+        let r = &response.response;
+        if r.drag_started() {
+            self.drag_start = pointer;
+        }
+        if r.drag_stopped() {
+            if let (Some(a), Some(b)) = (self.drag_start.take(), pointer) {
+                let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+                let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+                let inside: Vec<usize> = points
+                    .iter()
+                    .filter(|(_, p)| (x0..=x1).contains(&p.x) && (y0..=y1).contains(&p.y))
+                    .map(|(s, _)| *s)
+                    .collect();
+                ctx.commands.push(Command::SelectSet(inside));
+            }
+        } else if let Some((subject, point)) = hovered {
+            ctx.commands.push(Command::Hover(Item::Subject(subject)));
+            r.clone().on_hover_text(format!(
+                "{}\n{}: {:.3}\n{}: {:.3}",
+                ctx.derived.subjects[subject].id,
+                SUBJECT_METRICS[self.x].1,
+                point.x,
+                SUBJECT_METRICS[self.y].1,
+                point.y
+            ));
+            if r.clicked() {
+                ctx.commands.push(Command::Select(Item::Subject(subject)));
+            }
+        }
+    }
+}
