@@ -115,7 +115,7 @@ fn group_filter_applies_to_every_view() {
                     .iter()
                     .all(|&s| e.derived.subjects[s].group != control)
             ),
-            Pane::Trajectory(_) | Pane::Scatter(_) => {}
+            Pane::Trajectory(_) | Pane::Scatter(_) | Pane::Composition(_) => {}
         }
     }
 }
@@ -235,4 +235,50 @@ fn sex_and_flag_filters_apply_to_the_table() {
     h.run_steps(2);
     assert_eq!(rows(&h), Some(with_samples_men));
     assert!(with_samples_men < men);
+}
+
+#[test]
+fn composition_shows_one_bar_per_visible_sample_in_subject_order() {
+    let mut h = harness(None);
+    h.get_by_label("Composition").click();
+    h.run_steps(3);
+    let bars = |h: &Harness<'_, CohortApp>| {
+        explorer(h)
+            .panes()
+            .find_map(|p| {
+                if let Pane::Composition(c) = p {
+                    Some(c.last_bars.clone())
+                } else {
+                    None
+                }
+            })
+            .expect("composition")
+    };
+    let all = bars(&h);
+    assert_eq!(all.len(), explorer(&h).cohort.num_samples());
+    // Subjects are contiguous and in order.
+    let subjects: Vec<Option<usize>> = all.iter().map(|b| b.1).collect();
+    let mut sorted = subjects.clone();
+    sorted.sort();
+    assert_eq!(subjects, sorted);
+    let controls = {
+        let e = explorer(&h);
+        e.derived
+            .subjects
+            .iter()
+            .filter(|s| e.derived.groups[s.group] == "control")
+            .map(|s| s.num_samples)
+            .sum::<usize>()
+    };
+    let label = {
+        let e = explorer(&h);
+        let g = e.derived.groups.iter().position(|g| g == "control").expect("control");
+        format!(
+            "control ({})",
+            e.derived.subjects.iter().filter(|s| s.group == g).count()
+        )
+    };
+    h.get_by_label(&label).click();
+    h.run_steps(3);
+    assert_eq!(bars(&h).len(), all.len() - controls);
 }

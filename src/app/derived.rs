@@ -119,6 +119,78 @@ pub struct Derived {
     pub ordination_explained: [f64; 2],
     /// Shared x range of every trajectory plot, per x-axis (see `XAxis::index`).
     pub x_range: [(f64, f64); 3],
+    pub composition: Composition,
+}
+
+/// Relative abundance of the top genera (+ "Other") per sample, samples ordered by subject
+/// then time.
+#[derive(Clone, Debug, Default)]
+pub struct Composition {
+    /// Top taxa by mean relative abundance, then "Other".
+    pub taxa: Vec<String>,
+    pub samples: Vec<CompositionSample>,
+}
+
+/// One bar of the composition view.
+#[derive(Clone, Debug)]
+pub struct CompositionSample {
+    pub id: String,
+    pub subject: Option<usize>,
+    pub day: f64,
+    /// Fractions aligned with `Composition::taxa`.
+    pub values: Vec<f64>,
+}
+
+/// Number of taxa shown before "Other".
+pub const TOP_TAXA: usize = 10;
+
+fn composition(cohort: &Cohort, index: &HashMap<&str, usize>) -> Composition {
+    let Some(table) = cohort.abundances() else {
+        return Composition::default();
+    };
+    let genus = crate::metrics::microbiome::at_rank(table, cohort.taxonomy(), Some(5)).relative();
+    let nf = genus.num_features();
+    let ns = genus.num_samples();
+    let mut mean: Vec<(usize, f64)> = (0..nf)
+        .map(|f| {
+            (
+                f,
+                (0..ns).map(|s| genus.values[s * nf + f]).sum::<f64>() / ns.max(1) as f64,
+            )
+        })
+        .collect();
+    mean.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let top: Vec<usize> = mean.iter().take(TOP_TAXA).map(|m| m.0).collect();
+    let mut taxa: Vec<String> = top.iter().map(|&f| genus.feature_ids[f].clone()).collect();
+    taxa.push("Other".to_owned());
+    let samples_df = cohort.samples();
+    let ids = strs(samples_df, c::SAMPLE_ID);
+    let subjects = strs(samples_df, c::SUBJECT_ID);
+    let days = f64s(samples_df, c::DAY);
+    let meta: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id.as_deref()?, i)))
+        .collect();
+    let mut samples: Vec<CompositionSample> = (0..ns)
+        .map(|s| {
+            let row = genus.sample(s);
+            let mut values: Vec<f64> = top.iter().map(|&f| row[f]).collect();
+            let shown: f64 = values.iter().sum();
+            values.push((row.iter().sum::<f64>() - shown).max(0.0));
+            let m = meta.get(genus.sample_ids[s].as_str()).copied();
+            CompositionSample {
+                id: genus.sample_ids[s].clone(),
+                subject: m
+                    .and_then(|i| subjects[i].as_deref())
+                    .and_then(|id| index.get(id).copied()),
+                day: m.and_then(|i| days[i]).unwrap_or(0.0),
+                values,
+            }
+        })
+        .collect();
+    samples.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.day.total_cmp(&b.day)));
+    Composition { taxa, samples }
 }
 
 /// Measures shown as trajectories, in order.
@@ -195,6 +267,7 @@ impl Derived {
                 *range = (lo, hi);
             }
         }
+        let composition = composition(cohort, &index);
         Self {
             subjects,
             groups,
@@ -202,6 +275,7 @@ impl Derived {
             ordination,
             ordination_explained,
             x_range,
+            composition,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::state::{Category, Command, DfsBand, Flag, ViewState, XAxis, apply};
 use super::theme::group_color;
 use super::views::ViewCtx;
 use super::views::cohort_table::CohortTableView;
+use super::views::composition::CompositionView;
 use super::views::ordination::OrdinationView;
 use super::views::scatter::ScatterView;
 use super::views::trajectories::TrajectoryView;
@@ -22,6 +23,7 @@ pub enum Pane {
     Trajectory(TrajectoryView),
     Ordination(OrdinationView),
     Scatter(ScatterView),
+    Composition(CompositionView),
     Table(CohortTableView),
 }
 
@@ -43,6 +45,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Trajectory(v) => v.ui(ui, &mut self.ctx),
             Pane::Ordination(v) => v.ui(ui, &mut self.ctx),
             Pane::Scatter(v) => v.ui(ui, &mut self.ctx),
+            Pane::Composition(v) => v.ui(ui, &mut self.ctx),
             Pane::Table(v) => v.ui(ui, &mut self.ctx),
         }
         UiResponse::None
@@ -59,6 +62,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
                 .into(),
             Pane::Ordination(_) => "Ordination (PCoA)".into(),
             Pane::Scatter(_) => "Scatter".into(),
+            Pane::Composition(_) => "Composition".into(),
             Pane::Table(_) => "Cohort table".into(),
         }
     }
@@ -90,7 +94,8 @@ impl Explorer {
         let ordination = tiles.insert_pane(Pane::Ordination(OrdinationView::default()));
         let table = tiles.insert_pane(Pane::Table(CohortTableView::default()));
         let scatter = tiles.insert_pane(Pane::Scatter(ScatterView::default()));
-        let mut right_top = vec![ordination, scatter];
+        let composition = tiles.insert_pane(Pane::Composition(CompositionView::default()));
+        let mut right_top = vec![ordination, composition, scatter];
         right_top.extend(extra);
         let right_top = tiles.insert_tab_tile(right_top);
         let left = tiles.insert_vertical_tile(left);

@@ -38,3 +38,24 @@ pub fn line_width(level: Highlight) -> f32 {
         Highlight::Hovered => 3.5,
     }
 }
+
+/// Colours for taxa in composition plots (Tableau 10); the last taxon ("Other") is grey.
+pub fn taxon_color(index: usize, count: usize) -> Color32 {
+    const TABLEAU: [Color32; 10] = [
+        Color32::from_rgb(0x4E, 0x79, 0xA7),
+        Color32::from_rgb(0xF2, 0x8E, 0x2B),
+        Color32::from_rgb(0xE1, 0x57, 0x59),
+        Color32::from_rgb(0x76, 0xB7, 0xB2),
+        Color32::from_rgb(0x59, 0xA1, 0x4F),
+        Color32::from_rgb(0xED, 0xC9, 0x48),
+        Color32::from_rgb(0xB0, 0x7A, 0xA1),
+        Color32::from_rgb(0xFF, 0x9D, 0xA7),
+        Color32::from_rgb(0x9C, 0x75, 0x5F),
+        Color32::from_rgb(0xBA, 0xB0, 0xAC),
+    ];
+    if index + 1 == count {
+        Color32::from_gray(110)
+    } else {
+        TABLEAU[index % TABLEAU.len()]
+    }
+}

@@ -1,6 +1,7 @@
 //! The views, one per file. Each gets a borrowed [`ViewCtx`] and queues commands.
 
 pub mod cohort_table;
+pub mod composition;
 pub mod ordination;
 pub mod scatter;
 pub mod trajectories;
