@@ -77,26 +77,26 @@ impl CompositionView {
             }
             plot_ui.pointer_coordinate()
         });
-        if response.response.hovered() {
-            if let Some(p) = response.inner {
-                let hit = xs
-                    .iter()
-                    .find(|(x, _)| (p.x - x).abs() <= 0.45 && (0.0..=1.0).contains(&p.y));
-                if let Some((_, sample)) = hit {
-                    if let Some(subject) = sample.subject {
-                        ctx.commands.push(Command::Hover(Item::Subject(subject)));
-                        if response.response.clicked() {
-                            ctx.commands.push(Command::Select(Item::Subject(subject)));
-                        }
+        if response.response.hovered()
+            && let Some(p) = response.inner
+        {
+            let hit = xs
+                .iter()
+                .find(|(x, _)| (p.x - x).abs() <= 0.45 && (0.0..=1.0).contains(&p.y));
+            if let Some((_, sample)) = hit {
+                if let Some(subject) = sample.subject {
+                    ctx.commands.push(Command::Hover(Item::Subject(subject)));
+                    if response.response.clicked() {
+                        ctx.commands.push(Command::Select(Item::Subject(subject)));
                     }
-                    let subject = sample
-                        .subject
-                        .map_or("no subject", |s| ctx.derived.subjects[s].id.as_str());
-                    response
-                        .response
-                        .clone()
-                        .on_hover_text(format!("{} ({subject}), day {:.0}", sample.id, sample.day));
                 }
+                let subject = sample
+                    .subject
+                    .map_or("no subject", |s| ctx.derived.subjects[s].id.as_str());
+                response
+                    .response
+                    .clone()
+                    .on_hover_text(format!("{} ({subject}), day {:.0}", sample.id, sample.day));
             }
         }
     }
