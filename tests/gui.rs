@@ -115,7 +115,7 @@ fn group_filter_applies_to_every_view() {
                     .iter()
                     .all(|&s| e.derived.subjects[s].group != control)
             ),
-            Pane::Trajectory(_) | Pane::Scatter(_) | Pane::Composition(_) => {}
+            Pane::Trajectory(_) | Pane::Scatter(_) | Pane::Composition(_) | Pane::Profile(_) => {}
         }
     }
 }
@@ -133,6 +133,16 @@ fn clicking_selects_and_the_time_axis_switches() {
     h.run_steps(3);
     let s = subject_index(explorer(&h), &first);
     assert!(explorer(&h).state.selection.selected.contains(&s));
+    h.get_by_label("Subject profile").click();
+    h.run_steps(3);
+    let shown = explorer(&h).panes().find_map(|p| {
+        if let Pane::Profile(v) = p {
+            Some(v.last_subject)
+        } else {
+            None
+        }
+    });
+    assert_eq!(shown, Some(Some(s)));
     h.get_by_label("Visit number").click();
     h.run_steps(2);
     assert_eq!(explorer(&h).state.x_axis, XAxis::VisitNumber);
@@ -160,11 +170,7 @@ fn box_select_in_scatter_selects_the_subjects_inside() {
             .find_map(|p| if let Pane::Scatter(s) = p { Some(s) } else { None })
             .expect("scatter view");
         let mut commands = Vec::new();
-        let ctx = ViewCtx {
-            derived: &e.derived,
-            state: &e.state,
-            commands: &mut commands,
-        };
+        let ctx = ViewCtx::new(&e.derived, &e.state, &mut commands);
         let drawn: Vec<(usize, egui::Pos2)> = (0..e.derived.subjects.len())
             .filter_map(|s| Some((s, scatter.screen_position(&ctx, s)?)))
             .collect();

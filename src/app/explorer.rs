@@ -14,6 +14,7 @@ use super::views::cohort_table::CohortTableView;
 use super::views::composition::CompositionView;
 use super::views::ordination::OrdinationView;
 use super::views::scatter::ScatterView;
+use super::views::subject_profile::SubjectProfileView;
 use super::views::trajectories::TrajectoryView;
 use crate::model::Cohort;
 
@@ -24,6 +25,7 @@ pub enum Pane {
     Ordination(OrdinationView),
     Scatter(ScatterView),
     Composition(CompositionView),
+    Profile(SubjectProfileView),
     Table(CohortTableView),
 }
 
@@ -46,6 +48,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Ordination(v) => v.ui(ui, &mut self.ctx),
             Pane::Scatter(v) => v.ui(ui, &mut self.ctx),
             Pane::Composition(v) => v.ui(ui, &mut self.ctx),
+            Pane::Profile(v) => v.ui(ui, &mut self.ctx),
             Pane::Table(v) => v.ui(ui, &mut self.ctx),
         }
         UiResponse::None
@@ -63,6 +66,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Ordination(_) => "Ordination (PCoA)".into(),
             Pane::Scatter(_) => "Scatter".into(),
             Pane::Composition(_) => "Composition".into(),
+            Pane::Profile(_) => "Subject profile".into(),
             Pane::Table(_) => "Cohort table".into(),
         }
     }
@@ -99,7 +103,9 @@ impl Explorer {
         right_top.extend(extra);
         let right_top = tiles.insert_tab_tile(right_top);
         let left = tiles.insert_vertical_tile(left);
-        let right = tiles.insert_vertical_tile(vec![right_top, table]);
+        let profile = tiles.insert_pane(Pane::Profile(SubjectProfileView::default()));
+        let bottom = tiles.insert_tab_tile(vec![table, profile]);
+        let right = tiles.insert_vertical_tile(vec![right_top, bottom]);
         let root = tiles.insert_horizontal_tile(vec![left, right]);
         Self {
             cohort,
@@ -117,11 +123,7 @@ impl Explorer {
         });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             let mut behavior = Behavior {
-                ctx: ViewCtx {
-                    derived: &self.derived,
-                    state: &self.state,
-                    commands: &mut commands,
-                },
+                ctx: ViewCtx::new(&self.derived, &self.state, &mut commands),
             };
             self.tree.ui(&mut behavior, ui);
         });
@@ -132,11 +134,7 @@ impl Explorer {
     }
 
     fn side_panel_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let ctx = ViewCtx {
-            derived: &self.derived,
-            state: &self.state,
-            commands,
-        };
+        let ctx = ViewCtx::new(&self.derived, &self.state, commands);
         let shown = ctx.num_visible();
         ui.heading("Cohort");
         ui.label(format!(

@@ -28,6 +28,8 @@ pub struct CohortTableView {
     pub descending: bool,
     /// Rows (subject indices) shown in the last frame, in display order.
     pub last_rows: Vec<usize>,
+    /// What `last_rows` was computed for; rows are re-sorted only when it changes.
+    rows_key: String,
 }
 
 fn fmt(v: Option<f64>, decimals: usize) -> String {
@@ -61,18 +63,25 @@ impl CohortTableView {
                 ctx.derived.subjects.len()
             ));
         });
-        let needle = self.search.to_lowercase();
-        let mut rows: Vec<usize> = (0..ctx.derived.subjects.len())
-            .filter(|&s| ctx.visible(s))
-            .filter(|&s| needle.is_empty() || ctx.derived.subjects[s].id.to_lowercase().contains(&needle))
-            .collect();
-        rows.sort_by(|&a, &b| {
-            let (ka, kb) = (self.sort_key(ctx, a), self.sort_key(ctx, b));
-            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-        });
-        if self.descending {
-            rows.reverse();
+        let key = format!(
+            "{}|{}|{}|{:?}",
+            self.search, self.sort_column, self.descending, ctx.state.filters
+        );
+        if key != self.rows_key || self.last_rows.is_empty() {
+            let needle = self.search.to_lowercase();
+            let mut rows: Vec<usize> = (0..ctx.derived.subjects.len())
+                .filter(|&s| ctx.visible(s))
+                .filter(|&s| needle.is_empty() || ctx.derived.subjects[s].id.to_lowercase().contains(&needle))
+                .collect();
+            let keys: Vec<(String, f64)> = (0..ctx.derived.subjects.len()).map(|s| self.sort_key(ctx, s)).collect();
+            rows.sort_by(|&a, &b| keys[a].0.cmp(&keys[b].0).then(keys[a].1.total_cmp(&keys[b].1)));
+            if self.descending {
+                rows.reverse();
+            }
+            self.last_rows = rows;
+            self.rows_key = key;
         }
+        let rows = std::mem::take(&mut self.last_rows);
         ui.horizontal(|ui| {
             for (i, (name, width)) in COLUMNS.iter().enumerate() {
                 let arrow = if self.sort_column == i {

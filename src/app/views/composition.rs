@@ -8,6 +8,9 @@ use super::ViewCtx;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::taxon_color;
 
+/// Most bars drawn at once (level of detail).
+pub const MAX_BARS: usize = 600;
+
 /// Persistent state of the composition view.
 #[derive(Clone, Debug, Default)]
 pub struct CompositionView {

@@ -4,9 +4,10 @@ pub mod cohort_table;
 pub mod composition;
 pub mod ordination;
 pub mod scatter;
+pub mod subject_profile;
 pub mod trajectories;
 
-use super::derived::Derived;
+use super::derived::{Derived, SubjectInfo};
 use super::state::{Category, Command, Flag, ViewState};
 
 /// What every view may read, and where it queues what it wants changed.
@@ -14,32 +15,46 @@ pub struct ViewCtx<'a> {
     pub derived: &'a Derived,
     pub state: &'a ViewState,
     pub commands: &'a mut Vec<Command>,
+    /// Which subjects pass the filters, computed once per frame.
+    visible: Vec<bool>,
 }
 
-impl ViewCtx<'_> {
+impl<'a> ViewCtx<'a> {
+    pub fn new(derived: &'a Derived, state: &'a ViewState, commands: &'a mut Vec<Command>) -> Self {
+        let visible = derived.subjects.iter().map(|s| passes_filters(s, state)).collect();
+        Self {
+            derived,
+            state,
+            commands,
+            visible,
+        }
+    }
+
     /// True when the subject passes the filters.
     pub fn visible(&self, subject: usize) -> bool {
-        let Some(s) = self.derived.subjects.get(subject) else {
-            return false;
-        };
-        let f = &self.state.filters;
-        let hidden = |c: Category, v: &str| f.hidden.contains(&(c, v.to_owned()));
-        let flag_ok = |flag: Flag, value: Option<bool>| f.flags.get(&flag).is_none_or(|want| value == Some(*want));
-        !f.hidden_groups.contains(&s.group)
-            && !hidden(Category::Site, &s.site)
-            && !hidden(Category::Sex, &s.sex)
-            && !hidden(Category::OnsetRegion, &s.onset_region)
-            && flag_ok(Flag::Hypermetabolic, s.hypermetabolic)
-            && flag_ok(Flag::HasMicrobiome, Some(s.num_samples > 0))
-            && s.baseline_alsfrs.is_none_or(|b| b >= f.min_baseline_alsfrs)
-            && f.dfs_band
-                .is_none_or(|band| s.delta_fs.is_some_and(|d| band.contains(d)))
+        self.visible.get(subject).copied().unwrap_or(false)
     }
 
     /// Number of subjects passing the filters.
     pub fn num_visible(&self) -> usize {
-        (0..self.derived.subjects.len()).filter(|&s| self.visible(s)).count()
+        self.visible.iter().filter(|v| **v).count()
     }
+}
+
+/// The filters of `state` applied to one subject.
+fn passes_filters(s: &SubjectInfo, state: &ViewState) -> bool {
+    let f = &state.filters;
+    let hidden = |c: Category, v: &str| !f.hidden.is_empty() && f.hidden.contains(&(c, v.to_owned()));
+    let flag_ok = |flag: Flag, value: Option<bool>| f.flags.get(&flag).is_none_or(|want| value == Some(*want));
+    !f.hidden_groups.contains(&s.group)
+        && !hidden(Category::Site, &s.site)
+        && !hidden(Category::Sex, &s.sex)
+        && !hidden(Category::OnsetRegion, &s.onset_region)
+        && flag_ok(Flag::Hypermetabolic, s.hypermetabolic)
+        && flag_ok(Flag::HasMicrobiome, Some(s.num_samples > 0))
+        && s.baseline_alsfrs.is_none_or(|b| b >= f.min_baseline_alsfrs)
+        && f.dfs_band
+            .is_none_or(|band| s.delta_fs.is_some_and(|d| band.contains(d)))
 }
 
 /// The subject (and its point) nearest the pointer among `candidates` (within 8 px).

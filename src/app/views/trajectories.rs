@@ -8,6 +8,9 @@ use super::{ViewCtx, nearest_subject};
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted, line_width};
 
+/// Most individual lines drawn per plot before sampling (level of detail).
+pub const MAX_LINES: usize = 400;
+
 /// Persistent state of one trajectory view.
 #[derive(Clone, Debug)]
 pub struct TrajectoryView {
@@ -44,14 +47,25 @@ impl TrajectoryView {
             .allow_scroll(false);
         self.last_emphasised.clear();
         let mut emphasised = Vec::new();
+        let mut sampled = (0, 0);
         let response = plot.show(ui, |plot_ui| {
             // Faded lines first, highlighted ones last so they are on top.
-            let mut order: Vec<(Highlight, &crate::app::derived::Series)> = measure
+            let visible: Vec<&crate::app::derived::Series> = measure
                 .series
                 .iter()
                 .filter(|s| ctx.visible(s.subject) && !s.points[a].is_empty())
-                .map(|s| (ctx.state.selection.highlight(s.subject), s))
                 .collect();
+            // Level of detail: past MAX_LINES, an even subsample of lines (plus every highlighted
+            // one) is drawn; the group means below still use every subject.
+            let stride = visible.len().div_ceil(MAX_LINES).max(1);
+            let mut order: Vec<(Highlight, &crate::app::derived::Series)> = visible
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, ctx.state.selection.highlight(s.subject), *s))
+                .filter(|(i, h, _)| i % stride == 0 || *h >= Highlight::Selected)
+                .map(|(_, h, s)| (h, s))
+                .collect();
+            sampled = (order.len(), visible.len());
             order.sort_by_key(|(h, _)| *h);
             let mut legend_done = vec![false; ctx.derived.groups.len()];
             for (level, series) in &order {
@@ -106,6 +120,12 @@ impl TrajectoryView {
         });
         self.last_emphasised = emphasised;
         self.last_transform = Some(response.transform);
+        if sampled.0 < sampled.1 {
+            ui.label(format!(
+                "{} of {} subject lines drawn (even sample); group means use all",
+                sampled.0, sampled.1
+            ));
+        }
         if let Some((subject, point)) = response.inner {
             ctx.commands.push(Command::Hover(Item::Subject(subject)));
             let info = &ctx.derived.subjects[subject];
