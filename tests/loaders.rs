@@ -373,3 +373,15 @@ fn moving_pictures_counts_when_shared_is_present() {
             && f.file.as_deref().is_some_and(|p| p.ends_with("feature-table.biom")))
     );
 }
+
+#[test]
+fn biom_json_sparse_table() {
+    let cohort = load(&["table_biom1.json"]);
+    assert_eq!(layout_of(&cohort, 0), "BIOM 1.0 JSON feature table");
+    let a = cohort.abundances().expect("abundances");
+    assert_eq!(a.kind, AbundanceKind::Counts);
+    assert_eq!(a.sample_ids, ["S1", "S2"]);
+    assert_eq!(a.sample(0), [12.0, 30.0, 0.0]);
+    assert_eq!(a.sample(1), [0.0, 7.0, 1.0]);
+    assert_eq!(cohort.taxonomy()["f2"].ranks[5].as_deref(), Some("Bacteroides"));
+}

@@ -5,7 +5,6 @@ use serde_json::Value;
 use super::clinical::FileCtx;
 use super::parts::Parts;
 use super::taxonomy::parse_lineage;
-use crate::model::{AbundanceKind, AbundanceTable};
 
 /// Read a BIOM 1.0 JSON table; returns (features, samples).
 pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
@@ -66,20 +65,6 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
                 .or_insert_with(|| parse_lineage(&text));
         }
     }
-    let integral = values.iter().all(|v| v.fract() == 0.0);
-    let kind = if integral {
-        AbundanceKind::Counts
-    } else {
-        AbundanceKind::Relative
-    };
-    parts.abundances.push((
-        ctx.index,
-        AbundanceTable {
-            sample_ids,
-            feature_ids,
-            values,
-            kind,
-        },
-    ));
+    super::microbiome::push_table(sample_ids, feature_ids, values, ctx, parts);
     Ok((nf, ns))
 }

@@ -298,7 +298,13 @@ fn cell_value(table: &RawTable, r: usize, c: usize, ctx: &FileCtx, parts: &mut P
 }
 
 /// Decide counts vs relative abundances, convert percentages, and keep the table.
-fn push_table(sample_ids: Vec<String>, feature_ids: Vec<String>, values: Vec<f64>, ctx: &FileCtx, parts: &mut Parts) {
+pub(super) fn push_table(
+    sample_ids: Vec<String>,
+    feature_ids: Vec<String>,
+    values: Vec<f64>,
+    ctx: &FileCtx,
+    parts: &mut Parts,
+) {
     push_table_as(sample_ids, feature_ids, values, false, ctx, parts);
 }
 

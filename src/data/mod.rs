@@ -73,7 +73,7 @@ pub struct Input {
 }
 
 /// Extensions read from a folder; anything else there is listed as skipped.
-const TABLE_EXTENSIONS: [&str; 8] = ["csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "xlsx"];
+const TABLE_EXTENSIONS: [&str; 9] = ["csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "json", "xlsx"];
 
 /// Read files and folders (a folder's own files, not its subfolders) into one cohort.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, LoadError> {
@@ -162,17 +162,7 @@ pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, 
                     Finding::new(Severity::Warning, "load.unrecognised-file", format!("{why}; skipped"))
                         .file(&input.name),
                 );
-                sources.push(SourceFile {
-                    path: input.name,
-                    layout: "not recognised (skipped)".to_owned(),
-                    encoding: None,
-                    separator: None,
-                    decimal_comma: false,
-                    num_rows: 0,
-                    num_columns: 0,
-                    roles: Vec::new(),
-                    ignored_columns: Vec::new(),
-                });
+                sources.push(SourceFile::new(&input.name, "not recognised (skipped)"));
             }
         }
     }
@@ -212,17 +202,7 @@ fn read_one(
         index,
         name: &input.name,
     };
-    let mut source = SourceFile {
-        path: input.name.clone(),
-        layout: String::new(),
-        encoding: None,
-        separator: None,
-        decimal_comma: false,
-        num_rows: 0,
-        num_columns: 0,
-        roles: Vec::new(),
-        ignored_columns: Vec::new(),
-    };
+    let mut source = SourceFile::new(&input.name, "");
     if input.bytes.trim_ascii_start().starts_with(b"{") {
         let n = biom_json::read(&input.bytes, &ctx, parts)?;
         source.layout = "BIOM 1.0 JSON feature table".to_owned();

@@ -31,6 +31,23 @@ pub struct SourceFile {
     pub ignored_columns: Vec<String>,
 }
 
+impl SourceFile {
+    /// A file known only by its path; the reader fills in the rest.
+    pub fn new(path: &str, layout: &str) -> Self {
+        Self {
+            path: path.to_owned(),
+            layout: layout.to_owned(),
+            encoding: None,
+            separator: None,
+            decimal_comma: false,
+            num_rows: 0,
+            num_columns: 0,
+            roles: Vec::new(),
+            ignored_columns: Vec::new(),
+        }
+    }
+}
+
 /// One role assignment in a file.
 #[derive(Clone, Debug, Serialize)]
 pub struct RoleUse {
