@@ -6,6 +6,7 @@ mod assemble;
 mod biom_json;
 pub mod clinical;
 pub mod detect;
+mod frames;
 mod microbiome;
 mod parquet;
 pub mod parts;

@@ -1,0 +1,429 @@
+//! Building the cohort's polars frames (visits, samples, subjects) from merged rows: the
+//! second half of assembly, after visits and subjects are merged.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use polars::prelude::*;
+
+use super::assemble::{MergedVisit, SubjectAttrs};
+use super::clinical::DAYS_PER_MONTH;
+use super::parts::{Attr, Parts};
+use crate::metrics::clinical::bmi_filled;
+use crate::model::columns as c;
+use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
+
+/// Canonical order of measure columns; extra measures follow in the order they were met.
+fn measure_order(measures: &[String]) -> Vec<usize> {
+    let canonical: Vec<String> = (1..=4)
+        .map(|n| format!("alsfrs_q{n}"))
+        .chain(["alsfrs_q5a".to_owned(), "alsfrs_q5b".to_owned()])
+        .chain((6..=12).map(|n| format!("alsfrs_q{n}")))
+        .chain(
+            [
+                "alsfrs_r_total",
+                "alsfrs_original_total",
+                "weight_kg",
+                "height_cm",
+                "bmi",
+                "ree_measured_kcal",
+                "fvc_percent_predicted",
+                "six_mwd_m",
+            ]
+            .map(str::to_owned),
+        )
+        .collect();
+    let mut order: Vec<usize> = canonical
+        .iter()
+        .filter_map(|n| measures.iter().position(|m| m == n))
+        .collect();
+    let rest: Vec<usize> = (0..measures.len()).filter(|i| !order.contains(i)).collect();
+    order.extend(rest);
+    order
+}
+
+pub(super) fn visits_frame(
+    rows: &[(&MergedVisit, Option<f64>)],
+    measures: &[String],
+    subjects: &SubjectAttrs,
+    onset_day: &HashMap<&str, f64>,
+    file_name: &dyn Fn(usize) -> String,
+) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let mut visit_number = Vec::with_capacity(n);
+    let mut last: Option<&str> = None;
+    let mut k = 0i32;
+    for (v, _) in rows {
+        if last != Some(v.row.subject.as_str()) {
+            k = 0;
+            last = Some(v.row.subject.as_str());
+        }
+        k += 1;
+        visit_number.push(k);
+    }
+    let day: Vec<Option<f64>> = rows.iter().map(|r| r.1).collect();
+    let months: Vec<Option<f64>> = day.iter().map(|d| d.map(|d| d / DAYS_PER_MONTH)).collect();
+    let since_onset: Vec<Option<f64>> = rows
+        .iter()
+        .map(|(v, d)| Some((d.as_ref()? - onset_day.get(v.row.subject.as_str())?) / DAYS_PER_MONTH))
+        .collect();
+    let mut cols = vec![
+        Column::new(
+            c::SUBJECT_ID.into(),
+            rows.iter().map(|r| r.0.row.subject.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::VISIT.into(),
+            rows.iter().map(|r| r.0.row.label.as_deref()).collect::<Vec<_>>(),
+        ),
+        Column::new(c::VISIT_NUMBER.into(), visit_number),
+        Column::new(c::DATE.into(), rows.iter().map(|r| r.0.row.date).collect::<Vec<_>>()).cast(&DataType::Date)?,
+        Column::new(c::DAY.into(), day),
+        Column::new(c::MONTHS_SINCE_BASELINE.into(), months),
+        Column::new(c::MONTHS_SINCE_ONSET.into(), since_onset),
+    ];
+    let height_id = measures.iter().position(|m| m == c::HEIGHT_CM);
+    for m in measure_order(measures) {
+        let mut values: Vec<Option<f64>> = rows.iter().map(|r| r.0.values.get(&m).copied()).collect();
+        if Some(m) == height_id {
+            fill_heights(rows, &mut values, subjects);
+        }
+        cols.push(Column::new(measures[m].as_str().into(), values));
+    }
+    if height_id.is_none() && subjects.values().any(|a| a.contains_key(c::HEIGHT_CM)) {
+        let mut values = vec![None; n];
+        fill_heights(rows, &mut values, subjects);
+        cols.push(Column::new(c::HEIGHT_CM.into(), values));
+    }
+    if n > 0 && !measures.iter().any(|m| m == c::BMI) {
+        cols.push(Column::new(c::BMI.into(), vec![None::<f64>; n]));
+    }
+    cols.push(Column::new(
+        c::SOURCE_FILE.into(),
+        rows.iter().map(|r| file_name(r.0.row.file)).collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        c::SOURCE_LINE.into(),
+        rows.iter().map(|r| r.0.row.line as i64).collect::<Vec<_>>(),
+    ));
+    let df = DataFrame::new(n, cols)?;
+    if df.column(c::WEIGHT_KG).is_ok() && df.column(c::HEIGHT_CM).is_ok() {
+        df.lazy().with_column(bmi_filled()).collect()
+    } else {
+        Ok(df)
+    }
+}
+
+/// Height for BMI: the visit's own, else the subject's recorded height, else the subject's
+/// nearest earlier (or first) measured height — adults' height is taken as constant.
+fn fill_heights(rows: &[(&MergedVisit, Option<f64>)], values: &mut [Option<f64>], subjects: &SubjectAttrs) {
+    let mut start = 0;
+    while start < rows.len() {
+        let subject = &rows[start].0.row.subject;
+        let end = (start..rows.len())
+            .find(|&i| rows[i].0.row.subject != *subject)
+            .unwrap_or(rows.len());
+        let recorded = match subjects.get(subject).and_then(|a| a.get(c::HEIGHT_CM)) {
+            Some(Attr::Num(h)) => Some(*h),
+            _ => None,
+        };
+        let first_measured = values[start..end].iter().flatten().next().copied();
+        let mut carried = recorded.or(first_measured);
+        for v in &mut values[start..end] {
+            match v {
+                Some(h) => carried = Some(*h),
+                None => *v = carried,
+            }
+        }
+        start = end;
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one assembly step with one caller; a context struct would only rename them"
+)]
+pub(super) fn samples_frame(
+    parts: &Parts,
+    abundances: Option<&AbundanceTable>,
+    abundance_files: &HashMap<String, String>,
+    visits: &[(&MergedVisit, Option<f64>)],
+    baseline: &HashMap<&str, i32>,
+    max_gap: f64,
+    file_name: &dyn Fn(usize) -> String,
+    findings: &mut Vec<Finding>,
+) -> PolarsResult<DataFrame> {
+    // Metadata per sample (first row wins).
+    let mut meta: BTreeMap<&str, &super::parts::SampleRow> = BTreeMap::new();
+    for s in &parts.samples {
+        if meta.insert(s.sample.as_str(), s).is_some() {
+            findings.push(
+                Finding::new(
+                    Severity::Warning,
+                    "identity.duplicate-sample",
+                    "sample id listed twice in metadata; the first row is kept",
+                )
+                .file(&file_name(s.file))
+                .row(s.line)
+                .sample(&s.sample),
+            );
+        }
+    }
+    let abundance_ids: Vec<&str> =
+        abundances.map_or_else(Vec::new, |a| a.sample_ids.iter().map(String::as_str).collect());
+    let in_table: HashSet<&str> = abundance_ids.iter().copied().collect();
+    let mut ids: Vec<&str> = abundance_ids.clone();
+    ids.extend(meta.keys().filter(|k| !in_table.contains(*k)));
+
+    let mut visit_days: HashMap<&str, Vec<(f64, i32)>> = HashMap::new();
+    let mut k = 0;
+    let mut last = "";
+    for (v, d) in visits {
+        if v.row.subject != last {
+            k = 0;
+            last = &v.row.subject;
+        }
+        k += 1;
+        if let Some(d) = d {
+            visit_days.entry(v.row.subject.as_str()).or_default().push((*d, k));
+        }
+    }
+    let has_visits = !visits.is_empty();
+    let depth: HashMap<&str, f64> = abundances
+        .filter(|a| a.kind == AbundanceKind::Counts)
+        .map(|a| {
+            (0..a.num_samples())
+                .map(|s| (a.sample_ids[s].as_str(), a.sample_total(s)))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut subject_col = Vec::new();
+    let mut date_col = Vec::new();
+    let mut day_col = Vec::new();
+    let mut link_col = Vec::new();
+    let mut gap_col = Vec::new();
+    for id in &ids {
+        let m = meta.get(id);
+        let subject = m.and_then(|m| m.subject.as_deref());
+        let date = m.and_then(|m| m.date);
+        let day = match (date, subject.and_then(|s| baseline.get(s))) {
+            (Some(d), Some(b)) => Some(f64::from(d - b)),
+            _ => m.and_then(|m| m.day),
+        };
+        let link = match (subject, day) {
+            (Some(s), Some(d)) => visit_days.get(s).and_then(|vs| {
+                vs.iter()
+                    .map(|(vd, k)| ((vd - d).abs(), *k))
+                    .filter(|(gap, _)| *gap <= max_gap)
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+            }),
+            _ => None,
+        };
+        if m.is_none() {
+            let mut f = Finding::new(
+                Severity::Warning,
+                "identity.sample-without-metadata",
+                "sample has abundances but no metadata row, so no subject or time",
+            )
+            .sample(id);
+            if let Some(file) = abundance_files.get(*id) {
+                f = f.file(file);
+            }
+            findings.push(f);
+        } else if subject.is_none() {
+            let s = m.map(|m| (m.file, m.line));
+            let mut f = Finding::new(
+                Severity::Warning,
+                "identity.sample-without-subject",
+                "sample has no subject id",
+            )
+            .sample(id);
+            if let Some((file, line)) = s {
+                f = f.file(&file_name(file)).row(line);
+            }
+            findings.push(f);
+        } else if has_visits && link.is_none() {
+            let (file, line) = m.map_or((0, 0), |m| (m.file, m.line));
+            findings.push(
+                Finding::new(
+                    Severity::Warning,
+                    "identity.unlinked-sample",
+                    format!("no visit of this subject within {max_gap} days of the sample; kept unlinked"),
+                )
+                .file(&file_name(file))
+                .row(line)
+                .subject(subject.unwrap_or_default())
+                .sample(id),
+            );
+        }
+        if abundances.is_some() && !in_table.contains(id) {
+            let (file, line) = m.map_or((0, 0), |m| (m.file, m.line));
+            findings.push(
+                Finding::new(
+                    Severity::Info,
+                    "identity.sample-without-abundances",
+                    "sample has metadata but no abundances",
+                )
+                .file(&file_name(file))
+                .row(line)
+                .sample(id),
+            );
+        }
+        subject_col.push(subject);
+        date_col.push(date);
+        day_col.push(day);
+        link_col.push(link.map(|l| l.1));
+        gap_col.push(link.map(|l| l.0));
+    }
+    let n = ids.len();
+    let mut cols = vec![
+        Column::new(c::SAMPLE_ID.into(), ids.clone()),
+        Column::new(c::SUBJECT_ID.into(), subject_col),
+        Column::new(c::DATE.into(), date_col).cast(&DataType::Date)?,
+        Column::new(c::DAY.into(), day_col),
+        Column::new(c::LINKED_VISIT_NUMBER.into(), link_col),
+        Column::new(c::LINK_GAP_DAYS.into(), gap_col),
+    ];
+    if !depth.is_empty() {
+        cols.push(Column::new(
+            c::READ_DEPTH.into(),
+            ids.iter().map(|id| depth.get(id).copied()).collect::<Vec<_>>(),
+        ));
+    }
+    let attr_names: BTreeSet<&str> = parts
+        .samples
+        .iter()
+        .flat_map(|s| s.attrs.iter().map(|(k, _)| k.as_str()))
+        .collect();
+    let reserved: HashSet<&str> = cols
+        .iter()
+        .map(|c| c.name().as_str())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    let mut extra = Vec::new();
+    for name in attr_names {
+        if reserved.contains(name) {
+            continue;
+        }
+        let values: Vec<Option<&str>> = ids
+            .iter()
+            .map(|id| {
+                meta.get(id)
+                    .and_then(|m| m.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()))
+            })
+            .collect();
+        extra.push(Column::new(name.into(), values));
+    }
+    cols.extend(extra);
+    DataFrame::new(n, cols)
+}
+
+pub(super) fn subjects_frame(
+    subjects: &SubjectAttrs,
+    baseline: &HashMap<&str, i32>,
+    onset_day: &HashMap<&str, f64>,
+    visits: &[(&MergedVisit, Option<f64>)],
+    samples: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    let ids: Vec<&str> = subjects.keys().map(String::as_str).collect();
+    let n = ids.len();
+    let mut num_visits: HashMap<&str, i32> = HashMap::new();
+    for (v, _) in visits {
+        *num_visits.entry(v.row.subject.as_str()).or_default() += 1;
+    }
+    let mut num_samples: HashMap<String, i32> = HashMap::new();
+    if let Ok(col) = samples.column(c::SUBJECT_ID).and_then(|c| c.str().cloned()) {
+        for s in col.iter().flatten() {
+            *num_samples.entry(s.to_owned()).or_default() += 1;
+        }
+    }
+    let mut cols = vec![Column::new(c::SUBJECT_ID.into(), ids.clone())];
+    let preferred = [
+        "group",
+        "arm",
+        "site",
+        "sex",
+        "age_years",
+        "birth_year",
+        "birth_date",
+        "onset_date",
+        c::ONSET_DELTA_DAYS,
+        "onset_region",
+        "height_cm",
+        "weight_kg",
+        "premorbid_weight_kg",
+    ];
+    let mut names: Vec<&str> = preferred.to_vec();
+    let others: BTreeSet<&str> = subjects
+        .values()
+        .flat_map(|a| a.keys().map(String::as_str))
+        .filter(|k| !preferred.contains(k))
+        .collect();
+    names.extend(others);
+    let derived = [c::BASELINE_DATE, c::NUM_VISITS, c::NUM_SAMPLES, c::SUBJECT_ID];
+    for name in names {
+        let values: Vec<Option<&Attr>> = subjects.values().map(|a| a.get(name)).collect();
+        // A file's own column named like a derived one is kept under another name.
+        let column_name = if derived.contains(&name) {
+            format!("{name}_given")
+        } else {
+            name.to_owned()
+        };
+        let name = column_name.as_str();
+        let present: Vec<&Attr> = values.iter().flatten().copied().collect();
+        if name == c::ONSET_DELTA_DAYS {
+            // Derived from onset date where only the date was given.
+            let v: Vec<Option<f64>> = ids.iter().map(|id| onset_day.get(id).copied()).collect();
+            if v.iter().any(Option::is_some) {
+                cols.push(Column::new(name.into(), v));
+            }
+            continue;
+        }
+        if present.is_empty() {
+            continue;
+        }
+        if present.iter().all(|a| matches!(a, Attr::Num(_))) {
+            let v: Vec<Option<f64>> = values
+                .iter()
+                .map(|a| match a {
+                    Some(Attr::Num(x)) => Some(*x),
+                    _ => None,
+                })
+                .collect();
+            cols.push(Column::new(name.into(), v));
+        } else if present.iter().all(|a| matches!(a, Attr::Date(_))) {
+            let v: Vec<Option<i32>> = values
+                .iter()
+                .map(|a| match a {
+                    Some(Attr::Date(x)) => Some(*x),
+                    _ => None,
+                })
+                .collect();
+            cols.push(Column::new(name.into(), v).cast(&DataType::Date)?);
+        } else {
+            let v: Vec<Option<String>> = values.iter().map(|a| a.map(Attr::display)).collect();
+            cols.push(Column::new(name.into(), v));
+        }
+    }
+    cols.push(
+        Column::new(
+            c::BASELINE_DATE.into(),
+            ids.iter().map(|id| baseline.get(id).copied()).collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Date)?,
+    );
+    cols.push(Column::new(
+        c::NUM_VISITS.into(),
+        ids.iter()
+            .map(|id| num_visits.get(id).copied().unwrap_or(0))
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        c::NUM_SAMPLES.into(),
+        ids.iter()
+            .map(|id| num_samples.get(*id).copied().unwrap_or(0))
+            .collect::<Vec<_>>(),
+    ));
+    DataFrame::new(n, cols)
+}
