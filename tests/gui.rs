@@ -115,7 +115,11 @@ fn group_filter_applies_to_every_view() {
                     .iter()
                     .all(|&s| e.derived.subjects[s].group != control)
             ),
-            Pane::Trajectory(_) | Pane::Scatter(_) | Pane::Composition(_) | Pane::Profile(_) => {}
+            Pane::Trajectory(_)
+            | Pane::Scatter(_)
+            | Pane::Composition(_)
+            | Pane::Profile(_)
+            | Pane::Distribution(_) => {}
         }
     }
 }
@@ -287,4 +291,29 @@ fn composition_shows_one_bar_per_visible_sample_in_subject_order() {
     h.get_by_label(&label).click();
     h.run_steps(3);
     assert_eq!(bars(&h).len(), all.len() - controls);
+}
+
+#[test]
+fn distribution_draws_a_box_per_visible_group() {
+    let mut h = harness(None);
+    h.get_by_label("Distribution").click();
+    h.run_steps(3);
+    let boxes = |h: &Harness<'_, CohortApp>| {
+        explorer(h)
+            .panes()
+            .find_map(|p| {
+                if let Pane::Distribution(d) = p {
+                    Some(d.last_boxes.clone())
+                } else {
+                    None
+                }
+            })
+            .expect("distribution")
+    };
+    // Default metric is the ALSFRS-R slope: controls have none, so one box per patient arm.
+    let e = explorer(&h);
+    let arms = e.derived.groups.iter().filter(|g| *g != "control").count();
+    let drawn = boxes(&h);
+    assert_eq!(drawn.len(), arms);
+    assert!(drawn.iter().all(|(_, n, median)| *n > 5 && *median < 0.0));
 }

@@ -12,6 +12,7 @@ use super::theme::group_color;
 use super::views::ViewCtx;
 use super::views::cohort_table::CohortTableView;
 use super::views::composition::CompositionView;
+use super::views::distribution::DistributionView;
 use super::views::ordination::OrdinationView;
 use super::views::scatter::ScatterView;
 use super::views::subject_profile::SubjectProfileView;
@@ -26,6 +27,7 @@ pub enum Pane {
     Scatter(ScatterView),
     Composition(CompositionView),
     Profile(SubjectProfileView),
+    Distribution(DistributionView),
     Table(CohortTableView),
 }
 
@@ -49,6 +51,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Scatter(v) => v.ui(ui, &mut self.ctx),
             Pane::Composition(v) => v.ui(ui, &mut self.ctx),
             Pane::Profile(v) => v.ui(ui, &mut self.ctx),
+            Pane::Distribution(v) => v.ui(ui, &mut self.ctx),
             Pane::Table(v) => v.ui(ui, &mut self.ctx),
         }
         UiResponse::None
@@ -67,6 +70,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Scatter(_) => "Scatter".into(),
             Pane::Composition(_) => "Composition".into(),
             Pane::Profile(_) => "Subject profile".into(),
+            Pane::Distribution(_) => "Distribution".into(),
             Pane::Table(_) => "Cohort table".into(),
         }
     }
@@ -99,7 +103,8 @@ impl Explorer {
         let table = tiles.insert_pane(Pane::Table(CohortTableView::default()));
         let scatter = tiles.insert_pane(Pane::Scatter(ScatterView::default()));
         let composition = tiles.insert_pane(Pane::Composition(CompositionView::default()));
-        let mut right_top = vec![ordination, composition, scatter];
+        let distribution = tiles.insert_pane(Pane::Distribution(DistributionView::default()));
+        let mut right_top = vec![ordination, composition, scatter, distribution];
         right_top.extend(extra);
         let right_top = tiles.insert_tab_tile(right_top);
         let left = tiles.insert_vertical_tile(left);

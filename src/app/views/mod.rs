@@ -2,6 +2,7 @@
 
 pub mod cohort_table;
 pub mod composition;
+pub mod distribution;
 pub mod ordination;
 pub mod scatter;
 pub mod subject_profile;

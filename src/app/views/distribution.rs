@@ -1,0 +1,134 @@
+//! Distribution: a per-subject metric by group, as box plots (median, quartiles, whiskers to
+//! the most extreme values within 1.5 IQR) with every subject as a jittered point, and the
+//! Kruskal–Wallis (or Mann–Whitney for two groups) test across the visible groups.
+
+use eframe::egui;
+use egui_plot::{BoxElem, BoxPlot, BoxSpread, Legend, MarkerShape, Plot, Points};
+
+use super::ViewCtx;
+use crate::app::derived::SUBJECT_METRICS;
+use crate::app::state::Highlight;
+use crate::app::theme::{group_color, highlighted};
+use crate::metrics::stats::{kruskal_wallis, mann_whitney_u};
+
+/// Persistent state of the distribution view.
+#[derive(Clone, Debug)]
+pub struct DistributionView {
+    pub metric: usize,
+    /// (group, n, median) of the boxes drawn in the last frame.
+    pub last_boxes: Vec<(usize, usize, f64)>,
+}
+
+impl Default for DistributionView {
+    fn default() -> Self {
+        // ALSFRS-R slope by group.
+        Self {
+            metric: 1,
+            last_boxes: Vec::new(),
+        }
+    }
+}
+
+/// Quantile by linear interpolation (numpy's default) of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+impl DistributionView {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        egui::ComboBox::from_label("metric")
+            .selected_text(SUBJECT_METRICS[self.metric].1)
+            .show_ui(ui, |ui| {
+                for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
+                    ui.selectable_value(&mut self.metric, i, *name);
+                }
+            });
+        let d = ctx.derived;
+        let mut by_group: Vec<Vec<(usize, f64)>> = vec![Vec::new(); d.groups.len()];
+        for (s, info) in d.subjects.iter().enumerate() {
+            if let (true, Some(v)) = (ctx.visible(s), info.metrics.get(self.metric).copied().flatten()) {
+                by_group[info.group].push((s, v));
+            }
+        }
+        let values: Vec<Vec<f64>> = by_group.iter().map(|g| g.iter().map(|p| p.1).collect()).collect();
+        let present: Vec<&[f64]> = values.iter().filter(|v| !v.is_empty()).map(Vec::as_slice).collect();
+        let test = match present.as_slice() {
+            [a, b] => {
+                mann_whitney_u(a, b).map(|t| format!("Mann–Whitney U = {:.1}, p = {:.2e}", t.statistic, t.p_value))
+            }
+            groups if groups.len() > 2 => {
+                kruskal_wallis(groups).map(|t| format!("Kruskal–Wallis H = {:.2}, p = {:.2e}", t.statistic, t.p_value))
+            }
+            _ => None,
+        };
+        ui.label(test.map_or_else(
+            || "Too few groups with values for a test".to_owned(),
+            |t| format!("{t} (exploratory)"),
+        ));
+        let mut boxes = Vec::new();
+        Plot::new(("distribution", self.metric))
+            .legend(Legend::default())
+            .y_axis_label(SUBJECT_METRICS[self.metric].1)
+            .x_axis_formatter(|_, _| String::new())
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                for (g, group) in by_group.iter().enumerate() {
+                    if group.is_empty() {
+                        continue;
+                    }
+                    let mut sorted: Vec<f64> = group.iter().map(|p| p.1).collect();
+                    sorted.sort_by(f64::total_cmp);
+                    let (q1, median, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
+                    let iqr = q3 - q1;
+                    let low = sorted.iter().copied().find(|v| *v >= q1 - 1.5 * iqr).unwrap_or(q1);
+                    let high = sorted
+                        .iter()
+                        .rev()
+                        .copied()
+                        .find(|v| *v <= q3 + 1.5 * iqr)
+                        .unwrap_or(q3);
+                    let x = g as f64;
+                    let color = group_color(g);
+                    plot_ui.box_plot(
+                        BoxPlot::new(
+                            d.groups[g].clone(),
+                            vec![
+                                BoxElem::new(x, BoxSpread::new(low, q1, median, q3, high))
+                                    .box_width(0.5)
+                                    .fill(color.gamma_multiply(0.25)),
+                            ],
+                        )
+                        .color(color),
+                    );
+                    // Jitter from the subject index, stable across frames.
+                    let points: Vec<[f64; 2]> = group
+                        .iter()
+                        .map(|(s, v)| [x + ((*s * 7919) % 100) as f64 / 100.0 * 0.4 - 0.2, *v])
+                        .collect();
+                    plot_ui.points(
+                        Points::new("", points)
+                            .color(highlighted(color, Highlight::Normal))
+                            .radius(2.0)
+                            .shape(MarkerShape::Circle),
+                    );
+                    let emphasised: Vec<[f64; 2]> = group
+                        .iter()
+                        .filter(|(s, _)| ctx.state.selection.highlight(*s) >= Highlight::Selected)
+                        .map(|(s, v)| [x + ((*s * 7919) % 100) as f64 / 100.0 * 0.4 - 0.2, *v])
+                        .collect();
+                    if !emphasised.is_empty() {
+                        plot_ui.points(
+                            Points::new("", emphasised)
+                                .color(color)
+                                .radius(5.0)
+                                .shape(MarkerShape::Diamond),
+                        );
+                    }
+                    boxes.push((g, group.len(), median));
+                }
+            });
+        self.last_boxes = boxes;
+    }
+}
