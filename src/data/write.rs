@@ -29,14 +29,7 @@ pub fn write_table(df: &mut DataFrame, path: &Path, inputs: &[String]) -> Result
     if !matches!(ext.as_str(), "csv" | "tsv" | "txt" | "parquet" | "pq") {
         return Err(WriteError::Format { ext, path: shown });
     }
-    if let Ok(out) = path.canonicalize() {
-        let is_input = inputs
-            .iter()
-            .any(|i| Path::new(i).canonicalize().is_ok_and(|p| p == out));
-        if is_input {
-            return Err(WriteError::WouldOverwriteInput { path: shown });
-        }
-    }
+    refuse_inputs(path, inputs)?;
     let mut file = File::create(path).map_err(|cause| WriteError::Create {
         path: shown.clone(),
         cause,
@@ -53,13 +46,7 @@ pub fn write_table(df: &mut DataFrame, path: &Path, inputs: &[String]) -> Result
 pub fn write_distance_matrix(ids: &[String], data: &[f64], path: &Path, inputs: &[String]) -> Result<(), WriteError> {
     use std::io::Write as _;
     let shown = path.display().to_string();
-    if let Ok(out) = path.canonicalize()
-        && inputs
-            .iter()
-            .any(|i| Path::new(i).canonicalize().is_ok_and(|p| p == out))
-    {
-        return Err(WriteError::WouldOverwriteInput { path: shown });
-    }
+    refuse_inputs(path, inputs)?;
     let file = File::create(path).map_err(|cause| WriteError::Create {
         path: shown.clone(),
         cause,
@@ -78,4 +65,18 @@ pub fn write_distance_matrix(ids: &[String], data: &[f64], path: &Path, inputs: 
         w.flush()
     };
     write().map_err(|cause| WriteError::Create { path: shown, cause })
+}
+
+/// Err when `path` is one of the files that were read: outputs never replace sources.
+fn refuse_inputs(path: &Path, inputs: &[String]) -> Result<(), WriteError> {
+    if let Ok(out) = path.canonicalize()
+        && inputs
+            .iter()
+            .any(|i| Path::new(i).canonicalize().is_ok_and(|p| p == out))
+    {
+        return Err(WriteError::WouldOverwriteInput {
+            path: path.display().to_string(),
+        });
+    }
+    Ok(())
 }

@@ -284,12 +284,7 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
         Column::new("alsfrs_r_slope_span_months".into(), span),
         Column::new("delta_fs".into(), dfs),
     ];
-    let measures: Vec<String> = visits
-        .columns()
-        .iter()
-        .filter(|col| col.dtype() == &DataType::Float64 && !c::VISIT_TIME.contains(&col.name().as_str()))
-        .map(|col| col.name().to_string())
-        .collect();
+    let measures = crate::model::measure_columns(visits);
     for m in &measures {
         let values = f64s(visits, m);
         let first: Vec<Option<f64>> = rows.iter().map(|r| r.iter().find_map(|&i| values[i])).collect();

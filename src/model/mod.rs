@@ -56,6 +56,17 @@ pub struct RoleUse {
     pub unit: Option<String>,
 }
 
+/// The measure columns of a visits frame: every float column that does not place the row in
+/// time (the cohort's own visits, or the derived visits table with its extra metrics).
+pub fn measure_columns(visits: &DataFrame) -> Vec<String> {
+    visits
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == &DataType::Float64 && !columns::VISIT_TIME.contains(&c.name().as_str()))
+        .map(|c| c.name().to_string())
+        .collect()
+}
+
 /// A loaded cohort. Build one with [`crate::data::load`].
 #[derive(Clone, Debug, Default)]
 pub struct Cohort {
@@ -112,12 +123,7 @@ impl Cohort {
 
     /// Visit measure columns (everything numeric after the time columns).
     pub fn measure_names(&self) -> Vec<String> {
-        self.visits
-            .columns()
-            .iter()
-            .filter(|c| c.dtype() == &DataType::Float64 && !columns::VISIT_TIME.contains(&c.name().as_str()))
-            .map(|c| c.name().to_string())
-            .collect()
+        measure_columns(&self.visits)
     }
 
     /// Earliest and latest `day` over visits and samples.
