@@ -317,3 +317,163 @@ fn distribution_draws_a_box_per_visible_group() {
     assert_eq!(drawn.len(), arms);
     assert!(drawn.iter().all(|(_, n, median)| *n > 5 && *median < 0.0));
 }
+
+fn button(pos: egui::Pos2, pressed: bool) -> egui::Event {
+    egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
+#[test]
+fn lasso_in_ordination_selects_the_subjects_inside() {
+    use cohort_explorer::app::views::select::{Tool, contains};
+    let mut h = harness(None);
+    for (_, tile) in h.state_mut().explorer.as_mut().expect("explorer").tree.tiles.iter_mut() {
+        if let egui_tiles::Tile::Pane(Pane::Ordination(o)) = tile {
+            o.select.tool = Tool::Lasso;
+        }
+    }
+    h.run_steps(3);
+    let (lasso, expected) = {
+        let e = explorer(&h);
+        let o = e
+            .panes()
+            .find_map(|p| if let Pane::Ordination(o) = p { Some(o) } else { None })
+            .expect("ordination view");
+        let drawn: Vec<(usize, egui::Pos2)> = e
+            .derived
+            .ordination
+            .iter()
+            .filter_map(|p| Some((p.subject?, o.screen_position(p)?)))
+            .collect();
+        assert!(drawn.len() > 20, "{} samples drawn", drawn.len());
+        // A concave lasso (a "V") around the middle of the cloud.
+        let mid = drawn.iter().fold(egui::Vec2::ZERO, |a, (_, p)| a + p.to_vec2()) / drawn.len() as f32;
+        let c = mid.to_pos2();
+        let lasso: Vec<egui::Pos2> = [(-60.0, -50.0), (0.0, 10.0), (60.0, -50.0), (0.0, 60.0)]
+            .iter()
+            .map(|(dx, dy)| c + egui::vec2(*dx, *dy))
+            .collect();
+        let poly: Vec<egui_plot::PlotPoint> = lasso.iter().map(|p| egui_plot::PlotPoint::new(p.x, p.y)).collect();
+        let expected: std::collections::BTreeSet<usize> = drawn
+            .iter()
+            .filter(|(_, p)| contains(&poly, egui_plot::PlotPoint::new(p.x, p.y)))
+            .map(|(s, _)| *s)
+            .collect();
+        (lasso, expected)
+    };
+    assert!(!expected.is_empty(), "the lasso encloses some samples");
+    h.event(egui::Event::PointerMoved(lasso[0]));
+    h.step();
+    h.event(button(lasso[0], true));
+    h.step();
+    // Walk the outline in small steps, as a hand would.
+    for w in lasso.windows(2) {
+        for t in [0.25, 0.5, 0.75, 1.0] {
+            h.event(egui::Event::PointerMoved(w[0] + (w[1] - w[0]) * t));
+            h.step();
+        }
+    }
+    h.event(button(lasso[3], false));
+    h.run_steps(3);
+    assert_eq!(explorer(&h).state.selection.selected, expected);
+}
+
+#[test]
+fn a_selection_saved_as_a_named_cohort_becomes_the_grouping() {
+    use cohort_explorer::app::state::{Command, NOT_IN_A_COHORT};
+    let mut h = harness(None);
+    let chosen: Vec<usize> = {
+        let e = explorer(&h);
+        (0..e.derived.subjects.len()).filter(|s| s % 3 == 0).collect()
+    };
+    h.state_mut()
+        .explorer
+        .as_mut()
+        .expect("explorer")
+        .apply(vec![Command::SelectSet(chosen.clone())]);
+    h.run_steps(2);
+    h.get(
+        egui_kittest::kittest::by()
+            .role(egui::accesskit::Role::TextInput)
+            .predicate(|n| n.placeholder() == Some("name")),
+    )
+    .click();
+    h.run_steps(2);
+    h.get(
+        egui_kittest::kittest::by()
+            .role(egui::accesskit::Role::TextInput)
+            .predicate(|n| n.placeholder() == Some("name")),
+    )
+    .type_text("every third");
+    h.run_steps(2);
+    h.get_by_label("Save selection").click();
+    h.run_steps(2);
+    assert_eq!(explorer(&h).state.cohorts.len(), 1);
+    assert_eq!(explorer(&h).state.cohorts[0].name, "every third");
+    h.get_by_label("named cohorts").click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.derived.groups, ["every third", NOT_IN_A_COHORT]);
+    for (s, info) in e.derived.subjects.iter().enumerate() {
+        assert_eq!(info.group, usize::from(s % 3 != 0), "subject {s}");
+    }
+    // The group means follow the new grouping.
+    let alsfrs = &e.derived.measures[0];
+    assert_eq!(alsfrs.means.len(), 2);
+    assert!(alsfrs.means.iter().all(|m| m.points[0].len() >= 2));
+    // And back to the arms.
+    h.get_by_label("arm").click();
+    h.run_steps(2);
+    assert!(!explorer(&h).derived.groups.iter().any(|g| g == NOT_IN_A_COHORT));
+}
+
+#[test]
+fn the_mixed_model_fits_off_the_ui_thread_and_shows_group_slopes() {
+    let mut h = harness(None);
+    for (_, tile) in h.state_mut().explorer.as_mut().expect("explorer").tree.tiles.iter_mut() {
+        if let egui_tiles::Tile::Pane(Pane::Trajectory(t)) = tile
+            && t.measure == 0
+        {
+            t.show_mixed = true;
+            t.show_ols = true;
+        }
+    }
+    let fitted = |h: &Harness<'_, CohortApp>| {
+        explorer(h).panes().find_map(|p| match p {
+            Pane::Trajectory(t) if t.measure == 0 => t.mixed_fit().cloned(),
+            _ => None,
+        })
+    };
+    let mut fit = None;
+    let t0 = std::time::Instant::now();
+    for _ in 0..3000 {
+        h.step();
+        fit = fitted(&h);
+        if fit.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    eprintln!("mixed model fitted in {:?}", t0.elapsed());
+    let fit = fit.expect("the fit finished").expect("the fit succeeded");
+    h.run_steps(2);
+    // ALSFRS-R declines in every ALS arm of the demo cohort; controls have no ALSFRS-R and are
+    // left out of the model rather than making it singular.
+    let e = explorer(&h);
+    let mut arms = 0;
+    for (g, name) in e.derived.groups.iter().enumerate() {
+        match (fit.predict_group(g, 0.0), fit.predict_group(g, 1.0)) {
+            (Some(a), Some(b)) => {
+                assert!(b - a < -0.3, "{name}: slope {}", b - a);
+                h.get_by_label(&format!("{name} {:+.2}", b - a));
+                arms += 1;
+            }
+            _ => assert_eq!(name, "control"),
+        }
+    }
+    assert_eq!(arms, 4);
+}

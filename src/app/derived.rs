@@ -280,6 +280,23 @@ impl Derived {
     }
 }
 
+impl Derived {
+    /// The same cohort grouped differently (named cohorts): groups, each subject's group and
+    /// the group means change; everything else is shared geometry.
+    #[must_use]
+    pub fn regrouped(&self, groups: Vec<String>, group_of: &[usize]) -> Self {
+        let mut out = self.clone();
+        for (s, g) in out.subjects.iter_mut().zip(group_of) {
+            s.group = *g;
+        }
+        for m in &mut out.measures {
+            m.means = group_means(&m.series, &out.subjects, groups.len());
+        }
+        out.groups = groups;
+        out
+    }
+}
+
 fn trajectories(
     visits: &polars::prelude::DataFrame,
     index: &HashMap<&str, usize>,

@@ -7,7 +7,7 @@ use eframe::egui;
 use egui_tiles::{Tile, TileId, Tiles, Tree, UiResponse};
 
 use super::derived::Derived;
-use super::state::{Category, Command, DfsBand, Flag, ViewState, XAxis, apply};
+use super::state::{Category, Command, DfsBand, Flag, GroupBy, NamedCohort, ViewState, XAxis, apply};
 use super::theme::group_color;
 use super::views::ViewCtx;
 use super::views::cohort_table::CohortTableView;
@@ -34,7 +34,12 @@ pub enum Pane {
 /// The loaded cohort with its views.
 pub struct Explorer {
     pub cohort: Arc<Cohort>,
+    /// What the views draw, grouped as `state.group_by` says.
     pub derived: Arc<Derived>,
+    /// Grouped by the cohort's own arm/group column.
+    base: Arc<Derived>,
+    /// The name typed for the next saved cohort.
+    cohort_name: String,
     pub state: ViewState,
     pub tree: Tree<Pane>,
 }
@@ -114,7 +119,9 @@ impl Explorer {
         let root = tiles.insert_horizontal_tile(vec![left, right]);
         Self {
             cohort,
+            base: Arc::clone(&derived),
             derived,
+            cohort_name: String::new(),
             state: ViewState::default(),
             tree: Tree::new(egui::Id::unique("explorer"), root, tiles),
         }
@@ -135,12 +142,119 @@ impl Explorer {
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             commands.push(Command::ClearSelection);
         }
-        apply(&mut self.state, commands);
+        self.apply(commands);
     }
 
-    fn side_panel_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let ctx = ViewCtx::new(&self.derived, &self.state, commands);
-        let shown = ctx.num_visible();
+    /// Apply commands, regrouping the views when the grouping or the named cohorts changed.
+    pub fn apply(&mut self, commands: Vec<Command>) {
+        let regroup = commands.iter().any(|c| {
+            matches!(
+                c,
+                Command::SetGroupBy(_) | Command::SaveCohort(_) | Command::DeleteCohort(_)
+            )
+        });
+        apply(&mut self.state, commands);
+        if regroup {
+            self.regroup();
+        }
+    }
+
+    fn regroup(&mut self) {
+        let derived = match self.state.group_by {
+            GroupBy::Arm => Arc::clone(&self.base),
+            GroupBy::NamedCohorts => {
+                let (names, groups) = self.state.cohort_grouping(self.base.subjects.len());
+                Arc::new(self.base.regrouped(names, &groups))
+            }
+        };
+        if !Arc::ptr_eq(&derived, &self.derived) {
+            // Group indices mean something else now.
+            self.state.filters.hidden_groups.clear();
+            self.derived = derived;
+        }
+    }
+
+    /// Named cohorts as subject IDs (for saving with the settings).
+    pub fn saved_cohorts(&self) -> Vec<(String, Vec<String>)> {
+        self.state
+            .cohorts
+            .iter()
+            .map(|c| {
+                let ids = c.members.iter().map(|s| self.base.subjects[*s].id.clone()).collect();
+                (c.name.clone(), ids)
+            })
+            .collect()
+    }
+
+    /// Restore named cohorts saved as subject IDs; IDs not in this cohort are dropped.
+    pub fn restore_cohorts(&mut self, saved: &[(String, Vec<String>)]) {
+        let index: std::collections::HashMap<&str, usize> = self
+            .base
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        for (name, ids) in saved {
+            let members: std::collections::BTreeSet<usize> =
+                ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect();
+            if !members.is_empty() && !self.state.cohorts.iter().any(|c| c.name == *name) {
+                self.state.cohorts.push(NamedCohort {
+                    name: name.clone(),
+                    members,
+                });
+            }
+        }
+    }
+
+    fn cohorts_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.heading("Named cohorts");
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.cohort_name)
+                    .hint_text("name")
+                    .desired_width(110.0),
+            );
+            let can_save = !self.state.selection.selected.is_empty() && !self.cohort_name.trim().is_empty();
+            if ui
+                .add_enabled(can_save, egui::Button::new("Save selection"))
+                .on_disabled_hover_text("select subjects (click, box or lasso) and type a name")
+                .clicked()
+            {
+                commands.push(Command::SaveCohort(std::mem::take(&mut self.cohort_name)));
+            }
+        });
+        for (i, c) in self.state.cohorts.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let color = match self.state.group_by {
+                    GroupBy::NamedCohorts => group_color(i),
+                    GroupBy::Arm => ui.visuals().text_color(),
+                };
+                ui.colored_label(color, format!("{} ({})", c.name, c.members.len()));
+                if ui.small_button("select").clicked() {
+                    commands.push(Command::SelectCohort(i));
+                }
+                if ui.small_button("delete").clicked() {
+                    commands.push(Command::DeleteCohort(i));
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            ui.label("Group by");
+            for (g, text) in [(GroupBy::Arm, "arm"), (GroupBy::NamedCohorts, "named cohorts")] {
+                let enabled = g == GroupBy::Arm || !self.state.cohorts.is_empty();
+                if ui
+                    .add_enabled(enabled, egui::Button::selectable(self.state.group_by == g, text))
+                    .clicked()
+                {
+                    commands.push(Command::SetGroupBy(g));
+                }
+            }
+        });
+    }
+
+    fn side_panel_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let shown = ViewCtx::new(&self.derived, &self.state, commands).num_visible();
         ui.heading("Cohort");
         ui.label(format!(
             "{} subjects · {} visits · {} samples",
@@ -226,6 +340,8 @@ impl Explorer {
                 }
             }
         });
+        ui.separator();
+        self.cohorts_ui(ui, commands);
         ui.separator();
         ui.heading("Time axis");
         for axis in XAxis::ALL {

@@ -20,10 +20,38 @@ use explorer::Explorer;
 
 type Loaded = Result<(crate::model::Cohort, Derived), String>;
 
+/// Key of the settings in eframe's storage.
+const SETTINGS_KEY: &str = "cohort-explorer-settings";
+
+/// Most recent file sets remembered.
+const MAX_RECENT: usize = 8;
+
+/// What is remembered between runs (eframe storage; window size and theme are eframe's own).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// File sets opened, most recent first.
+    pub recent: Vec<Vec<PathBuf>>,
+    pub x_axis: state::XAxis,
+    /// Named cohorts (name, subject IDs) per opened source (its label).
+    pub cohorts: std::collections::BTreeMap<String, Vec<(String, Vec<String>)>>,
+}
+
+impl Settings {
+    /// Put `paths` first in the recent list.
+    pub fn remember(&mut self, paths: &[PathBuf]) {
+        self.recent.retain(|r| r != paths);
+        self.recent.insert(0, paths.to_vec());
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
 /// The eframe application.
 pub struct CohortApp {
     options: LoadOptions,
-    loading: Option<(String, Receiver<Loaded>)>,
+    /// The load under way: its label, its paths (None: the demo) and where the result arrives.
+    loading: Option<(String, Option<Vec<PathBuf>>, Receiver<Loaded>)>,
+    pub settings: Settings,
     dialog: Option<Receiver<Option<Vec<PathBuf>>>>,
     /// Paths picked in the dialog, opened at the start of the next frame.
     pending_open: Option<Vec<PathBuf>>,
@@ -39,6 +67,7 @@ impl CohortApp {
         let mut app = Self {
             options,
             loading: None,
+            settings: Settings::default(),
             dialog: None,
             pending_open: None,
             explorer: None,
@@ -59,6 +88,7 @@ impl CohortApp {
         );
         let options = self.options.clone();
         let repaint = ctx.clone();
+        let opened = paths.clone();
         let spawned = std::thread::Builder::new()
             .name("cohort-loader".to_owned())
             .spawn(move || {
@@ -74,37 +104,46 @@ impl CohortApp {
                 repaint.request_repaint();
             });
         match spawned {
-            Ok(_) => self.loading = Some((label, rx)),
+            Ok(_) => self.loading = Some((label, opened, rx)),
             Err(e) => self.notification = Some(format!("could not start loading: {e}")),
         }
     }
 
     /// Wait for the background load to finish (tests and headless harnesses).
     pub fn wait_until_loaded(&mut self) {
-        if let Some((label, rx)) = self.loading.take() {
+        if let Some((label, paths, rx)) = self.loading.take() {
             match rx.recv() {
-                Ok(result) => self.finish(label, result),
+                Ok(result) => self.finish(label, paths, result),
                 Err(_) => self.notification = Some("the loader stopped unexpectedly".to_owned()),
             }
         }
     }
 
-    fn finish(&mut self, label: String, result: Loaded) {
+    fn finish(&mut self, label: String, paths: Option<Vec<PathBuf>>, result: Loaded) {
         match result {
             Ok((cohort, derived)) => {
+                self.save_cohorts();
+                let mut explorer = Explorer::new(Arc::new(cohort), Arc::new(derived));
+                explorer.state.x_axis = self.settings.x_axis;
+                if let Some(saved) = self.settings.cohorts.get(&label) {
+                    explorer.restore_cohorts(saved);
+                }
+                if let Some(paths) = paths {
+                    self.settings.remember(&paths);
+                }
                 self.title = label;
-                self.explorer = Some(Explorer::new(Arc::new(cohort), Arc::new(derived)));
+                self.explorer = Some(explorer);
             }
             Err(e) => self.notification = Some(format!("Could not load {label}: {e}")),
         }
     }
 
     fn poll(&mut self) {
-        if let Some((_, rx)) = &self.loading {
+        if let Some((_, _, rx)) = &self.loading {
             match rx.try_recv() {
                 Ok(result) => {
-                    if let Some((label, _)) = self.loading.take() {
-                        self.finish(label, result);
+                    if let Some((label, paths, _)) = self.loading.take() {
+                        self.finish(label, paths, result);
                     }
                 }
                 Err(TryRecvError::Empty) => {}
@@ -178,8 +217,34 @@ impl CohortApp {
                 if ui.button("Demo cohort").clicked() {
                     self.open(&ui.ctx().clone(), None);
                 }
+                let mut reopen = None;
+                ui.add_enabled_ui(!self.settings.recent.is_empty(), |ui| {
+                    ui.menu_button("Recent", |ui| {
+                        for paths in &self.settings.recent {
+                            let label = paths
+                                .iter()
+                                .map(|p| p.display().to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            if ui.button(label).clicked() {
+                                reopen = Some(paths.clone());
+                            }
+                        }
+                    });
+                });
+                if let Some(paths) = reopen {
+                    self.open(&ui.ctx().clone(), Some(paths));
+                }
+                // Text, not egui's emoji theme buttons: the bundled fonts lack their glyphs.
+                let dark = ui.ctx().theme() == egui::Theme::Dark;
+                if ui.selectable_label(!dark, "Light").clicked() {
+                    ui.ctx().set_theme(egui::Theme::Light);
+                }
+                if ui.selectable_label(dark, "Dark").clicked() {
+                    ui.ctx().set_theme(egui::Theme::Dark);
+                }
                 ui.separator();
-                if let Some((label, _)) = &self.loading {
+                if let Some((label, _, _)) = &self.loading {
                     ui.spinner();
                     ui.label(format!("Loading {label}…"));
                 } else {
@@ -206,9 +271,29 @@ impl CohortApp {
     }
 }
 
+impl CohortApp {
+    /// Keep the open explorer's named cohorts and time axis in the settings.
+    fn save_cohorts(&mut self) {
+        if let Some(explorer) = &self.explorer {
+            self.settings.x_axis = explorer.state.x_axis;
+            let saved = explorer.saved_cohorts();
+            if saved.is_empty() {
+                self.settings.cohorts.remove(&self.title);
+            } else {
+                self.settings.cohorts.insert(self.title.clone(), saved);
+            }
+        }
+    }
+}
+
 impl eframe::App for CohortApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         CohortApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.save_cohorts();
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }
 
@@ -223,7 +308,13 @@ pub fn run(paths: Option<Vec<PathBuf>>, options: LoadOptions) -> Result<()> {
     eframe::run_native(
         "cohort-explorer",
         native,
-        Box::new(move |cc| Ok(Box::new(CohortApp::new(&cc.egui_ctx, paths, options)))),
+        Box::new(move |cc| {
+            let mut app = CohortApp::new(&cc.egui_ctx, paths, options);
+            if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
+                app.settings = settings;
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))
 }

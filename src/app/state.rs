@@ -22,7 +22,7 @@ pub enum Highlight {
 }
 
 /// The x-axis of every trajectory plot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum XAxis {
     #[default]
     MonthsSinceBaseline,
@@ -133,6 +133,28 @@ pub struct Filters {
     pub dfs_band: Option<DfsBand>,
 }
 
+/// A saved selection, usable as a grouping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedCohort {
+    pub name: String,
+    /// Subject indices into `Derived::subjects`.
+    pub members: BTreeSet<usize>,
+}
+
+/// What colours and groups subjects in every view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GroupBy {
+    /// The cohort's own arm (or group) column.
+    #[default]
+    Arm,
+    /// The named cohorts, in order (a subject in several belongs to the first); the rest form
+    /// one more group.
+    NamedCohorts,
+}
+
+/// Name of the group of subjects in no named cohort.
+pub const NOT_IN_A_COHORT: &str = "not in a named cohort";
+
 /// What views ask for; applied by [`apply`] after the UI pass.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -148,6 +170,12 @@ pub enum Command {
     SetMinBaselineAlsfrs(f64),
     SetDfsBand(Option<DfsBand>),
     SetXAxis(XAxis),
+    /// Save the current selection under a name (replacing a cohort of that name).
+    SaveCohort(String),
+    DeleteCohort(usize),
+    /// Select a named cohort's members.
+    SelectCohort(usize),
+    SetGroupBy(GroupBy),
 }
 
 /// Everything the commands change.
@@ -156,6 +184,21 @@ pub struct ViewState {
     pub selection: Selection,
     pub filters: Filters,
     pub x_axis: XAxis,
+    pub cohorts: Vec<NamedCohort>,
+    pub group_by: GroupBy,
+}
+
+impl ViewState {
+    /// Group names and each subject's group when grouping by the named cohorts.
+    pub fn cohort_grouping(&self, num_subjects: usize) -> (Vec<String>, Vec<usize>) {
+        let mut names: Vec<String> = self.cohorts.iter().map(|c| c.name.clone()).collect();
+        let rest = names.len();
+        names.push(NOT_IN_A_COHORT.to_owned());
+        let groups = (0..num_subjects)
+            .map(|s| self.cohorts.iter().position(|c| c.members.contains(&s)).unwrap_or(rest))
+            .collect();
+        (names, groups)
+    }
 }
 
 /// Apply one frame's commands; the hover buffer flips whether or not anything was hovered.
@@ -194,6 +237,28 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
             Command::SetMinBaselineAlsfrs(v) => state.filters.min_baseline_alsfrs = v,
             Command::SetDfsBand(band) => state.filters.dfs_band = band,
             Command::SetXAxis(axis) => state.x_axis = axis,
+            Command::SaveCohort(name) => {
+                let name = name.trim().to_owned();
+                if name.is_empty() || state.selection.selected.is_empty() {
+                    continue;
+                }
+                let members = state.selection.selected.clone();
+                match state.cohorts.iter_mut().find(|c| c.name == name) {
+                    Some(c) => c.members = members,
+                    None => state.cohorts.push(NamedCohort { name, members }),
+                }
+            }
+            Command::DeleteCohort(i) => {
+                if i < state.cohorts.len() {
+                    state.cohorts.remove(i);
+                }
+            }
+            Command::SelectCohort(i) => {
+                if let Some(c) = state.cohorts.get(i) {
+                    state.selection.selected = c.members.clone();
+                }
+            }
+            Command::SetGroupBy(g) => state.group_by = g,
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();
@@ -216,5 +281,38 @@ mod tests {
         assert_eq!(s.selection.highlight(4), Highlight::Selected);
         apply(&mut s, vec![Command::Select(Item::Subject(4))]);
         assert!(s.selection.selected.is_empty());
+    }
+
+    #[test]
+    fn named_cohorts_save_the_selection_and_group_subjects() {
+        let mut s = ViewState::default();
+        // Nothing selected: nothing saved.
+        apply(&mut s, vec![Command::SaveCohort("empty".into())]);
+        assert!(s.cohorts.is_empty());
+        apply(
+            &mut s,
+            vec![Command::SelectSet(vec![1, 2]), Command::SaveCohort(" fast ".into())],
+        );
+        apply(
+            &mut s,
+            vec![Command::SelectSet(vec![2, 3]), Command::SaveCohort("late".into())],
+        );
+        assert_eq!(s.cohorts.len(), 2);
+        assert_eq!(s.cohorts[0].name, "fast");
+        let (names, groups) = s.cohort_grouping(5);
+        assert_eq!(names, ["fast", "late", NOT_IN_A_COHORT]);
+        // Subject 2 is in both: the first cohort wins.
+        assert_eq!(groups, [2, 0, 0, 1, 2]);
+        // Saving under an existing name replaces it.
+        apply(
+            &mut s,
+            vec![Command::SelectSet(vec![4]), Command::SaveCohort("fast".into())],
+        );
+        assert_eq!(s.cohorts.len(), 2);
+        assert_eq!(s.cohort_grouping(5).1, [2, 2, 1, 1, 0]);
+        apply(&mut s, vec![Command::SelectCohort(1)]);
+        assert_eq!(s.selection.selected.iter().copied().collect::<Vec<_>>(), [2, 3]);
+        apply(&mut s, vec![Command::DeleteCohort(0)]);
+        assert_eq!(s.cohorts[0].name, "late");
     }
 }

@@ -59,3 +59,20 @@ pub fn taxon_color(index: usize, count: usize) -> Color32 {
         TABLEAU[index % TABLEAU.len()]
     }
 }
+
+/// Viridis (perceptually uniform, colour-blind safe) at `t` in 0..=1, for ordered classes
+/// such as time bins.
+pub fn sequential_color(t: f32) -> Color32 {
+    const STOPS: [[f32; 3]; 5] = [
+        [68.0, 1.0, 84.0],
+        [59.0, 82.0, 139.0],
+        [33.0, 145.0, 140.0],
+        [94.0, 201.0, 98.0],
+        [253.0, 231.0, 37.0],
+    ];
+    let t = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f32;
+    let i = (t.floor() as usize).min(STOPS.len() - 2);
+    let f = t - i as f32;
+    let mix = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
+    Color32::from_rgb(mix(0), mix(1), mix(2))
+}

@@ -124,6 +124,10 @@ fn fit_with(per: &[Vec<&Obs>], num_groups: usize, slope: bool) -> Result<MixedFi
         .collect();
     let criterion = |theta: &[f64]| profile(&groups, &psi_from(theta, q)).map_or(f64::INFINITY, |r| r.objective);
     let start: Vec<f64> = if slope { vec![1.0, 0.0, 0.1] } else { vec![1.0] };
+    // A singular design is singular for every Ψ: say so rather than search a flat infinity.
+    if !criterion(&start).is_finite() {
+        return Err(MixedError::Singular);
+    }
     let theta = nelder_mead(&criterion, &start);
     let psi = psi_from(&theta, q);
     let r = profile(&groups, &psi).ok_or(MixedError::Singular)?;
@@ -384,5 +388,21 @@ mod tests {
             y: 1.0,
         }];
         assert!(fit(&obs, 2, true).is_err());
+    }
+
+    #[test]
+    fn a_group_without_observations_is_singular_at_once() {
+        // Group 1 of 2 has no rows: the design is singular whatever the variances.
+        let obs: Vec<Obs> = (0..6)
+            .flat_map(|subject| {
+                (0..4).map(move |v| Obs {
+                    subject,
+                    months: f64::from(v) * 3.0,
+                    group: 0,
+                    y: 40.0 - f64::from(v) - subject as f64 * 0.5,
+                })
+            })
+            .collect();
+        assert_eq!(fit(&obs, 2, true), Err(MixedError::Singular));
     }
 }

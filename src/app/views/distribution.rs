@@ -97,6 +97,9 @@ impl DistributionView {
                             vec![
                                 BoxElem::new(x, BoxSpread::new(low, q1, median, q3, high))
                                     .box_width(0.5)
+                                    .whisker_width(0.25)
+                                    // egui_plot only strokes boxes whose fill is unset too.
+                                    .stroke(egui::Stroke::new(2.0, color))
                                     .fill(color.gamma_multiply(0.25)),
                             ],
                         )

@@ -5,15 +5,18 @@ pub mod composition;
 pub mod distribution;
 pub mod ordination;
 pub mod scatter;
+pub mod select;
 pub mod subject_profile;
 pub mod trajectories;
+
+use std::sync::Arc;
 
 use super::derived::{Derived, SubjectInfo};
 use super::state::{Category, Command, Flag, ViewState};
 
 /// What every view may read, and where it queues what it wants changed.
 pub struct ViewCtx<'a> {
-    pub derived: &'a Derived,
+    pub derived: &'a Arc<Derived>,
     pub state: &'a ViewState,
     pub commands: &'a mut Vec<Command>,
     /// Which subjects pass the filters, computed once per frame.
@@ -21,7 +24,7 @@ pub struct ViewCtx<'a> {
 }
 
 impl<'a> ViewCtx<'a> {
-    pub fn new(derived: &'a Derived, state: &'a ViewState, commands: &'a mut Vec<Command>) -> Self {
+    pub fn new(derived: &'a Arc<Derived>, state: &'a ViewState, commands: &'a mut Vec<Command>) -> Self {
         let visible = derived.subjects.iter().map(|s| passes_filters(s, state)).collect();
         Self {
             derived,

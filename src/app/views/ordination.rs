@@ -1,68 +1,177 @@
-//! Ordination: PCoA of the samples (Bray–Curtis), coloured by group; the hovered subject's
-//! samples are joined in time order so its path is visible.
+//! Ordination: PCoA of the samples (Bray–Curtis), coloured by group or by time since
+//! baseline; the emphasised subjects' samples are joined in time order with arrows showing the
+//! direction of the path. Drag a box or lasso to select subjects.
 
 use eframe::egui;
-use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Arrows, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points};
 
+use super::select::{DragSelect, Tool};
 use super::{ViewCtx, nearest_subject};
+use crate::app::derived::OrdinationPoint;
 use crate::app::state::{Command, Highlight, Item};
-use crate::app::theme::{group_color, highlighted};
+use crate::app::theme::{group_color, highlighted, sequential_color};
+
+/// What the points' colour shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ColorBy {
+    #[default]
+    Group,
+    /// Months since the subject's baseline, in bins.
+    Time,
+}
+
+/// Number of time bins when colouring by time.
+const TIME_BINS: usize = 6;
 
 /// Persistent state of the ordination view.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct OrdinationView {
+    pub color_by: ColorBy,
+    pub select: DragSelect,
     /// Subjects drawn highlighted in the last frame.
     pub last_emphasised: Vec<usize>,
+    /// Plot-to-screen transform of the last frame.
+    last_transform: Option<egui_plot::PlotTransform>,
+}
+
+impl Default for OrdinationView {
+    fn default() -> Self {
+        Self {
+            color_by: ColorBy::Group,
+            select: DragSelect::with_tool(Tool::Pan),
+            last_emphasised: Vec::new(),
+            last_transform: None,
+        }
+    }
+}
+
+/// Time bins (months since baseline) of equal width, a multiple of 3 months.
+fn time_bins(points: &[OrdinationPoint]) -> (f64, usize) {
+    let max_month = points
+        .iter()
+        .map(|p| p.day / crate::data::clinical::DAYS_PER_MONTH)
+        .fold(0.0, f64::max);
+    let width = ((max_month / TIME_BINS as f64 / 3.0).ceil() * 3.0).max(3.0);
+    let bins = ((max_month / width).floor() as usize + 1).min(TIME_BINS);
+    (width, bins)
 }
 
 impl OrdinationView {
+    /// Screen position of a sample point in the last frame (for tests).
+    pub fn screen_position(&self, point: &OrdinationPoint) -> Option<egui::Pos2> {
+        Some(
+            self.last_transform
+                .as_ref()?
+                .position_from_point(&PlotPoint::new(point.x, point.y)),
+        )
+    }
+
+    /// One points item per (colour class, highlight level), so the legend has one entry per class.
+    fn draw_points(&self, plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>) {
+        let d = ctx.derived;
+        let (width, bins) = time_bins(&d.ordination);
+        let classes: Vec<(String, egui::Color32)> = match self.color_by {
+            ColorBy::Group => d
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, n)| (n.clone(), group_color(g)))
+                .collect(),
+            ColorBy::Time => (0..bins)
+                .map(|b| {
+                    let lo = b as f64 * width;
+                    let label = if b + 1 == bins {
+                        format!("month {lo:.0}+")
+                    } else {
+                        format!("months {lo:.0}–{:.0}", lo + width)
+                    };
+                    // The darkest viridis purple is lost on a dark background: start a little in.
+                    (
+                        label,
+                        sequential_color(0.15 + 0.85 * b as f32 / (bins.max(2) - 1) as f32),
+                    )
+                })
+                .collect(),
+        };
+        let class_of = |p: &OrdinationPoint, s: usize| match self.color_by {
+            ColorBy::Group => d.subjects[s].group,
+            ColorBy::Time => {
+                ((p.day / crate::data::clinical::DAYS_PER_MONTH / width).floor().max(0.0) as usize).min(bins - 1)
+            }
+        };
+        for (class, (name, color)) in classes.iter().enumerate() {
+            for level in [
+                Highlight::Faded,
+                Highlight::Normal,
+                Highlight::Selected,
+                Highlight::Hovered,
+            ] {
+                let pts: Vec<[f64; 2]> = d
+                    .ordination
+                    .iter()
+                    .filter(|p| {
+                        p.subject.is_some_and(|s| {
+                            ctx.visible(s) && class_of(p, s) == class && ctx.state.selection.highlight(s) == level
+                        })
+                    })
+                    .map(|p| [p.x, p.y])
+                    .collect();
+                if pts.is_empty() {
+                    continue;
+                }
+                let radius = if level >= Highlight::Selected { 5.0 } else { 3.0 };
+                let label = if level <= Highlight::Normal {
+                    name.clone()
+                } else {
+                    String::new()
+                };
+                let color = match self.color_by {
+                    ColorBy::Group => highlighted(*color, level),
+                    // Time colours keep their hue; fading only lowers their opacity.
+                    ColorBy::Time if level == Highlight::Faded => color.gamma_multiply(0.2),
+                    ColorBy::Time => *color,
+                };
+                plot_ui.points(
+                    Points::new(label, pts)
+                        .color(color)
+                        .radius(radius)
+                        .shape(MarkerShape::Circle),
+                );
+            }
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         let d = ctx.derived;
         if d.ordination.is_empty() {
             ui.label("No microbiome samples to ordinate.");
             return;
         }
+        ui.horizontal(|ui| {
+            ui.label("Colour by");
+            ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
+            ui.selectable_value(&mut self.color_by, ColorBy::Time, "time since baseline");
+            ui.separator();
+            self.select.tool_ui(ui, true);
+        });
         let [e1, e2] = d.ordination_explained;
+        let legend = match self.color_by {
+            ColorBy::Group => Legend::default(),
+            ColorBy::Time => Legend::default().title("Since baseline").follow_insertion_order(true),
+        };
         let plot = Plot::new("ordination")
-            .legend(Legend::default())
+            .legend(legend)
             .x_axis_label(format!("PC1 ({e1:.1}%)"))
             .y_axis_label(format!("PC2 ({e2:.1}%)"))
             .data_aspect(1.0)
+            .allow_drag(!self.select.selecting())
+            .allow_boxed_zoom(false)
             .allow_scroll(false);
         let mut emphasised = Vec::new();
+        let this = &*self;
         let response = plot.show(ui, |plot_ui| {
-            for (g, name) in d.groups.iter().enumerate() {
-                for level in [
-                    Highlight::Faded,
-                    Highlight::Normal,
-                    Highlight::Selected,
-                    Highlight::Hovered,
-                ] {
-                    let pts: Vec<[f64; 2]> = d
-                        .ordination
-                        .iter()
-                        .filter(|p| p.subject.is_some_and(|s| ctx.visible(s) && d.subjects[s].group == g))
-                        .filter(|p| p.subject.is_some_and(|s| ctx.state.selection.highlight(s) == level))
-                        .map(|p| [p.x, p.y])
-                        .collect();
-                    if pts.is_empty() {
-                        continue;
-                    }
-                    let radius = if level >= Highlight::Selected { 5.0 } else { 3.0 };
-                    let label = if level == Highlight::Normal || level == Highlight::Faded {
-                        name.clone()
-                    } else {
-                        String::new()
-                    };
-                    plot_ui.points(
-                        Points::new(label, pts)
-                            .color(highlighted(group_color(g), level))
-                            .radius(radius)
-                            .shape(MarkerShape::Circle),
-                    );
-                }
-            }
-            // Path of each emphasised subject, in time order.
+            this.draw_points(plot_ui, ctx);
+            // Path of each emphasised subject, in time order, with an arrow on each step.
             let mut subjects: Vec<usize> = d
                 .ordination
                 .iter()
@@ -85,19 +194,32 @@ impl OrdinationView {
                         .color(color)
                         .width(2.0),
                 );
+                // Arrows end short of the next sample so the point stays visible.
+                let (origins, tips): (Vec<[f64; 2]>, Vec<[f64; 2]>) = path
+                    .windows(2)
+                    .map(|w| {
+                        let (a, b) = (w[0].1, w[1].1);
+                        let t = 0.8;
+                        (a, [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t])
+                    })
+                    .unzip();
+                if !origins.is_empty() {
+                    plot_ui.arrows(Arrows::new("", origins, tips).color(color).tip_length(10.0));
+                }
             }
             emphasised = subjects;
-            nearest_subject(
-                plot_ui,
-                d.ordination.iter().filter_map(|p| {
-                    p.subject
-                        .filter(|s| ctx.visible(*s))
-                        .map(|s| (s, PlotPoint::new(p.x, p.y)))
-                }),
-            )
+            nearest_subject(plot_ui, visible_points(ctx))
         });
         self.last_emphasised = emphasised;
-        if let Some((subject, point)) = response.inner {
+        self.last_transform = Some(response.transform);
+        self.select.draw(ui, &response.transform);
+        let hovered = response.inner;
+        if let Some(inside) = self
+            .select
+            .update(&response.response, &response.transform, visible_points(ctx))
+        {
+            ctx.commands.push(Command::SelectSet(inside));
+        } else if let Some((subject, point)) = hovered {
             ctx.commands.push(Command::Hover(Item::Subject(subject)));
             let day = d
                 .ordination
@@ -113,4 +235,13 @@ impl OrdinationView {
             }
         }
     }
+}
+
+/// The visible subjects' sample points.
+fn visible_points<'a>(ctx: &'a ViewCtx<'_>) -> impl Iterator<Item = (usize, PlotPoint)> + 'a {
+    ctx.derived.ordination.iter().filter_map(|p| {
+        p.subject
+            .filter(|s| ctx.visible(*s))
+            .map(|s| (s, PlotPoint::new(p.x, p.y)))
+    })
 }

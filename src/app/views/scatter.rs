@@ -1,10 +1,11 @@
 //! Scatter: any two per-subject metrics (e.g. baseline F/B ratio vs ALSFRS-R slope, the
 //! "early marker" question), with the OLS line and Pearson r and p of the visible subjects.
-//! Drag a box to select the subjects inside it.
+//! Drag a box or a lasso to select the subjects inside it.
 
 use eframe::egui;
-use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon};
+use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 
+use super::select::DragSelect;
 use super::{ViewCtx, nearest_subject};
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::{Command, Highlight, Item};
@@ -17,8 +18,8 @@ use crate::metrics::stats::pearson;
 pub struct ScatterView {
     pub x: usize,
     pub y: usize,
-    /// Where the current box drag started (plot coordinates).
-    drag_start: Option<PlotPoint>,
+    /// Box or lasso selection.
+    pub select: DragSelect,
     /// Plot-to-screen transform of the last frame.
     last_transform: Option<egui_plot::PlotTransform>,
     /// Pearson r and p of the visible points in the last frame.
@@ -31,7 +32,7 @@ impl Default for ScatterView {
         Self {
             x: 5,
             y: 1,
-            drag_start: None,
+            select: DragSelect::default(),
             last_transform: None,
             last_fit: None,
         }
@@ -66,6 +67,8 @@ impl ScatterView {
                         }
                     });
             }
+            ui.separator();
+            self.select.tool_ui(ui, true);
         });
         let points = self.points(ctx);
         let xs: Vec<f64> = points.iter().map(|p| p.1.x).collect();
@@ -75,7 +78,7 @@ impl ScatterView {
         self.last_fit = test.map(|t| (t.statistic, t.p_value, points.len()));
         ui.label(match test {
             Some(t) => format!(
-                "n = {}, Pearson r = {:.3}, p = {:.2e} (exploratory); drag a box to select",
+                "n = {}, Pearson r = {:.3}, p = {:.2e} (exploratory); drag to select",
                 points.len(),
                 t.statistic,
                 t.p_value
@@ -89,10 +92,9 @@ impl ScatterView {
             .legend(Legend::default())
             .x_axis_label(SUBJECT_METRICS[self.x].1)
             .y_axis_label(SUBJECT_METRICS[self.y].1)
-            .allow_drag(false)
+            .allow_drag(!self.select.selecting())
             .allow_boxed_zoom(false)
             .allow_scroll(false);
-        let drag_start = self.drag_start;
         let fit_color = ui.visuals().text_color();
         let response = plot.show(ui, |plot_ui| {
             for (g, name) in ctx.derived.groups.iter().enumerate() {
@@ -135,31 +137,14 @@ impl ScatterView {
                 ];
                 plot_ui.line(Line::new("OLS fit", PlotPoints::from(line)).color(fit_color).width(1.5));
             }
-            let pointer = plot_ui.pointer_coordinate();
-            if let (Some(a), Some(b)) = (drag_start, pointer) {
-                let rect = vec![[a.x, a.y], [b.x, a.y], [b.x, b.y], [a.x, b.y]];
-                plot_ui
-                    .polygon(Polygon::new("", PlotPoints::from(rect)).fill_color(egui::Color32::from_white_alpha(20)));
-            }
-            (nearest_subject(plot_ui, points.iter().copied()), pointer)
+            nearest_subject(plot_ui, points.iter().copied())
         });
         self.last_transform = Some(response.transform);
-        let (hovered, pointer) = response.inner;
+        self.select.draw(ui, &response.transform);
+        let hovered = response.inner;
         let r = &response.response;
-        if r.drag_started() {
-            self.drag_start = pointer;
-        }
-        if r.drag_stopped() {
-            if let (Some(a), Some(b)) = (self.drag_start.take(), pointer) {
-                let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
-                let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
-                let inside: Vec<usize> = points
-                    .iter()
-                    .filter(|(_, p)| (x0..=x1).contains(&p.x) && (y0..=y1).contains(&p.y))
-                    .map(|(s, _)| *s)
-                    .collect();
-                ctx.commands.push(Command::SelectSet(inside));
-            }
+        if let Some(inside) = self.select.update(r, &response.transform, points.iter().copied()) {
+            ctx.commands.push(Command::SelectSet(inside));
         } else if let Some((subject, point)) = hovered {
             ctx.commands.push(Command::Hover(Item::Subject(subject)));
             r.clone().on_hover_text(format!(

@@ -1,12 +1,20 @@
 //! Trajectories: one measure over time, one line per subject coloured by group; hovering a
-//! line hovers the subject everywhere. Stacked plots share the x-axis and a cursor.
+//! line hovers the subject everywhere. Stacked plots share the x-axis and a cursor. Optional
+//! overlays: each drawn subject's OLS line, and a linear mixed model (`measure ~ time * group`,
+//! random intercept and slope, REML) fitted off the UI thread — its group lines, and the
+//! subject-specific lines of the hovered and selected subjects.
+
+use std::sync::{Arc, OnceLock};
 
 use eframe::egui;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Polygon};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
 use super::{ViewCtx, nearest_subject};
-use crate::app::state::{Command, Highlight, Item};
+use crate::app::derived::{Derived, Measure};
+use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, highlighted, line_width};
+use crate::metrics::longitudinal::ols;
+use crate::metrics::mixed::{self, MixedFit};
 
 /// Most individual lines drawn per plot before sampling (level of detail).
 pub const MAX_LINES: usize = 400;
@@ -20,6 +28,96 @@ pub struct TrajectoryView {
     pub last_emphasised: Vec<usize>,
     /// Plot-to-screen transform of the last frame, to find where a subject was drawn.
     last_transform: Option<egui_plot::PlotTransform>,
+    /// Draw each drawn subject's own OLS line.
+    pub show_ols: bool,
+    /// Draw the mixed model's lines.
+    pub show_mixed: bool,
+    mixed: Option<MixedJob>,
+}
+
+/// A mixed-model fit of one measure on one x-axis for one grouping, running or done.
+#[derive(Clone, Debug)]
+struct MixedJob {
+    /// (x-axis index, address of the `Derived` it was fitted on: a regrouping refits).
+    key: (usize, usize),
+    result: Arc<OnceLock<Result<GroupedFit, String>>>,
+}
+
+impl MixedJob {
+    fn start(ui: &egui::Ui, derived: &Arc<Derived>, measure: usize, axis: usize) -> Self {
+        let result = Arc::new(OnceLock::new());
+        let (out, d, repaint) = (Arc::clone(&result), Arc::clone(derived), ui.ctx().clone());
+        let job = move || {
+            let fitted = d
+                .measures
+                .get(measure)
+                .ok_or_else(|| "no such measure".to_owned())
+                .and_then(|m| fit_mixed(&d, m, axis));
+            let _ = out.set(fitted);
+            repaint.request_repaint();
+        };
+        if let Err(e) = std::thread::Builder::new().name("mixed-model".to_owned()).spawn(job) {
+            let _ = result.set(Err(format!("could not start the fit: {e}")));
+        }
+        Self {
+            key: (axis, Arc::as_ptr(derived) as usize),
+            result,
+        }
+    }
+}
+
+/// A mixed-model fit with the group indices it was fitted on.
+#[derive(Clone, Debug)]
+pub struct GroupedFit {
+    pub fit: MixedFit,
+    /// Model group of each `Derived` group (None: the group has no observations).
+    model_group: Vec<Option<usize>>,
+}
+
+impl GroupedFit {
+    /// Population prediction for a `Derived` group, if it was in the model.
+    pub fn predict_group(&self, group: usize, x: f64) -> Option<f64> {
+        Some(self.fit.predict_group((*self.model_group.get(group)?)?, x))
+    }
+
+    /// Prediction for one subject (fixed + its random effects).
+    pub fn predict_subject(&self, subject: usize, group: usize, x: f64) -> Option<f64> {
+        Some(self.fit.predict_subject(subject, (*self.model_group.get(group)?)?, x))
+    }
+}
+
+/// `measure ~ x * group` with a random intercept and slope per subject, on every subject; groups
+/// without observations of this measure (e.g. controls without ALSFRS-R) are left out.
+fn fit_mixed(d: &Derived, m: &Measure, axis: usize) -> Result<GroupedFit, String> {
+    let mut present = vec![false; d.groups.len()];
+    for s in m.series.iter().filter(|s| !s.points[axis].is_empty()) {
+        present[d.subjects[s.subject].group] = true;
+    }
+    let mut next = 0;
+    let model_group: Vec<Option<usize>> = present
+        .iter()
+        .map(|p| {
+            p.then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
+    let obs: Vec<mixed::Obs> = m
+        .series
+        .iter()
+        .flat_map(|s| {
+            let group = model_group[d.subjects[s.subject].group].unwrap_or(0);
+            s.points[axis].iter().map(move |p| mixed::Obs {
+                subject: s.subject,
+                months: p.x,
+                group,
+                y: p.y,
+            })
+        })
+        .collect();
+    let fit = mixed::fit(&obs, next, true).map_err(|e| e.to_string())?;
+    Ok(GroupedFit { fit, model_group })
 }
 
 impl TrajectoryView {
@@ -28,6 +126,101 @@ impl TrajectoryView {
             measure,
             last_emphasised: Vec::new(),
             last_transform: None,
+            show_ols: false,
+            show_mixed: false,
+            mixed: None,
+        }
+    }
+
+    /// The finished mixed-model fit for the current axis and grouping, if any.
+    pub fn mixed_fit(&self) -> Option<&Result<GroupedFit, String>> {
+        self.mixed.as_ref()?.result.get()
+    }
+
+    /// Overlay switches, and the mixed model's state and group slopes.
+    fn overlay_controls_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewCtx<'_>, axis: usize) {
+        ui.horizontal_wrapped(|ui| {
+            ui.checkbox(&mut self.show_ols, "Subject OLS lines");
+            ui.checkbox(&mut self.show_mixed, "Mixed model")
+                .on_hover_text("measure ~ time × group, random intercept and slope per subject (REML); dashed: group lines, fine dashes: hovered/selected subjects");
+            if !self.show_mixed {
+                return;
+            }
+            let key = (axis, Arc::as_ptr(ctx.derived) as usize);
+            if self.mixed.as_ref().is_none_or(|j| j.key != key) {
+                self.mixed = Some(MixedJob::start(ui, ctx.derived, self.measure, axis));
+            }
+            match self.mixed_fit() {
+                None => {
+                    ui.spinner();
+                    ui.label("fitting…");
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("mixed model: {e}"));
+                }
+                Some(Ok(fit)) => {
+                    let unit = if axis == XAxis::VisitNumber.index() { "visit" } else { "month" };
+                    ui.label(format!("slope per {unit}:"));
+                    for (g, name) in ctx.derived.groups.iter().enumerate() {
+                        if let (Some(a), Some(b)) = (fit.predict_group(g, 0.0), fit.predict_group(g, 1.0)) {
+                            ui.colored_label(group_color(g), format!("{name} {:+.2}", b - a));
+                        }
+                    }
+                    if let Some(note) = &fit.fit.note {
+                        ui.label("(random intercept only)").on_hover_text(note);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Group lines of the mixed model over the plotted range, and the emphasised subjects' own.
+    fn draw_mixed(
+        fit: &GroupedFit,
+        plot_ui: &mut PlotUi<'_>,
+        ctx: &ViewCtx<'_>,
+        m: &Measure,
+        axis: usize,
+        emphasised: &[usize],
+    ) {
+        // Each line spans the data it describes: a group's binned means, a subject's own visits.
+        let segment = |points: &mut dyn Iterator<Item = f64>| {
+            points.fold(None, |r: Option<(f64, f64)>, x| {
+                Some(r.map_or((x, x), |(a, b)| (a.min(x), b.max(x))))
+            })
+        };
+        for mean in &m.means {
+            let g = mean.group;
+            if ctx.state.filters.hidden_groups.contains(&g) {
+                continue;
+            }
+            let Some((lo, hi)) = segment(&mut mean.points[axis].iter().map(|p| p[0])) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (fit.predict_group(g, lo), fit.predict_group(g, hi)) else {
+                continue;
+            };
+            plot_ui.line(
+                Line::new("", PlotPoints::from(vec![[lo, a], [hi, b]]))
+                    .color(group_color(g))
+                    .width(3.0)
+                    .style(LineStyle::dashed_loose()),
+            );
+        }
+        for series in m.series.iter().filter(|s| emphasised.contains(&s.subject)) {
+            let (s, g) = (series.subject, ctx.derived.subjects[series.subject].group);
+            let Some((lo, hi)) = segment(&mut series.points[axis].iter().map(|p| p.x)) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (fit.predict_subject(s, g, lo), fit.predict_subject(s, g, hi)) else {
+                continue;
+            };
+            plot_ui.line(
+                Line::new("", PlotPoints::from(vec![[lo, a], [hi, b]]))
+                    .color(group_color(g))
+                    .width(1.5)
+                    .style(LineStyle::dashed_dense()),
+            );
         }
     }
 
@@ -38,6 +231,7 @@ impl TrajectoryView {
         };
         let axis = ctx.state.x_axis;
         let a = axis.index();
+        self.overlay_controls_ui(ui, ctx, a);
         let plot = Plot::new(("trajectory", self.measure))
             .legend(Legend::default())
             .x_axis_label(axis.label())
@@ -48,6 +242,12 @@ impl TrajectoryView {
         self.last_emphasised.clear();
         let mut emphasised = Vec::new();
         let mut sampled = (0, 0);
+        let show_ols = self.show_ols;
+        let mixed_fit = if self.show_mixed {
+            self.mixed_fit().and_then(|r| r.as_ref().ok())
+        } else {
+            None
+        };
         let response = plot.show(ui, |plot_ui| {
             // Faded lines first, highlighted ones last so they are on top.
             let visible: Vec<&crate::app::derived::Series> = measure
@@ -86,6 +286,19 @@ impl TrajectoryView {
                 if *level >= Highlight::Selected {
                     emphasised.push(series.subject);
                 }
+                if show_ols && let Some(fit) = ols(series.points[a].iter().map(|p| (p.x, p.y))) {
+                    let (x0, x1) = (series.points[a][0].x, series.points[a][series.points[a].len() - 1].x);
+                    let line = vec![
+                        [x0, fit.intercept + fit.slope * x0],
+                        [x1, fit.intercept + fit.slope * x1],
+                    ];
+                    plot_ui.line(
+                        Line::new("", PlotPoints::from(line))
+                            .color(color)
+                            .width(line_width(*level))
+                            .style(LineStyle::dashed_dense()),
+                    );
+                }
             }
             // Group means with 95% CI bands, over the individual lines.
             for mean in &measure.means {
@@ -110,6 +323,9 @@ impl TrajectoryView {
                 }
                 let line: Vec<[f64; 2]> = pts.iter().map(|p| [p[0], p[1]]).collect();
                 plot_ui.line(Line::new("", PlotPoints::from(line)).color(color).width(4.0));
+            }
+            if let Some(fit) = mixed_fit {
+                Self::draw_mixed(fit, plot_ui, ctx, measure, a, &emphasised);
             }
             nearest_subject(
                 plot_ui,
