@@ -122,7 +122,7 @@ impl CohortApp {
     fn finish(&mut self, label: String, paths: Option<Vec<PathBuf>>, result: Loaded) {
         match result {
             Ok((cohort, derived)) => {
-                self.save_cohorts();
+                self.remember_explorer();
                 let mut explorer = Explorer::new(Arc::new(cohort), Arc::new(derived));
                 explorer.state.x_axis = self.settings.x_axis;
                 if let Some(saved) = self.settings.cohorts.get(&label) {
@@ -273,7 +273,7 @@ impl CohortApp {
 
 impl CohortApp {
     /// Keep the open explorer's named cohorts and time axis in the settings.
-    fn save_cohorts(&mut self) {
+    fn remember_explorer(&mut self) {
         if let Some(explorer) = &self.explorer {
             self.settings.x_axis = explorer.state.x_axis;
             let saved = explorer.saved_cohorts();
@@ -292,7 +292,7 @@ impl eframe::App for CohortApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.save_cohorts();
+        self.remember_explorer();
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }

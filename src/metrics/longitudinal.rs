@@ -10,6 +10,13 @@ pub struct OlsFit {
     pub span: f64,
 }
 
+impl OlsFit {
+    /// The fitted value at `x`.
+    pub fn at(&self, x: f64) -> f64 {
+        self.intercept + self.slope * x
+    }
+}
+
 /// OLS of y on x over the points where both are present; needs two distinct x values.
 pub fn ols(points: impl IntoIterator<Item = (f64, f64)>) -> Option<OlsFit> {
     let pts: Vec<(f64, f64)> = points

@@ -11,8 +11,11 @@ pub mod trajectories;
 
 use std::sync::Arc;
 
+use eframe::egui::Color32;
+use egui_plot::{MarkerShape, PlotUi, Points};
+
 use super::derived::{Derived, SubjectInfo};
-use super::state::{Category, Command, Flag, ViewState};
+use super::state::{Category, Command, Flag, Highlight, ViewState};
 
 /// What every view may read, and where it queues what it wants changed.
 pub struct ViewCtx<'a> {
@@ -73,4 +76,54 @@ pub fn nearest_subject(
         .filter(|(_, _, d)| *d <= 8.0)
         .min_by(|a, b| a.2.total_cmp(&b.2))
         .map(|(s, p, _)| (s, p))
+}
+
+/// Points drawn in layers, one item per (class, highlight level), faded first within each
+/// class so emphasised points are on top; only unemphasised items are named, so the legend has
+/// one entry per class. `points` are (class, subject, position); emphasised points are drawn
+/// 2 px larger than `radius`; `color` maps a class colour to a highlight level.
+pub fn layered_points(
+    plot_ui: &mut PlotUi<'_>,
+    ctx: &ViewCtx<'_>,
+    classes: &[(String, Color32)],
+    points: impl Iterator<Item = (usize, usize, [f64; 2])>,
+    radius: f32,
+    color: impl Fn(Color32, Highlight) -> Color32,
+) {
+    const LEVELS: [Highlight; 4] = [
+        Highlight::Faded,
+        Highlight::Normal,
+        Highlight::Selected,
+        Highlight::Hovered,
+    ];
+    let mut layers: Vec<[Vec<[f64; 2]>; 4]> = vec![Default::default(); classes.len()];
+    for (class, subject, p) in points {
+        let level = ctx.state.selection.highlight(subject);
+        if let (Some(layer), Some(l)) = (layers.get_mut(class), LEVELS.iter().position(|x| *x == level)) {
+            layer[l].push(p);
+        }
+    }
+    for ((name, base), layer) in classes.iter().zip(layers) {
+        for (level, pts) in LEVELS.into_iter().zip(layer) {
+            if pts.is_empty() {
+                continue;
+            }
+            let label = if level <= Highlight::Normal {
+                name.clone()
+            } else {
+                String::new()
+            };
+            let r = if level >= Highlight::Selected {
+                radius + 2.0
+            } else {
+                radius
+            };
+            plot_ui.points(
+                Points::new(label, pts)
+                    .color(color(*base, level))
+                    .radius(r)
+                    .shape(MarkerShape::Circle),
+            );
+        }
+    }
 }

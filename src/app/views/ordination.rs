@@ -3,10 +3,10 @@
 //! direction of the path. Drag a box or lasso to select subjects.
 
 use eframe::egui;
-use egui_plot::{Arrows, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points};
+use egui_plot::{Arrows, Legend, Line, Plot, PlotPoint, PlotPoints, PlotUi};
 
 use super::select::{DragSelect, Tool};
-use super::{ViewCtx, nearest_subject};
+use super::{ViewCtx, layered_points, nearest_subject};
 use crate::app::derived::OrdinationPoint;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted, sequential_color};
@@ -99,46 +99,24 @@ impl OrdinationView {
                 ((p.day / crate::data::clinical::DAYS_PER_MONTH / width).floor().max(0.0) as usize).min(bins - 1)
             }
         };
-        for (class, (name, color)) in classes.iter().enumerate() {
-            for level in [
-                Highlight::Faded,
-                Highlight::Normal,
-                Highlight::Selected,
-                Highlight::Hovered,
-            ] {
-                let pts: Vec<[f64; 2]> = d
-                    .ordination
-                    .iter()
-                    .filter(|p| {
-                        p.subject.is_some_and(|s| {
-                            ctx.visible(s) && class_of(p, s) == class && ctx.state.selection.highlight(s) == level
-                        })
-                    })
-                    .map(|p| [p.x, p.y])
-                    .collect();
-                if pts.is_empty() {
-                    continue;
-                }
-                let radius = if level >= Highlight::Selected { 5.0 } else { 3.0 };
-                let label = if level <= Highlight::Normal {
-                    name.clone()
-                } else {
-                    String::new()
-                };
-                let color = match self.color_by {
-                    ColorBy::Group => highlighted(*color, level),
-                    // Time colours keep their hue; fading only lowers their opacity.
-                    ColorBy::Time if level == Highlight::Faded => color.gamma_multiply(0.2),
-                    ColorBy::Time => *color,
-                };
-                plot_ui.points(
-                    Points::new(label, pts)
-                        .color(color)
-                        .radius(radius)
-                        .shape(MarkerShape::Circle),
-                );
-            }
-        }
+        let color_by = self.color_by;
+        layered_points(
+            plot_ui,
+            ctx,
+            &classes,
+            d.ordination.iter().filter_map(|p| {
+                p.subject
+                    .filter(|s| ctx.visible(*s))
+                    .map(|s| (class_of(p, s), s, [p.x, p.y]))
+            }),
+            3.0,
+            |color, level| match color_by {
+                ColorBy::Group => highlighted(color, level),
+                // Time colours keep their hue; fading only lowers their opacity.
+                ColorBy::Time if level == Highlight::Faded => color.gamma_multiply(0.2),
+                ColorBy::Time => color,
+            },
+        );
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
@@ -147,7 +125,7 @@ impl OrdinationView {
             ui.label("No microbiome samples to ordinate.");
             return;
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Colour by");
             ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
             ui.selectable_value(&mut self.color_by, ColorBy::Time, "time since baseline");

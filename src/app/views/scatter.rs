@@ -3,12 +3,12 @@
 //! Drag a box or a lasso to select the subjects inside it.
 
 use eframe::egui;
-use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints};
 
 use super::select::DragSelect;
-use super::{ViewCtx, nearest_subject};
+use super::{ViewCtx, layered_points, nearest_subject};
 use crate::app::derived::SUBJECT_METRICS;
-use crate::app::state::{Command, Highlight, Item};
+use crate::app::state::{Command, Item};
 use crate::app::theme::{group_color, highlighted};
 use crate::metrics::longitudinal::ols;
 use crate::metrics::stats::pearson;
@@ -57,7 +57,7 @@ impl ScatterView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (label, axis) in [("x", &mut self.x), ("y", &mut self.y)] {
                 egui::ComboBox::from_label(label)
                     .selected_text(SUBJECT_METRICS[*axis].1)
@@ -97,44 +97,23 @@ impl ScatterView {
             .allow_scroll(false);
         let fit_color = ui.visuals().text_color();
         let response = plot.show(ui, |plot_ui| {
-            for (g, name) in ctx.derived.groups.iter().enumerate() {
-                for level in [
-                    Highlight::Faded,
-                    Highlight::Normal,
-                    Highlight::Selected,
-                    Highlight::Hovered,
-                ] {
-                    let pts: Vec<[f64; 2]> = points
-                        .iter()
-                        .filter(|(s, _)| {
-                            ctx.derived.subjects[*s].group == g && ctx.state.selection.highlight(*s) == level
-                        })
-                        .map(|(_, p)| [p.x, p.y])
-                        .collect();
-                    if !pts.is_empty() {
-                        let label = if level <= Highlight::Normal {
-                            name.clone()
-                        } else {
-                            String::new()
-                        };
-                        let radius = if level >= Highlight::Selected { 6.0 } else { 4.0 };
-                        plot_ui.points(
-                            Points::new(label, pts)
-                                .color(highlighted(group_color(g), level))
-                                .radius(radius)
-                                .shape(MarkerShape::Circle),
-                        );
-                    }
-                }
-            }
+            let classes: Vec<(String, egui::Color32)> = (ctx.derived.groups.iter().enumerate())
+                .map(|(g, name)| (name.clone(), group_color(g)))
+                .collect();
+            let subjects = &ctx.derived.subjects;
+            layered_points(
+                plot_ui,
+                ctx,
+                &classes,
+                points.iter().map(|(s, p)| (subjects[*s].group, *s, [p.x, p.y])),
+                4.0,
+                highlighted,
+            );
             if let (Some(fit), false) = (fit, xs.is_empty()) {
                 let (lo, hi) = xs
                     .iter()
                     .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
-                let line = vec![
-                    [lo, fit.intercept + fit.slope * lo],
-                    [hi, fit.intercept + fit.slope * hi],
-                ];
+                let line = vec![[lo, fit.at(lo)], [hi, fit.at(hi)]];
                 plot_ui.line(Line::new("OLS fit", PlotPoints::from(line)).color(fit_color).width(1.5));
             }
             nearest_subject(plot_ui, points.iter().copied())

@@ -4,7 +4,7 @@
 //! random intercept and slope, REML) fitted off the UI thread — its group lines, and the
 //! subject-specific lines of the hovered and selected subjects.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use eframe::egui;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
@@ -38,8 +38,10 @@ pub struct TrajectoryView {
 /// A mixed-model fit of one measure on one x-axis for one grouping, running or done.
 #[derive(Clone, Debug)]
 struct MixedJob {
-    /// (x-axis index, address of the `Derived` it was fitted on: a regrouping refits).
-    key: (usize, usize),
+    axis: usize,
+    /// The `Derived` it was fitted on (a regrouping refits). Weak, so an old grouping is freed,
+    /// but its allocation stays and no new `Derived` can take its address and look the same.
+    source: Weak<Derived>,
     result: Arc<OnceLock<Result<GroupedFit, String>>>,
 }
 
@@ -60,10 +62,26 @@ impl MixedJob {
             let _ = result.set(Err(format!("could not start the fit: {e}")));
         }
         Self {
-            key: (axis, Arc::as_ptr(derived) as usize),
+            axis,
+            source: Arc::downgrade(derived),
             result,
         }
     }
+
+    /// True when this job fitted `derived` on `axis`.
+    fn fits(&self, derived: &Arc<Derived>, axis: usize) -> bool {
+        self.axis == axis && std::ptr::eq(self.source.as_ptr(), Arc::as_ptr(derived))
+    }
+}
+
+/// A straight fitted line between two points (OLS and mixed-model overlays).
+fn segment_line(plot_ui: &mut PlotUi<'_>, ends: [[f64; 2]; 2], color: egui::Color32, width: f32, style: LineStyle) {
+    plot_ui.line(
+        Line::new("", PlotPoints::from(ends.to_vec()))
+            .color(color)
+            .width(width)
+            .style(style),
+    );
 }
 
 /// A mixed-model fit with the group indices it was fitted on.
@@ -146,8 +164,7 @@ impl TrajectoryView {
             if !self.show_mixed {
                 return;
             }
-            let key = (axis, Arc::as_ptr(ctx.derived) as usize);
-            if self.mixed.as_ref().is_none_or(|j| j.key != key) {
+            if self.mixed.as_ref().is_none_or(|j| !j.fits(ctx.derived, axis)) {
                 self.mixed = Some(MixedJob::start(ui, ctx.derived, self.measure, axis));
             }
             match self.mixed_fit() {
@@ -184,7 +201,7 @@ impl TrajectoryView {
         emphasised: &[usize],
     ) {
         // Each line spans the data it describes: a group's binned means, a subject's own visits.
-        let segment = |points: &mut dyn Iterator<Item = f64>| {
+        let span = |points: &mut dyn Iterator<Item = f64>| {
             points.fold(None, |r: Option<(f64, f64)>, x| {
                 Some(r.map_or((x, x), |(a, b)| (a.min(x), b.max(x))))
             })
@@ -194,33 +211,33 @@ impl TrajectoryView {
             if ctx.state.filters.hidden_groups.contains(&g) {
                 continue;
             }
-            let Some((lo, hi)) = segment(&mut mean.points[axis].iter().map(|p| p[0])) else {
+            let Some((lo, hi)) = span(&mut mean.points[axis].iter().map(|p| p[0])) else {
                 continue;
             };
-            let (Some(a), Some(b)) = (fit.predict_group(g, lo), fit.predict_group(g, hi)) else {
-                continue;
-            };
-            plot_ui.line(
-                Line::new("", PlotPoints::from(vec![[lo, a], [hi, b]]))
-                    .color(group_color(g))
-                    .width(3.0)
-                    .style(LineStyle::dashed_loose()),
-            );
+            if let (Some(a), Some(b)) = (fit.predict_group(g, lo), fit.predict_group(g, hi)) {
+                segment_line(
+                    plot_ui,
+                    [[lo, a], [hi, b]],
+                    group_color(g),
+                    3.0,
+                    LineStyle::dashed_loose(),
+                );
+            }
         }
         for series in m.series.iter().filter(|s| emphasised.contains(&s.subject)) {
             let (s, g) = (series.subject, ctx.derived.subjects[series.subject].group);
-            let Some((lo, hi)) = segment(&mut series.points[axis].iter().map(|p| p.x)) else {
+            let Some((lo, hi)) = span(&mut series.points[axis].iter().map(|p| p.x)) else {
                 continue;
             };
-            let (Some(a), Some(b)) = (fit.predict_subject(s, g, lo), fit.predict_subject(s, g, hi)) else {
-                continue;
-            };
-            plot_ui.line(
-                Line::new("", PlotPoints::from(vec![[lo, a], [hi, b]]))
-                    .color(group_color(g))
-                    .width(1.5)
-                    .style(LineStyle::dashed_dense()),
-            );
+            if let (Some(a), Some(b)) = (fit.predict_subject(s, g, lo), fit.predict_subject(s, g, hi)) {
+                segment_line(
+                    plot_ui,
+                    [[lo, a], [hi, b]],
+                    group_color(g),
+                    1.5,
+                    LineStyle::dashed_dense(),
+                );
+            }
         }
     }
 
@@ -288,16 +305,8 @@ impl TrajectoryView {
                 }
                 if show_ols && let Some(fit) = ols(series.points[a].iter().map(|p| (p.x, p.y))) {
                     let (x0, x1) = (series.points[a][0].x, series.points[a][series.points[a].len() - 1].x);
-                    let line = vec![
-                        [x0, fit.intercept + fit.slope * x0],
-                        [x1, fit.intercept + fit.slope * x1],
-                    ];
-                    plot_ui.line(
-                        Line::new("", PlotPoints::from(line))
-                            .color(color)
-                            .width(line_width(*level))
-                            .style(LineStyle::dashed_dense()),
-                    );
+                    let ends = [[x0, fit.at(x0)], [x1, fit.at(x1)]];
+                    segment_line(plot_ui, ends, color, line_width(*level), LineStyle::dashed_dense());
                 }
             }
             // Group means with 95% CI bands, over the individual lines.
