@@ -477,3 +477,131 @@ fn the_mixed_model_fits_off_the_ui_thread_and_shows_group_slopes() {
     }
     assert_eq!(arms, 4);
 }
+
+#[test]
+fn the_date_axis_plots_visits_on_their_calendar_dates() {
+    let mut h = harness(None);
+    h.get_by_label("Date").click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.state.x_axis, XAxis::Date);
+    // The first ALSFRS-R point of a patient sits on the day of that visit (days since 1970).
+    let s = sampled_patient(e);
+    let id = &e.derived.subjects[s].id;
+    let visits = e.cohort.visits();
+    let ids = visits.column("subject_id").unwrap().str().unwrap();
+    let dates = visits
+        .column("date")
+        .unwrap()
+        .cast(&polars::prelude::DataType::Int32)
+        .unwrap();
+    let dates = dates.i32().unwrap();
+    let mut first: Vec<i32> = (0..visits.height())
+        .filter(|&i| ids.get(i) == Some(id.as_str()))
+        .filter_map(|i| dates.get(i))
+        .collect();
+    first.sort_unstable();
+    let m = e
+        .derived
+        .measures
+        .iter()
+        .find(|m| m.column == "alsfrs_r_total")
+        .unwrap();
+    let series = m.series.iter().find(|x| x.subject == s).unwrap();
+    let x = &series.points[XAxis::Date.index()];
+    assert!(!x.is_empty());
+    assert!(x.iter().all(|p| first.contains(&(p.x as i32))), "{x:?} vs {first:?}");
+    assert_eq!(x[0].x as i32, first[0]);
+    // The shared range spans the study's calendar years, and the plot was drawn on it.
+    let (lo, hi) = e.derived.x_range[XAxis::Date.index()];
+    assert!(hi - lo > 365.0, "{lo}..{hi}");
+    let traj = e
+        .panes()
+        .find_map(|p| match p {
+            Pane::Trajectory(v) if e.derived.measures[v.measure].column == "alsfrs_r_total" => Some(v),
+            _ => None,
+        })
+        .unwrap();
+    assert!(traj.screen_position(e, s).is_some());
+    assert_eq!(XAxis::Date.format(x[0].x).len(), 10);
+}
+
+/// eframe storage in memory, as the native app's file would hold it.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+fn pane_kinds(e: &Explorer) -> Vec<String> {
+    let mut kinds: Vec<String> = e
+        .panes()
+        .map(|p| match p {
+            Pane::Trajectory(v) => format!("trajectory {}", e.derived.measures[v.measure].column),
+            other => format!("{other:?}").split('(').next().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[test]
+fn the_layout_is_saved_and_reopened_with_the_settings() {
+    let mut h = harness(None);
+    // Close the scatter view and the weight trajectory, as a user closing tabs would.
+    {
+        let e = h.state_mut().explorer.as_mut().unwrap();
+        let doomed: Vec<_> = e
+            .tree
+            .tiles
+            .iter()
+            .filter(|(_, t)| match t {
+                egui_tiles::Tile::Pane(Pane::Scatter(_)) => true,
+                egui_tiles::Tile::Pane(Pane::Trajectory(v)) => v.measure == 2,
+                _ => false,
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(doomed.len(), 2);
+        for id in doomed {
+            e.tree.remove_recursively(id);
+        }
+    }
+    h.run_steps(2);
+    let before = pane_kinds(explorer(&h));
+    assert!(!before.iter().any(|k| k == "Scatter"));
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    drop(h);
+
+    let mut app = CohortApp::new(&egui::Context::default(), None, LoadOptions::default());
+    app.settings = eframe::get_value(&storage, "cohort-explorer-settings").expect("settings saved");
+    app.wait_until_loaded();
+    let e = app.explorer.as_ref().unwrap();
+    assert_eq!(pane_kinds(e), before);
+
+    // A damaged layout (a child that does not exist) opens on the default screen instead.
+    let mut app = CohortApp::new(&egui::Context::default(), None, LoadOptions::default());
+    let mut settings: cohort_explorer::app::Settings =
+        eframe::get_value(&storage, "cohort-explorer-settings").expect("settings saved");
+    let layout = settings.layout.as_mut().unwrap();
+    let root = layout.root;
+    layout.tiles.remove(root);
+    app.settings = settings;
+    app.wait_until_loaded();
+    assert!(
+        pane_kinds(app.explorer.as_ref().unwrap())
+            .iter()
+            .any(|k| k == "Scatter")
+    );
+}

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use egui_plot::PlotPoint;
 
+use super::state::XAxis;
+use crate::data::clinical::DAYS_PER_MONTH;
 use crate::metrics::tables::{
     MetricOptions, f64s, ordination_table, samples_table, strs, subjects_table, visits_table,
 };
@@ -45,14 +47,14 @@ pub const SUBJECT_METRICS: [(&str, &str); 8] = [
 #[derive(Clone, Debug)]
 pub struct Series {
     pub subject: usize,
-    pub points: [Vec<PlotPoint>; 3],
+    pub points: [Vec<PlotPoint>; XAxis::COUNT],
 }
 
 /// A group's mean trajectory: (x, mean, lower, upper) of the 95% CI, per x-axis.
 #[derive(Clone, Debug, Default)]
 pub struct GroupMean {
     pub group: usize,
-    pub points: [Vec<[f64; 4]>; 3],
+    pub points: [Vec<[f64; 4]>; XAxis::COUNT],
 }
 
 /// A measure plotted over time.
@@ -64,8 +66,9 @@ pub struct Measure {
     pub means: Vec<GroupMean>,
 }
 
-/// Width of the time bins for group means: 3 months (the visit interval) or one visit.
-const BIN_WIDTH: [f64; 3] = [3.0, 3.0, 1.0];
+/// Width of the time bins for group means, per x-axis: 3 months (the visit interval; in days
+/// on the date axis) or one visit.
+const BIN_WIDTH: [f64; XAxis::COUNT] = [3.0, 3.0, 3.0 * DAYS_PER_MONTH, 1.0];
 
 /// Mean and normal-approximation 95% CI of each group's values in time bins with ≥ 3 values.
 fn group_means(series: &[Series], subjects: &[SubjectInfo], num_groups: usize) -> Vec<GroupMean> {
@@ -118,7 +121,7 @@ pub struct Derived {
     /// Percent explained by the two plotted axes.
     pub ordination_explained: [f64; 2],
     /// Shared x range of every trajectory plot, per x-axis (see `XAxis::index`).
-    pub x_range: [(f64, f64); 3],
+    pub x_range: [(f64, f64); XAxis::COUNT],
     pub composition: Composition,
 }
 
@@ -257,7 +260,7 @@ impl Derived {
         let index: HashMap<&str, usize> = subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
         let measures = trajectories(&visits, &index, &subjects, groups.len());
         let (ordination, ordination_explained) = ordination(cohort, &index);
-        let mut x_range = [(0.0, 1.0); 3];
+        let mut x_range = [(0.0, 1.0); XAxis::COUNT];
         for (axis, range) in x_range.iter_mut().enumerate() {
             let xs = measures
                 .iter()
@@ -304,11 +307,7 @@ fn trajectories(
     num_groups: usize,
 ) -> Vec<Measure> {
     let ids = strs(visits, c::SUBJECT_ID);
-    let xs = [
-        f64s(visits, c::MONTHS_SINCE_BASELINE),
-        f64s(visits, c::MONTHS_SINCE_ONSET),
-        f64s(visits, c::VISIT_NUMBER),
-    ];
+    let xs = XAxis::ALL.map(|axis| f64s(visits, axis.column()));
     MEASURES
         .iter()
         .filter_map(|&(column, label)| {
@@ -327,7 +326,7 @@ fn trajectories(
                         subject,
                         Series {
                             subject,
-                            points: [Vec::new(), Vec::new(), Vec::new()],
+                            points: std::array::from_fn(|_| Vec::new()),
                         },
                     ));
                 }

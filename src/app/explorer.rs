@@ -7,6 +7,7 @@ use eframe::egui;
 use egui_tiles::{Tile, TileId, Tiles, Tree, UiResponse};
 
 use super::derived::Derived;
+use super::layout::Layout;
 use super::state::{Category, Command, DfsBand, Flag, GroupBy, NamedCohort, ViewState, XAxis, apply};
 use super::theme::group_color;
 use super::views::ViewCtx;
@@ -89,44 +90,68 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
 }
 
 impl Explorer {
-    /// The default screen: ALSFRS-R and BMI trajectories stacked on the left, ordination and
-    /// the cohort table on the right.
+    /// The default screen (see [`default_tree`]).
     pub fn new(cohort: Arc<Cohort>, derived: Arc<Derived>) -> Self {
-        let mut tiles = Tiles::default();
-        let measure = |name: &str| derived.measures.iter().position(|m| m.column == name);
-        let mut left = Vec::new();
-        for name in ["alsfrs_r_total", "bmi"] {
-            if let Some(m) = measure(name) {
-                left.push(tiles.insert_pane(Pane::Trajectory(TrajectoryView::new(m))));
-            }
-        }
-        let extra: Vec<TileId> = (0..derived.measures.len())
-            .filter(|m| !["alsfrs_r_total", "bmi"].contains(&derived.measures[*m].column))
-            .map(|m| tiles.insert_pane(Pane::Trajectory(TrajectoryView::new(m))))
-            .collect();
-        let ordination = tiles.insert_pane(Pane::Ordination(OrdinationView::default()));
-        let table = tiles.insert_pane(Pane::Table(CohortTableView::default()));
-        let scatter = tiles.insert_pane(Pane::Scatter(ScatterView::default()));
-        let composition = tiles.insert_pane(Pane::Composition(CompositionView::default()));
-        let distribution = tiles.insert_pane(Pane::Distribution(DistributionView::default()));
-        let mut right_top = vec![ordination, composition, scatter, distribution];
-        right_top.extend(extra);
-        let right_top = tiles.insert_tab_tile(right_top);
-        let left = tiles.insert_vertical_tile(left);
-        let profile = tiles.insert_pane(Pane::Profile(SubjectProfileView::default()));
-        let bottom = tiles.insert_tab_tile(vec![table, profile]);
-        let right = tiles.insert_vertical_tile(vec![right_top, bottom]);
-        let root = tiles.insert_horizontal_tile(vec![left, right]);
         Self {
             cohort,
+            tree: default_tree(&derived),
             base: Arc::clone(&derived),
             derived,
             cohort_name: String::new(),
             state: ViewState::default(),
-            tree: Tree::new(egui::Id::unique("explorer"), root, tiles),
         }
     }
 
+    /// The dock's arrangement, to save.
+    pub fn layout(&self) -> Option<Layout> {
+        Layout::of(&self.tree, &self.base)
+    }
+
+    /// Arrange the dock as saved; a damaged layout leaves the current one.
+    pub fn restore_layout(&mut self, layout: &Layout) {
+        if let Some(tree) = layout.restore(&self.base) {
+            self.tree = tree;
+        }
+    }
+
+    /// Back to the default screen.
+    pub fn reset_layout(&mut self) {
+        self.tree = default_tree(&self.base);
+    }
+}
+
+/// The default screen: ALSFRS-R and BMI trajectories stacked on the left, ordination and the
+/// cohort table on the right.
+fn default_tree(derived: &Derived) -> Tree<Pane> {
+    let mut tiles = Tiles::default();
+    let measure = |name: &str| derived.measures.iter().position(|m| m.column == name);
+    let mut left = Vec::new();
+    for name in ["alsfrs_r_total", "bmi"] {
+        if let Some(m) = measure(name) {
+            left.push(tiles.insert_pane(Pane::Trajectory(TrajectoryView::new(m))));
+        }
+    }
+    let extra: Vec<TileId> = (0..derived.measures.len())
+        .filter(|m| !["alsfrs_r_total", "bmi"].contains(&derived.measures[*m].column))
+        .map(|m| tiles.insert_pane(Pane::Trajectory(TrajectoryView::new(m))))
+        .collect();
+    let ordination = tiles.insert_pane(Pane::Ordination(OrdinationView::default()));
+    let table = tiles.insert_pane(Pane::Table(CohortTableView::default()));
+    let scatter = tiles.insert_pane(Pane::Scatter(ScatterView::default()));
+    let composition = tiles.insert_pane(Pane::Composition(CompositionView::default()));
+    let distribution = tiles.insert_pane(Pane::Distribution(DistributionView::default()));
+    let mut right_top = vec![ordination, composition, scatter, distribution];
+    right_top.extend(extra);
+    let right_top = tiles.insert_tab_tile(right_top);
+    let left = tiles.insert_vertical_tile(left);
+    let profile = tiles.insert_pane(Pane::Profile(SubjectProfileView::default()));
+    let bottom = tiles.insert_tab_tile(vec![table, profile]);
+    let right = tiles.insert_vertical_tile(vec![right_top, bottom]);
+    let root = tiles.insert_horizontal_tile(vec![left, right]);
+    Tree::new(egui::Id::unique("explorer"), root, tiles)
+}
+
+impl Explorer {
     /// One frame: side panel, dock, then the queued commands.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();

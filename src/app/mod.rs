@@ -3,6 +3,7 @@
 
 pub mod derived;
 pub mod explorer;
+pub mod layout;
 pub mod state;
 mod theme;
 pub mod views;
@@ -35,6 +36,8 @@ pub struct Settings {
     pub x_axis: state::XAxis,
     /// Named cohorts (name, subject IDs) per opened source (its label).
     pub cohorts: std::collections::BTreeMap<String, Vec<(String, Vec<String>)>>,
+    /// The dock's arrangement (None: the default screen).
+    pub layout: Option<layout::Layout>,
 }
 
 impl Settings {
@@ -125,6 +128,9 @@ impl CohortApp {
                 self.remember_explorer();
                 let mut explorer = Explorer::new(Arc::new(cohort), Arc::new(derived));
                 explorer.state.x_axis = self.settings.x_axis;
+                if let Some(layout) = &self.settings.layout {
+                    explorer.restore_layout(layout);
+                }
                 if let Some(saved) = self.settings.cohorts.get(&label) {
                     explorer.restore_cohorts(saved);
                 }
@@ -235,6 +241,14 @@ impl CohortApp {
                 if let Some(paths) = reopen {
                     self.open(&ui.ctx().clone(), Some(paths));
                 }
+                if let Some(explorer) = &mut self.explorer
+                    && ui
+                        .button("Reset layout")
+                        .on_hover_text("Back to the default arrangement of views")
+                        .clicked()
+                {
+                    explorer.reset_layout();
+                }
                 // Text, not egui's emoji theme buttons: the bundled fonts lack their glyphs.
                 let dark = ui.ctx().theme() == egui::Theme::Dark;
                 if ui.selectable_label(!dark, "Light").clicked() {
@@ -276,6 +290,7 @@ impl CohortApp {
     fn remember_explorer(&mut self) {
         if let Some(explorer) = &self.explorer {
             self.settings.x_axis = explorer.state.x_axis;
+            self.settings.layout = explorer.layout();
             let saved = explorer.saved_cohorts();
             if saved.is_empty() {
                 self.settings.cohorts.remove(&self.title);

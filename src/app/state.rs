@@ -27,16 +27,26 @@ pub enum XAxis {
     #[default]
     MonthsSinceBaseline,
     MonthsSinceOnset,
+    /// Calendar date, plotted as days since 1970-01-01.
+    Date,
     VisitNumber,
 }
 
 impl XAxis {
-    pub const ALL: [XAxis; 3] = [XAxis::MonthsSinceBaseline, XAxis::MonthsSinceOnset, XAxis::VisitNumber];
+    /// Number of axes: the length of every per-axis array (see [`XAxis::index`]).
+    pub const COUNT: usize = 4;
+    pub const ALL: [XAxis; Self::COUNT] = [
+        XAxis::MonthsSinceBaseline,
+        XAxis::MonthsSinceOnset,
+        XAxis::Date,
+        XAxis::VisitNumber,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             XAxis::MonthsSinceBaseline => "Months since baseline",
             XAxis::MonthsSinceOnset => "Months since onset",
+            XAxis::Date => "Date",
             XAxis::VisitNumber => "Visit number",
         }
     }
@@ -45,9 +55,47 @@ impl XAxis {
         match self {
             XAxis::MonthsSinceBaseline => 0,
             XAxis::MonthsSinceOnset => 1,
-            XAxis::VisitNumber => 2,
+            XAxis::Date => 2,
+            XAxis::VisitNumber => 3,
         }
     }
+
+    /// The visits-table column it plots (dates as days since 1970-01-01).
+    pub fn column(self) -> &'static str {
+        match self {
+            XAxis::MonthsSinceBaseline => crate::model::columns::MONTHS_SINCE_BASELINE,
+            XAxis::MonthsSinceOnset => crate::model::columns::MONTHS_SINCE_ONSET,
+            XAxis::Date => crate::model::columns::DATE,
+            XAxis::VisitNumber => crate::model::columns::VISIT_NUMBER,
+        }
+    }
+
+    /// An x value as a reader would write it: a date on the date axis, a number otherwise.
+    pub fn format(self, x: f64) -> String {
+        match self {
+            XAxis::Date => format_day(x),
+            XAxis::VisitNumber => format!("{x:.0}"),
+            XAxis::MonthsSinceBaseline | XAxis::MonthsSinceOnset => format!("{x:.1}"),
+        }
+    }
+
+    /// The unit of one x step, for slopes: a month, a visit, or (date axis) a day.
+    pub fn unit(self) -> &'static str {
+        match self {
+            XAxis::MonthsSinceBaseline | XAxis::MonthsSinceOnset => "month",
+            XAxis::Date => "day",
+            XAxis::VisitNumber => "visit",
+        }
+    }
+}
+
+/// Days since 1970-01-01 as `YYYY-MM-DD` (empty outside the representable range).
+pub fn format_day(day: f64) -> String {
+    if !day.is_finite() || day.abs() > 3.0e6 {
+        return String::new();
+    }
+    let (y, m, d) = crate::data::values::civil_from_days(day.round() as i32);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Hover (double-buffered: written this frame, read next frame) and selection.

@@ -12,10 +12,11 @@ pub mod trajectories;
 use std::sync::Arc;
 
 use eframe::egui::Color32;
-use egui_plot::{MarkerShape, PlotUi, Points};
+use egui_plot::{GridInput, GridMark, MarkerShape, PlotUi, Points};
 
 use super::derived::{Derived, SubjectInfo};
-use super::state::{Category, Command, Flag, Highlight, ViewState};
+use super::state::{Category, Command, Flag, Highlight, ViewState, XAxis, format_day};
+use crate::data::values::{civil_from_days, days_from_civil};
 
 /// What every view may read, and where it queues what it wants changed.
 pub struct ViewCtx<'a> {
@@ -125,5 +126,103 @@ pub fn layered_points(
                     .shape(MarkerShape::Circle),
             );
         }
+    }
+}
+
+/// A plot with `axis` as its x-axis: its label, and on the date axis month/quarter/year grid
+/// lines labelled as dates instead of day counts.
+pub fn time_axis(plot: egui_plot::Plot<'_>, axis: XAxis) -> egui_plot::Plot<'_> {
+    let plot = plot.x_axis_label(axis.label());
+    if axis != XAxis::Date {
+        return plot;
+    }
+    plot.x_grid_spacer(date_marks).x_axis_formatter(|mark, _| {
+        let date = format_day(mark.value);
+        // Year marks read "2024", month marks "2024-03".
+        let len = if mark.step_size >= 365.0 { 4 } else { 7 };
+        date.get(..len).unwrap_or(&date).to_owned()
+    })
+}
+
+/// Grid marks on the first of each month (days since 1970-01-01), thicker each quarter, year
+/// and decade; spans over two centuries fall back to plain decimal marks.
+fn date_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 200.0 * 365.25 || lo.abs() > 3.0e6 || hi.abs() > 3.0e6 {
+        return egui_plot::log_grid_spacer(10)(input);
+    }
+    let (mut year, mut month, _) = civil_from_days(lo.floor() as i32);
+    let mut marks = Vec::new();
+    while let Some(day) = days_from_civil(year, month, 1).map(f64::from)
+        && day <= hi
+    {
+        let step = match (month, year % 10) {
+            (1, 0) => 3652.5,
+            (1, _) => 365.25,
+            (4 | 7 | 10, _) => 91.31,
+            _ => 30.44,
+        };
+        if day >= lo && step >= input.base_step_size {
+            marks.push(GridMark {
+                value: day,
+                step_size: step,
+            });
+        }
+        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> f64 {
+        f64::from(days_from_civil(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn date_marks_fall_on_month_starts_and_thicken_at_quarters_and_years() {
+        let bounds = (day(2023, 11, 15), day(2024, 5, 2));
+        let marks = date_marks(GridInput {
+            bounds,
+            base_step_size: 5.0,
+        });
+        let dates: Vec<String> = marks.iter().map(|m| format_day(m.value)).collect();
+        assert_eq!(
+            dates,
+            [
+                "2023-12-01",
+                "2024-01-01",
+                "2024-02-01",
+                "2024-03-01",
+                "2024-04-01",
+                "2024-05-01"
+            ]
+        );
+        let steps: Vec<f64> = marks.iter().map(|m| m.step_size).collect();
+        assert_eq!(steps, [30.44, 365.25, 30.44, 30.44, 91.31, 30.44]);
+        // Zoomed out, months are dropped and quarters remain.
+        let coarse = date_marks(GridInput {
+            bounds,
+            base_step_size: 60.0,
+        });
+        assert_eq!(coarse.len(), 2);
+        // Absurd spans fall back to decimal marks rather than looping over millennia.
+        assert!(
+            !date_marks(GridInput {
+                bounds: (-1.0e7, 1.0e7),
+                base_step_size: 1.0e5
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn x_values_read_as_dates_on_the_date_axis() {
+        assert_eq!(XAxis::Date.format(day(2021, 2, 28)), "2021-02-28");
+        assert_eq!(XAxis::VisitNumber.format(3.0), "3");
+        assert_eq!(XAxis::MonthsSinceOnset.format(12.345), "12.3");
+        assert_eq!(format_day(f64::NAN), "");
     }
 }

@@ -77,9 +77,8 @@ impl SubjectProfileView {
         egui::ScrollArea::vertical().show(ui, |ui| {
             for (label, points) in plots {
                 ui.label(label);
-                Plot::new(("profile", s, label))
+                super::time_axis(Plot::new(("profile", s, label, a)), axis)
                     .height(height)
-                    .x_axis_label(axis.label())
                     .allow_scroll(false)
                     .show(ui, |plot_ui| {
                         let color = group_color(info.group);

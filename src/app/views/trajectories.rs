@@ -9,10 +9,11 @@ use std::sync::{Arc, OnceLock, Weak};
 use eframe::egui;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
-use super::{ViewCtx, nearest_subject};
+use super::{ViewCtx, nearest_subject, time_axis};
 use crate::app::derived::{Derived, Measure};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, highlighted, line_width};
+use crate::data::clinical::DAYS_PER_MONTH;
 use crate::metrics::longitudinal::ols;
 use crate::metrics::mixed::{self, MixedFit};
 
@@ -176,10 +177,14 @@ impl TrajectoryView {
                     ui.colored_label(ui.visuals().error_fg_color, format!("mixed model: {e}"));
                 }
                 Some(Ok(fit)) => {
-                    let unit = if axis == XAxis::VisitNumber.index() { "visit" } else { "month" };
+                    // On the date axis x is in days: quote the slope per month.
+                    let (unit, step) = match ctx.state.x_axis {
+                        XAxis::Date => ("month", DAYS_PER_MONTH),
+                        other => (other.unit(), 1.0),
+                    };
                     ui.label(format!("slope per {unit}:"));
                     for (g, name) in ctx.derived.groups.iter().enumerate() {
-                        if let (Some(a), Some(b)) = (fit.predict_group(g, 0.0), fit.predict_group(g, 1.0)) {
+                        if let (Some(a), Some(b)) = (fit.predict_group(g, 0.0), fit.predict_group(g, step)) {
                             ui.colored_label(group_color(g), format!("{name} {:+.2}", b - a));
                         }
                     }
@@ -249,9 +254,8 @@ impl TrajectoryView {
         let axis = ctx.state.x_axis;
         let a = axis.index();
         self.overlay_controls_ui(ui, ctx, a);
-        let plot = Plot::new(("trajectory", self.measure))
+        let plot = time_axis(Plot::new(("trajectory", self.measure, a)), axis)
             .legend(Legend::default())
-            .x_axis_label(axis.label())
             .y_axis_label(measure.label)
             .default_x_bounds(ctx.derived.x_range[a].0, ctx.derived.x_range[a].1)
             .link_cursor(egui::Id::unique("trajectories"), [true, false])
@@ -355,11 +359,11 @@ impl TrajectoryView {
             ctx.commands.push(Command::Hover(Item::Subject(subject)));
             let info = &ctx.derived.subjects[subject];
             response.response.clone().on_hover_text(format!(
-                "{} — {}\n{}: {:.1}\n{}: {:.1}",
+                "{} — {}\n{}: {}\n{}: {:.1}",
                 info.id,
                 ctx.derived.groups[info.group],
                 axis.label(),
-                point.x,
+                axis.format(point.x),
                 measure.label,
                 point.y
             ));

@@ -1,0 +1,132 @@
+//! The dock's arrangement, saved between runs: the same tile tree with each view reduced to
+//! its kind (a trajectory by its measure's column), so a layout made on one cohort opens on
+//! the next.
+
+use eframe::egui;
+use egui_tiles::{Container, Tile, TileId, Tiles, Tree};
+
+use super::derived::Derived;
+use super::explorer::Pane;
+use super::views::cohort_table::CohortTableView;
+use super::views::composition::CompositionView;
+use super::views::distribution::DistributionView;
+use super::views::ordination::OrdinationView;
+use super::views::scatter::ScatterView;
+use super::views::subject_profile::SubjectProfileView;
+use super::views::trajectories::TrajectoryView;
+
+/// A view by kind, as saved.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PaneKind {
+    /// A trajectory plot of the measure in this visits-table column.
+    Trajectory(String),
+    Ordination,
+    Scatter,
+    Composition,
+    Profile,
+    Distribution,
+    Table,
+}
+
+/// The tile tree with views reduced to their kinds.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Layout {
+    pub root: TileId,
+    pub tiles: Tiles<PaneKind>,
+}
+
+impl Layout {
+    /// The arrangement of `tree`, or None when it is empty.
+    pub fn of(tree: &Tree<Pane>, derived: &Derived) -> Option<Self> {
+        let mut tiles = Tiles::default();
+        for (id, tile) in tree.tiles.iter() {
+            let tile = match tile {
+                Tile::Pane(pane) => Tile::Pane(kind(pane, derived)),
+                Tile::Container(c) => Tile::Container(c.clone()),
+            };
+            tiles.insert(*id, tile);
+        }
+        Some(Self {
+            root: tree.root()?,
+            tiles,
+        })
+    }
+
+    /// The saved arrangement with fresh views, or None when it does not hold together (a child
+    /// or the root missing, a cycle: a damaged settings file). Trajectories of measures this
+    /// cohort lacks are left out.
+    pub fn restore(&self, derived: &Derived) -> Option<Tree<Pane>> {
+        if !self.is_tree() {
+            return None;
+        }
+        let mut tiles = Tiles::default();
+        let mut missing = Vec::new();
+        for (id, tile) in self.tiles.iter() {
+            let tile = match tile {
+                Tile::Container(c) => Tile::Container(c.clone()),
+                Tile::Pane(kind) => {
+                    if let Some(p) = pane(kind, derived) {
+                        Tile::Pane(p)
+                    } else {
+                        // A placeholder, removed below with its parent's link to it.
+                        missing.push(*id);
+                        Tile::Container(Container::new_tabs(Vec::new()))
+                    }
+                }
+            };
+            tiles.insert(*id, tile);
+        }
+        tiles.recompute_next_tile_id();
+        let mut tree = Tree::new(egui::Id::unique("explorer"), self.root, tiles);
+        for id in missing {
+            tree.remove_recursively(id);
+        }
+        tree.tiles.get(self.root).is_some().then_some(tree)
+    }
+
+    /// True when every tile reachable from the root exists and is reached once (no cycles, no
+    /// shared children), as in any tree egui_tiles made.
+    fn is_tree(&self) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![self.root];
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                return false;
+            }
+            match self.tiles.get(id) {
+                None => return false,
+                Some(Tile::Container(c)) => stack.extend(c.children().copied()),
+                Some(Tile::Pane(_)) => {}
+            }
+        }
+        true
+    }
+}
+
+fn kind(pane: &Pane, derived: &Derived) -> PaneKind {
+    match pane {
+        Pane::Trajectory(v) => {
+            PaneKind::Trajectory(derived.measures.get(v.measure).map_or("", |m| m.column).to_owned())
+        }
+        Pane::Ordination(_) => PaneKind::Ordination,
+        Pane::Scatter(_) => PaneKind::Scatter,
+        Pane::Composition(_) => PaneKind::Composition,
+        Pane::Profile(_) => PaneKind::Profile,
+        Pane::Distribution(_) => PaneKind::Distribution,
+        Pane::Table(_) => PaneKind::Table,
+    }
+}
+
+fn pane(kind: &PaneKind, derived: &Derived) -> Option<Pane> {
+    Some(match kind {
+        PaneKind::Trajectory(column) => Pane::Trajectory(TrajectoryView::new(
+            derived.measures.iter().position(|m| m.column == column)?,
+        )),
+        PaneKind::Ordination => Pane::Ordination(OrdinationView::default()),
+        PaneKind::Scatter => Pane::Scatter(ScatterView::default()),
+        PaneKind::Composition => Pane::Composition(CompositionView::default()),
+        PaneKind::Profile => Pane::Profile(SubjectProfileView::default()),
+        PaneKind::Distribution => Pane::Distribution(DistributionView::default()),
+        PaneKind::Table => Pane::Table(CohortTableView::default()),
+    })
+}
