@@ -13,3 +13,5 @@ pub mod demo;
 pub mod metrics;
 /// The Cohort and its id, finding and abundance types.
 pub mod model;
+/// Data-quality rules (DESIGN §4), shared by `check` and the Data quality view.
+pub mod quality;

@@ -311,3 +311,89 @@ fn export_distances_and_ordination_with_options() {
         assert!(header.split(',').any(|h| h == col), "{col} missing");
     }
 }
+
+#[test]
+fn check_exit_codes_follow_the_findings() {
+    let o = run(&["check", "--demo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Data quality of the demo cohort: 0 errors"),
+        "{}",
+        stdout(&o)
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let messy = dir.path().join("messy");
+    let o = run(&["demo", "--out", messy.to_str().unwrap(), "--messy", "--subjects", "60"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["check", messy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("error   range.alsfrs-item"), "{text}");
+    assert!(text.contains("units.weight-lb"), "{text}");
+
+    // Every format, to a file; the report never replaces an input.
+    for (format, ext) in [("json", "json"), ("csv", "csv"), ("html", "html"), ("text", "txt")] {
+        let out = dir.path().join(format!("report.{ext}"));
+        let o = run(&[
+            "check",
+            messy.to_str().unwrap(),
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stdout(&o).contains("errors"), "{}", stdout(&o));
+        let body = std::fs::read_to_string(&out).expect("report written");
+        match format {
+            "json" => {
+                let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+                assert!(v["errors"].as_u64().unwrap() > 0);
+                assert!(v["by_site"].as_array().unwrap().len() >= 3);
+            }
+            "csv" => assert!(body.starts_with("severity,rule,file,row,column,subject,site,sample,value,message\n")),
+            "html" => {
+                assert!(body.starts_with("<!DOCTYPE html>"));
+                assert!(body.contains("<h2>By site</h2>"));
+                assert!(
+                    !body.contains("<script src") && !body.contains("<link"),
+                    "self-contained"
+                );
+            }
+            _ => assert!(body.starts_with("Data quality of")),
+        }
+    }
+    let input = messy.join("visits.csv");
+    let before = std::fs::read(&input).unwrap();
+    let o = run(&["check", messy.to_str().unwrap(), "--out", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("visits.csv"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
+}
+
+#[test]
+fn check_refuses_bad_rules_and_bad_input_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "[severity]\n\"range.bmii\" = \"off\"\n").unwrap();
+    let o = run(&["check", "--demo", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("rules.toml") && err.contains("range.bmii"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = run(&["check", fixture("no-such-file.csv").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    // A file that is no cohort at all.
+    let junk = dir.path().join("junk.csv");
+    std::fs::write(&junk, [0xff, 0x00, 0x13, 0x37, 0x00]).unwrap();
+    let o = run(&["check", junk.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("junk.csv"), "{}", stderr(&o));
+    // The documented defaults print and parse back.
+    let o = run(&["check", "--print-rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    std::fs::write(&rules, &o.stdout).unwrap();
+    let o = run(&["check", "--demo", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

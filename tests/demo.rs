@@ -151,7 +151,7 @@ fn messy_demo_loads_and_reports_what_loading_can_see() {
         "schema.unparseable-date",
         "schema.unparseable-number",
         "identity.duplicate-visit",
-        "units.height-in-metres",
+        "units.height-m",
         "identity.sample-without-subject",
         "identity.unlinked-sample",
         "identity.sample-without-abundances",

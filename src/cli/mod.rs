@@ -1,6 +1,7 @@
-//! The command line: no subcommand opens the GUI; `summary`, `export` and `demo` run headless
-//! on the same loaders. Exit codes: 0 success, 1 `check` found errors, 2 unusable input.
+//! The command line: no subcommand opens the GUI; `summary`, `check`, `export` and `demo` run
+//! headless on the same loaders and rules. Exit codes: 0 success, 1 `check` found errors, 2 unusable input.
 
+mod check;
 mod demo;
 mod export;
 mod summary;
@@ -34,6 +35,23 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Check data quality: every finding, located, with exit code 1 when any is an error.
+    Check {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::quality::report::Format,
+        /// Write the report to this file instead of standard output. Never one of the inputs.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Rules file (TOML, or JSON by extension) with thresholds and severities.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Print the default rules file, documented, and exit.
+        #[arg(long, exclusive = true)]
+        print_rules: bool,
     },
     /// Write a cohort table to CSV, TSV or Parquet (chosen by the file extension).
     Export {
@@ -176,6 +194,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Summary { input, json }) => summary::run(&input, json),
+        Some(Command::Check { print_rules: true, .. }) => {
+            print!("{}", crate::quality::DEFAULT_RULES_TOML);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check {
+            input,
+            format,
+            out,
+            rules,
+            ..
+        }) => check::run(&input, format, out.as_deref(), rules.as_ref()),
         Some(Command::Export {
             input,
             table,

@@ -139,10 +139,14 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
         let subject = subject.to_owned();
         // Subject attributes.
         let mut attrs = Vec::new();
+        let reported = parts.findings.len();
         for (c, name, kind) in &attr_cols {
             if let Some(v) = read_attr(table, r, *c, *kind, &dates, ctx, parts) {
                 attrs.push((name.clone(), v));
             }
+        }
+        for f in &mut parts.findings[reported..] {
+            f.subject.get_or_insert_with(|| subject.clone());
         }
         if !attrs.is_empty() || subject_level {
             parts.subjects.push(SubjectRow {
@@ -195,7 +199,7 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
         parts.findings.push(
             Finding::new(
                 Severity::Warning,
-                "units.height-in-metres",
+                "units.height-m",
                 format!("{metres_converted} height value(s) below 3 look like metres and were converted to cm"),
             )
             .file(ctx.name)
@@ -352,7 +356,7 @@ fn read_attr(
                     parts.findings.push(
                         Finding::new(
                             Severity::Warning,
-                            "units.height-in-metres",
+                            "units.height-m",
                             format!("height {raw} looks like metres; read as {value} cm"),
                         )
                         .file(ctx.name)

@@ -324,15 +324,25 @@ fn push_table_as(
         );
         return;
     }
-    let num_negative = values.iter().filter(|v| **v < 0.0).count();
-    if num_negative > 0 {
+    // One finding per sample with negative values, naming its most negative feature.
+    for (s, row) in values.chunks(nf).enumerate() {
+        let negative: Vec<usize> = (0..nf).filter(|&f| row[f] < 0.0).collect();
+        let Some(&worst) = negative.iter().min_by(|a, b| row[**a].total_cmp(&row[**b])) else {
+            continue;
+        };
         parts.findings.push(
             Finding::new(
                 Severity::Error,
                 "range.negative-abundance",
-                format!("{num_negative} abundance value(s) are negative"),
+                format!(
+                    "{} negative abundance value(s) in this sample (e.g. feature {}); abundances are ≥ 0",
+                    negative.len(),
+                    feature_ids[worst]
+                ),
             )
-            .file(ctx.name),
+            .file(ctx.name)
+            .sample(&sample_ids[s])
+            .value(&row[worst].to_string()),
         );
     }
     let integral = values.iter().all(|v| v.fract() == 0.0);

@@ -67,6 +67,15 @@ pub fn write_distance_matrix(ids: &[String], data: &[f64], path: &Path, inputs: 
     write().map_err(|cause| WriteError::Create { path: shown, cause })
 }
 
+/// Write a text report to `path`; `inputs` are the files read, which are never overwritten.
+pub fn write_text(text: &str, path: &Path, inputs: &[String]) -> Result<(), WriteError> {
+    refuse_inputs(path, inputs)?;
+    std::fs::write(path, text).map_err(|cause| WriteError::Create {
+        path: path.display().to_string(),
+        cause,
+    })
+}
+
 /// Err when `path` is one of the files that were read: outputs never replace sources.
 fn refuse_inputs(path: &Path, inputs: &[String]) -> Result<(), WriteError> {
     if let Ok(out) = path.canonicalize()

@@ -36,6 +36,9 @@ pub struct Finding {
     pub row: Option<usize>,
     pub column: Option<String>,
     pub subject: Option<String>,
+    /// The subject's site (filled in by the data-quality check).
+    #[serde(default)]
+    pub site: Option<String>,
     pub sample: Option<String>,
     pub value: Option<String>,
     /// What is wrong and what was expected, in plain language.
@@ -52,6 +55,7 @@ impl Finding {
             row: None,
             column: None,
             subject: None,
+            site: None,
             sample: None,
             value: None,
             message: message.into(),

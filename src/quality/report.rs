@@ -1,0 +1,285 @@
+//! Findings as text, JSON, CSV or a self-contained HTML report (`check --format`).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{by_rule, by_site, counts, rule_info};
+use crate::model::Finding;
+
+/// Report formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+/// The report of `findings` about the cohort named `title`.
+pub fn render(findings: &[Finding], title: &str, format: Format) -> String {
+    match format {
+        Format::Text => text(findings, title),
+        Format::Json => json(findings, title),
+        Format::Csv => csv(findings),
+        Format::Html => html(findings, title),
+    }
+}
+
+/// One line of totals: `2 errors, 9 warnings, 1 info`.
+pub fn totals(findings: &[Finding]) -> String {
+    let (e, w, i) = counts(findings);
+    format!(
+        "{e} error{}, {w} warning{}, {i} info",
+        if e == 1 { "" } else { "s" },
+        if w == 1 { "" } else { "s" }
+    )
+}
+
+fn text(findings: &[Finding], title: &str) -> String {
+    let mut out = format!("Data quality of {title}: {}\n", totals(findings));
+    if findings.is_empty() {
+        return out;
+    }
+    out.push_str("\nBy rule:\n");
+    for (rule, severity, n) in by_rule(findings) {
+        let _ = writeln!(out, "  {:<7} {rule:<36} {n:>6}", severity.label());
+    }
+    out.push_str("\nFindings:\n");
+    for f in findings {
+        let _ = write!(out, "  {:<7} {} {}", f.severity.label(), f.rule, f.location());
+        if let Some(s) = &f.subject {
+            let _ = write!(out, " subject {s}");
+        }
+        if let Some(s) = &f.sample {
+            let _ = write!(out, " sample {s}");
+        }
+        if let Some(v) = &f.value {
+            let _ = write!(out, " value `{v}`");
+        }
+        let _ = writeln!(out, ": {}", f.message);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct RuleCount<'a> {
+    rule: String,
+    severity: &'static str,
+    count: usize,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteCount {
+    site: String,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    cohort: &'a str,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    by_rule: Vec<RuleCount<'a>>,
+    by_site: Vec<SiteCount>,
+    findings: &'a [Finding],
+}
+
+fn rule_counts(findings: &[Finding]) -> Vec<RuleCount<'static>> {
+    by_rule(findings)
+        .into_iter()
+        .map(|(rule, severity, count)| RuleCount {
+            description: rule_info(&rule).map_or("", |r| r.description),
+            rule,
+            severity: severity.label(),
+            count,
+        })
+        .collect()
+}
+
+fn site_counts(findings: &[Finding]) -> Vec<SiteCount> {
+    by_site(findings)
+        .into_iter()
+        .map(|(site, errors, warnings, info)| SiteCount {
+            site,
+            errors,
+            warnings,
+            info,
+        })
+        .collect()
+}
+
+fn json(findings: &[Finding], title: &str) -> String {
+    let (errors, warnings, info) = counts(findings);
+    let report = JsonReport {
+        cohort: title,
+        errors,
+        warnings,
+        info,
+        by_rule: rule_counts(findings),
+        by_site: site_counts(findings),
+        findings,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+/// Columns of the CSV report (and of the findings table in the HTML report).
+pub const CSV_COLUMNS: [&str; 10] = [
+    "severity", "rule", "file", "row", "column", "subject", "site", "sample", "value", "message",
+];
+
+/// The cells of one finding, aligned with [`CSV_COLUMNS`].
+pub fn cells(f: &Finding) -> [String; 10] {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    [
+        f.severity.label().to_owned(),
+        f.rule.clone(),
+        o(&f.file),
+        f.row.map_or_else(String::new, |r| r.to_string()),
+        o(&f.column),
+        o(&f.subject),
+        o(&f.site),
+        o(&f.sample),
+        o(&f.value),
+        f.message.clone(),
+    ]
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn csv(findings: &[Finding]) -> String {
+    let mut out = CSV_COLUMNS.join(",") + "\n";
+    for f in findings {
+        let row: Vec<String> = cells(f).iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#222}\
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}\
+table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
+th{background:#f2f2f2}td.n{text-align:right}\
+.error{color:#b00020;font-weight:600}.warning{color:#a05a00;font-weight:600}.info{color:#1f5f99}\
+.totals span{margin-right:1.5em;font-size:1.1em}code{font-size:.95em}";
+
+fn html(findings: &[Finding], title: &str) -> String {
+    let (e, w, i) = counts(findings);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Data quality: {t}</title><style>{STYLE}</style></head><body>\n\
+         <h1>Data quality: {t}</h1>\n<p class=\"totals\"><span class=\"error\">{e} errors</span>\
+         <span class=\"warning\">{w} warnings</span><span class=\"info\">{i} info</span></p>\n",
+        t = esc(title)
+    );
+    out.push_str(
+        "<h2>By rule</h2>\n<table><tr><th>rule</th><th>severity</th><th>findings</th><th>what it checks</th></tr>\n",
+    );
+    for r in rule_counts(findings) {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td class=\"{s}\">{s}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(&r.rule),
+            r.count,
+            esc(r.description),
+            s = r.severity
+        );
+    }
+    out.push_str(
+        "</table>\n<h2>By site</h2>\n<table><tr><th>site</th><th>errors</th><th>warnings</th><th>info</th></tr>\n",
+    );
+    for s in site_counts(findings) {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&s.site),
+            s.errors,
+            s.warnings,
+            s.info
+        );
+    }
+    out.push_str("</table>\n<h2>Findings</h2>\n<table><tr>");
+    for c in CSV_COLUMNS {
+        let _ = write!(out, "<th>{c}</th>");
+    }
+    out.push_str("</tr>\n");
+    for f in findings {
+        out.push_str("<tr>");
+        for (k, cell) in cells(f).iter().enumerate() {
+            if k == 0 {
+                let _ = write!(out, "<td class=\"{cell}\">{cell}</td>");
+            } else {
+                let _ = write!(out, "<td>{}</td>", esc(cell));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n<p>Written by cohort-explorer check.</p>\n</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Severity;
+
+    fn sample() -> Vec<Finding> {
+        vec![
+            Finding::new(Severity::Error, "range.bmi", "BMI 72 is \"high\", <implausible>")
+                .file("v.csv")
+                .row(3)
+                .column("bmi")
+                .subject("S1")
+                .value("72"),
+            Finding::new(Severity::Info, "composition.low-depth", "few reads").sample("x,1"),
+        ]
+    }
+
+    #[test]
+    fn every_format_carries_every_finding() {
+        let f = sample();
+        let t = render(&f, "c", Format::Text);
+        assert!(t.starts_with("Data quality of c: 1 error, 0 warnings, 1 info"), "{t}");
+        assert!(
+            t.contains("error   range.bmi v.csv:3 [bmi] subject S1 value `72`"),
+            "{t}"
+        );
+        let j: serde_json::Value = serde_json::from_str(&render(&f, "c", Format::Json)).unwrap();
+        assert_eq!(j["errors"], 1);
+        assert_eq!(j["findings"].as_array().unwrap().len(), 2);
+        assert_eq!(j["by_rule"][1]["rule"], "range.bmi");
+        let c = render(&f, "c", Format::Csv);
+        let lines: Vec<&str> = c.lines().collect();
+        assert_eq!(lines[0], CSV_COLUMNS.join(","));
+        assert_eq!(
+            lines[1],
+            "error,range.bmi,v.csv,3,bmi,S1,,,72,\"BMI 72 is \"\"high\"\", <implausible>\""
+        );
+        assert!(lines[2].contains(",\"x,1\","), "{}", lines[2]);
+        let h = render(&f, "<c>", Format::Html);
+        assert!(h.contains("<title>Data quality: &lt;c&gt;</title>"));
+        assert!(h.contains("&lt;implausible&gt;"));
+        assert!(!h.contains("<implausible>"));
+        assert!(!h.contains("http"), "self-contained: no links to fetch");
+    }
+}

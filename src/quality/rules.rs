@@ -1,0 +1,610 @@
+//! The rules file: thresholds and severities, read from TOML (or JSON), every key optional.
+//! [`DEFAULT_RULES_TOML`] is the documented default file; [`CATALOGUE`] lists every rule id.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Severity;
+
+/// A closed interval `[low, high]` of plausible values.
+pub type Range = [f64; 2];
+
+/// Thresholds and severities for every rule family.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    pub ranges: Ranges,
+    pub units: Units,
+    pub time: Time,
+    pub alsfrs: Alsfrs,
+    pub composition: Composition,
+    /// Per-rule severity overrides: rule id → `error`, `warning`, `info` or `off`.
+    pub severity: BTreeMap<String, Level>,
+}
+
+/// Plausible ranges of values (`range.*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ranges {
+    pub alsfrs_item: Range,
+    pub alsfrs_total: Range,
+    pub bmi: Range,
+    pub weight_kg: Range,
+    pub height_cm: Range,
+    pub ree_kcal: Range,
+}
+
+/// Unit mix-ups (`units.*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Units {
+    /// How far (as a fraction) a ratio may be from the conversion factor (2.2046 lb/kg,
+    /// 4.184 kJ/kcal) and still read as that unit.
+    pub ratio_tolerance: f64,
+    /// With no premorbid weight, a weight whose BMI is at least this, and ordinary (15–35)
+    /// once read as pounds, is in pounds.
+    pub lb_min_bmi: f64,
+}
+
+/// Time rules (`time.*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Time {
+    /// Longest expected gap between consecutive visits of a subject.
+    pub max_visit_gap_days: f64,
+    /// Largest plausible rise of the ALSFRS-R total between consecutive visits.
+    pub max_alsfrs_rise: f64,
+    /// Fastest plausible weight change between consecutive visits.
+    pub max_weight_change_kg_per_month: f64,
+    /// Dates after this are in the future (`YYYY-MM-DD`; empty: the day the check runs).
+    pub today: String,
+}
+
+/// ALSFRS-R consistency (`alsfrs.*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Alsfrs {
+    /// Largest accepted difference between the total and the sum of its 12 items.
+    pub total_tolerance: f64,
+}
+
+/// Microbiome composition (`composition.*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Composition {
+    /// Count tables: samples with fewer reads are low-depth.
+    pub min_read_depth: f64,
+    /// Count tables: samples below this fraction of the median depth are low-depth too.
+    pub min_depth_fraction_of_median: f64,
+    /// Relative tables: a sample's total may differ from 1 by this much.
+    pub sum_tolerance: f64,
+}
+
+/// A severity, or `off` to drop the rule's findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+impl Default for Ranges {
+    fn default() -> Self {
+        Self {
+            alsfrs_item: [0.0, 4.0],
+            alsfrs_total: [0.0, 48.0],
+            bmi: [10.0, 60.0],
+            weight_kg: [25.0, 250.0],
+            height_cm: [120.0, 230.0],
+            ree_kcal: [500.0, 5000.0],
+        }
+    }
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Self {
+            ratio_tolerance: 0.12,
+            lb_min_bmi: 45.0,
+        }
+    }
+}
+
+impl Default for Time {
+    fn default() -> Self {
+        Self {
+            max_visit_gap_days: 270.0,
+            max_alsfrs_rise: 4.0,
+            max_weight_change_kg_per_month: 5.0,
+            today: String::new(),
+        }
+    }
+}
+
+impl Default for Alsfrs {
+    fn default() -> Self {
+        Self { total_tolerance: 0.0 }
+    }
+}
+
+impl Default for Composition {
+    fn default() -> Self {
+        Self {
+            min_read_depth: 1000.0,
+            min_depth_fraction_of_median: 0.1,
+            sum_tolerance: 0.02,
+        }
+    }
+}
+
+/// The default rules file, with every key and what it means (`check --print-rules`).
+pub const DEFAULT_RULES_TOML: &str = r#"# cohort-explorer data-quality rules. Every key is optional: a missing key keeps the
+# default shown here. Use with `cohort-explorer check --rules FILE`, or in the app's
+# Data quality view (Rules file…).
+
+[ranges]                 # plausible values; outside them: range.* findings
+alsfrs_item = [0, 4]     # each ALSFRS-R item
+alsfrs_total = [0, 48]   # the ALSFRS-R total
+bmi = [10, 60]           # kg/m²
+weight_kg = [25, 250]
+height_cm = [120, 230]
+ree_kcal = [500, 5000]   # measured resting energy expenditure, kcal/day
+
+[units]
+ratio_tolerance = 0.12   # a value within 12% of 2.2046× (lb) or 4.184× (kJ) the expected one
+lb_min_bmi = 45          # with no premorbid weight: BMI ≥ 45 that is ordinary in pounds
+
+[time]
+max_visit_gap_days = 270             # longer gaps between visits (two missed quarterly visits): time.long-gap
+max_alsfrs_rise = 4                  # larger rises between visits: time.alsfrs-rise
+max_weight_change_kg_per_month = 5   # faster changes between visits: time.weight-change
+today = ""                           # dates after this are in the future; "" = the day of the check
+
+[alsfrs]
+total_tolerance = 0      # |total − sum of items| allowed
+
+[composition]
+min_read_depth = 1000                # count tables: fewer reads is low depth
+min_depth_fraction_of_median = 0.1   # … or below 10% of the median sample's depth
+sum_tolerance = 0.02                 # relative tables: |sample total − 1| allowed
+
+[severity]               # override any rule's severity: "error", "warning", "info" or "off"
+# "time.long-gap" = "info"
+# "composition.missing-taxonomy" = "off"
+"#;
+
+/// Why a rules file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{path}: cannot read the rules file: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: not a valid rules file: {message}")]
+    Parse { path: String, message: String },
+    #[error("{path}: unknown rule id `{rule}` in [severity] (see `check --list-rules`)")]
+    UnknownRule { path: String, rule: String },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Rules {
+    /// Read a rules file: TOML, or JSON when the name ends in `.json`.
+    pub fn from_file(path: &Path) -> Result<Self, RulesError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
+            path: name.clone(),
+            source,
+        })?;
+        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        Self::parse(&text, json, &name)
+    }
+
+    /// Parse rules text (TOML, or JSON), checking rule ids and ranges; `name` is used in errors.
+    pub fn parse(text: &str, json: bool, name: &str) -> Result<Self, RulesError> {
+        let rules: Rules = if json {
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        } else {
+            toml::from_str(text).map_err(|e| e.to_string())
+        }
+        .map_err(|message| RulesError::Parse {
+            path: name.to_owned(),
+            message: message.trim().replace('\n', " "),
+        })?;
+        if let Some(rule) = rules.severity.keys().find(|r| rule_info(r).is_none()) {
+            return Err(RulesError::UnknownRule {
+                path: name.to_owned(),
+                rule: rule.clone(),
+            });
+        }
+        let r = &rules.ranges;
+        for (key, [lo, hi]) in [
+            ("alsfrs_item", r.alsfrs_item),
+            ("alsfrs_total", r.alsfrs_total),
+            ("bmi", r.bmi),
+            ("weight_kg", r.weight_kg),
+            ("height_cm", r.height_cm),
+            ("ree_kcal", r.ree_kcal),
+        ] {
+            if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+                return Err(RulesError::Invalid {
+                    path: name.to_owned(),
+                    message: format!("[ranges] {key} must be [low, high] with low ≤ high"),
+                });
+            }
+        }
+        if rules.today().is_none() {
+            return Err(RulesError::Invalid {
+                path: name.to_owned(),
+                message: format!("[time] today = `{}` is not a YYYY-MM-DD date", rules.time.today),
+            });
+        }
+        Ok(rules)
+    }
+
+    /// The severity of `rule`'s findings: the override, else `default`; None when off.
+    pub fn severity_of(&self, rule: &str, default: Severity) -> Option<Severity> {
+        self.severity.get(rule).map_or(Some(default), |l| l.severity())
+    }
+
+    /// "Today" in days since 1970-01-01: `time.today`, else the system clock; None when
+    /// `time.today` is not a `YYYY-MM-DD` date.
+    pub fn today(&self) -> Option<i32> {
+        let text = self.time.today.trim();
+        if text.is_empty() {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            return Some(i32::try_from(secs / 86_400).unwrap_or(i32::MAX));
+        }
+        let mut parts = text.split('-');
+        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return None;
+        };
+        crate::data::values::days_from_civil(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+}
+
+/// One rule: its id, family, default severity and what it reports.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub family: &'static str,
+    pub severity: Severity,
+    /// Found while loading (the loaders report it) rather than by `quality::check`.
+    pub at_load: bool,
+    pub description: &'static str,
+}
+
+const fn rule(
+    id: &'static str,
+    family: &'static str,
+    severity: Severity,
+    at_load: bool,
+    description: &'static str,
+) -> RuleInfo {
+    RuleInfo {
+        id,
+        family,
+        severity,
+        at_load,
+        description,
+    }
+}
+
+use Severity::{Error as E, Info as I, Warning as W};
+
+/// Every rule, by family. The README's rule table is this list.
+pub const CATALOGUE: &[RuleInfo] = &[
+    rule(
+        "load.skipped-files",
+        "load",
+        W,
+        true,
+        "files that could not be read at all",
+    ),
+    rule(
+        "load.unrecognised-file",
+        "load",
+        W,
+        true,
+        "a file whose layout was not recognised",
+    ),
+    rule(
+        "load.extra-fields",
+        "load",
+        W,
+        true,
+        "rows with more fields than the header",
+    ),
+    rule(
+        "schema.missing-role",
+        "schema",
+        W,
+        false,
+        "a role the checks and metrics need is in no file (dates, ALSFRS-R, weight, height, onset)",
+    ),
+    rule(
+        "schema.duplicate-column",
+        "schema",
+        W,
+        true,
+        "two columns of a file mean the same role",
+    ),
+    rule(
+        "schema.unparseable-number",
+        "schema",
+        W,
+        true,
+        "a measure cell that is not a number",
+    ),
+    rule(
+        "schema.unparseable-date",
+        "schema",
+        W,
+        true,
+        "a date cell that is not a date",
+    ),
+    rule(
+        "schema.alsfrs-scale",
+        "schema",
+        I,
+        true,
+        "the original 40-point ALSFRS, not ALSFRS-R",
+    ),
+    rule(
+        "schema.empty-table",
+        "schema",
+        E,
+        true,
+        "an abundance table without samples or features",
+    ),
+    rule(
+        "schema.no-clades",
+        "schema",
+        E,
+        true,
+        "a MetaPhlAn table without clade rows",
+    ),
+    rule("range.alsfrs-item", "ranges", E, false, "an ALSFRS-R item outside 0–4"),
+    rule(
+        "range.alsfrs-total",
+        "ranges",
+        E,
+        false,
+        "an ALSFRS-R total outside 0–48",
+    ),
+    rule("range.bmi", "ranges", W, false, "BMI outside 10–60 kg/m²"),
+    rule("range.weight", "ranges", W, false, "weight outside 25–250 kg"),
+    rule("range.height", "ranges", W, false, "height outside 120–230 cm"),
+    rule(
+        "range.ree",
+        "ranges",
+        W,
+        false,
+        "measured REE outside 500–5000 kcal/day",
+    ),
+    rule("range.negative-abundance", "ranges", E, true, "a negative abundance"),
+    rule(
+        "units.weight-lb",
+        "units",
+        W,
+        false,
+        "weights that read as pounds, not kilograms",
+    ),
+    rule(
+        "units.ree-kj",
+        "units",
+        W,
+        false,
+        "an REE that reads as kJ/day, not kcal/day",
+    ),
+    rule(
+        "units.height-m",
+        "units",
+        W,
+        true,
+        "a height in metres (converted to cm at load)",
+    ),
+    rule(
+        "units.percent-abundance",
+        "units",
+        I,
+        true,
+        "relative abundances in percent (converted)",
+    ),
+    rule(
+        "units.mixed-abundance-kinds",
+        "units",
+        W,
+        true,
+        "counts and relative abundances mixed across tables",
+    ),
+    rule(
+        "identity.missing-subject",
+        "identity",
+        E,
+        true,
+        "a row with values but no subject id",
+    ),
+    rule(
+        "identity.duplicate-visit",
+        "identity",
+        E,
+        true,
+        "one subject and visit twice (error if the values differ)",
+    ),
+    rule("identity.duplicate-sample", "identity", W, true, "one sample id twice"),
+    rule(
+        "identity.conflicting-attribute",
+        "identity",
+        W,
+        true,
+        "one subject given two different values of an attribute",
+    ),
+    rule(
+        "identity.subject-not-in-subjects",
+        "identity",
+        W,
+        false,
+        "a subject with data but no row in the subjects table",
+    ),
+    rule(
+        "identity.subject-without-data",
+        "identity",
+        I,
+        false,
+        "a subjects-table row with no visits and no samples",
+    ),
+    rule(
+        "identity.sample-without-subject",
+        "identity",
+        W,
+        true,
+        "a sample with no subject id",
+    ),
+    rule(
+        "identity.unlinked-sample",
+        "identity",
+        W,
+        true,
+        "a sample with no visit of its subject within the link gap",
+    ),
+    rule(
+        "identity.sample-without-metadata",
+        "identity",
+        W,
+        true,
+        "abundances for a sample with no metadata row",
+    ),
+    rule(
+        "identity.sample-without-abundances",
+        "identity",
+        I,
+        true,
+        "metadata for a sample with no abundances",
+    ),
+    rule(
+        "time.before-onset",
+        "time",
+        E,
+        false,
+        "a visit dated before the subject's symptom onset",
+    ),
+    rule(
+        "time.before-birth",
+        "time",
+        E,
+        false,
+        "a visit dated before the subject's birth year",
+    ),
+    rule(
+        "time.future-date",
+        "time",
+        E,
+        false,
+        "a visit or sample dated after today",
+    ),
+    rule(
+        "time.ambiguous-date",
+        "time",
+        W,
+        true,
+        "a date that reads as day/month and month/day",
+    ),
+    rule(
+        "time.mixed-date-formats",
+        "time",
+        I,
+        true,
+        "day/month and month/day dates in one column",
+    ),
+    rule(
+        "time.long-gap",
+        "time",
+        W,
+        false,
+        "consecutive visits further apart than max_visit_gap_days",
+    ),
+    rule(
+        "time.alsfrs-rise",
+        "time",
+        W,
+        false,
+        "ALSFRS-R total rising more than max_alsfrs_rise between visits",
+    ),
+    rule(
+        "time.weight-change",
+        "time",
+        W,
+        false,
+        "weight changing faster than max_weight_change_kg_per_month",
+    ),
+    rule(
+        "alsfrs.total-mismatch",
+        "alsfrs",
+        E,
+        false,
+        "ALSFRS-R total ≠ the sum of its 12 items",
+    ),
+    rule(
+        "alsfrs.both-5a-5b",
+        "alsfrs",
+        W,
+        false,
+        "items 5a and 5b both scored (only one applies)",
+    ),
+    rule(
+        "composition.not-normalised",
+        "composition",
+        W,
+        true,
+        "relative abundances not summing to 1 (or 100)",
+    ),
+    rule(
+        "composition.all-zero",
+        "composition",
+        E,
+        false,
+        "a sample whose abundances are all zero",
+    ),
+    rule(
+        "composition.low-depth",
+        "composition",
+        W,
+        false,
+        "a sample with few reads (count tables)",
+    ),
+    rule(
+        "composition.missing-taxonomy",
+        "composition",
+        W,
+        false,
+        "a feature with no taxonomy when one was loaded",
+    ),
+    rule(
+        "composition.conflicting-taxonomy",
+        "composition",
+        W,
+        true,
+        "a feature given two different lineages",
+    ),
+];
+
+/// The catalogue entry of a rule id.
+pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
+    CATALOGUE.iter().find(|r| r.id == id)
+}

@@ -1,0 +1,263 @@
+//! Time: visits before onset or birth, dates in the future, long gaps between visits, and
+//! changes between consecutive visits too fast to be real (ALSFRS-R rising, weight jumping).
+//! Ambiguous and unparseable dates are reported by the loaders.
+
+use polars::prelude::DataFrame;
+
+use super::rules::Rules;
+use super::{Subjects, Visits, dates, finding, show, units};
+use crate::data::clinical::DAYS_PER_MONTH;
+use crate::data::values::{civil_from_days, iso_from_days};
+use crate::metrics::tables::strs;
+use crate::model::{Finding, columns as c};
+
+pub fn check(visits: &Visits, subjects: &Subjects, samples: &DataFrame, rules: &Rules) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let today = rules.today().unwrap_or(i32::MAX);
+    for i in 0..visits.height {
+        let Some(d) = visits.date[i] else { continue };
+        let s = subjects.row(visits.subject[i].as_deref());
+        if let Some(onset) = s.and_then(|r| subjects.onset_date[r])
+            && d < onset
+        {
+            out.push(
+                visits.at(
+                    i,
+                    finding(
+                        "time.before-onset",
+                        format!(
+                            "visit dated {}, {} days before symptom onset ({}); expected on or after onset",
+                            iso_from_days(d),
+                            onset - d,
+                            iso_from_days(onset)
+                        ),
+                    )
+                    .column(c::DATE)
+                    .value(&iso_from_days(d)),
+                ),
+            );
+        }
+        if let Some(born) = s.and_then(|r| subjects.birth_year[r])
+            && f64::from(civil_from_days(d).0) < born
+        {
+            out.push(
+                visits.at(
+                    i,
+                    finding(
+                        "time.before-birth",
+                        format!(
+                            "visit dated {}, before the subject's birth year {}",
+                            iso_from_days(d),
+                            show(born)
+                        ),
+                    )
+                    .column(c::DATE)
+                    .value(&iso_from_days(d)),
+                ),
+            );
+        }
+        if d > today {
+            out.push(
+                visits.at(
+                    i,
+                    finding(
+                        "time.future-date",
+                        format!(
+                            "visit dated {}, after today ({})",
+                            iso_from_days(d),
+                            iso_from_days(today)
+                        ),
+                    )
+                    .column(c::DATE)
+                    .value(&iso_from_days(d)),
+                ),
+            );
+        }
+    }
+    let sample_ids = strs(samples, c::SAMPLE_ID);
+    let sample_subjects = strs(samples, c::SUBJECT_ID);
+    for (k, d) in dates(samples, c::DATE).into_iter().enumerate() {
+        if let Some(d) = d
+            && d > today
+        {
+            let mut f = finding(
+                "time.future-date",
+                format!(
+                    "sample collected {}, after today ({})",
+                    iso_from_days(d),
+                    iso_from_days(today)
+                ),
+            )
+            .column(c::DATE)
+            .value(&iso_from_days(d));
+            if let Some(id) = &sample_ids[k] {
+                f = f.sample(id);
+            }
+            if let Some(s) = &sample_subjects[k] {
+                f = f.subject(s);
+            }
+            out.push(f);
+        }
+    }
+    out.extend(between_visits(visits, subjects, rules));
+    out
+}
+
+/// Rules on consecutive visits of one subject: gaps, ALSFRS-R rises, weight changes.
+fn between_visits(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding> {
+    let t = &rules.time;
+    let mut out = Vec::new();
+    let total = visits.get(c::ALSFRS_R_TOTAL);
+    let weight = visits.get(c::WEIGHT_KG);
+    let lb = units::weight_lb_rows(visits, Some(subjects), rules);
+    let line = |i: usize| visits.line[i].map_or_else(String::new, |l| format!(" (line {l:.0})"));
+    for rows in visits.by_subject() {
+        let timed: Vec<(usize, f64)> = rows.filter_map(|i| Some((i, visits.day[i]?))).collect();
+        for w in timed.windows(2) {
+            let ((i, d0), (j, d1)) = (w[0], w[1]);
+            let gap = d1 - d0;
+            if gap > t.max_visit_gap_days {
+                out.push(
+                    visits.at(
+                        j,
+                        finding(
+                            "time.long-gap",
+                            format!(
+                                "{gap:.0} days since the previous visit{}; expected at most {} days between visits",
+                                line(i),
+                                show(t.max_visit_gap_days)
+                            ),
+                        )
+                        .column(c::DATE)
+                        .value(&format!("{gap:.0} days")),
+                    ),
+                );
+            }
+            if let Some(total) = total
+                && let (Some(a), Some(b)) = (total[i], total[j])
+                && b - a > t.max_alsfrs_rise
+            {
+                out.push(visits.at(
+                    j,
+                    finding(
+                        "time.alsfrs-rise",
+                        format!(
+                            "ALSFRS-R total rose from {} to {} (+{}) since the previous visit{}; rises of more than {} points are implausible in ALS",
+                            show(a),
+                            show(b),
+                            show(b - a),
+                            line(i),
+                            show(t.max_alsfrs_rise)
+                        ),
+                    )
+                    .column(c::ALSFRS_R_TOTAL)
+                    .value(&show(b)),
+                ));
+            }
+            if let Some(weight) = weight
+                && let (Some(a), Some(b)) = (weight[i], weight[j])
+                && !lb.contains(&i)
+                && !lb.contains(&j)
+            {
+                // Visits days apart are compared as half a month apart, not as a huge rate.
+                let months = (gap.abs() / DAYS_PER_MONTH).max(0.5);
+                let rate = (b - a).abs() / months;
+                if rate > t.max_weight_change_kg_per_month {
+                    out.push(visits.at(
+                        j,
+                        finding(
+                            "time.weight-change",
+                            format!(
+                                "weight went from {} to {} kg in {gap:.0} days ({rate:.1} kg/month) since the previous visit{}; expected at most {} kg/month",
+                                show(a),
+                                show(b),
+                                line(i),
+                                show(t.max_weight_change_kg_per_month)
+                            ),
+                        )
+                        .column(c::WEIGHT_KG)
+                        .value(&show(b)),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::*;
+
+    use super::*;
+    use crate::data::values::days_from_civil;
+    use crate::quality::test_frames::{rules, subjects, visits};
+
+    fn day(y: i32, m: u32, d: u32) -> Option<i32> {
+        days_from_civil(y, m, d)
+    }
+
+    /// One subject (born 1960, onset 2021-06-01) seen on `dates_`, with measure columns.
+    fn run(dates_: &[Option<i32>], cols: &[(&str, Vec<Option<f64>>)]) -> Vec<Finding> {
+        let n = dates_.len();
+        let base = dates_.iter().flatten().min().copied().unwrap_or(0);
+        let mut all = cols.to_vec();
+        all.push((c::DAY, dates_.iter().map(|d| d.map(|d| f64::from(d - base))).collect()));
+        let v = visits(&vec!["S1"; n], dates_, &all);
+        let s = subjects(&["S1"], &[], &[("birth_year", vec![Some(1960.0)])]);
+        let s = s
+            .hstack(&[Column::new("onset_date".into(), [day(2021, 6, 1)])
+                .cast(&DataType::Date)
+                .unwrap()])
+            .unwrap();
+        let samples = DataFrame::empty();
+        let mut rules_ = Rules::default();
+        rules_.time.today = "2026-11-25".to_owned();
+        check(&Visits::new(&v), &Subjects::new(&s), &samples, &rules_)
+    }
+
+    fn quarterly(n: usize) -> Vec<Option<i32>> {
+        (0..n).map(|k| day(2022, 1, 10).map(|d| d + 90 * k as i32)).collect()
+    }
+
+    #[test]
+    fn dates_must_fall_between_onset_birth_and_today() {
+        assert!(run(&quarterly(4), &[]).is_empty());
+        let mut d = quarterly(4);
+        d[0] = day(2021, 5, 1);
+        // (and the year to the next visit is a long gap)
+        assert_eq!(rules(&run(&d, &[])), ["time.before-onset", "time.long-gap"]);
+        d[0] = day(1955, 3, 1);
+        let found = run(&d, &[]);
+        assert!(rules(&found).contains(&"time.before-birth"), "{found:?}");
+        let mut d = quarterly(4);
+        d[3] = day(2031, 1, 15);
+        let found = run(&d, &[]);
+        assert_eq!(rules(&found), ["time.future-date", "time.long-gap"]);
+        assert_eq!(found[0].value.as_deref(), Some("2031-01-15"));
+        assert_eq!(found[0].row, Some(5));
+    }
+
+    #[test]
+    fn consecutive_visits_must_be_close_and_change_plausibly() {
+        let mut d = quarterly(7);
+        d.drain(2..4);
+        assert!(run(&d, &[]).is_empty(), "two missed visits (270 days) are allowed");
+        d.remove(2);
+        let found = run(&d, &[]);
+        assert_eq!(rules(&found), ["time.long-gap"]);
+        assert!(found[0].message.starts_with("360 days"), "{}", found[0].message);
+        let total = |v: [f64; 4]| vec![(c::ALSFRS_R_TOTAL, v.iter().map(|x| Some(*x)).collect())];
+        assert!(
+            run(&quarterly(4), &total([40.0, 38.0, 41.0, 36.0])).is_empty(),
+            "+3 is allowed"
+        );
+        let rise = run(&quarterly(4), &total([40.0, 38.0, 44.0, 36.0]));
+        assert_eq!(rules(&rise), ["time.alsfrs-rise"]);
+        assert_eq!(rise[0].row, Some(4));
+        let weight = |v: [f64; 4]| vec![(c::WEIGHT_KG, v.iter().map(|x| Some(*x)).collect())];
+        assert!(run(&quarterly(4), &weight([70.0, 68.0, 65.0, 62.0])).is_empty());
+        let jump = run(&quarterly(4), &weight([70.0, 68.0, 95.0, 66.0]));
+        assert_eq!(rules(&jump), ["time.weight-change", "time.weight-change"]);
+    }
+}
