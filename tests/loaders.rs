@@ -385,3 +385,29 @@ fn biom_json_sparse_table() {
     assert_eq!(a.sample(1), [0.0, 7.0, 1.0]);
     assert_eq!(cohort.taxonomy()["f2"].ranks[5].as_deref(), Some("Bacteroides"));
 }
+
+#[test]
+fn a_subject_listed_twice_in_the_subjects_table_is_reported() {
+    let inputs = vec![
+        cohort_explorer::data::Input {
+            name: "subjects.csv".into(),
+            bytes: b"subject_id,site,sex\nS1,Beijing,male\nS2,Milan,female\nS1,Beijing,male\n".to_vec(),
+            explicit: true,
+        },
+        cohort_explorer::data::Input {
+            name: "visits.csv".into(),
+            bytes: b"subject_id,visit_date,weight_kg\nS1,2022-01-10,70\nS2,2022-01-11,60\n".to_vec(),
+            explicit: true,
+        },
+    ];
+    let cohort = cohort_explorer::data::load_inputs(inputs, &LoadOptions::default()).expect("loads");
+    let dup: Vec<_> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule == "identity.duplicate-subject")
+        .collect();
+    assert_eq!(dup.len(), 1, "{:#?}", cohort.findings);
+    assert_eq!(dup[0].subject.as_deref(), Some("S1"));
+    assert_eq!(dup[0].row, Some(4));
+    assert!(dup[0].message.contains("subjects.csv:2"), "{}", dup[0].message);
+}

@@ -227,12 +227,29 @@ fn merge_subjects(
 ) -> SubjectAttrs {
     let mut out: SubjectAttrs = BTreeMap::new();
     let mut origin: HashMap<(String, String), (usize, usize)> = HashMap::new();
+    // Where each subject's subjects-table row was, to report a second one.
+    let mut listed_at: HashMap<&str, (usize, usize)> = HashMap::new();
     for row in &parts.subjects {
         let entry = out.entry(row.subject.clone()).or_default();
         if subject_files.contains(&row.file) {
             entry
                 .entry("listed_in_subjects_table".to_owned())
                 .or_insert(Attr::Text("yes".to_owned()));
+            if let Some((f, l)) = listed_at.insert(&row.subject, (row.file, row.line)) {
+                findings.push(
+                    Finding::new(
+                        Severity::Warning,
+                        "identity.duplicate-subject",
+                        format!(
+                            "subject listed again (first at {}:{l}); differing values are reported as conflicts and the first kept",
+                            file_name(f)
+                        ),
+                    )
+                    .file(&file_name(row.file))
+                    .row(row.line)
+                    .subject(&row.subject),
+                );
+            }
         }
         for (name, value) in &row.attrs {
             match entry.get(name) {

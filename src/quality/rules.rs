@@ -58,6 +58,8 @@ pub struct Time {
     pub max_alsfrs_rise: f64,
     /// Fastest plausible weight change between consecutive visits.
     pub max_weight_change_kg_per_month: f64,
+    /// Largest plausible difference of an adult's height from their median height.
+    pub max_height_change_cm: f64,
     /// Dates after this are in the future (`YYYY-MM-DD`; empty: the day the check runs).
     pub today: String,
 }
@@ -131,6 +133,7 @@ impl Default for Time {
             max_visit_gap_days: 270.0,
             max_alsfrs_rise: 4.0,
             max_weight_change_kg_per_month: 5.0,
+            max_height_change_cm: 5.0,
             today: String::new(),
         }
     }
@@ -173,6 +176,7 @@ lb_min_bmi = 45          # with no premorbid weight: BMI ≥ 45 that is ordinary
 max_visit_gap_days = 270             # longer gaps between visits (two missed quarterly visits): time.long-gap
 max_alsfrs_rise = 4                  # larger rises between visits: time.alsfrs-rise
 max_weight_change_kg_per_month = 5   # faster changes between visits: time.weight-change
+max_height_change_cm = 5             # further from the subject's median height: time.height-change
 today = ""                           # dates after this are in the future; "" = the day of the check
 
 [alsfrs]
@@ -338,6 +342,13 @@ pub const CATALOGUE: &[RuleInfo] = &[
         "a role the checks and metrics need is in no file (dates, ALSFRS-R, weight, height, onset)",
     ),
     rule(
+        "schema.missing-date",
+        "schema",
+        W,
+        false,
+        "a visit without a date in a cohort whose visits are dated",
+    ),
+    rule(
         "schema.duplicate-column",
         "schema",
         W,
@@ -447,6 +458,13 @@ pub const CATALOGUE: &[RuleInfo] = &[
         true,
         "one subject and visit twice (error if the values differ)",
     ),
+    rule(
+        "identity.duplicate-subject",
+        "identity",
+        W,
+        true,
+        "one subject on two rows of the subjects table",
+    ),
     rule("identity.duplicate-sample", "identity", W, true, "one sample id twice"),
     rule(
         "identity.conflicting-attribute",
@@ -538,6 +556,13 @@ pub const CATALOGUE: &[RuleInfo] = &[
         W,
         false,
         "consecutive visits further apart than max_visit_gap_days",
+    ),
+    rule(
+        "time.height-change",
+        "time",
+        W,
+        false,
+        "an adult height differing from the subject median by more than max_height_change_cm",
     ),
     rule(
         "time.alsfrs-rise",

@@ -11,6 +11,30 @@ pub fn check(cohort: &Cohort, visits: &Visits) -> Vec<Finding> {
     }
     let has = |name: &str| visits.get(name).is_some_and(|v| v.iter().any(Option::is_some));
     let mut out = Vec::new();
+    let dated = visits.date.iter().filter(|d| d.is_some()).count();
+    if dated > 0 && dated < visits.height {
+        // Dates that did not parse are already reported where they are.
+        let unparsed: std::collections::HashSet<(Option<&str>, Option<usize>)> = cohort
+            .findings
+            .iter()
+            .filter(|f| f.rule == "schema.unparseable-date")
+            .map(|f| (f.file.as_deref(), f.row))
+            .collect();
+        for i in (0..visits.height).filter(|&i| visits.date[i].is_none()) {
+            let at = (visits.file[i].as_deref(), visits.line[i].map(|l| l as usize));
+            if unparsed.contains(&at) {
+                continue;
+            }
+            out.push(visits.at(
+                i,
+                finding(
+                    "schema.missing-date",
+                    "visit has no date while the cohort's other visits are dated; it is placed in time by its visit order only",
+                )
+                .column(c::DATE),
+            ));
+        }
+    }
     let mut missing = |severity: Severity, what: &str, consequence: &str| {
         let mut f = finding("schema.missing-role", format!("no file gives {what}; {consequence}"));
         f.severity = severity;
@@ -106,6 +130,11 @@ mod tests {
             missing(&run(&[Some(19_000)], &all, false)),
             ["no file gives symptom onset"]
         );
+        // One undated visit among dated ones is located.
+        let cols: Vec<(&str, Vec<Option<f64>>)> = all.iter().map(|(n, v)| (*n, vec![v[0]; 3])).collect();
+        let found = run(&[Some(19_000), None, Some(19_090)], &cols, true);
+        assert_eq!(rules(&found), ["schema.missing-date"]);
+        assert_eq!(found[0].row, Some(3));
         // A microbiome-only cohort misses nothing clinical.
         let empty = Cohort::default();
         assert!(check(&empty, &Visits::new(&DataFrame::empty())).is_empty());

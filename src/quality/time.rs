@@ -100,6 +100,45 @@ pub fn check(visits: &Visits, subjects: &Subjects, samples: &DataFrame, rules: &
         }
     }
     out.extend(between_visits(visits, subjects, rules));
+    out.extend(height_changes(visits, rules));
+    out
+}
+
+/// Heights measured at visits far from the subject's median height (adults do not grow).
+fn height_changes(visits: &Visits, rules: &Rules) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(height) = visits.get(c::HEIGHT_CM) else {
+        return out;
+    };
+    let limit = rules.time.max_height_change_cm;
+    for rows in visits.by_subject() {
+        let mut hs: Vec<f64> = rows.clone().filter_map(|i| height[i]).collect();
+        if hs.len() < 3 {
+            continue;
+        }
+        hs.sort_by(f64::total_cmp);
+        let median = hs[hs.len() / 2];
+        for i in rows {
+            if let Some(h) = height[i]
+                && (h - median).abs() > limit
+            {
+                out.push(visits.at(
+                    i,
+                    finding(
+                        "time.height-change",
+                        format!(
+                            "height {} cm differs from this subject's usual {} cm by more than {} cm; an adult's height should not change",
+                            show(h),
+                            show(median),
+                            show(limit)
+                        ),
+                    )
+                    .column(c::HEIGHT_CM)
+                    .value(&show(h)),
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -259,5 +298,10 @@ mod tests {
         assert!(run(&quarterly(4), &weight([70.0, 68.0, 65.0, 62.0])).is_empty());
         let jump = run(&quarterly(4), &weight([70.0, 68.0, 95.0, 66.0]));
         assert_eq!(rules(&jump), ["time.weight-change", "time.weight-change"]);
+        let height = |v: [f64; 4]| vec![(c::HEIGHT_CM, v.iter().map(|x| Some(*x)).collect())];
+        assert!(run(&quarterly(4), &height([171.0, 170.0, 172.0, 170.5])).is_empty());
+        let shrunk = run(&quarterly(4), &height([171.0, 170.0, 162.0, 170.5]));
+        assert_eq!(rules(&shrunk), ["time.height-change"]);
+        assert_eq!(shrunk[0].value.as_deref(), Some("162"));
     }
 }
