@@ -119,7 +119,9 @@ fn group_filter_applies_to_every_view() {
             | Pane::Scatter(_)
             | Pane::Composition(_)
             | Pane::Profile(_)
-            | Pane::Distribution(_) => {}
+            | Pane::Distribution(_)
+            // Findings are listed whatever the filters: a coordinator needs all of them.
+            | Pane::Quality(_) => {}
         }
     }
 }
@@ -604,4 +606,120 @@ fn the_layout_is_saved_and_reopened_with_the_settings() {
             .iter()
             .any(|k| k == "Scatter")
     );
+}
+
+#[test]
+fn clicking_a_finding_selects_its_subject_and_marks_it_in_the_profile() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = cohort_explorer::demo::generate(&cohort_explorer::demo::DemoOptions {
+        subjects: 60,
+        messy: true,
+        ..Default::default()
+    });
+    for (name, bytes) in &demo.files {
+        std::fs::write(dir.path().join(name), bytes).expect("write demo");
+    }
+    let mut h = harness(Some(vec![dir.path().to_path_buf()]));
+    let (e, w, i) = explorer(&h).derived.findings.counts;
+    assert!(e > 0 && w > 0);
+    h.get_by_label_contains("Data quality (").click();
+    h.run_steps(3);
+    // Only errors, only the item-range rule: one finding, at the planted subject.
+    h.get_by_label(&format!("{w} warnings")).click();
+    h.get_by_label(&format!("{i} info")).click();
+    h.run_steps(2);
+    let planted = demo
+        .planted
+        .iter()
+        .find(|p| p.rule == "range.alsfrs-item")
+        .expect("planted");
+    let subject = planted.subject.clone().expect("subject");
+    {
+        let e = h.state_mut().explorer.as_mut().expect("explorer");
+        for (_, tile) in e.tree.tiles.iter_mut() {
+            if let egui_tiles::Tile::Pane(Pane::Quality(v)) = tile {
+                v.rule = Some("range.alsfrs-item".to_owned());
+            }
+        }
+    }
+    h.run_steps(3);
+    let rows = explorer(&h)
+        .panes()
+        .find_map(|p| {
+            if let Pane::Quality(v) = p {
+                Some(v.last_rows.clone())
+            } else {
+                None
+            }
+        })
+        .expect("quality view");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let k = rows[0];
+    assert_eq!(
+        explorer(&h).derived.findings.all[k].subject.as_deref(),
+        Some(subject.as_str())
+    );
+    // The row names the finding; clicking it (its severity cell) selects the subject everywhere.
+    assert_eq!(h.get_all_by_label_contains("ALSFRS-R item 5 is outside").count(), 2);
+    h.get_by_label("error").click();
+    h.run_steps(4);
+    let e = explorer(&h);
+    let s = subject_index(e, &subject);
+    assert_eq!(e.state.selection.selected.iter().copied().collect::<Vec<_>>(), [s]);
+    assert_eq!(e.state.focused_finding, Some(k));
+    // The profile opened on it with the finding marked, and trajectories ring that visit.
+    let profile = e
+        .panes()
+        .find_map(|p| {
+            if let Pane::Profile(v) = p {
+                Some(v.clone())
+            } else {
+                None
+            }
+        })
+        .expect("profile");
+    assert_eq!(profile.last_subject, Some(s));
+    assert_eq!(profile.last_focused, Some(k));
+    let marked = e.panes().any(|p| match p {
+        Pane::Trajectory(v) => v.last_markers.iter().any(|(f, _)| *f == k),
+        _ => false,
+    });
+    assert!(marked, "the finding's visit is ringed on a trajectory");
+}
+
+#[test]
+fn a_rules_file_rechecks_the_open_cohort() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = cohort_explorer::demo::generate(&cohort_explorer::demo::DemoOptions {
+        subjects: 60,
+        messy: true,
+        ..Default::default()
+    });
+    for (name, bytes) in &demo.files {
+        std::fs::write(dir.path().join(name), bytes).expect("write demo");
+    }
+    let ctx = egui::Context::default();
+    let mut app = CohortApp::new(&ctx, Some(vec![dir.path().to_path_buf()]), LoadOptions::default());
+    app.wait_until_loaded();
+    let count = |app: &CohortApp, rule: &str| {
+        let f = &app.explorer.as_ref().expect("explorer").derived.findings;
+        f.all.iter().filter(|x| x.rule == rule).count()
+    };
+    assert!(count(&app, "range.alsfrs-item") > 0);
+    let rules = dir.path().join("strict.toml");
+    std::fs::write(&rules, "[severity]\n\"range.alsfrs-item\" = \"off\"\n").expect("write rules");
+    app.use_rules_file(&ctx, &rules);
+    app.wait_until_checked();
+    assert_eq!(count(&app, "range.alsfrs-item"), 0);
+    let f = &app.explorer.as_ref().expect("explorer").derived.findings;
+    assert_eq!(f.rules_file.as_deref(), Some(rules.display().to_string().as_str()));
+    // A broken rules file is refused with a notification naming it; the rules stay.
+    std::fs::write(&rules, "[severity\n").expect("write rules");
+    app.use_rules_file(&ctx, &rules);
+    assert!(
+        app.notification.as_deref().is_some_and(|n| n.contains("strict.toml")),
+        "{:?}",
+        app.notification
+    );
+    assert_eq!(count(&app, "range.alsfrs-item"), 0);
 }

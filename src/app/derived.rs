@@ -2,9 +2,11 @@
 //! never inside a frame.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use egui_plot::PlotPoint;
 
+use super::findings::Findings;
 use super::state::XAxis;
 use crate::data::clinical::DAYS_PER_MONTH;
 use crate::metrics::tables::{
@@ -63,6 +65,8 @@ pub struct Measure {
     pub column: &'static str,
     pub label: &'static str,
     pub series: Vec<Series>,
+    /// Index into `series` of each subject's trajectory (None: no values).
+    pub series_of: Vec<Option<usize>>,
     pub means: Vec<GroupMean>,
 }
 
@@ -123,6 +127,8 @@ pub struct Derived {
     /// Shared x range of every trajectory plot, per x-axis (see `XAxis::index`).
     pub x_range: [(f64, f64); XAxis::COUNT],
     pub composition: Composition,
+    /// Data-quality findings, located for the views.
+    pub findings: Arc<Findings>,
 }
 
 /// Relative abundance of the top genera (+ "Other") per sample, samples ordered by subject
@@ -279,6 +285,7 @@ impl Derived {
             ordination_explained,
             x_range,
             composition,
+            findings: Arc::default(),
         }
     }
 }
@@ -338,11 +345,16 @@ fn trajectories(
                 }
             }
             let series: Vec<Series> = by_subject.into_iter().map(|(_, s)| s).collect();
+            let mut series_of = vec![None; subjects.len()];
+            for (k, s) in series.iter().enumerate() {
+                series_of[s.subject] = Some(k);
+            }
             let means = group_means(&series, subjects, num_groups);
             Some(Measure {
                 column,
                 label,
                 series,
+                series_of,
                 means,
             })
         })

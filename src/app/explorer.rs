@@ -7,6 +7,7 @@ use eframe::egui;
 use egui_tiles::{Tile, TileId, Tiles, Tree, UiResponse};
 
 use super::derived::Derived;
+use super::findings::Findings;
 use super::layout::Layout;
 use super::state::{Category, Command, DfsBand, Flag, GroupBy, NamedCohort, ViewState, XAxis, apply};
 use super::theme::group_color;
@@ -15,6 +16,7 @@ use super::views::cohort_table::CohortTableView;
 use super::views::composition::CompositionView;
 use super::views::distribution::DistributionView;
 use super::views::ordination::OrdinationView;
+use super::views::quality::QualityView;
 use super::views::scatter::ScatterView;
 use super::views::subject_profile::SubjectProfileView;
 use super::views::trajectories::TrajectoryView;
@@ -30,6 +32,7 @@ pub enum Pane {
     Profile(SubjectProfileView),
     Distribution(DistributionView),
     Table(CohortTableView),
+    Quality(QualityView),
 }
 
 /// The loaded cohort with its views.
@@ -43,6 +46,8 @@ pub struct Explorer {
     cohort_name: String,
     pub state: ViewState,
     pub tree: Tree<Pane>,
+    /// A view asked for a rules file; the app opens the dialog.
+    pub wants_rules_file: bool,
 }
 
 struct Behavior<'a> {
@@ -59,6 +64,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Profile(v) => v.ui(ui, &mut self.ctx),
             Pane::Distribution(v) => v.ui(ui, &mut self.ctx),
             Pane::Table(v) => v.ui(ui, &mut self.ctx),
+            Pane::Quality(v) => v.ui(ui, &mut self.ctx),
         }
         UiResponse::None
     }
@@ -78,6 +84,10 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Profile(_) => "Subject profile".into(),
             Pane::Distribution(_) => "Distribution".into(),
             Pane::Table(_) => "Cohort table".into(),
+            Pane::Quality(_) => {
+                let (e, w, _) = self.ctx.derived.findings.counts;
+                format!("Data quality ({e} errors, {w} warnings)").into()
+            }
         }
     }
 
@@ -99,7 +109,23 @@ impl Explorer {
             derived,
             cohort_name: String::new(),
             state: ViewState::default(),
+            wants_rules_file: false,
         }
+    }
+
+    /// The views' data grouped by the cohort's own arms (what findings are located against).
+    pub fn base(&self) -> Arc<Derived> {
+        Arc::clone(&self.base)
+    }
+
+    /// New findings (the rules changed): every view sees them, regrouped as before.
+    pub fn set_findings(&mut self, findings: Findings) {
+        let mut base = (*self.base).clone();
+        base.findings = Arc::new(findings);
+        self.base = Arc::new(base);
+        self.state.focused_finding = None;
+        self.derived = Arc::clone(&self.base);
+        self.regroup();
     }
 
     /// The dock's arrangement, to save.
@@ -145,7 +171,8 @@ fn default_tree(derived: &Derived) -> Tree<Pane> {
     let right_top = tiles.insert_tab_tile(right_top);
     let left = tiles.insert_vertical_tile(left);
     let profile = tiles.insert_pane(Pane::Profile(SubjectProfileView::default()));
-    let bottom = tiles.insert_tab_tile(vec![table, profile]);
+    let quality = tiles.insert_pane(Pane::Quality(QualityView::default()));
+    let bottom = tiles.insert_tab_tile(vec![table, profile, quality]);
     let right = tiles.insert_vertical_tile(vec![right_top, bottom]);
     let root = tiles.insert_horizontal_tile(vec![left, right]);
     Tree::new(egui::Id::unique("explorer"), root, tiles)
@@ -178,9 +205,15 @@ impl Explorer {
                 Command::SetGroupBy(_) | Command::SaveCohort(_) | Command::DeleteCohort(_)
             )
         });
+        let focus = commands.iter().any(|c| matches!(c, Command::FocusFinding(_)));
+        self.wants_rules_file |= commands.contains(&Command::PickRulesFile);
         apply(&mut self.state, commands);
         if regroup {
             self.regroup();
+        }
+        if focus {
+            self.tree
+                .make_active(|_, tile| matches!(tile, Tile::Pane(Pane::Profile(_))));
         }
     }
 
@@ -400,9 +433,14 @@ impl Explorer {
         if !selected.is_empty() && ui.button("Clear selection").clicked() {
             commands.push(Command::ClearSelection);
         }
-        let (e, w, i) = self.cohort.finding_counts();
+        let (e, w, i) = self.derived.findings.counts;
         ui.separator();
-        ui.label(format!("Load findings: {e} errors, {w} warnings, {i} info"));
+        ui.heading("Data quality");
+        ui.label(format!("{e} errors, {w} warnings, {i} info"));
+        if ui.button("Show findings").clicked() {
+            self.tree
+                .make_active(|_, tile| matches!(tile, Tile::Pane(Pane::Quality(_))));
+        }
     }
 
     /// The views of one kind, for tests and status lines.

@@ -11,6 +11,7 @@ use super::views::cohort_table::CohortTableView;
 use super::views::composition::CompositionView;
 use super::views::distribution::DistributionView;
 use super::views::ordination::OrdinationView;
+use super::views::quality::QualityView;
 use super::views::scatter::ScatterView;
 use super::views::subject_profile::SubjectProfileView;
 use super::views::trajectories::TrajectoryView;
@@ -26,6 +27,7 @@ pub enum PaneKind {
     Profile,
     Distribution,
     Table,
+    Quality,
 }
 
 /// The tile tree with views reduced to their kinds.
@@ -114,6 +116,7 @@ fn kind(pane: &Pane, derived: &Derived) -> PaneKind {
         Pane::Profile(_) => PaneKind::Profile,
         Pane::Distribution(_) => PaneKind::Distribution,
         Pane::Table(_) => PaneKind::Table,
+        Pane::Quality(_) => PaneKind::Quality,
     }
 }
 
@@ -128,5 +131,6 @@ fn pane(kind: &PaneKind, derived: &Derived) -> Option<Pane> {
         PaneKind::Profile => Pane::Profile(SubjectProfileView::default()),
         PaneKind::Distribution => Pane::Distribution(DistributionView::default()),
         PaneKind::Table => Pane::Table(CohortTableView::default()),
+        PaneKind::Quality => Pane::Quality(QualityView::default()),
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod derived;
 pub mod explorer;
+pub mod findings;
 pub mod layout;
 pub mod state;
 mod theme;
@@ -18,6 +19,7 @@ use eframe::egui;
 use crate::data::{self, LoadOptions};
 use derived::Derived;
 use explorer::Explorer;
+use findings::Findings;
 
 type Loaded = Result<(crate::model::Cohort, Derived), String>;
 
@@ -49,15 +51,31 @@ impl Settings {
     }
 }
 
+/// What a file dialog is picking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dialog {
+    Files,
+    Folder,
+    Rules,
+}
+
 /// The eframe application.
 pub struct CohortApp {
     options: LoadOptions,
     /// The load under way: its label, its paths (None: the demo) and where the result arrives.
     loading: Option<(String, Option<Vec<PathBuf>>, Receiver<Loaded>)>,
     pub settings: Settings,
-    dialog: Option<Receiver<Option<Vec<PathBuf>>>>,
+    /// An open file dialog: what it is for, and where the pick arrives.
+    dialog: Option<(Dialog, Receiver<Option<Vec<PathBuf>>>)>,
+    /// Data-quality rules for every cohort opened, and their file (None: the defaults).
+    rules: crate::quality::Rules,
+    rules_file: Option<String>,
+    /// A re-check under way after the rules changed.
+    rechecking: Option<Receiver<Findings>>,
     /// Paths picked in the dialog, opened at the start of the next frame.
     pending_open: Option<Vec<PathBuf>>,
+    /// A rules file picked in the dialog, used at the start of the next frame.
+    pending_rules: Option<PathBuf>,
     pub explorer: Option<Explorer>,
     /// The last error, shown until dismissed.
     pub notification: Option<String>,
@@ -67,12 +85,27 @@ pub struct CohortApp {
 impl CohortApp {
     /// Start loading `paths` (or the embedded demo cohort) in the background.
     pub fn new(ctx: &egui::Context, paths: Option<Vec<PathBuf>>, options: LoadOptions) -> Self {
+        Self::with_rules(ctx, paths, options, crate::quality::Rules::default(), None)
+    }
+
+    /// As [`CohortApp::new`], checking data quality with `rules` (read from `rules_file`).
+    pub fn with_rules(
+        ctx: &egui::Context,
+        paths: Option<Vec<PathBuf>>,
+        options: LoadOptions,
+        rules: crate::quality::Rules,
+        rules_file: Option<String>,
+    ) -> Self {
         let mut app = Self {
             options,
             loading: None,
             settings: Settings::default(),
             dialog: None,
+            rules,
+            rules_file,
+            rechecking: None,
             pending_open: None,
+            pending_rules: None,
             explorer: None,
             notification: None,
             title: String::new(),
@@ -90,6 +123,7 @@ impl CohortApp {
             |p| p.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         );
         let options = self.options.clone();
+        let (rules, rules_file) = (self.rules.clone(), self.rules_file.clone());
         let repaint = ctx.clone();
         let opened = paths.clone();
         let spawned = std::thread::Builder::new()
@@ -100,7 +134,9 @@ impl CohortApp {
                     None => data::load_inputs(crate::cli::demo_inputs(), &options),
                 };
                 let result = loaded.map_err(|e| e.to_string()).map(|cohort| {
-                    let derived = Derived::new(&cohort);
+                    let mut derived = Derived::new(&cohort);
+                    let all = crate::quality::check(&cohort, &rules);
+                    derived.findings = Arc::new(Findings::new(&cohort, &derived, all, rules_file));
                     (cohort, derived)
                 });
                 let _ = tx.send(result);
@@ -159,39 +195,106 @@ impl CohortApp {
                 }
             }
         }
-        if let Some(rx) = &self.dialog {
+        if let Some((purpose, rx)) = &self.dialog {
             match rx.try_recv() {
                 Ok(picked) => {
+                    let purpose = *purpose;
                     self.dialog = None;
-                    if let Some(paths) = picked.filter(|p| !p.is_empty()) {
-                        self.pending_open = Some(paths);
+                    match (purpose, picked.filter(|p| !p.is_empty())) {
+                        (Dialog::Rules, Some(paths)) => self.pending_rules = paths.into_iter().next(),
+                        (_, Some(paths)) => self.pending_open = Some(paths),
+                        (_, None) => {}
                     }
                 }
                 Err(TryRecvError::Empty) => {}
                 Err(TryRecvError::Disconnected) => self.dialog = None,
             }
         }
+        if let Some(rx) = &self.rechecking {
+            match rx.try_recv() {
+                Ok(findings) => {
+                    self.rechecking = None;
+                    if let Some(explorer) = &mut self.explorer {
+                        explorer.set_findings(findings);
+                    }
+                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => {
+                    self.rechecking = None;
+                    self.notification = Some("the data-quality check stopped unexpectedly".to_owned());
+                }
+            }
+        }
     }
 
-    fn pick(&mut self, ctx: &egui::Context, folder: bool) {
+    fn pick(&mut self, ctx: &egui::Context, purpose: Dialog) {
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         // The native dialog blocks; it runs on its own thread so frames keep coming.
         let spawned = std::thread::Builder::new()
             .name("file-dialog".to_owned())
             .spawn(move || {
-                let dialog = rfd::FileDialog::new().set_title("Open cohort files");
-                let picked = if folder {
-                    dialog.pick_folder().map(|p| vec![p])
-                } else {
-                    dialog.pick_files()
+                let picked = match purpose {
+                    Dialog::Files => rfd::FileDialog::new().set_title("Open cohort files").pick_files(),
+                    Dialog::Folder => rfd::FileDialog::new()
+                        .set_title("Open a cohort folder")
+                        .pick_folder()
+                        .map(|p| vec![p]),
+                    Dialog::Rules => rfd::FileDialog::new()
+                        .set_title("Data-quality rules file")
+                        .add_filter("rules", &["toml", "json"])
+                        .pick_file()
+                        .map(|p| vec![p]),
                 };
                 let _ = tx.send(picked);
                 repaint.request_repaint();
             });
         match spawned {
-            Ok(_) => self.dialog = Some(rx),
+            Ok(_) => self.dialog = Some((purpose, rx)),
             Err(e) => self.notification = Some(format!("could not open the file dialog: {e}")),
+        }
+    }
+
+    /// Check every cohort opened from now on, and the open one again, with a rules file (the
+    /// path the Rules file… dialog and `--rules` take). A bad file leaves the rules as they were.
+    pub fn use_rules_file(&mut self, ctx: &egui::Context, path: &std::path::Path) {
+        match crate::quality::Rules::from_file(path) {
+            Ok(rules) => {
+                self.rules = rules;
+                self.rules_file = Some(path.display().to_string());
+                self.recheck(ctx);
+            }
+            Err(e) => self.notification = Some(e.to_string()),
+        }
+    }
+
+    /// Re-run the data-quality check of the open cohort off the UI thread.
+    fn recheck(&mut self, ctx: &egui::Context) {
+        let Some(explorer) = &self.explorer else { return };
+        let (cohort, base) = (Arc::clone(&explorer.cohort), explorer.base());
+        let (rules, file) = (self.rules.clone(), self.rules_file.clone());
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("quality-check".to_owned())
+            .spawn(move || {
+                let all = crate::quality::check(&cohort, &rules);
+                let _ = tx.send(Findings::new(&cohort, &base, all, file));
+                repaint.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.rechecking = Some(rx),
+            Err(e) => self.notification = Some(format!("could not start the check: {e}")),
+        }
+    }
+
+    /// Wait for a re-check to finish (tests).
+    pub fn wait_until_checked(&mut self) {
+        if let Some(rx) = self.rechecking.take()
+            && let Ok(findings) = rx.recv()
+            && let Some(explorer) = &mut self.explorer
+        {
+            explorer.set_findings(findings);
         }
     }
 
@@ -200,6 +303,9 @@ impl CohortApp {
         self.poll();
         if let Some(paths) = self.pending_open.take() {
             self.open(&ui.ctx().clone(), Some(paths));
+        }
+        if let Some(path) = self.pending_rules.take() {
+            self.use_rules_file(&ui.ctx().clone(), &path);
         }
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
@@ -215,10 +321,10 @@ impl CohortApp {
         egui::Panel::top("menu").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if ui.button("Open files…").clicked() {
-                    self.pick(&ui.ctx().clone(), false);
+                    self.pick(&ui.ctx().clone(), Dialog::Files);
                 }
                 if ui.button("Open folder…").clicked() {
-                    self.pick(&ui.ctx().clone(), true);
+                    self.pick(&ui.ctx().clone(), Dialog::Folder);
                 }
                 if ui.button("Demo cohort").clicked() {
                     self.open(&ui.ctx().clone(), None);
@@ -275,7 +381,12 @@ impl CohortApp {
             }
         });
         match &mut self.explorer {
-            Some(explorer) => explorer.ui(ui),
+            Some(explorer) => {
+                explorer.ui(ui);
+                if std::mem::take(&mut explorer.wants_rules_file) {
+                    self.pick(&ui.ctx().clone(), Dialog::Rules);
+                }
+            }
             None => {
                 egui::CentralPanel::default_margins().show(ui, |ui| {
                     ui.label("Open files or a folder, drop them on the window, or open the demo cohort.");
@@ -313,7 +424,12 @@ impl eframe::App for CohortApp {
 }
 
 /// Open the window and run until it is closed.
-pub fn run(paths: Option<Vec<PathBuf>>, options: LoadOptions) -> Result<()> {
+pub fn run(
+    paths: Option<Vec<PathBuf>>,
+    options: LoadOptions,
+    rules: crate::quality::Rules,
+    rules_file: Option<String>,
+) -> Result<()> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1500.0, 950.0])
@@ -324,7 +440,7 @@ pub fn run(paths: Option<Vec<PathBuf>>, options: LoadOptions) -> Result<()> {
         "cohort-explorer",
         native,
         Box::new(move |cc| {
-            let mut app = CohortApp::new(&cc.egui_ctx, paths, options);
+            let mut app = CohortApp::with_rules(&cc.egui_ctx, paths, options, rules, rules_file);
             if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
                 app.settings = settings;
             }

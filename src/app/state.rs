@@ -224,6 +224,11 @@ pub enum Command {
     /// Select a named cohort's members.
     SelectCohort(usize),
     SetGroupBy(GroupBy),
+    /// Show this finding (index into `Findings::all`): its subject is selected separately, and
+    /// the Subject profile opens with the value marked.
+    FocusFinding(usize),
+    /// Ask for a rules file (the app opens the dialog).
+    PickRulesFile,
 }
 
 /// Everything the commands change.
@@ -234,6 +239,8 @@ pub struct ViewState {
     pub x_axis: XAxis,
     pub cohorts: Vec<NamedCohort>,
     pub group_by: GroupBy,
+    /// The finding last clicked in the Data quality view.
+    pub focused_finding: Option<usize>,
 }
 
 impl ViewState {
@@ -307,6 +314,9 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
                 }
             }
             Command::SetGroupBy(g) => state.group_by = g,
+            Command::FocusFinding(k) => state.focused_finding = Some(k),
+            // Handled by the explorer and the app.
+            Command::PickRulesFile => {}
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();

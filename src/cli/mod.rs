@@ -24,6 +24,9 @@ pub struct Cli {
     /// Files or folders to open in the GUI (none: the embedded demo cohort).
     #[command(flatten)]
     pub input: InputArgs,
+    /// Data-quality rules file (TOML, or JSON by extension) for the GUI's Data quality view.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,7 +193,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Some(cli.input.paths.clone())
             };
             let options = cli.input.options()?;
-            crate::app::run(inputs, options).context("the window could not be opened")?;
+            let rules = match &cli.rules {
+                Some(path) => crate::quality::Rules::from_file(path)?,
+                None => crate::quality::Rules::default(),
+            };
+            let rules_file = cli.rules.as_ref().map(|p| p.display().to_string());
+            crate::app::run(inputs, options, rules, rules_file).context("the window could not be opened")?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Summary { input, json }) => summary::run(&input, json),

@@ -4,6 +4,7 @@ pub mod cohort_table;
 pub mod composition;
 pub mod distribution;
 pub mod ordination;
+pub mod quality;
 pub mod scatter;
 pub mod select;
 pub mod subject_profile;

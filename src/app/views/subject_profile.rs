@@ -2,10 +2,13 @@
 //! attributes, derived metrics, every measure over time, and its samples.
 
 use eframe::egui;
-use egui_plot::{Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
 use super::ViewCtx;
+use super::quality::severity_color;
+use super::trajectories::marker_color;
 use crate::app::derived::SUBJECT_METRICS;
+use crate::app::state::Command;
 use crate::app::theme::group_color;
 
 /// Persistent state of the profile view.
@@ -13,6 +16,8 @@ use crate::app::theme::group_color;
 pub struct SubjectProfileView {
     /// The subject shown in the last frame.
     pub last_subject: Option<usize>,
+    /// The finding marked in the last frame (a focused finding of the shown subject).
+    pub last_focused: Option<usize>,
 }
 
 impl SubjectProfileView {
@@ -63,15 +68,65 @@ impl SubjectProfileView {
                 ui.label(info.hypermetabolic.map_or("–", |h| if h { "yes" } else { "no" }));
                 ui.end_row();
             });
+        let findings = std::sync::Arc::clone(&d.findings);
+        let own: &[usize] = findings.by_subject.get(&s).map_or(&[], Vec::as_slice);
+        let focused = ctx.state.focused_finding.filter(|k| own.contains(k));
+        self.last_focused = focused;
+        if let Some(k) = focused {
+            let f = &findings.all[k];
+            egui::Frame::new()
+                .stroke(egui::Stroke::new(1.5, severity_color(ui, f.severity)))
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{} {}", f.severity.label(), f.rule))
+                            .color(severity_color(ui, f.severity))
+                            .strong(),
+                    );
+                    let value = f
+                        .value
+                        .as_deref()
+                        .map_or_else(String::new, |v| format!(" · value `{v}`"));
+                    ui.label(format!("{}{value}", f.location()));
+                    ui.label(&f.message);
+                });
+        }
+        if !own.is_empty() {
+            egui::CollapsingHeader::new(format!("Data-quality findings ({})", own.len()))
+                .id_salt(("profile-findings", s))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for &k in own {
+                        let f = &findings.all[k];
+                        let mut text = egui::RichText::new(format!("{} {}: {}", f.severity.label(), f.rule, f.message));
+                        // Coloured unless selected: the selection fill would swallow red text.
+                        if focused != Some(k) {
+                            text = text.color(severity_color(ui, f.severity));
+                        }
+                        if ui
+                            .selectable_label(focused == Some(k), text)
+                            .on_hover_text(f.location())
+                            .clicked()
+                        {
+                            ctx.commands.push(Command::FocusFinding(k));
+                        }
+                    }
+                });
+        }
         let axis = ctx.state.x_axis;
         let a = axis.index();
         let plots: Vec<(&str, Vec<[f64; 2]>)> = d
             .measures
             .iter()
             .filter_map(|m| {
-                let series = m.series.iter().find(|x| x.subject == s)?;
+                let series = &m.series[(*m.series_of.get(s)?)?];
                 Some((m.label, series.points[a].iter().map(|p| [p.x, p.y]).collect()))
             })
+            .collect();
+        // Where this subject's findings are, on this axis: (finding, x).
+        let marks: Vec<(usize, f64)> = own
+            .iter()
+            .filter_map(|&k| Some((k, (*findings.visit.get(k)?)?[a]?)))
             .collect();
         let height = ((ui.available_height() - 10.0) / plots.len().max(1) as f32).max(90.0);
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -87,6 +142,30 @@ impl SubjectProfileView {
                                 .color(color)
                                 .width(2.0),
                         );
+                        for &(k, x) in &marks {
+                            let severity = findings.all[k].severity;
+                            let at: Vec<[f64; 2]> =
+                                points.iter().filter(|p| (p[0] - x).abs() < 1e-9).copied().collect();
+                            if focused == Some(k) {
+                                // The offending visit: a line across the plot and a large ring.
+                                plot_ui.vline(VLine::new("", x).color(marker_color(severity)).width(1.5));
+                                plot_ui.points(
+                                    Points::new("", at)
+                                        .shape(MarkerShape::Circle)
+                                        .filled(false)
+                                        .radius(10.0)
+                                        .color(marker_color(severity)),
+                                );
+                            } else {
+                                plot_ui.points(
+                                    Points::new("", at)
+                                        .shape(MarkerShape::Circle)
+                                        .filled(false)
+                                        .radius(6.0)
+                                        .color(marker_color(severity)),
+                                );
+                            }
+                        }
                         plot_ui.points(Points::new("", points).color(color).radius(3.5));
                     });
             }

@@ -7,7 +7,7 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use eframe::egui;
-use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
+use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, PlotUi, Points, Polygon};
 
 use super::{ViewCtx, nearest_subject, time_axis};
 use crate::app::derived::{Derived, Measure};
@@ -16,6 +16,7 @@ use crate::app::theme::{group_color, highlighted, line_width};
 use crate::data::clinical::DAYS_PER_MONTH;
 use crate::metrics::longitudinal::ols;
 use crate::metrics::mixed::{self, MixedFit};
+use crate::model::Severity;
 
 /// Most individual lines drawn per plot before sampling (level of detail).
 pub const MAX_LINES: usize = 400;
@@ -34,6 +35,10 @@ pub struct TrajectoryView {
     /// Draw the mixed model's lines.
     pub show_mixed: bool,
     mixed: Option<MixedJob>,
+    /// Mark visits with data-quality findings.
+    pub show_findings: bool,
+    /// Findings marked in the last frame, with where: (finding, plot point).
+    pub last_markers: Vec<(usize, egui_plot::PlotPoint)>,
 }
 
 /// A mixed-model fit of one measure on one x-axis for one grouping, running or done.
@@ -148,6 +153,8 @@ impl TrajectoryView {
             show_ols: false,
             show_mixed: false,
             mixed: None,
+            show_findings: true,
+            last_markers: Vec::new(),
         }
     }
 
@@ -159,6 +166,8 @@ impl TrajectoryView {
     /// Overlay switches, and the mixed model's state and group slopes.
     fn overlay_controls_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewCtx<'_>, axis: usize) {
         ui.horizontal_wrapped(|ui| {
+            ui.checkbox(&mut self.show_findings, "Findings")
+                .on_hover_text("Ring each visit of a visible subject that has a data-quality finding");
             ui.checkbox(&mut self.show_ols, "Subject OLS lines");
             ui.checkbox(&mut self.show_mixed, "Mixed model")
                 .on_hover_text("measure ~ time × group, random intercept and slope per subject (REML); dashed: group lines, fine dashes: hovered/selected subjects");
@@ -264,6 +273,8 @@ impl TrajectoryView {
         let mut emphasised = Vec::new();
         let mut sampled = (0, 0);
         let show_ols = self.show_ols;
+        let show_findings = self.show_findings;
+        let mut markers = Vec::new();
         let mixed_fit = if self.show_mixed {
             self.mixed_fit().and_then(|r| r.as_ref().ok())
         } else {
@@ -340,6 +351,10 @@ impl TrajectoryView {
             if let Some(fit) = mixed_fit {
                 Self::draw_mixed(fit, plot_ui, ctx, measure, a, &emphasised);
             }
+            if show_findings {
+                markers = finding_markers(ctx, measure, a);
+                draw_markers(plot_ui, ctx, &markers);
+            }
             nearest_subject(
                 plot_ui,
                 order
@@ -354,6 +369,33 @@ impl TrajectoryView {
                 "{} of {} subject lines drawn (even sample); group means use all",
                 sampled.0, sampled.1
             ));
+        }
+        // A hovered finding marker explains itself; a click opens it.
+        let hovered_marker = response.response.hover_pos().and_then(|at| {
+            markers
+                .iter()
+                .map(|(k, p)| (*k, response.transform.position_from_point(p).distance(at)))
+                .filter(|(_, d)| *d <= 7.0)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(k, _)| k)
+        });
+        self.last_markers = markers;
+        if let Some(k) = hovered_marker {
+            let f = &ctx.derived.findings.all[k];
+            response.response.clone().on_hover_text(format!(
+                "{} {}\n{}\n{}",
+                f.severity.label(),
+                f.rule,
+                f.location(),
+                f.message
+            ));
+            if response.response.clicked() {
+                if let Some(s) = ctx.derived.findings.subject[k] {
+                    ctx.commands.push(Command::SelectSet(vec![s]));
+                }
+                ctx.commands.push(Command::FocusFinding(k));
+            }
+            return;
         }
         if let Some((subject, point)) = response.inner {
             ctx.commands.push(Command::Hover(Item::Subject(subject)));
@@ -371,6 +413,57 @@ impl TrajectoryView {
                 ctx.commands.push(Command::Select(Item::Subject(subject)));
             }
         }
+    }
+}
+
+/// The visits of visible subjects with findings, on this measure's plot: (finding, point).
+/// A finding about a visit is marked on every measure observed at that visit.
+pub fn finding_markers(ctx: &ViewCtx<'_>, measure: &Measure, axis: usize) -> Vec<(usize, egui_plot::PlotPoint)> {
+    let findings = &ctx.derived.findings;
+    findings
+        .visit
+        .iter()
+        .enumerate()
+        .filter_map(|(k, visit)| {
+            let x = (*visit)?[axis]?;
+            let s = findings.subject[k]?;
+            if !ctx.visible(s) {
+                return None;
+            }
+            let series = &measure.series[(*measure.series_of.get(s)?)?];
+            let p = series.points[axis].iter().find(|p| (p.x - x).abs() < 1e-9)?;
+            Some((k, *p))
+        })
+        .collect()
+}
+
+/// Hollow rings at the markers, coloured by severity, one legend entry per severity.
+pub fn draw_markers(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, markers: &[(usize, egui_plot::PlotPoint)]) {
+    for severity in [Severity::Info, Severity::Warning, Severity::Error] {
+        let pts: Vec<[f64; 2]> = markers
+            .iter()
+            .filter(|(k, _)| ctx.derived.findings.all[*k].severity == severity)
+            .map(|(_, p)| [p.x, p.y])
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        plot_ui.points(
+            Points::new(format!("finding ({})", severity.label()), pts)
+                .shape(MarkerShape::Circle)
+                .filled(false)
+                .radius(6.0)
+                .color(marker_color(severity)),
+        );
+    }
+}
+
+/// Ring colour of a finding marker (readable on light and dark plots).
+pub fn marker_color(severity: Severity) -> egui::Color32 {
+    match severity {
+        Severity::Error => egui::Color32::from_rgb(230, 40, 40),
+        Severity::Warning => egui::Color32::from_rgb(240, 150, 0),
+        Severity::Info => egui::Color32::GRAY,
     }
 }
 
