@@ -1,26 +1,11 @@
 //! The demo generator: realistic, deterministic, and (with `--messy`) carrying problems the
 //! loader reports.
 
-use cohort_explorer::data::{Input, LoadOptions, load_inputs};
-use cohort_explorer::demo::{DemoOptions, generate};
-use cohort_explorer::model::{Cohort, columns as c};
+mod common;
 
-fn load(options: &DemoOptions) -> (Cohort, Vec<cohort_explorer::demo::Planted>) {
-    let demo = generate(options);
-    let inputs = demo
-        .files
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: name.clone(),
-            bytes: bytes.clone(),
-            explicit: true,
-        })
-        .collect();
-    (
-        load_inputs(inputs, &LoadOptions::default()).expect("demo loads"),
-        demo.planted,
-    )
-}
+use cohort_explorer::demo::{DemoOptions, generate};
+use cohort_explorer::model::columns as c;
+use common::load_demo as load;
 
 fn mean(values: impl Iterator<Item = f64>) -> f64 {
     let v: Vec<f64> = values.collect();

@@ -1,5 +1,7 @@
 //! The explorer driven headlessly with egui_kittest: real app state, real clicks and hovers.
 
+mod common;
+
 use std::path::Path;
 
 use cohort_explorer::app::CohortApp;
@@ -610,15 +612,7 @@ fn the_layout_is_saved_and_reopened_with_the_settings() {
 
 #[test]
 fn clicking_a_finding_selects_its_subject_and_marks_it_in_the_profile() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let demo = cohort_explorer::demo::generate(&cohort_explorer::demo::DemoOptions {
-        subjects: 60,
-        messy: true,
-        ..Default::default()
-    });
-    for (name, bytes) in &demo.files {
-        std::fs::write(dir.path().join(name), bytes).expect("write demo");
-    }
+    let (dir, demo) = common::write_messy_demo(60);
     let mut h = harness(Some(vec![dir.path().to_path_buf()]));
     let (e, w, i) = explorer(&h).derived.findings.counts;
     assert!(e > 0 && w > 0);
@@ -689,15 +683,7 @@ fn clicking_a_finding_selects_its_subject_and_marks_it_in_the_profile() {
 
 #[test]
 fn a_rules_file_rechecks_the_open_cohort() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let demo = cohort_explorer::demo::generate(&cohort_explorer::demo::DemoOptions {
-        subjects: 60,
-        messy: true,
-        ..Default::default()
-    });
-    for (name, bytes) in &demo.files {
-        std::fs::write(dir.path().join(name), bytes).expect("write demo");
-    }
+    let (dir, _demo) = common::write_messy_demo(60);
     let ctx = egui::Context::default();
     let mut app = CohortApp::new(&ctx, Some(vec![dir.path().to_path_buf()]), LoadOptions::default());
     app.wait_until_loaded();

@@ -3,27 +3,13 @@
 
 use std::path::Path;
 
-use cohort_explorer::data::{Input, LoadOptions, load_inputs, load_paths};
-use cohort_explorer::demo::{DemoOptions, Planted, generate};
-use cohort_explorer::model::{Cohort, Finding, Severity};
-use cohort_explorer::quality::{self, Rules, rule_info};
+mod common;
 
-fn load(options: &DemoOptions) -> (Cohort, Vec<Planted>) {
-    let demo = generate(options);
-    let inputs = demo
-        .files
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: name.clone(),
-            bytes: bytes.clone(),
-            explicit: true,
-        })
-        .collect();
-    (
-        load_inputs(inputs, &LoadOptions::default()).expect("demo loads"),
-        demo.planted,
-    )
-}
+use cohort_explorer::data::{LoadOptions, load_paths};
+use cohort_explorer::demo::{DemoOptions, Planted};
+use cohort_explorer::model::{Finding, Severity};
+use cohort_explorer::quality::{self, Rules, rule_info};
+use common::load_demo as load;
 
 /// True when a finding reports the planted problem: same rule, at its subject and sample
 /// where the plant names them.

@@ -181,6 +181,28 @@ th{background:#f2f2f2}td.n{text-align:right}\
 .error{color:#b00020;font-weight:600}.warning{color:#a05a00;font-weight:600}.info{color:#1f5f99}\
 .totals span{margin-right:1.5em;font-size:1.1em}code{font-size:.95em}";
 
+/// A titled summary table; cells are HTML already, numbers are right-aligned.
+fn html_table(out: &mut String, title: &str, headers: &[&str], rows: &[Vec<String>]) {
+    let _ = write!(out, "<h2>{title}</h2>\n<table><tr>");
+    for h in headers {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let class = if cell.parse::<f64>().is_ok() {
+                " class=\"n\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<td{class}>{cell}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
 fn html(findings: &[Finding], title: &str) -> String {
     let (e, w, i) = counts(findings);
     let mut out = String::new();
@@ -192,49 +214,46 @@ fn html(findings: &[Finding], title: &str) -> String {
          <span class=\"warning\">{w} warnings</span><span class=\"info\">{i} info</span></p>\n",
         t = esc(title)
     );
-    out.push_str(
-        "<h2>By rule</h2>\n<table><tr><th>rule</th><th>severity</th><th>findings</th><th>what it checks</th></tr>\n",
+    let rules: Vec<Vec<String>> = rule_counts(findings)
+        .into_iter()
+        .map(|r| {
+            let s = r.severity;
+            vec![
+                format!("<code>{}</code>", esc(&r.rule)),
+                format!("<span class=\"{s}\">{s}</span>"),
+                r.count.to_string(),
+                esc(r.description),
+            ]
+        })
+        .collect();
+    html_table(
+        &mut out,
+        "By rule",
+        &["rule", "severity", "findings", "what it checks"],
+        &rules,
     );
-    for r in rule_counts(findings) {
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td class=\"{s}\">{s}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            esc(&r.rule),
-            r.count,
-            esc(r.description),
-            s = r.severity
-        );
-    }
-    out.push_str(
-        "</table>\n<h2>By site</h2>\n<table><tr><th>site</th><th>errors</th><th>warnings</th><th>info</th></tr>\n",
-    );
-    for s in site_counts(findings) {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&s.site),
-            s.errors,
-            s.warnings,
-            s.info
-        );
-    }
-    out.push_str("</table>\n<h2>Findings</h2>\n<table><tr>");
-    for c in CSV_COLUMNS {
-        let _ = write!(out, "<th>{c}</th>");
-    }
-    out.push_str("</tr>\n");
-    for f in findings {
-        out.push_str("<tr>");
-        for (k, cell) in cells(f).iter().enumerate() {
-            if k == 0 {
-                let _ = write!(out, "<td class=\"{cell}\">{cell}</td>");
-            } else {
-                let _ = write!(out, "<td>{}</td>", esc(cell));
-            }
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</table>\n<p>Written by cohort-explorer check.</p>\n</body></html>\n");
+    let sites: Vec<Vec<String>> = site_counts(findings)
+        .into_iter()
+        .map(|s| {
+            vec![
+                esc(&s.site),
+                s.errors.to_string(),
+                s.warnings.to_string(),
+                s.info.to_string(),
+            ]
+        })
+        .collect();
+    html_table(&mut out, "By site", &["site", "errors", "warnings", "info"], &sites);
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            let mut row: Vec<String> = cells(f).iter().map(|c| esc(c)).collect();
+            row[0] = format!("<span class=\"{s}\">{s}</span>", s = f.severity.label());
+            row
+        })
+        .collect();
+    html_table(&mut out, "Findings", &CSV_COLUMNS, &rows);
+    out.push_str("<p>Written by cohort-explorer check.</p>\n</body></html>\n");
     out
 }
 

@@ -11,7 +11,7 @@ use crate::quality::rule_info;
 
 /// Table columns, with their widths (the message takes the rest).
 const COLUMNS: [(&str, f32); 9] = [
-    ("Severity", 70.0),
+    ("Severity", 105.0),
     ("Rule", 200.0),
     ("Site", 60.0),
     ("Subject", 70.0),

@@ -146,25 +146,20 @@ impl SubjectProfileView {
                             let severity = findings.all[k].severity;
                             let at: Vec<[f64; 2]> =
                                 points.iter().filter(|p| (p[0] - x).abs() < 1e-9).copied().collect();
-                            if focused == Some(k) {
-                                // The offending visit: a line across the plot and a large ring.
+                            // The offending visit: a line across the plot and a large ring.
+                            let radius = if focused == Some(k) {
                                 plot_ui.vline(VLine::new("", x).color(marker_color(severity)).width(1.5));
-                                plot_ui.points(
-                                    Points::new("", at)
-                                        .shape(MarkerShape::Circle)
-                                        .filled(false)
-                                        .radius(10.0)
-                                        .color(marker_color(severity)),
-                                );
+                                10.0
                             } else {
-                                plot_ui.points(
-                                    Points::new("", at)
-                                        .shape(MarkerShape::Circle)
-                                        .filled(false)
-                                        .radius(6.0)
-                                        .color(marker_color(severity)),
-                                );
-                            }
+                                6.0
+                            };
+                            plot_ui.points(
+                                Points::new("", at)
+                                    .shape(MarkerShape::Circle)
+                                    .filled(false)
+                                    .radius(radius)
+                                    .color(marker_color(severity)),
+                            );
                         }
                         plot_ui.points(Points::new("", points).color(color).radius(3.5));
                     });

@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests: the demo cohort loaded in memory or written out.
+#![allow(dead_code)]
+
+use cohort_explorer::data::{Input, LoadOptions, load_inputs};
+use cohort_explorer::demo::{DemoCohort, DemoOptions, Planted, generate};
+use cohort_explorer::model::Cohort;
+
+/// The demo cohort of `options`, loaded from memory, and what was planted in it.
+pub fn load_demo(options: &DemoOptions) -> (Cohort, Vec<Planted>) {
+    let demo = generate(options);
+    let inputs = demo
+        .files
+        .iter()
+        .map(|(name, bytes)| Input {
+            name: name.clone(),
+            bytes: bytes.clone(),
+            explicit: true,
+        })
+        .collect();
+    (
+        load_inputs(inputs, &LoadOptions::default()).expect("demo loads"),
+        demo.planted,
+    )
+}
+
+/// The messy demo of `subjects` subjects written to a temporary folder.
+pub fn write_messy_demo(subjects: usize) -> (tempfile::TempDir, DemoCohort) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = generate(&DemoOptions {
+        subjects,
+        messy: true,
+        ..DemoOptions::default()
+    });
+    for (name, bytes) in &demo.files {
+        std::fs::write(dir.path().join(name), bytes).expect("write demo");
+    }
+    (dir, demo)
+}
