@@ -110,3 +110,12 @@ impl Finding {
         out
     }
 }
+
+/// Number of findings at each severity: (errors, warnings, infos).
+pub fn severity_counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> (usize, usize, usize) {
+    findings.into_iter().fold((0, 0, 0), |(e, w, i), f| match f.severity {
+        Severity::Error => (e + 1, w, i),
+        Severity::Warning => (e, w + 1, i),
+        Severity::Info => (e, w, i + 1),
+    })
+}

@@ -9,7 +9,7 @@ use polars::prelude::{DataFrame, DataType};
 use serde::Serialize;
 
 pub use abundance::{AbundanceKind, AbundanceTable, Lineage, RANKS, Taxonomy};
-pub use finding::{Finding, Severity};
+pub use finding::{Finding, Severity, severity_counts};
 
 /// A subject identifier. Always text, even when it looks like a number (`000123`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -156,7 +156,6 @@ impl Cohort {
 
     /// Number of findings at each severity: (errors, warnings, infos).
     pub fn finding_counts(&self) -> (usize, usize, usize) {
-        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
-        (count(Severity::Error), count(Severity::Warning), count(Severity::Info))
+        severity_counts(&self.findings)
     }
 }

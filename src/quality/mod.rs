@@ -27,10 +27,11 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Vec<Finding> {
     let subjects = Subjects::new(cohort.subjects());
     let mut found = cohort.findings.clone();
     found.extend(schema::check(cohort, &visits));
-    found.extend(ranges::check(&visits, &subjects, rules));
-    found.extend(units::check(&visits, &subjects, rules));
+    let mixups = units::MixUps::find(&visits, &subjects, rules);
+    found.extend(ranges::check(&visits, &mixups, rules));
+    found.extend(units::check(&visits, &mixups));
     found.extend(identity::check(&visits, &subjects));
-    found.extend(time::check(&visits, &subjects, cohort.samples(), rules));
+    found.extend(time::check(&visits, &subjects, cohort.samples(), &mixups, rules));
     found.extend(alsfrs::check(&visits, rules));
     found.extend(composition::check(cohort, rules));
     let site: HashMap<&str, &str> = subjects
@@ -60,14 +61,8 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Vec<Finding> {
     out
 }
 
-/// Errors, warnings and info in `findings`.
-pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
-    findings.iter().fold((0, 0, 0), |(e, w, i), f| match f.severity {
-        Severity::Error => (e + 1, w, i),
-        Severity::Warning => (e, w + 1, i),
-        Severity::Info => (e, w, i + 1),
-    })
-}
+/// Errors, warnings and info in `findings` (as for the load findings alone).
+pub use crate::model::severity_counts as counts;
 
 /// Findings per rule, with the worst severity met: (rule, severity, count), in rule order.
 pub fn by_rule(findings: &[Finding]) -> Vec<(String, Severity, usize)> {
@@ -88,8 +83,7 @@ pub fn by_site(findings: &[Finding]) -> Vec<(String, usize, usize, usize)> {
     }
     map.into_iter()
         .map(|(site, fs)| {
-            let owned: Vec<Finding> = fs.into_iter().cloned().collect();
-            let (e, w, i) = counts(&owned);
+            let (e, w, i) = counts(fs.iter().copied());
             (site.to_owned(), e, w, i)
         })
         .collect()

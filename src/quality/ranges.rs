@@ -2,10 +2,11 @@
 //! (weights in pounds, REE in kJ) are left to [`super::units`], so one problem is one finding.
 
 use super::rules::{Range, Rules};
-use super::{ALSFRS_ITEMS, REE, Subjects, Visits, finding, show, units};
+use super::units::MixUps;
+use super::{ALSFRS_ITEMS, REE, Visits, finding, show};
 use crate::model::{Finding, columns as c};
 
-pub fn check(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding> {
+pub fn check(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Finding> {
     let r = &rules.ranges;
     let mut out = Vec::new();
     for item in ALSFRS_ITEMS {
@@ -26,7 +27,7 @@ pub fn check(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding
         "ALSFRS-R total",
         "",
     ));
-    let weight_lb = units::weight_lb_rows(visits, Some(subjects), rules);
+    let weight_lb = &mixups.weight_lb;
     out.extend(
         outside(visits, c::WEIGHT_KG, r.weight_kg, "range.weight", "weight", " kg")
             .into_iter()
@@ -45,7 +46,7 @@ pub fn check(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding
             .into_iter()
             .filter(|(i, _)| !weight_lb.contains(i)),
     );
-    let ree_kj = units::ree_kj_rows(visits, rules);
+    let ree_kj = &mixups.ree_kj;
     out.extend(
         outside(visits, REE, r.ree_kcal, "range.ree", "measured REE", " kcal/day")
             .into_iter()
@@ -92,16 +93,14 @@ fn outside(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quality::Subjects;
     use crate::quality::test_frames::{rules, subjects, visits};
 
     fn run(cols: &[(&str, Vec<Option<f64>>)]) -> Vec<Finding> {
         let n = cols[0].1.len();
         let df = visits(&vec!["S1"; n], &vec![Some(19_000); n], cols);
-        check(
-            &Visits::new(&df),
-            &Subjects::new(&subjects(&[], &[], &[])),
-            &Rules::default(),
-        )
+        let (v, r) = (Visits::new(&df), Rules::default());
+        check(&v, &MixUps::find(&v, &Subjects::new(&subjects(&[], &[], &[])), &r), &r)
     }
 
     #[test]

@@ -5,13 +5,20 @@
 use polars::prelude::DataFrame;
 
 use super::rules::Rules;
-use super::{Subjects, Visits, dates, finding, show, units};
+use super::units::MixUps;
+use super::{Subjects, Visits, dates, finding, show};
 use crate::data::clinical::DAYS_PER_MONTH;
 use crate::data::values::{civil_from_days, iso_from_days};
 use crate::metrics::tables::strs;
 use crate::model::{Finding, columns as c};
 
-pub fn check(visits: &Visits, subjects: &Subjects, samples: &DataFrame, rules: &Rules) -> Vec<Finding> {
+pub fn check(
+    visits: &Visits,
+    subjects: &Subjects,
+    samples: &DataFrame,
+    mixups: &MixUps,
+    rules: &Rules,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let today = rules.today().unwrap_or(i32::MAX);
     for i in 0..visits.height {
@@ -99,7 +106,7 @@ pub fn check(visits: &Visits, subjects: &Subjects, samples: &DataFrame, rules: &
             out.push(f);
         }
     }
-    out.extend(between_visits(visits, subjects, rules));
+    out.extend(between_visits(visits, mixups, rules));
     out.extend(height_changes(visits, rules));
     out
 }
@@ -143,12 +150,12 @@ fn height_changes(visits: &Visits, rules: &Rules) -> Vec<Finding> {
 }
 
 /// Rules on consecutive visits of one subject: gaps, ALSFRS-R rises, weight changes.
-fn between_visits(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding> {
+fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Finding> {
     let t = &rules.time;
     let mut out = Vec::new();
     let total = visits.get(c::ALSFRS_R_TOTAL);
     let weight = visits.get(c::WEIGHT_KG);
-    let lb = units::weight_lb_rows(visits, Some(subjects), rules);
+    let lb = &mixups.weight_lb;
     let line = |i: usize| visits.line[i].map_or_else(String::new, |l| format!(" (line {l:.0})"));
     for rows in visits.by_subject() {
         let timed: Vec<(usize, f64)> = rows.filter_map(|i| Some((i, visits.day[i]?))).collect();
@@ -252,7 +259,8 @@ mod tests {
         let samples = DataFrame::empty();
         let mut rules_ = Rules::default();
         rules_.time.today = "2026-11-25".to_owned();
-        check(&Visits::new(&v), &Subjects::new(&s), &samples, &rules_)
+        let (v, s) = (Visits::new(&v), Subjects::new(&s));
+        check(&v, &s, &samples, &MixUps::find(&v, &s, &rules_), &rules_)
     }
 
     fn quarterly(n: usize) -> Vec<Option<i32>> {

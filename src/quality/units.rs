@@ -8,9 +8,25 @@ use super::{REE, Subjects, Visits, finding, show};
 use crate::data::units::{KG_PER_LB, KJ_PER_KCAL};
 use crate::model::{Finding, columns as c};
 
-pub fn check(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding> {
+/// Visit rows whose values a unit mix-up explains: found once by [`MixUps::find`] and read by
+/// the units rules (which report them) and the range and time rules (which leave them alone).
+pub struct MixUps {
+    pub weight_lb: BTreeSet<usize>,
+    pub ree_kj: BTreeSet<usize>,
+}
+
+impl MixUps {
+    pub fn find(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Self {
+        Self {
+            weight_lb: weight_lb_rows(visits, subjects, rules),
+            ree_kj: ree_kj_rows(visits, rules),
+        }
+    }
+}
+
+pub fn check(visits: &Visits, mixups: &MixUps) -> Vec<Finding> {
     let mut out = Vec::new();
-    let lb = weight_lb_rows(visits, Some(subjects), rules);
+    let lb = &mixups.weight_lb;
     let weights = visits.get(c::WEIGHT_KG).unwrap_or_default();
     for rows in visits.by_subject() {
         let flagged: Vec<usize> = rows.clone().filter(|i| lb.contains(i)).collect();
@@ -39,7 +55,7 @@ pub fn check(visits: &Visits, subjects: &Subjects, rules: &Rules) -> Vec<Finding
         );
     }
     let ree = visits.get(REE).unwrap_or_default();
-    for i in ree_kj_rows(visits, rules) {
+    for &i in &mixups.ree_kj {
         let Some(v) = ree[i] else { continue };
         out.push(
             visits.at(
@@ -82,7 +98,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 /// Visit rows whose weight reads as pounds: about 2.2× the subject's other weights, or about
 /// 2.2× (down to 0.7 × 2.2: weight lost since) the premorbid weight, or (with no premorbid
 /// weight) a BMI of at least `lb_min_bmi` that is ordinary once read in pounds.
-pub fn weight_lb_rows(visits: &Visits, subjects: Option<&Subjects>, rules: &Rules) -> BTreeSet<usize> {
+fn weight_lb_rows(visits: &Visits, subjects: &Subjects, rules: &Rules) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     let Some(weights) = visits.get(c::WEIGHT_KG) else {
         return out;
@@ -90,9 +106,9 @@ pub fn weight_lb_rows(visits: &Visits, subjects: Option<&Subjects>, rules: &Rule
     let heights = visits.get(c::HEIGHT_CM).unwrap_or_default();
     let lb = 1.0 / KG_PER_LB;
     for rows in visits.by_subject() {
-        let subject = subjects.and_then(|s| s.row(visits.subject[rows.start].as_deref()).map(|r| (s, r)));
-        let premorbid = subject.and_then(|(s, r)| s.premorbid_weight_kg[r]);
-        let subject_height = subject.and_then(|(s, r)| s.height_cm[r]);
+        let row = subjects.row(visits.subject[rows.start].as_deref());
+        let premorbid = row.and_then(|r| subjects.premorbid_weight_kg[r]);
+        let subject_height = row.and_then(|r| subjects.height_cm[r]);
         for i in rows.clone() {
             let Some(w) = weights[i] else { continue };
             let others = median(rows.clone().filter(|&j| j != i).filter_map(|j| weights[j]).collect());
@@ -117,7 +133,7 @@ pub fn weight_lb_rows(visits: &Visits, subjects: Option<&Subjects>, rules: &Rule
 
 /// Visit rows whose REE reads as kJ/day: about 4.184× the subject's other values, or above
 /// the plausible range and inside it once divided by 4.184.
-pub fn ree_kj_rows(visits: &Visits, rules: &Rules) -> BTreeSet<usize> {
+fn ree_kj_rows(visits: &Visits, rules: &Rules) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     let Some(ree) = visits.get(REE) else {
         return out;
@@ -143,6 +159,12 @@ mod tests {
     use super::*;
     use crate::quality::test_frames::{rules, subjects, visits};
 
+    /// The units findings of a visits and a subjects frame, with the default rules.
+    fn checked(v: &polars::prelude::DataFrame, s: &polars::prelude::DataFrame) -> Vec<Finding> {
+        let (v, s) = (Visits::new(v), Subjects::new(s));
+        check(&v, &MixUps::find(&v, &s, &Rules::default()))
+    }
+
     fn run(weights: &[f64], height: Option<f64>, premorbid: Option<f64>) -> Vec<Finding> {
         let n = weights.len();
         let df = visits(
@@ -155,7 +177,7 @@ mod tests {
             &[],
             &[(c::HEIGHT_CM, vec![height]), ("premorbid_weight_kg", vec![premorbid])],
         );
-        check(&Visits::new(&df), &Subjects::new(&s), &Rules::default())
+        checked(&df, &s)
     }
 
     #[test]
@@ -191,11 +213,7 @@ mod tests {
                 &vec![None; n],
                 &[(REE, ree.iter().map(|v| Some(*v)).collect())],
             );
-            check(
-                &Visits::new(&df),
-                &Subjects::new(&subjects(&["S1"], &[], &[])),
-                &Rules::default(),
-            )
+            checked(&df, &subjects(&["S1"], &[], &[]))
         };
         assert!(run(&[1500.0, 1450.0, 1620.0]).is_empty());
         let kj = run(&[6276.0, 1450.0, 1520.0]);
