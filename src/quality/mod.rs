@@ -3,6 +3,7 @@
 //! them all after the loaders' own findings, applies the rules file's severities and sorts.
 
 pub mod alsfrs;
+pub mod catalogue;
 pub mod composition;
 pub mod identity;
 pub mod ranges;
@@ -18,7 +19,8 @@ use polars::prelude::{DataFrame, DataType};
 
 use crate::metrics::tables::{f64s, strs};
 use crate::model::{Cohort, Finding, Severity, columns as c};
-pub use rules::{CATALOGUE, DEFAULT_RULES_TOML, Level, RuleInfo, Rules, RulesError, rule_info};
+pub use catalogue::{CATALOGUE, RuleInfo, rule_info};
+pub use rules::{DEFAULT_RULES_TOML, Level, Rules, RulesError};
 
 /// Every finding about `cohort`: the loaders', then each family's, with severities as the rules
 /// say (rules set to `off` dropped), each with its subject's site, worst first.
