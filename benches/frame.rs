@@ -29,7 +29,7 @@ fn main() {
     let started = Instant::now();
     let mut app = CohortApp::new(
         &egui::Context::default(),
-        Some(vec![folder.clone()]),
+        cohort_explorer::pipeline::Source::Paths(vec![folder.clone()]),
         LoadOptions::default(),
     );
     app.wait_until_loaded();

@@ -13,5 +13,9 @@ pub mod demo;
 pub mod metrics;
 /// The Cohort and its id, finding and abundance types.
 pub mod model;
+/// The one headless path: inputs → cohort → derived tables → findings, for the CLI and the app.
+pub mod pipeline;
 /// Data-quality rules (DESIGN §4), shared by `check` and the Data quality view.
 pub mod quality;
+/// The seeded random number generator shared by the demo and randomized metrics.
+pub mod rng;

@@ -5,40 +5,12 @@ mod common;
 use std::path::Path;
 
 use cohort_explorer::app::CohortApp;
-use cohort_explorer::app::explorer::{Explorer, Pane};
+use cohort_explorer::app::explorer::Pane;
 use cohort_explorer::app::state::{Highlight, XAxis};
-use cohort_explorer::data::LoadOptions;
+use common::gui::{explorer, harness, sampled_patient, subject_index};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-fn harness(paths: Option<Vec<std::path::PathBuf>>) -> Harness<'static, CohortApp> {
-    let mut app = CohortApp::new(&egui::Context::default(), paths, LoadOptions::default());
-    app.wait_until_loaded();
-    assert!(app.notification.is_none(), "{:?}", app.notification);
-    let mut harness = Harness::builder()
-        .with_size(egui::Vec2::new(1500.0, 950.0))
-        .build_ui_state(|ui, app: &mut CohortApp| app.ui(ui), app);
-    harness.run_steps(3);
-    harness
-}
-
-fn explorer<'h>(h: &'h Harness<'_, CohortApp>) -> &'h Explorer {
-    h.state().explorer.as_ref().expect("explorer")
-}
-
-fn subject_index(e: &Explorer, id: &str) -> usize {
-    e.derived.subjects.iter().position(|s| s.id == id).expect("subject")
-}
-
-/// A patient with visits and microbiome samples, to hover.
-fn sampled_patient(e: &Explorer) -> usize {
-    e.derived
-        .subjects
-        .iter()
-        .position(|s| s.num_samples >= 2 && s.slope.is_some())
-        .expect("a sampled patient")
-}
 
 #[test]
 fn hovering_a_table_row_highlights_the_subject_in_every_view() {
@@ -78,7 +50,9 @@ fn hovering_a_trajectory_line_hovers_the_subject() {
     let pos = explorer(&h)
         .panes()
         .find_map(|p| match p {
-            Pane::Trajectory(t) if t.measure == 0 => t.screen_position(explorer(&h), s),
+            Pane::Trajectory(t) if t.measure == 0 => {
+                t.screen_position(&explorer(&h).derived, explorer(&h).state.x_axis, s)
+            }
             _ => None,
         })
         .expect("a drawn point of the subject");
@@ -167,7 +141,7 @@ fn opening_a_file_uses_the_dialog_path() {
 
 #[test]
 fn box_select_in_scatter_selects_the_subjects_inside() {
-    use cohort_explorer::app::views::ViewCtx;
+    use cohort_explorer::app::view::ViewCtx;
     let mut h = harness(None);
     h.get_by_label("Scatter").click();
     h.run_steps(3);
@@ -333,7 +307,7 @@ fn button(pos: egui::Pos2, pressed: bool) -> egui::Event {
 
 #[test]
 fn lasso_in_ordination_selects_the_subjects_inside() {
-    use cohort_explorer::app::views::select::{Tool, contains};
+    use cohort_explorer::app::widgets::select::{Tool, contains};
     let mut h = harness(None);
     for (_, tile) in h.state_mut().explorer.as_mut().expect("explorer").tree.tiles.iter_mut() {
         if let egui_tiles::Tile::Pane(Pane::Ordination(o)) = tile {
@@ -526,186 +500,6 @@ fn the_date_axis_plots_visits_on_their_calendar_dates() {
             _ => None,
         })
         .unwrap();
-    assert!(traj.screen_position(e, s).is_some());
+    assert!(traj.screen_position(&e.derived, e.state.x_axis, s).is_some());
     assert_eq!(XAxis::Date.format(x[0].x).len(), 10);
-}
-
-/// eframe storage in memory, as the native app's file would hold it.
-#[derive(Default)]
-struct MemoryStorage(std::collections::HashMap<String, String>);
-
-impl eframe::Storage for MemoryStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
-fn pane_kinds(e: &Explorer) -> Vec<String> {
-    let mut kinds: Vec<String> = e
-        .panes()
-        .map(|p| match p {
-            Pane::Trajectory(v) => format!("trajectory {}", e.derived.measures[v.measure].column),
-            other => format!("{other:?}").split('(').next().unwrap_or_default().to_owned(),
-        })
-        .collect();
-    kinds.sort();
-    kinds
-}
-
-#[test]
-fn the_layout_is_saved_and_reopened_with_the_settings() {
-    let mut h = harness(None);
-    // Close the scatter view and the weight trajectory, as a user closing tabs would.
-    {
-        let e = h.state_mut().explorer.as_mut().unwrap();
-        let doomed: Vec<_> = e
-            .tree
-            .tiles
-            .iter()
-            .filter(|(_, t)| match t {
-                egui_tiles::Tile::Pane(Pane::Scatter(_)) => true,
-                egui_tiles::Tile::Pane(Pane::Trajectory(v)) => v.measure == 2,
-                _ => false,
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        assert_eq!(doomed.len(), 2);
-        for id in doomed {
-            e.tree.remove_recursively(id);
-        }
-    }
-    h.run_steps(2);
-    let before = pane_kinds(explorer(&h));
-    assert!(!before.iter().any(|k| k == "Scatter"));
-    let mut storage = MemoryStorage::default();
-    eframe::App::save(h.state_mut(), &mut storage);
-    drop(h);
-
-    let mut app = CohortApp::new(&egui::Context::default(), None, LoadOptions::default());
-    app.settings = eframe::get_value(&storage, "cohort-explorer-settings").expect("settings saved");
-    app.wait_until_loaded();
-    let e = app.explorer.as_ref().unwrap();
-    assert_eq!(pane_kinds(e), before);
-
-    // A damaged layout (a child that does not exist) opens on the default screen instead.
-    let mut app = CohortApp::new(&egui::Context::default(), None, LoadOptions::default());
-    let mut settings: cohort_explorer::app::Settings =
-        eframe::get_value(&storage, "cohort-explorer-settings").expect("settings saved");
-    let layout = settings.layout.as_mut().unwrap();
-    let root = layout.root;
-    layout.tiles.remove(root);
-    app.settings = settings;
-    app.wait_until_loaded();
-    assert!(
-        pane_kinds(app.explorer.as_ref().unwrap())
-            .iter()
-            .any(|k| k == "Scatter")
-    );
-}
-
-#[test]
-fn clicking_a_finding_selects_its_subject_and_marks_it_in_the_profile() {
-    let (dir, demo) = common::write_messy_demo(60);
-    let mut h = harness(Some(vec![dir.path().to_path_buf()]));
-    let (e, w, i) = explorer(&h).derived.findings.counts;
-    assert!(e > 0 && w > 0);
-    h.get_by_label_contains("Data quality (").click();
-    h.run_steps(3);
-    // Only errors, only the item-range rule: one finding, at the planted subject.
-    h.get_by_label(&format!("{w} warnings")).click();
-    h.get_by_label(&format!("{i} info")).click();
-    h.run_steps(2);
-    let planted = demo
-        .planted
-        .iter()
-        .find(|p| p.rule == "range.alsfrs-item")
-        .expect("planted");
-    let subject = planted.subject.clone().expect("subject");
-    {
-        let e = h.state_mut().explorer.as_mut().expect("explorer");
-        for (_, tile) in e.tree.tiles.iter_mut() {
-            if let egui_tiles::Tile::Pane(Pane::Quality(v)) = tile {
-                v.rule = Some("range.alsfrs-item".to_owned());
-            }
-        }
-    }
-    h.run_steps(3);
-    let rows = explorer(&h)
-        .panes()
-        .find_map(|p| {
-            if let Pane::Quality(v) = p {
-                Some(v.last_rows.clone())
-            } else {
-                None
-            }
-        })
-        .expect("quality view");
-    assert_eq!(rows.len(), 1, "{rows:?}");
-    let k = rows[0];
-    assert_eq!(
-        explorer(&h).derived.findings.all[k].subject.as_deref(),
-        Some(subject.as_str())
-    );
-    // The row names the finding; clicking it (its severity cell) selects the subject everywhere.
-    assert_eq!(h.get_all_by_label_contains("ALSFRS-R item 5 is outside").count(), 2);
-    h.get_by_label("error").click();
-    h.run_steps(4);
-    let e = explorer(&h);
-    let s = subject_index(e, &subject);
-    assert_eq!(e.state.selection.selected.iter().copied().collect::<Vec<_>>(), [s]);
-    assert_eq!(e.state.focused_finding, Some(k));
-    // The profile opened on it with the finding marked, and trajectories ring that visit.
-    let profile = e
-        .panes()
-        .find_map(|p| {
-            if let Pane::Profile(v) = p {
-                Some(v.clone())
-            } else {
-                None
-            }
-        })
-        .expect("profile");
-    assert_eq!(profile.last_subject, Some(s));
-    assert_eq!(profile.last_focused, Some(k));
-    let marked = e.panes().any(|p| match p {
-        Pane::Trajectory(v) => v.last_markers.iter().any(|(f, _)| *f == k),
-        _ => false,
-    });
-    assert!(marked, "the finding's visit is ringed on a trajectory");
-}
-
-#[test]
-fn a_rules_file_rechecks_the_open_cohort() {
-    let (dir, _demo) = common::write_messy_demo(60);
-    let ctx = egui::Context::default();
-    let mut app = CohortApp::new(&ctx, Some(vec![dir.path().to_path_buf()]), LoadOptions::default());
-    app.wait_until_loaded();
-    let count = |app: &CohortApp, rule: &str| {
-        let f = &app.explorer.as_ref().expect("explorer").derived.findings;
-        f.all.iter().filter(|x| x.rule == rule).count()
-    };
-    assert!(count(&app, "range.alsfrs-item") > 0);
-    let rules = dir.path().join("strict.toml");
-    std::fs::write(&rules, "[severity]\n\"range.alsfrs-item\" = \"off\"\n").expect("write rules");
-    app.use_rules_file(&ctx, &rules);
-    app.wait_until_checked();
-    assert_eq!(count(&app, "range.alsfrs-item"), 0);
-    let f = &app.explorer.as_ref().expect("explorer").derived.findings;
-    assert_eq!(f.rules_file.as_deref(), Some(rules.display().to_string().as_str()));
-    // A broken rules file is refused with a notification naming it; the rules stay.
-    std::fs::write(&rules, "[severity\n").expect("write rules");
-    app.use_rules_file(&ctx, &rules);
-    assert!(
-        app.notification.as_deref().is_some_and(|n| n.contains("strict.toml")),
-        "{:?}",
-        app.notification
-    );
-    assert_eq!(count(&app, "range.alsfrs-item"), 0);
 }

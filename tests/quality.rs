@@ -29,7 +29,7 @@ fn every_planted_problem_is_found_at_its_subject_or_sample() {
             ..DemoOptions::default()
         });
         assert!(planted.len() >= 25, "{planted:#?}");
-        let findings = quality::check(&cohort, &Rules::default());
+        let findings = quality::check(&cohort, &Rules::default()).expect("cohort columns");
         let missed: Vec<&Planted> = planted
             .iter()
             .filter(|p| !findings.iter().any(|f| reports(f, p)))
@@ -59,7 +59,7 @@ fn the_clean_demo_has_no_errors_or_warnings() {
             seed,
             ..DemoOptions::default()
         });
-        let findings = quality::check(&cohort, &Rules::default());
+        let findings = quality::check(&cohort, &Rules::default()).expect("cohort columns");
         let bad: Vec<&Finding> = findings.iter().filter(|f| f.severity > Severity::Info).collect();
         assert!(bad.is_empty(), "seed {seed}: {bad:#?}");
     }
@@ -71,7 +71,7 @@ fn the_rules_file_sets_thresholds_and_severities() {
         messy: true,
         ..DemoOptions::default()
     });
-    let defaults = quality::check(&cohort, &Rules::default());
+    let defaults = quality::check(&cohort, &Rules::default()).expect("cohort columns");
     let n = |fs: &[Finding], rule: &str| fs.iter().filter(|f| f.rule == rule).count();
     let rules = Rules::parse(
         r#"
@@ -86,7 +86,7 @@ fn the_rules_file_sets_thresholds_and_severities() {
         "rules.toml",
     )
     .expect("valid rules");
-    let tuned = quality::check(&cohort, &rules);
+    let tuned = quality::check(&cohort, &rules).expect("cohort columns");
     assert!(n(&tuned, "time.long-gap") > n(&defaults, "time.long-gap"));
     assert_eq!(n(&tuned, "composition.missing-taxonomy"), 0);
     assert!(n(&defaults, "composition.missing-taxonomy") > 0);
@@ -133,7 +133,7 @@ fn moving_pictures_checks_without_clinical_noise() {
         .map(|f| dir.join(f))
         .collect();
     let cohort = load_paths(&paths, &LoadOptions::default()).expect("moving pictures loads");
-    let findings = quality::check(&cohort, &Rules::default());
+    let findings = quality::check(&cohort, &Rules::default()).expect("cohort columns");
     for f in &findings {
         assert!(rule_info(&f.rule).is_some(), "{}", f.rule);
     }

@@ -1,17 +1,26 @@
 //! Derived tables on the demo cohort: the numbers tell the story the generator planted, and
 //! each column is consistent with the kernels.
 
-use cohort_explorer::cli::demo_inputs;
 use cohort_explorer::data::{LoadOptions, load_inputs};
+use cohort_explorer::demo::embedded_inputs;
 use cohort_explorer::metrics::distance::{BetaMetric, distance_matrix};
 use cohort_explorer::metrics::ree::ReeEquation;
-use cohort_explorer::metrics::tables::{
-    MetricOptions, f64s, ordination_table, samples_table, strs, subjects_table, visits_table,
-};
-use cohort_explorer::model::{Cohort, columns as c};
+use cohort_explorer::metrics::tables::{MetricOptions, ordination_table, samples_table, subjects_table, visits_table};
+use cohort_explorer::model::{Cohort, columns as c, frame};
+use polars::prelude::DataFrame;
+
+/// A numeric column the derived tables must have.
+fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    frame::f64s(df, name).expect(name)
+}
+
+/// A text column the derived tables must have.
+fn strs(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    frame::strs(df, name).expect(name)
+}
 
 fn demo() -> Cohort {
-    load_inputs(demo_inputs(), &LoadOptions::default()).expect("demo")
+    load_inputs(embedded_inputs(), &LoadOptions::default()).expect("demo")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

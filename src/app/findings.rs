@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::derived::Derived;
 use super::state::XAxis;
-use crate::metrics::tables::{f64s, strs};
+use crate::model::frame::{ColumnError, f64s, strs};
 use crate::model::{Cohort, Finding, Severity, columns as c};
 use crate::quality;
 
@@ -34,16 +33,20 @@ pub struct Findings {
 }
 
 impl Findings {
-    pub fn new(cohort: &Cohort, derived: &Derived, all: Vec<Finding>, rules_file: Option<String>) -> Self {
-        let index: HashMap<&str, usize> = derived
-            .subjects
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+    /// Locate `all` in the cohort's visits, with subjects numbered as in `index` (the views'
+    /// subject rows).
+    pub fn new(
+        cohort: &Cohort,
+        index: &HashMap<&str, usize>,
+        all: Vec<Finding>,
+        rules_file: Option<String>,
+    ) -> Result<Self, ColumnError> {
         let visits = cohort.visits();
-        let (files, lines) = (strs(visits, c::SOURCE_FILE), f64s(visits, c::SOURCE_LINE));
-        let xs = XAxis::ALL.map(|axis| f64s(visits, axis.column()));
+        let (files, lines) = (strs(visits, c::SOURCE_FILE)?, f64s(visits, c::SOURCE_LINE)?);
+        let xs = XAxis::ALL
+            .iter()
+            .map(|axis| f64s(visits, axis.column()))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut rows: HashMap<(&str, usize), usize> = HashMap::new();
         for (i, (file, line)) in files.iter().zip(&lines).enumerate() {
             if let (Some(file), Some(line)) = (file, line) {
@@ -73,7 +76,7 @@ impl Findings {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        Self {
+        Ok(Self {
             rules: quality::by_rule(&all),
             counts: quality::counts(&all),
             all,
@@ -82,6 +85,6 @@ impl Findings {
             by_subject,
             sites,
             rules_file,
-        }
+        })
     }
 }

@@ -6,29 +6,8 @@ use eframe::egui;
 use egui_tiles::{Container, Tile, TileId, Tiles, Tree};
 
 use super::derived::Derived;
-use super::explorer::Pane;
-use super::views::cohort_table::CohortTableView;
-use super::views::composition::CompositionView;
-use super::views::distribution::DistributionView;
-use super::views::ordination::OrdinationView;
-use super::views::quality::QualityView;
-use super::views::scatter::ScatterView;
-use super::views::subject_profile::SubjectProfileView;
-use super::views::trajectories::TrajectoryView;
-
-/// A view by kind, as saved.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum PaneKind {
-    /// A trajectory plot of the measure in this visits-table column.
-    Trajectory(String),
-    Ordination,
-    Scatter,
-    Composition,
-    Profile,
-    Distribution,
-    Table,
-    Quality,
-}
+use super::views::Pane;
+pub use super::views::PaneKind;
 
 /// The tile tree with views reduced to their kinds.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -43,7 +22,7 @@ impl Layout {
         let mut tiles = Tiles::default();
         for (id, tile) in tree.tiles.iter() {
             let tile = match tile {
-                Tile::Pane(pane) => Tile::Pane(kind(pane, derived)),
+                Tile::Pane(pane) => Tile::Pane(pane.kind(derived)),
                 Tile::Container(c) => Tile::Container(c.clone()),
             };
             tiles.insert(*id, tile);
@@ -67,7 +46,7 @@ impl Layout {
             let tile = match tile {
                 Tile::Container(c) => Tile::Container(c.clone()),
                 Tile::Pane(kind) => {
-                    if let Some(p) = pane(kind, derived) {
+                    if let Some(p) = Pane::restore(kind, derived) {
                         Tile::Pane(p)
                     } else {
                         // A placeholder, removed below with its parent's link to it.
@@ -103,34 +82,4 @@ impl Layout {
         }
         true
     }
-}
-
-fn kind(pane: &Pane, derived: &Derived) -> PaneKind {
-    match pane {
-        Pane::Trajectory(v) => {
-            PaneKind::Trajectory(derived.measures.get(v.measure).map_or("", |m| m.column).to_owned())
-        }
-        Pane::Ordination(_) => PaneKind::Ordination,
-        Pane::Scatter(_) => PaneKind::Scatter,
-        Pane::Composition(_) => PaneKind::Composition,
-        Pane::Profile(_) => PaneKind::Profile,
-        Pane::Distribution(_) => PaneKind::Distribution,
-        Pane::Table(_) => PaneKind::Table,
-        Pane::Quality(_) => PaneKind::Quality,
-    }
-}
-
-fn pane(kind: &PaneKind, derived: &Derived) -> Option<Pane> {
-    Some(match kind {
-        PaneKind::Trajectory(column) => Pane::Trajectory(TrajectoryView::new(
-            derived.measures.iter().position(|m| m.column == column)?,
-        )),
-        PaneKind::Ordination => Pane::Ordination(OrdinationView::default()),
-        PaneKind::Scatter => Pane::Scatter(ScatterView::default()),
-        PaneKind::Composition => Pane::Composition(CompositionView::default()),
-        PaneKind::Profile => Pane::Profile(SubjectProfileView::default()),
-        PaneKind::Distribution => Pane::Distribution(DistributionView::default()),
-        PaneKind::Table => Pane::Table(CohortTableView::default()),
-        PaneKind::Quality => Pane::Quality(QualityView::default()),
-    })
 }

@@ -1,27 +1,36 @@
-//! The desktop app (eframe/egui): loads cohorts on a background thread with visible progress,
-//! then shows the [`explorer::Explorer`] of linked views. The only module that uses GUI crates.
+//! The desktop app (eframe/egui): the shell loads cohorts as background [`jobs::Job`]s with a
+//! progress bar, applies app-level commands after each frame, and shows the
+//! [`explorer::Explorer`] of linked views. The only module that uses GUI crates.
 
 pub mod derived;
 pub mod explorer;
 pub mod findings;
+pub mod jobs;
 pub mod layout;
+mod side_panel;
 pub mod state;
 mod theme;
+pub mod view;
 pub mod views;
+pub mod widgets;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use anyhow::Result;
 use eframe::egui;
 
-use crate::data::{self, LoadOptions};
+use crate::data::LoadOptions;
+use crate::model::Cohort;
+use crate::pipeline::{self, Source, Stage};
 use derived::Derived;
 use explorer::Explorer;
 use findings::Findings;
+use jobs::{Job, Poll};
+use state::{AppCommand, Dialog};
 
-type Loaded = Result<(crate::model::Cohort, Derived), String>;
+/// A loaded cohort with the views' data, or why not.
+type Loaded = Result<(Cohort, Derived), String>;
 
 /// Key of the settings in eframe's storage.
 const SETTINGS_KEY: &str = "cohort-explorer-settings";
@@ -51,47 +60,40 @@ impl Settings {
     }
 }
 
-/// What a file dialog is picking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Dialog {
-    Files,
-    Folder,
-    Rules,
+/// A load under way: what is loading, and the job.
+struct Loading {
+    source: Source,
+    job: Job<Loaded>,
 }
 
 /// The eframe application.
 pub struct CohortApp {
     options: LoadOptions,
-    /// The load under way: its label, its paths (None: the demo) and where the result arrives.
-    loading: Option<(String, Option<Vec<PathBuf>>, Receiver<Loaded>)>,
+    loading: Option<Loading>,
     pub settings: Settings,
-    /// An open file dialog: what it is for, and where the pick arrives.
-    dialog: Option<(Dialog, Receiver<Option<Vec<PathBuf>>>)>,
+    /// An open file dialog: what it is for, and the job waiting for the pick.
+    dialog: Option<(Dialog, Job<Option<Vec<PathBuf>>>)>,
     /// Data-quality rules for every cohort opened, and their file (None: the defaults).
     rules: crate::quality::Rules,
     rules_file: Option<String>,
     /// A re-check under way after the rules changed.
-    rechecking: Option<Receiver<Findings>>,
-    /// Paths picked in the dialog, opened at the start of the next frame.
-    pending_open: Option<Vec<PathBuf>>,
-    /// A rules file picked in the dialog, used at the start of the next frame.
-    pending_rules: Option<PathBuf>,
+    rechecking: Option<Job<Result<Findings, String>>>,
     pub explorer: Option<Explorer>,
-    /// The last error, shown until dismissed.
-    pub notification: Option<String>,
+    /// Errors and warnings shown until dismissed, oldest first.
+    pub notifications: Vec<String>,
     title: String,
 }
 
 impl CohortApp {
-    /// Start loading `paths` (or the embedded demo cohort) in the background.
-    pub fn new(ctx: &egui::Context, paths: Option<Vec<PathBuf>>, options: LoadOptions) -> Self {
-        Self::with_rules(ctx, paths, options, crate::quality::Rules::default(), None)
+    /// Start loading `source` in the background.
+    pub fn new(ctx: &egui::Context, source: Source, options: LoadOptions) -> Self {
+        Self::with_rules(ctx, source, options, crate::quality::Rules::default(), None)
     }
 
     /// As [`CohortApp::new`], checking data quality with `rules` (read from `rules_file`).
     pub fn with_rules(
         ctx: &egui::Context,
-        paths: Option<Vec<PathBuf>>,
+        source: Source,
         options: LoadOptions,
         rules: crate::quality::Rules,
         rules_file: Option<String>,
@@ -104,64 +106,59 @@ impl CohortApp {
             rules,
             rules_file,
             rechecking: None,
-            pending_open: None,
-            pending_rules: None,
             explorer: None,
-            notification: None,
+            notifications: Vec::new(),
             title: String::new(),
         };
-        app.open(ctx, paths);
+        app.open(ctx, source);
         app
     }
 
-    /// Load files or folders (or the demo with `None`): the path the dialog, drag-and-drop and
-    /// the command line all take.
-    pub fn open(&mut self, ctx: &egui::Context, paths: Option<Vec<PathBuf>>) {
-        let (tx, rx) = channel();
-        let label = paths.as_ref().map_or_else(
-            || "demo cohort".to_owned(),
-            |p| p.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-        );
-        let options = self.options.clone();
-        let (rules, rules_file) = (self.rules.clone(), self.rules_file.clone());
-        let repaint = ctx.clone();
-        let opened = paths.clone();
-        let spawned = std::thread::Builder::new()
-            .name("cohort-loader".to_owned())
-            .spawn(move || {
-                let loaded = match paths {
-                    Some(paths) => data::load_paths(&paths, &options),
-                    None => data::load_inputs(crate::cli::demo_inputs(), &options),
-                };
-                let result = loaded.map_err(|e| e.to_string()).map(|cohort| {
-                    let mut derived = Derived::new(&cohort);
-                    let all = crate::quality::check(&cohort, &rules);
-                    derived.findings = Arc::new(Findings::new(&cohort, &derived, all, rules_file));
-                    (cohort, derived)
-                });
-                let _ = tx.send(result);
-                repaint.request_repaint();
-            });
+    fn notify(&mut self, message: impl Into<String>) {
+        self.notifications.push(message.into());
+    }
+
+    /// Load files or folders, or the demo: the path the dialog, drag-and-drop, the recent list
+    /// and the command line all take. A load under way is cancelled.
+    pub fn open(&mut self, ctx: &egui::Context, source: Source) {
+        let options = pipeline::Options {
+            load: self.options.clone(),
+            metrics: crate::metrics::tables::MetricOptions::default(),
+            rules: self.rules.clone(),
+        };
+        let rules_file = self.rules_file.clone();
+        let what = source.clone();
+        let spawned = Job::spawn("cohort-loader", ctx, move |worker| -> Loaded {
+            let analysis = pipeline::analyse(&what, &options, worker, 0.8).map_err(|e| e.to_string())?;
+            pipeline::Progress::report(worker, Stage::Preparing, 0.8);
+            let derived = Derived::new(&analysis, rules_file).map_err(|e| e.to_string())?;
+            Ok((analysis.cohort, derived))
+        });
         match spawned {
-            Ok(_) => self.loading = Some((label, opened, rx)),
-            Err(e) => self.notification = Some(format!("could not start loading: {e}")),
+            // Replacing the last load drops (and so cancels) it.
+            Ok(job) => self.loading = Some(Loading { source, job }),
+            Err(e) => self.notify(e),
         }
     }
 
     /// Wait for the background load to finish (tests and headless harnesses).
     pub fn wait_until_loaded(&mut self) {
-        if let Some((label, paths, rx)) = self.loading.take() {
-            match rx.recv() {
-                Ok(result) => self.finish(label, paths, result),
-                Err(_) => self.notification = Some("the loader stopped unexpectedly".to_owned()),
+        if let Some(loading) = self.loading.take() {
+            match loading.job.wait() {
+                Some(result) => self.finish(&loading.source, result),
+                None => self.notify("the loader stopped unexpectedly"),
             }
         }
     }
 
-    fn finish(&mut self, label: String, paths: Option<Vec<PathBuf>>, result: Loaded) {
+    fn finish(&mut self, source: &Source, result: Loaded) {
+        let label = source.label();
         match result {
             Ok((cohort, derived)) => {
                 self.remember_explorer();
+                for problem in &derived.problems {
+                    self.notifications.push(format!("{problem}"));
+                }
                 let mut explorer = Explorer::new(Arc::new(cohort), Arc::new(derived));
                 explorer.state.x_axis = self.settings.x_axis;
                 if let Some(layout) = &self.settings.layout {
@@ -170,88 +167,107 @@ impl CohortApp {
                 if let Some(saved) = self.settings.cohorts.get(&label) {
                     explorer.restore_cohorts(saved);
                 }
-                if let Some(paths) = paths {
-                    self.settings.remember(&paths);
+                if let Source::Paths(paths) = source {
+                    self.settings.remember(paths);
                 }
                 self.title = label;
                 self.explorer = Some(explorer);
             }
-            Err(e) => self.notification = Some(format!("Could not load {label}: {e}")),
+            Err(e) => self.notify(format!("Could not load {label}: {e}")),
         }
     }
 
-    fn poll(&mut self) {
-        if let Some((_, _, rx)) = &self.loading {
-            match rx.try_recv() {
-                Ok(result) => {
-                    if let Some((label, paths, _)) = self.loading.take() {
-                        self.finish(label, paths, result);
-                    }
-                }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => {
-                    self.loading = None;
-                    self.notification = Some("the loader stopped unexpectedly".to_owned());
+    /// Take the results of finished jobs.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(loading) = &self.loading {
+            let outcome = loading.job.poll();
+            if !matches!(outcome, Poll::Running)
+                && let Some(loading) = self.loading.take()
+            {
+                match outcome {
+                    Poll::Done(result) => self.finish(&loading.source, result),
+                    Poll::Lost | Poll::Running => self.notify("the loader stopped unexpectedly"),
                 }
             }
         }
-        if let Some((purpose, rx)) = &self.dialog {
-            match rx.try_recv() {
-                Ok(picked) => {
-                    let purpose = *purpose;
+        if let Some((purpose, job)) = &self.dialog {
+            let purpose = *purpose;
+            match job.poll() {
+                Poll::Running => {}
+                Poll::Lost => self.dialog = None,
+                Poll::Done(picked) => {
                     self.dialog = None;
                     match (purpose, picked.filter(|p| !p.is_empty())) {
-                        (Dialog::Rules, Some(paths)) => self.pending_rules = paths.into_iter().next(),
-                        (_, Some(paths)) => self.pending_open = Some(paths),
+                        (Dialog::Rules, Some(paths)) => {
+                            if let Some(path) = paths.into_iter().next() {
+                                self.apply(ctx, AppCommand::UseRulesFile(path));
+                            }
+                        }
+                        (_, Some(paths)) => self.apply(ctx, AppCommand::Open(Source::Paths(paths))),
                         (_, None) => {}
                     }
                 }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => self.dialog = None,
             }
         }
-        if let Some(rx) = &self.rechecking {
-            match rx.try_recv() {
-                Ok(findings) => {
+        if let Some(job) = &self.rechecking {
+            match job.poll() {
+                Poll::Running => {}
+                Poll::Done(result) => {
                     self.rechecking = None;
-                    if let Some(explorer) = &mut self.explorer {
-                        explorer.set_findings(findings);
+                    match result {
+                        Ok(findings) => {
+                            if let Some(explorer) = &mut self.explorer {
+                                explorer.set_findings(findings);
+                            }
+                        }
+                        Err(e) => self.notify(e),
                     }
                 }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => {
+                Poll::Lost => {
                     self.rechecking = None;
-                    self.notification = Some("the data-quality check stopped unexpectedly".to_owned());
+                    self.notify("the data-quality check stopped unexpectedly");
+                }
+            }
+        }
+    }
+
+    /// Carry out one app-level command (after the UI pass).
+    pub fn apply(&mut self, ctx: &egui::Context, command: AppCommand) {
+        match command {
+            AppCommand::Open(source) => self.open(ctx, source),
+            AppCommand::Pick(purpose) => self.pick(ctx, purpose),
+            AppCommand::UseRulesFile(path) => self.use_rules_file(ctx, &path),
+            AppCommand::ResetLayout => {
+                if let Some(explorer) = &mut self.explorer {
+                    explorer.reset_layout();
+                }
+            }
+            AppCommand::SetTheme(theme) => ctx.set_theme(theme),
+            AppCommand::Dismiss(i) => {
+                if i < self.notifications.len() {
+                    self.notifications.remove(i);
                 }
             }
         }
     }
 
     fn pick(&mut self, ctx: &egui::Context, purpose: Dialog) {
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        // The native dialog blocks; it runs on its own thread so frames keep coming.
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".to_owned())
-            .spawn(move || {
-                let picked = match purpose {
-                    Dialog::Files => rfd::FileDialog::new().set_title("Open cohort files").pick_files(),
-                    Dialog::Folder => rfd::FileDialog::new()
-                        .set_title("Open a cohort folder")
-                        .pick_folder()
-                        .map(|p| vec![p]),
-                    Dialog::Rules => rfd::FileDialog::new()
-                        .set_title("Data-quality rules file")
-                        .add_filter("rules", &["toml", "json"])
-                        .pick_file()
-                        .map(|p| vec![p]),
-                };
-                let _ = tx.send(picked);
-                repaint.request_repaint();
-            });
+        // The native dialog blocks; it runs as a job so frames keep coming.
+        let spawned = Job::spawn("file-dialog", ctx, move |_| match purpose {
+            Dialog::Files => rfd::FileDialog::new().set_title("Open cohort files").pick_files(),
+            Dialog::Folder => rfd::FileDialog::new()
+                .set_title("Open a cohort folder")
+                .pick_folder()
+                .map(|p| vec![p]),
+            Dialog::Rules => rfd::FileDialog::new()
+                .set_title("Data-quality rules file")
+                .add_filter("rules", &["toml", "json"])
+                .pick_file()
+                .map(|p| vec![p]),
+        });
         match spawned {
-            Ok(_) => self.dialog = Some((purpose, rx)),
-            Err(e) => self.notification = Some(format!("could not open the file dialog: {e}")),
+            Ok(job) => self.dialog = Some((purpose, job)),
+            Err(e) => self.notify(e),
         }
     }
 
@@ -264,7 +280,7 @@ impl CohortApp {
                 self.rules_file = Some(path.display().to_string());
                 self.recheck(ctx);
             }
-            Err(e) => self.notification = Some(e.to_string()),
+            Err(e) => self.notify(e.to_string()),
         }
     }
 
@@ -273,40 +289,37 @@ impl CohortApp {
         let Some(explorer) = &self.explorer else { return };
         let (cohort, base) = (Arc::clone(&explorer.cohort), explorer.base());
         let (rules, file) = (self.rules.clone(), self.rules_file.clone());
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("quality-check".to_owned())
-            .spawn(move || {
-                let all = crate::quality::check(&cohort, &rules);
-                let _ = tx.send(Findings::new(&cohort, &base, all, file));
-                repaint.request_repaint();
-            });
+        let spawned = Job::spawn("quality-check", ctx, move |worker| {
+            pipeline::Progress::report(worker, Stage::Checking, 0.0);
+            let all = pipeline::check(&cohort, &rules).map_err(|e| format!("Data quality: {e}"))?;
+            Findings::new(&cohort, &base.subject_index(), all, file).map_err(|e| format!("Data quality: {e}"))
+        });
         match spawned {
-            Ok(_) => self.rechecking = Some(rx),
-            Err(e) => self.notification = Some(format!("could not start the check: {e}")),
+            Ok(job) => self.rechecking = Some(job),
+            Err(e) => self.notify(e),
         }
     }
 
     /// Wait for a re-check to finish (tests).
     pub fn wait_until_checked(&mut self) {
-        if let Some(rx) = self.rechecking.take()
-            && let Ok(findings) = rx.recv()
-            && let Some(explorer) = &mut self.explorer
-        {
-            explorer.set_findings(findings);
+        if let Some(job) = self.rechecking.take() {
+            match job.wait() {
+                Some(Ok(findings)) => {
+                    if let Some(explorer) = &mut self.explorer {
+                        explorer.set_findings(findings);
+                    }
+                }
+                Some(Err(e)) => self.notify(e),
+                None => self.notify("the data-quality check stopped unexpectedly"),
+            }
         }
     }
 
-    /// The whole window's contents for one frame.
+    /// The whole window's contents for one frame; app-level commands are applied after it.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        self.poll();
-        if let Some(paths) = self.pending_open.take() {
-            self.open(&ui.ctx().clone(), Some(paths));
-        }
-        if let Some(path) = self.pending_rules.take() {
-            self.use_rules_file(&ui.ctx().clone(), &path);
-        }
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        let mut commands = Vec::new();
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
                 .dropped_files
@@ -316,82 +329,92 @@ impl CohortApp {
                 .collect()
         });
         if !dropped.is_empty() {
-            self.open(&ui.ctx().clone(), Some(dropped));
+            commands.push(AppCommand::Open(Source::Paths(dropped)));
         }
-        egui::Panel::top("menu").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if ui.button("Open files…").clicked() {
-                    self.pick(&ui.ctx().clone(), Dialog::Files);
-                }
-                if ui.button("Open folder…").clicked() {
-                    self.pick(&ui.ctx().clone(), Dialog::Folder);
-                }
-                if ui.button("Demo cohort").clicked() {
-                    self.open(&ui.ctx().clone(), None);
-                }
-                let mut reopen = None;
-                ui.add_enabled_ui(!self.settings.recent.is_empty(), |ui| {
-                    ui.menu_button("Recent", |ui| {
-                        for paths in &self.settings.recent {
-                            let label = paths
-                                .iter()
-                                .map(|p| p.display().to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ");
-                            if ui.button(label).clicked() {
-                                reopen = Some(paths.clone());
-                            }
-                        }
-                    });
-                });
-                if let Some(paths) = reopen {
-                    self.open(&ui.ctx().clone(), Some(paths));
-                }
-                if let Some(explorer) = &mut self.explorer
-                    && ui
-                        .button("Reset layout")
-                        .on_hover_text("Back to the default arrangement of views")
-                        .clicked()
-                {
-                    explorer.reset_layout();
-                }
-                // Text, not egui's emoji theme buttons: the bundled fonts lack their glyphs.
-                let dark = ui.ctx().theme() == egui::Theme::Dark;
-                if ui.selectable_label(!dark, "Light").clicked() {
-                    ui.ctx().set_theme(egui::Theme::Light);
-                }
-                if ui.selectable_label(dark, "Dark").clicked() {
-                    ui.ctx().set_theme(egui::Theme::Dark);
-                }
-                ui.separator();
-                if let Some((label, _, _)) = &self.loading {
-                    ui.spinner();
-                    ui.label(format!("Loading {label}…"));
-                } else {
-                    ui.label(egui::RichText::new(&self.title).strong());
-                }
-            });
-            if let Some(message) = self.notification.clone() {
-                ui.horizontal(|ui| {
-                    ui.colored_label(ui.visuals().error_fg_color, message);
-                    if ui.button("Dismiss").clicked() {
-                        self.notification = None;
-                    }
-                });
-            }
-        });
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
         match &mut self.explorer {
-            Some(explorer) => {
-                explorer.ui(ui);
-                if std::mem::take(&mut explorer.wants_rules_file) {
-                    self.pick(&ui.ctx().clone(), Dialog::Rules);
-                }
-            }
+            Some(explorer) => commands.extend(explorer.ui(ui)),
             None => {
                 egui::CentralPanel::default_margins().show(ui, |ui| {
                     ui.label("Open files or a folder, drop them on the window, or open the demo cohort.");
                 });
             }
+        }
+        for command in commands {
+            self.apply(&ctx, command);
+        }
+    }
+
+    /// The menu bar: open, recent, layout, theme, the load's progress and the notifications.
+    fn menu_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
+        ui.horizontal(|ui| {
+            if ui.button("Open files…").clicked() {
+                commands.push(AppCommand::Pick(Dialog::Files));
+            }
+            if ui.button("Open folder…").clicked() {
+                commands.push(AppCommand::Pick(Dialog::Folder));
+            }
+            if ui.button("Demo cohort").clicked() {
+                commands.push(AppCommand::Open(Source::Demo));
+            }
+            ui.add_enabled_ui(!self.settings.recent.is_empty(), |ui| {
+                ui.menu_button("Recent", |ui| {
+                    for paths in &self.settings.recent {
+                        let source = Source::Paths(paths.clone());
+                        if ui.button(source.label()).clicked() {
+                            commands.push(AppCommand::Open(source));
+                        }
+                    }
+                });
+            });
+            if self.explorer.is_some()
+                && ui
+                    .button("Reset layout")
+                    .on_hover_text("Back to the default arrangement of views")
+                    .clicked()
+            {
+                commands.push(AppCommand::ResetLayout);
+            }
+            // Text, not egui's emoji theme buttons: the bundled fonts lack their glyphs.
+            let dark = ui.ctx().theme() == egui::Theme::Dark;
+            if ui.selectable_label(!dark, "Light").clicked() {
+                commands.push(AppCommand::SetTheme(egui::Theme::Light));
+            }
+            if ui.selectable_label(dark, "Dark").clicked() {
+                commands.push(AppCommand::SetTheme(egui::Theme::Dark));
+            }
+            ui.separator();
+            let running = self
+                .loading
+                .as_ref()
+                .map(|l| (format!("Loading {}", l.source.label()), l.job.progress()))
+                .or_else(|| {
+                    self.rechecking
+                        .as_ref()
+                        .map(|j| ("Re-checking".to_owned(), j.progress()))
+                });
+            match running {
+                Some((what, progress)) => {
+                    ui.spinner();
+                    ui.add(
+                        egui::ProgressBar::new(progress.fraction)
+                            .desired_width(160.0)
+                            .show_percentage(),
+                    );
+                    ui.label(format!("{what}: {}…", progress.stage));
+                }
+                None => {
+                    ui.label(egui::RichText::new(&self.title).strong());
+                }
+            }
+        });
+        for (i, message) in self.notifications.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.colored_label(ui.visuals().error_fg_color, message);
+                if ui.button("Dismiss").clicked() {
+                    commands.push(AppCommand::Dismiss(i));
+                }
+            });
         }
     }
 }
@@ -425,7 +448,7 @@ impl eframe::App for CohortApp {
 
 /// Open the window and run until it is closed.
 pub fn run(
-    paths: Option<Vec<PathBuf>>,
+    source: Source,
     options: LoadOptions,
     rules: crate::quality::Rules,
     rules_file: Option<String>,
@@ -440,7 +463,7 @@ pub fn run(
         "cohort-explorer",
         native,
         Box::new(move |cc| {
-            let mut app = CohortApp::with_rules(&cc.egui_ctx, paths, options, rules, rules_file);
+            let mut app = CohortApp::with_rules(&cc.egui_ctx, source, options, rules, rules_file);
             if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
                 app.settings = settings;
             }

@@ -73,7 +73,7 @@ impl XAxis {
     /// An x value as a reader would write it: a date on the date axis, a number otherwise.
     pub fn format(self, x: f64) -> String {
         match self {
-            XAxis::Date => format_day(x),
+            XAxis::Date => crate::model::time::format_day(x),
             XAxis::VisitNumber => format!("{x:.0}"),
             XAxis::MonthsSinceBaseline | XAxis::MonthsSinceOnset => format!("{x:.1}"),
         }
@@ -87,15 +87,6 @@ impl XAxis {
             XAxis::VisitNumber => "visit",
         }
     }
-}
-
-/// Days since 1970-01-01 as `YYYY-MM-DD` (empty outside the representable range).
-pub fn format_day(day: f64) -> String {
-    if !day.is_finite() || day.abs() > 3.0e6 {
-        return String::new();
-    }
-    let (y, m, d) = crate::data::values::civil_from_days(day.round() as i32);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Hover (double-buffered: written this frame, read next frame) and selection.
@@ -227,8 +218,32 @@ pub enum Command {
     /// Show this finding (index into `Findings::all`): its subject is selected separately, and
     /// the Subject profile opens with the value marked.
     FocusFinding(usize),
-    /// Ask for a rules file (the app opens the dialog).
-    PickRulesFile,
+    /// An app-level action, handed to the shell after the UI pass.
+    App(AppCommand),
+}
+
+/// A file dialog's purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    Files,
+    Folder,
+    Rules,
+}
+
+/// What the shell does for a view or its menu after the UI pass (never through view state).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppCommand {
+    /// Load a cohort, replacing the open one (and cancelling a load under way).
+    Open(crate::pipeline::Source),
+    /// Show a file dialog; its pick comes back as `Open` or `UseRulesFile`.
+    Pick(Dialog),
+    /// Check with this rules file from now on, and re-check the open cohort.
+    UseRulesFile(std::path::PathBuf),
+    /// Back to the default arrangement of views.
+    ResetLayout,
+    SetTheme(eframe::egui::Theme),
+    /// Remove the notification at this index.
+    Dismiss(usize),
 }
 
 /// Everything the commands change.
@@ -315,8 +330,8 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
             }
             Command::SetGroupBy(g) => state.group_by = g,
             Command::FocusFinding(k) => state.focused_finding = Some(k),
-            // Handled by the explorer and the app.
-            Command::PickRulesFile => {}
+            // Handed to the shell by the explorer.
+            Command::App(_) => {}
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();

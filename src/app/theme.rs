@@ -4,6 +4,7 @@
 use eframe::egui::Color32;
 
 use super::state::Highlight;
+use crate::model::Severity;
 
 /// Okabe & Ito (2008) colour-blind-safe palette, black left out for dark backgrounds.
 const OKABE_ITO: [Color32; 7] = [
@@ -75,4 +76,22 @@ pub fn sequential_color(t: f32) -> Color32 {
     let f = t - i as f32;
     let mix = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
     Color32::from_rgb(mix(0), mix(1), mix(2))
+}
+
+/// Ring colour of a finding marker (readable on light and dark plots).
+pub fn marker_color(severity: Severity) -> Color32 {
+    match severity {
+        Severity::Error => Color32::from_rgb(230, 40, 40),
+        Severity::Warning => Color32::from_rgb(240, 150, 0),
+        Severity::Info => Color32::GRAY,
+    }
+}
+
+/// Text colour of a severity, from the theme's error and warning colours.
+pub fn severity_color(ui: &eframe::egui::Ui, s: Severity) -> Color32 {
+    match s {
+        Severity::Error => ui.visuals().error_fg_color,
+        Severity::Warning => ui.visuals().warn_fg_color,
+        Severity::Info => ui.visuals().weak_text_color(),
+    }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::InputArgs;
+use super::input::InputArgs;
 use crate::quality::report::{self, Format};
 use crate::quality::{self, Rules};
 
@@ -17,7 +17,7 @@ pub fn run(input: &InputArgs, format: Format, out: Option<&Path>, rules: Option<
         None => Rules::default(),
     };
     let cohort = input.load()?;
-    let findings = quality::check(&cohort, &rules);
+    let findings = crate::pipeline::check(&cohort, &rules)?;
     let title = if input.demo {
         "the demo cohort".to_owned()
     } else {

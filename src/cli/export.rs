@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
-use super::InputArgs;
+use super::input::InputArgs;
 use crate::data::write::{write_distance_matrix, write_table};
 use crate::metrics::distance::BetaMetric;
 use crate::metrics::microbiome::{rank_index, with_relative_abundance};
 use crate::metrics::ree::ReeEquation;
-use crate::metrics::tables::{MetricOptions, ordination_table, samples_table, subjects_table, visits_table};
+use crate::metrics::tables::{MetricOptions, ordination_table, samples_table, visits_table};
 
 /// Tables `export` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,11 +83,7 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
     );
     let mut df = match table {
         Table::Visits => visits_table(&cohort, &options)?,
-        Table::Subjects => {
-            let visits = visits_table(&cohort, &options)?;
-            let samples = samples_table(&cohort, &options)?;
-            subjects_table(&cohort, &visits, Some(&samples))?
-        }
+        Table::Subjects => crate::pipeline::tables(&cohort, &options)?.subjects,
         Table::Samples => {
             let samples = samples_table(&cohort, &options)?;
             if cohort

@@ -4,16 +4,17 @@
 mod check;
 mod demo;
 mod export;
+mod input;
 mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
 
-use crate::data::{self, Input, LoadOptions, Overrides, Role};
-use crate::model::Cohort;
+use crate::pipeline::Source;
+pub use input::InputArgs;
 
 /// Explore longitudinal ALS cohorts: microbiome, BMI, REE and ALSFRS-R.
 #[derive(Debug, Parser)]
@@ -92,70 +93,6 @@ pub enum Command {
     },
 }
 
-/// Inputs shared by every subcommand.
-#[derive(Debug, Args, Clone, Default)]
-pub struct InputArgs {
-    /// Files or folders.
-    pub paths: Vec<PathBuf>,
-    /// Use the embedded demo cohort instead of paths.
-    #[arg(long)]
-    pub demo: bool,
-    /// Override a column role, e.g. `--column subject=PID` (repeatable).
-    #[arg(long = "column", value_name = "ROLE=NAME")]
-    pub columns: Vec<String>,
-    /// Largest gap in days between a sample and the visit it is linked to.
-    #[arg(long, default_value_t = data::DEFAULT_MAX_LINK_GAP_DAYS)]
-    pub max_gap_days: f64,
-}
-
-impl InputArgs {
-    /// Load options from the flags.
-    pub fn options(&self) -> Result<LoadOptions> {
-        let mut overrides = Overrides::new();
-        for spec in &self.columns {
-            let Some((role, name)) = spec.split_once('=') else {
-                bail!("--column takes ROLE=NAME, got `{spec}`");
-            };
-            let role: Role = role.trim().parse().map_err(anyhow::Error::msg)?;
-            overrides.insert(role, name.trim().to_owned());
-        }
-        if self.max_gap_days.is_nan() || self.max_gap_days < 0.0 {
-            bail!("--max-gap-days must be a number of days >= 0");
-        }
-        Ok(LoadOptions {
-            overrides,
-            max_link_gap_days: self.max_gap_days,
-        })
-    }
-
-    /// Load the cohort the flags name.
-    pub fn load(&self) -> Result<Cohort> {
-        let options = self.options()?;
-        if self.demo {
-            if !self.paths.is_empty() {
-                bail!("give either --demo or paths, not both");
-            }
-            return Ok(data::load_inputs(demo_inputs(), &options)?);
-        }
-        if self.paths.is_empty() {
-            bail!("no input: give files or folders, or --demo");
-        }
-        Ok(data::load_paths(&self.paths, &options)?)
-    }
-}
-
-/// The embedded demo cohort as loader inputs.
-pub fn demo_inputs() -> Vec<Input> {
-    crate::demo::embedded()
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: format!("demo/{name}"),
-            bytes: bytes.to_vec(),
-            explicit: true,
-        })
-        .collect()
-}
-
 /// Parse arguments and run; errors become one line on stderr and exit code 2.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -187,10 +124,10 @@ fn one_line(e: &anyhow::Error) -> String {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => {
-            let inputs = if cli.input.paths.is_empty() || cli.input.demo {
-                None
+            let source = if cli.input.paths.is_empty() || cli.input.demo {
+                Source::Demo
             } else {
-                Some(cli.input.paths.clone())
+                Source::Paths(cli.input.paths.clone())
             };
             let options = cli.input.options()?;
             let rules = match &cli.rules {
@@ -198,7 +135,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 None => crate::quality::Rules::default(),
             };
             let rules_file = cli.rules.as_ref().map(|p| p.display().to_string());
-            crate::app::run(inputs, options, rules, rules_file).context("the window could not be opened")?;
+            crate::app::run(source, options, rules, rules_file).context("the window could not be opened")?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Summary { input, json }) => summary::run(&input, json),

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::InputArgs;
-use crate::data::values::iso_from_days;
+use super::input::InputArgs;
+use crate::model::time::iso_from_days;
 use crate::model::{Cohort, Finding, SourceFile};
 
 /// Findings printed in text mode before pointing to `--json` for the rest.

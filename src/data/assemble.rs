@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use polars::prelude::*;
 
 use super::frames::{samples_frame, subjects_frame, visits_frame};
-use super::parts::{Attr, Parts, VisitRow};
+use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs, VisitRow};
 use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile};
 
 /// Errors building the frames (a polars failure is a bug, reported rather than panicking).
@@ -129,13 +129,6 @@ pub fn assemble(
     })
 }
 
-/// A visit after merging rows of several files that describe the same visit.
-pub(super) struct MergedVisit {
-    pub(super) row: VisitRow,
-    /// Measure values by measure id.
-    pub(super) values: HashMap<usize, f64>,
-}
-
 #[derive(Hash, PartialEq, Eq)]
 enum VisitKey {
     Date(i32),
@@ -215,8 +208,6 @@ fn merge_visits(
     }
     out
 }
-
-pub(super) type SubjectAttrs = BTreeMap<String, BTreeMap<String, Attr>>;
 
 fn merge_subjects(
     parts: &Parts,

@@ -9,10 +9,8 @@ use super::roles::{ITEM_5B, Role, RoleMatch, find};
 use super::table::RawTable;
 use super::units::Unit;
 use super::values::{DateCell, DateOrder, Number, is_missing, parse_date_column, parse_number};
+use crate::model::time::DAYS_PER_MONTH;
 use crate::model::{Finding, Severity};
-
-/// Days per month, used everywhere months are derived from days (DESIGN.md §1).
-pub const DAYS_PER_MONTH: f64 = 30.44;
 
 /// The visit-measure column a role fills, in the app's standard unit.
 pub fn measure_name(role: Role) -> Option<String> {

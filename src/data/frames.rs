@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use polars::prelude::*;
 
-use super::assemble::{MergedVisit, SubjectAttrs};
-use super::clinical::DAYS_PER_MONTH;
-use super::parts::{Attr, Parts};
+use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs};
 use crate::metrics::clinical::bmi_filled;
 use crate::model::columns as c;
+use crate::model::time::DAYS_PER_MONTH;
 use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
 /// Canonical order of measure columns; extra measures follow in the order they were met.

@@ -136,7 +136,7 @@ fn read_sample_rows(
                 _ => None,
             })
         };
-        let day = number(day_col).or_else(|| number(month_col).map(|m| m * super::clinical::DAYS_PER_MONTH));
+        let day = number(day_col).or_else(|| number(month_col).map(|m| m * crate::model::time::DAYS_PER_MONTH));
         let attrs = attr_cols
             .iter()
             .map(|(c, name)| (name.clone(), table.cell(r, *c).trim().to_owned()))

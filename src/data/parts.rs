@@ -39,7 +39,7 @@ impl Attr {
         match self {
             Attr::Text(t) => t.clone(),
             Attr::Num(v) => format!("{v}"),
-            Attr::Date(d) => super::values::iso_from_days(*d),
+            Attr::Date(d) => crate::model::time::iso_from_days(*d),
         }
     }
 }
@@ -64,6 +64,16 @@ pub struct SampleRow {
     pub file: usize,
     pub line: usize,
 }
+
+/// A visit after merging rows of several files that describe the same visit.
+pub(super) struct MergedVisit {
+    pub(super) row: VisitRow,
+    /// Measure values by measure id.
+    pub(super) values: HashMap<usize, f64>,
+}
+
+/// Each subject's attributes after merging subjects tables and visit rows: subject → name → value.
+pub(super) type SubjectAttrs = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Attr>>;
 
 /// Everything read from all files, waiting to be assembled into a Cohort.
 #[derive(Debug, Default)]

@@ -1,6 +1,8 @@
 //! Cell values: missing codes, numbers with decimal commas, dates in the forms clinics write
 //! them (ISO, `dd/mm/yyyy`, `mm/dd/yyyy`, `dd.mm.yyyy`, `2021年3月5日`, Excel serials).
 
+use crate::model::time::days_from_civil;
+
 /// True for the codes that mean "no value": blank, `NA`, `N/A`, `.`, `-`, `-999`, `NULL`, ….
 pub fn is_missing(raw: &str) -> bool {
     const CODES: [&str; 11] = [
@@ -37,52 +39,6 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Number {
     match parsed {
         Ok(v) if v.is_finite() => Number::Value(v),
         _ => Number::Invalid,
-    }
-}
-
-/// Days since 1970-01-01 of a civil date, or `None` when the date does not exist.
-/// (Howard Hinnant's `days_from_civil`.)
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> Option<i32> {
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i32::try_from(month).ok()?;
-    let d = i32::try_from(day).ok()?;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// The civil date (year, month, day) of a day count since 1970-01-01.
-pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    // Both are small positive numbers by construction.
-    (y, m.unsigned_abs(), d.unsigned_abs())
-}
-
-/// ISO text of a day count, for reports and exports.
-pub fn iso_from_days(days: i32) -> String {
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
     }
 }
 
@@ -243,17 +199,6 @@ mod tests {
         assert_eq!(parse_number(" 723.0 ", false), Number::Value(723.0));
         assert_eq!(parse_number("-999", false), Number::Missing);
         assert_eq!(parse_number("abc", false), Number::Invalid);
-    }
-
-    #[test]
-    fn civil_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), Some(0));
-        assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
-        assert_eq!(days_from_civil(2021, 2, 29), None);
-        for d in [-800_000, -1, 0, 59, 11_017, 20_000, 60_000] {
-            let (y, m, dd) = civil_from_days(d);
-            assert_eq!(days_from_civil(y, m, dd), Some(d));
-        }
     }
 
     #[test]

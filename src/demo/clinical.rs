@@ -3,9 +3,9 @@
 //! item loss, gastrostomy, weight loss, REE with about half of patients hypermetabolic, FVC and
 //! 6-minute walk, visits every ~3 months with dropout.
 
-use super::rng::Rng;
-use crate::data::values::days_from_civil;
 use crate::metrics::ree::ReeEquation;
+use crate::model::time::days_from_civil;
+use crate::rng::Rng;
 
 /// Study sites: (code, name).
 pub const SITES: [(&str, &str); 3] = [("BJ", "Beijing"), ("MI", "Milan"), ("BO", "Boston")];

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::clinical::SimSubject;
-use super::rng::Rng;
 use super::{Tables, TextTable};
+use crate::rng::Rng;
 
 /// One planted problem.
 #[derive(Clone, Debug, Serialize)]
@@ -297,7 +297,7 @@ fn plant_samples(t: &mut Tables, out: &mut Vec<Planted>) {
         .first()
         && let crate::data::values::DateCell::Date { days, .. } = d
     {
-        meta.rows[2][date_col] = crate::data::values::iso_from_days(days + 60);
+        meta.rows[2][date_col] = crate::model::time::iso_from_days(days + 60);
     }
     out.push(sample(
         planted(

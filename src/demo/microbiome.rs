@@ -3,7 +3,7 @@
 //! Methanobrevibacter and Dorea; higher F/B ratio), read depths of 5k–50k.
 
 use super::clinical::SimSubject;
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// A genus with its lineage, typical log-abundance and fold change in ALS.
 #[derive(Clone, Debug)]

@@ -1,4 +1,5 @@
-//! Per-subject change over time: OLS slope of a measure on months, and ΔFS.
+//! Change over time: per-subject OLS slope of a measure on months, ΔFS, and a group's mean
+//! trajectory with its 95% confidence band.
 
 /// An ordinary least-squares line through (x, y) points.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,6 +52,52 @@ pub fn ols(points: impl IntoIterator<Item = (f64, f64)>) -> Option<OlsFit> {
 /// Positive = points lost per month. `None` when onset is not before the visit.
 pub fn delta_fs(first_total: f64, months_onset_to_visit: f64) -> Option<f64> {
     (months_onset_to_visit > 0.0).then(|| (48.0 - first_total) / months_onset_to_visit)
+}
+
+/// The 0.975 quantile of the standard normal (scipy `norm.ppf(0.975)`).
+const Z_975: f64 = 1.959_963_984_540_054;
+
+/// A mean with its normal-approximation 95% confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MeanCi {
+    pub mean: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// Mean of `values` ± z₀.₉₇₅ × SE, with the standard error from the sample SD (n − 1), as scipy's
+/// `norm.interval(0.95, loc=mean, scale=sem(values))`. Needs two values.
+pub fn mean_ci95(values: &[f64]) -> Option<MeanCi> {
+    if values.len() < 2 {
+        return None;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let sd = (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = Z_975 * sd / n.sqrt();
+    Some(MeanCi {
+        mean,
+        lower: mean - half,
+        upper: mean + half,
+    })
+}
+
+/// A group's mean trajectory: `points` (x, y) pooled into bins of `width` centred on multiples of
+/// `width`, each bin with at least `min_count` values giving (bin centre, mean, lower, upper).
+pub fn binned_means(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_count: usize) -> Vec<[f64; 4]> {
+    let mut bins: std::collections::BTreeMap<i64, Vec<f64>> = std::collections::BTreeMap::new();
+    for (x, y) in points {
+        if x.is_finite() && y.is_finite() {
+            bins.entry((x / width).round() as i64).or_default().push(y);
+        }
+    }
+    bins.into_iter()
+        .filter(|(_, v)| v.len() >= min_count.max(2))
+        .filter_map(|(bin, v)| {
+            let ci = mean_ci95(&v)?;
+            Some([bin as f64 * width, ci.mean, ci.lower, ci.upper])
+        })
+        .collect()
 }
 
 #[cfg(test)]

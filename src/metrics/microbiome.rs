@@ -49,7 +49,7 @@ pub fn with_relative_abundance(
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    let ids = super::tables::strs(samples, crate::model::columns::SAMPLE_ID);
+    let ids = crate::model::frame::strs(samples, crate::model::columns::SAMPLE_ID)?;
     let rows: Vec<Option<usize>> = ids
         .iter()
         .map(|id| id.as_deref().and_then(|id| row_of.get(id).copied()))

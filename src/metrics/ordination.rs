@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::distance::DistanceMatrix;
-use crate::demo::Rng;
+use crate::rng::Rng;
 
 /// Largest matrix decomposed exactly.
 pub const EXACT_MAX_SAMPLES: usize = 300;

@@ -12,7 +12,8 @@ use super::longitudinal::{delta_fs, ols};
 use super::microbiome::at_rank;
 use super::ordination::{Pcoa, pcoa};
 use super::ree::{DEFAULT_HYPERMETABOLIC_RATIO, ReeEquation, compare};
-use crate::data::values::civil_from_days;
+use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, strs};
+use crate::model::time::civil_from_days;
 use crate::model::{Cohort, columns as c};
 
 /// Choices that change derived values; always shown with the results.
@@ -39,27 +40,6 @@ impl Default for MetricOptions {
     }
 }
 
-/// A float column as options (all `None` when absent or not numeric).
-pub fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    match df.column(name).and_then(|col| col.cast(&DataType::Float64)) {
-        Ok(col) => col
-            .f64()
-            .map_or_else(|_| vec![None; df.height()], |ca| ca.iter().collect()),
-        Err(_) => vec![None; df.height()],
-    }
-}
-
-/// A text column as options.
-pub fn strs(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-    match df.column(name).and_then(|col| col.cast(&DataType::String)) {
-        Ok(col) => col.str().map_or_else(
-            |_| vec![None; df.height()],
-            |ca| ca.iter().map(|v| v.map(str::to_owned)).collect(),
-        ),
-        Err(_) => vec![None; df.height()],
-    }
-}
-
 /// WHO adult BMI category.
 pub fn who_category(bmi: f64) -> &'static str {
     match bmi {
@@ -78,14 +58,15 @@ struct SubjectFacts {
     premorbid_weight_kg: Option<f64>,
 }
 
-fn subject_facts(cohort: &Cohort) -> HashMap<String, SubjectFacts> {
+fn subject_facts(cohort: &Cohort) -> Result<HashMap<String, SubjectFacts>, ColumnError> {
     let s = cohort.subjects();
-    let ids = strs(s, c::SUBJECT_ID);
-    let sex = strs(s, "sex");
-    let age = f64s(s, "age_years");
-    let birth = f64s(s, "birth_year");
-    let premorbid = f64s(s, "premorbid_weight_kg");
-    ids.into_iter()
+    let ids = strs(s, c::SUBJECT_ID)?;
+    let sex = opt_strs(s, c::SEX)?;
+    let age = opt_f64s(s, c::AGE_YEARS)?;
+    let birth = opt_f64s(s, c::BIRTH_YEAR)?;
+    let premorbid = opt_f64s(s, c::PREMORBID_WEIGHT_KG)?;
+    Ok(ids
+        .into_iter()
         .enumerate()
         .filter_map(|(i, id)| {
             let male = sex[i].as_deref().and_then(|x| match x {
@@ -103,49 +84,47 @@ fn subject_facts(cohort: &Cohort) -> HashMap<String, SubjectFacts> {
                 },
             ))
         })
-        .collect()
+        .collect())
 }
 
 /// Visits with ALSFRS-R domains and stages, BMI category, weight/BMI change and REE comparison.
 pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<DataFrame> {
     let v = cohort.visits();
     let n = v.height();
-    let facts = subject_facts(cohort);
-    let ids = strs(v, c::SUBJECT_ID);
-    let day = f64s(v, c::DAY);
-    let date = f64s(v, c::DATE);
-    let names: Vec<String> = (1..=4)
-        .map(|i| format!("alsfrs_q{i}"))
-        .chain(["alsfrs_q5a".to_owned(), "alsfrs_q5b".to_owned()])
-        .chain((6..=12).map(|i| format!("alsfrs_q{i}")))
-        .collect();
-    let item_cols: Vec<Vec<Option<f64>>> = names.iter().map(|name| f64s(v, name)).collect();
-    let given_total = f64s(v, c::ALSFRS_R_TOTAL);
-    let weight = f64s(v, c::WEIGHT_KG);
-    let height = f64s(v, c::HEIGHT_CM);
-    let bmi = f64s(v, c::BMI);
-    let ree = f64s(v, "ree_measured_kcal");
+    let facts = subject_facts(cohort)?;
+    let ids = strs(v, c::SUBJECT_ID)?;
+    let day = f64s(v, c::DAY)?;
+    let date = f64s(v, c::DATE)?;
+    let item_cols = c::ALSFRS_ITEMS
+        .iter()
+        .map(|name| opt_f64s(v, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let given_total = opt_f64s(v, c::ALSFRS_R_TOTAL)?;
+    let weight = opt_f64s(v, c::WEIGHT_KG)?;
+    let height = opt_f64s(v, c::HEIGHT_CM)?;
+    let bmi = opt_f64s(v, c::BMI)?;
+    let ree = opt_f64s(v, c::REE_MEASURED_KCAL)?;
 
     let mut out: HashMap<&str, Vec<Option<f64>>> = HashMap::new();
     let mut kings = Vec::with_capacity(n);
     let mut who = Vec::with_capacity(n);
     let mut hyper = Vec::with_capacity(n);
     let keys = [
-        "alsfrs_r_items_sum",
+        c::ALSFRS_R_ITEMS_SUM,
         c::ALSFRS_R_TOTAL,
-        "alsfrs_bulbar",
-        "alsfrs_fine_motor",
-        "alsfrs_gross_motor",
-        "alsfrs_respiratory",
-        "mitos_stage",
-        "kings_stage_number",
-        "weight_change_pct_from_baseline",
-        "bmi_change_pct_from_baseline",
-        "weight_change_pct_from_premorbid",
-        "age_years_at_visit",
-        "ree_predicted_kcal",
-        "ree_ratio",
-        "delta_ree_pct",
+        c::ALSFRS_BULBAR,
+        c::ALSFRS_FINE_MOTOR,
+        c::ALSFRS_GROSS_MOTOR,
+        c::ALSFRS_RESPIRATORY,
+        c::MITOS_STAGE,
+        c::KINGS_STAGE_NUMBER,
+        c::WEIGHT_CHANGE_PCT_FROM_BASELINE,
+        c::BMI_CHANGE_PCT_FROM_BASELINE,
+        c::WEIGHT_CHANGE_PCT_FROM_PREMORBID,
+        c::AGE_YEARS_AT_VISIT,
+        c::REE_PREDICTED_KCAL,
+        c::REE_RATIO,
+        c::DELTA_REE_PCT,
     ];
     for k in keys {
         out.insert(k, Vec::with_capacity(n));
@@ -164,18 +143,18 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
                 col.push(v);
             }
         };
-        push(&mut out, "alsfrs_r_items_sum", items.total());
+        push(&mut out, c::ALSFRS_R_ITEMS_SUM, items.total());
         push(&mut out, c::ALSFRS_R_TOTAL, given_total[i].or(items.total()));
-        push(&mut out, "alsfrs_bulbar", items.bulbar());
-        push(&mut out, "alsfrs_fine_motor", items.fine_motor());
-        push(&mut out, "alsfrs_gross_motor", items.gross_motor());
-        push(&mut out, "alsfrs_respiratory", items.respiratory());
+        push(&mut out, c::ALSFRS_BULBAR, items.bulbar());
+        push(&mut out, c::ALSFRS_FINE_MOTOR, items.fine_motor());
+        push(&mut out, c::ALSFRS_GROSS_MOTOR, items.gross_motor());
+        push(&mut out, c::ALSFRS_RESPIRATORY, items.respiratory());
         let stage = any_item.then(|| kings_stage(&items)).flatten();
         kings.push(stage.map(super::alsfrs::KingsStage::label));
-        push(&mut out, "kings_stage_number", stage.map(|s| f64::from(s.number())));
+        push(&mut out, c::KINGS_STAGE_NUMBER, stage.map(|s| f64::from(s.number())));
         push(
             &mut out,
-            "mitos_stage",
+            c::MITOS_STAGE,
             any_item.then(|| mitos_stage(&items)).flatten().map(f64::from),
         );
         who.push(bmi[i].map(who_category));
@@ -190,17 +169,17 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
         }
         push(
             &mut out,
-            "weight_change_pct_from_baseline",
+            c::WEIGHT_CHANGE_PCT_FROM_BASELINE,
             pct(weight[i], first_weight.get(id).copied()),
         );
         push(
             &mut out,
-            "bmi_change_pct_from_baseline",
+            c::BMI_CHANGE_PCT_FROM_BASELINE,
             pct(bmi[i], first_bmi.get(id).copied()),
         );
         push(
             &mut out,
-            "weight_change_pct_from_premorbid",
+            c::WEIGHT_CHANGE_PCT_FROM_PREMORBID,
             pct(weight[i], fact.and_then(|f| f.premorbid_weight_kg)),
         );
         // Age at the visit: from the visit date and birth year, else baseline age plus time.
@@ -211,17 +190,17 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
             }
             _ => fact.and_then(|f| Some(f.age_years? + day[i].unwrap_or(0.0) / 365.25)),
         };
-        push(&mut out, "age_years_at_visit", age);
+        push(&mut out, c::AGE_YEARS_AT_VISIT, age);
         let predicted = match (fact.and_then(|f| f.male), weight[i], height[i], age) {
             (Some(male), Some(w), Some(h), Some(a)) => Some(options.ree_equation.predict(male, w, h, a)),
             _ => None,
         };
-        push(&mut out, "ree_predicted_kcal", predicted);
+        push(&mut out, c::REE_PREDICTED_KCAL, predicted);
         let cmp = ree[i]
             .zip(predicted)
             .and_then(|(m, p)| compare(m, p, options.hypermetabolic_ratio));
-        push(&mut out, "ree_ratio", cmp.map(|c| c.ratio));
-        push(&mut out, "delta_ree_pct", cmp.map(|c| c.delta_pct));
+        push(&mut out, c::REE_RATIO, cmp.map(|c| c.ratio));
+        push(&mut out, c::DELTA_REE_PCT, cmp.map(|c| c.delta_pct));
         hyper.push(cmp.map(|c| c.hypermetabolic));
     }
     let mut df = v.clone();
@@ -236,9 +215,9 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
     for k in keys {
         add(k, Column::new(k.into(), out.remove(k).unwrap_or_default()))?;
     }
-    add("kings_stage", Column::new("kings_stage".into(), kings))?;
-    add("bmi_who_category", Column::new("bmi_who_category".into(), who))?;
-    add("hypermetabolic", Column::new("hypermetabolic".into(), hyper))?;
+    add(c::KINGS_STAGE, Column::new(c::KINGS_STAGE.into(), kings))?;
+    add(c::BMI_WHO_CATEGORY, Column::new(c::BMI_WHO_CATEGORY.into(), who))?;
+    add(c::HYPERMETABOLIC, Column::new(c::HYPERMETABOLIC.into(), hyper))?;
     Ok(df)
 }
 
@@ -246,17 +225,17 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
 /// baseline REE ratio and hypermetabolic flag, and baseline microbiome summaries.
 pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&DataFrame>) -> PolarsResult<DataFrame> {
     let s = cohort.subjects();
-    let ids = strs(s, c::SUBJECT_ID);
+    let ids = strs(s, c::SUBJECT_ID)?;
     let row_of: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
         .filter_map(|(i, id)| Some((id.as_deref()?, i)))
         .collect();
     let n = s.height();
-    let vids = strs(visits, c::SUBJECT_ID);
-    let months = f64s(visits, c::MONTHS_SINCE_BASELINE);
-    let since_onset = f64s(visits, c::MONTHS_SINCE_ONSET);
-    let total = f64s(visits, c::ALSFRS_R_TOTAL);
+    let vids = strs(visits, c::SUBJECT_ID)?;
+    let months = f64s(visits, c::MONTHS_SINCE_BASELINE)?;
+    let since_onset = f64s(visits, c::MONTHS_SINCE_ONSET)?;
+    let total = opt_f64s(visits, c::ALSFRS_R_TOTAL)?;
     // Visit rows per subject, in time order (the visits table is sorted).
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, id) in vids.iter().enumerate() {
@@ -279,32 +258,27 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
         }
     }
     let mut cols = vec![
-        Column::new("alsfrs_r_slope_per_month".into(), slope),
-        Column::new("alsfrs_r_slope_n".into(), slope_n),
-        Column::new("alsfrs_r_slope_span_months".into(), span),
-        Column::new("delta_fs".into(), dfs),
+        Column::new(c::ALSFRS_R_SLOPE_PER_MONTH.into(), slope),
+        Column::new(c::ALSFRS_R_SLOPE_N.into(), slope_n),
+        Column::new(c::ALSFRS_R_SLOPE_SPAN_MONTHS.into(), span),
+        Column::new(c::DELTA_FS.into(), dfs),
     ];
     let measures = crate::model::measure_columns(visits);
     for m in &measures {
-        let values = f64s(visits, m);
+        let values = f64s(visits, m)?;
         let first: Vec<Option<f64>> = rows.iter().map(|r| r.iter().find_map(|&i| values[i])).collect();
         let last: Vec<Option<f64>> = rows.iter().map(|r| r.iter().rev().find_map(|&i| values[i])).collect();
-        cols.push(Column::new(format!("baseline_{m}").into(), first));
-        cols.push(Column::new(format!("last_{m}").into(), last));
+        cols.push(Column::new(c::baseline(m).into(), first));
+        cols.push(Column::new(c::last(m).into(), last));
     }
-    let hyper: Vec<Option<bool>> = match visits.column("hypermetabolic").and_then(|col| col.bool().cloned()) {
-        Ok(h) => {
-            let h: Vec<Option<bool>> = h.iter().collect();
-            rows.iter().map(|r| r.iter().find_map(|&i| h[i])).collect()
-        }
-        Err(_) => vec![None; n],
-    };
-    cols.push(Column::new("hypermetabolic".into(), hyper));
+    let h = opt_bools(visits, c::HYPERMETABOLIC)?;
+    let hyper: Vec<Option<bool>> = rows.iter().map(|r| r.iter().find_map(|&i| h[i])).collect();
+    cols.push(Column::new(c::HYPERMETABOLIC.into(), hyper));
     if let Some(samples) = samples {
-        let sid = strs(samples, c::SUBJECT_ID);
-        let day = f64s(samples, c::DAY);
-        for m in ["fb_ratio", "shannon", "observed_features"] {
-            let values = f64s(samples, m);
+        let sid = strs(samples, c::SUBJECT_ID)?;
+        let day = f64s(samples, c::DAY)?;
+        for m in c::BASELINE_SAMPLE_MEASURES {
+            let values = opt_f64s(samples, m)?;
             let mut best: Vec<Option<(f64, f64)>> = vec![None; n];
             for i in 0..samples.height() {
                 let (Some(k), Some(v)) = (sid[i].as_deref().and_then(|id| row_of.get(id)), values[i]) else {
@@ -316,7 +290,7 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
                 }
             }
             cols.push(Column::new(
-                format!("baseline_{m}").into(),
+                c::baseline(m).into(),
                 best.iter().map(|b| b.map(|x| x.1)).collect::<Vec<_>>(),
             ));
         }
@@ -338,7 +312,7 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    let ids = strs(&samples, c::SAMPLE_ID);
+    let ids = strs(&samples, c::SAMPLE_ID)?;
     let rows: Vec<Option<usize>> = ids
         .iter()
         .map(|id| id.as_deref().and_then(|id| row_of.get(id).copied()))
@@ -356,20 +330,20 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
         .map(|s| prepare(ranked.sample(s), options.beta_metric))
         .collect();
     let distance = |a: usize, b: usize| pair(&prepared[a], &prepared[b], options.beta_metric);
-    let (from_baseline, from_previous) = within_subject_distances(&samples, &rows, &distance);
+    let [from_baseline, from_previous] = within_subject_distances(&samples, &rows, &distance)?;
     let cols = vec![
-        Column::new("observed_features".into(), pick(&|a| Some(a.observed_features))),
-        Column::new("shannon".into(), pick(&|a| Some(a.shannon))),
-        Column::new("shannon_log2".into(), pick(&|a| Some(a.shannon_log2))),
-        Column::new("simpson".into(), pick(&|a| Some(a.simpson))),
-        Column::new("pielou_evenness".into(), pick(&|a| Some(a.pielou_evenness))),
-        Column::new("chao1".into(), pick(&|a| a.chao1)),
+        Column::new(c::OBSERVED_FEATURES.into(), pick(&|a| Some(a.observed_features))),
+        Column::new(c::SHANNON.into(), pick(&|a| Some(a.shannon))),
+        Column::new(c::SHANNON_LOG2.into(), pick(&|a| Some(a.shannon_log2))),
+        Column::new(c::SIMPSON.into(), pick(&|a| Some(a.simpson))),
+        Column::new(c::PIELOU_EVENNESS.into(), pick(&|a| Some(a.pielou_evenness))),
+        Column::new(c::CHAO1.into(), pick(&|a| a.chao1)),
         Column::new(
-            "fb_ratio".into(),
+            c::FB_RATIO.into(),
             rows.iter().map(|r| r.and_then(|r| fb[r])).collect::<Vec<_>>(),
         ),
-        Column::new("distance_from_baseline".into(), from_baseline),
-        Column::new("distance_from_previous".into(), from_previous),
+        Column::new(c::DISTANCE_FROM_BASELINE.into(), from_baseline),
+        Column::new(c::DISTANCE_FROM_PREVIOUS.into(), from_previous),
     ];
     samples.hstack(&cols)
 }
@@ -379,9 +353,9 @@ fn within_subject_distances(
     samples: &DataFrame,
     rows: &[Option<usize>],
     distance: &dyn Fn(usize, usize) -> f64,
-) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-    let subject = strs(samples, c::SUBJECT_ID);
-    let day = f64s(samples, c::DAY);
+) -> Result<[Vec<Option<f64>>; 2], ColumnError> {
+    let subject = strs(samples, c::SUBJECT_ID)?;
+    let day = f64s(samples, c::DAY)?;
     let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in subject.iter().enumerate() {
         if let (Some(s), Some(_), Some(_)) = (s.as_deref(), day[i], rows[i]) {
@@ -401,16 +375,16 @@ fn within_subject_distances(
             }
         }
     }
-    (base, prev)
+    Ok([base, prev])
 }
 
 /// PCoA of the samples with their subject and day: `sample_id, subject_id, day, pc1, …`.
 pub fn ordination_table(cohort: &Cohort, dm: &DistanceMatrix, dims: usize) -> PolarsResult<(DataFrame, Pcoa)> {
     let ord = pcoa(dm, dims);
     let samples = cohort.samples();
-    let ids = strs(samples, c::SAMPLE_ID);
-    let subjects = strs(samples, c::SUBJECT_ID);
-    let days = f64s(samples, c::DAY);
+    let ids = strs(samples, c::SAMPLE_ID)?;
+    let subjects = strs(samples, c::SUBJECT_ID)?;
+    let days = f64s(samples, c::DAY)?;
     let meta: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
@@ -436,7 +410,7 @@ pub fn ordination_table(cohort: &Cohort, dm: &DistanceMatrix, dims: usize) -> Po
     ];
     for axis in 0..ord.dims {
         let values: Vec<f64> = (0..ord.ids.len()).map(|i| ord.coord(i, axis)).collect();
-        cols.push(Column::new(format!("pc{}", axis + 1).into(), values));
+        cols.push(Column::new(c::pc(axis).into(), values));
     }
     Ok((DataFrame::new(ord.ids.len(), cols)?, ord))
 }

@@ -4,6 +4,8 @@
 mod abundance;
 pub mod columns;
 mod finding;
+pub mod frame;
+pub mod time;
 
 use polars::prelude::{DataFrame, DataType};
 use serde::Serialize;

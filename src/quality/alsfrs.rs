@@ -80,7 +80,10 @@ mod tests {
         for (name, v) in edit {
             cols.iter_mut().find(|(n, _)| n == name).expect("column").1 = vec![*v];
         }
-        check(&Visits::new(&visits(&["S1"], &[None], &cols)), &Rules::default())
+        check(
+            &Visits::new(&visits(&["S1"], &[None], &cols)).expect("visit columns"),
+            &Rules::default(),
+        )
     }
 
     #[test]
@@ -106,6 +109,12 @@ mod tests {
         let mut cols: Vec<(&str, Vec<Option<f64>>)> = ALSFRS_ITEMS.iter().map(|n| (*n, vec![Some(3.0)])).collect();
         cols.retain(|(n, _)| *n != "alsfrs_q5b");
         cols.push((c::ALSFRS_R_TOTAL, vec![Some(33.0)]));
-        assert!(check(&Visits::new(&visits(&["S1"], &[None], &cols)), &rules_).is_empty());
+        assert!(
+            check(
+                &Visits::new(&visits(&["S1"], &[None], &cols)).expect("visit columns"),
+                &rules_
+            )
+            .is_empty()
+        );
     }
 }

@@ -60,7 +60,10 @@ mod tests {
                 &[("listed_in_subjects_table", listed)],
                 &[("num_visits", nv), ("num_samples", vec![Some(0.0); 3])],
             );
-            check(&Visits::new(&v), &Subjects::new(&s))
+            check(
+                &Visits::new(&v).expect("visit columns"),
+                &Subjects::new(&s).expect("subject columns"),
+            )
         };
         // Clean: A and B listed with visits (C is not in this table at all).
         let clean = subjects(
@@ -68,7 +71,13 @@ mod tests {
             &[("listed_in_subjects_table", vec![yes, yes])],
             &[("num_visits", vec![Some(2.0), Some(1.0)])],
         );
-        assert!(check(&Visits::new(&v), &Subjects::new(&clean)).is_empty());
+        assert!(
+            check(
+                &Visits::new(&v).expect("visit columns"),
+                &Subjects::new(&clean).expect("subject columns")
+            )
+            .is_empty()
+        );
         // B has visits but no subjects-table row: located at its first visit.
         let found = run(vec![yes, None, yes], vec![Some(2.0), Some(1.0), Some(1.0)]);
         assert_eq!(rules(&found), ["identity.subject-not-in-subjects"]);

@@ -99,8 +99,16 @@ mod tests {
     fn run(cols: &[(&str, Vec<Option<f64>>)]) -> Vec<Finding> {
         let n = cols[0].1.len();
         let df = visits(&vec!["S1"; n], &vec![Some(19_000); n], cols);
-        let (v, r) = (Visits::new(&df), Rules::default());
-        check(&v, &MixUps::find(&v, &Subjects::new(&subjects(&[], &[], &[])), &r), &r)
+        let (v, r) = (Visits::new(&df).expect("visit columns"), Rules::default());
+        check(
+            &v,
+            &MixUps::find(
+                &v,
+                &Subjects::new(&subjects(&[], &[], &[])).expect("subject columns"),
+                &r,
+            ),
+            &r,
+        )
     }
 
     #[test]

@@ -279,6 +279,6 @@ impl Rules {
         let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return None;
         };
-        crate::data::values::days_from_civil(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        crate::model::time::days_from_civil(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 }

@@ -55,7 +55,7 @@ pub fn check(cohort: &Cohort, visits: &Visits) -> Vec<Finding> {
     } else if !has(c::HEIGHT_CM) {
         missing(Severity::Info, "height", "BMI cannot be computed");
     }
-    let onset = ["onset_date", c::ONSET_DELTA_DAYS].iter().any(|n| {
+    let onset = [c::ONSET_DATE, c::ONSET_DELTA_DAYS].iter().any(|n| {
         cohort
             .subjects()
             .column(n)
@@ -94,7 +94,7 @@ mod tests {
             subjects: s,
             ..Cohort::default()
         };
-        check(&cohort, &Visits::new(cohort.visits()))
+        check(&cohort, &Visits::new(cohort.visits()).expect("visit columns"))
     }
 
     #[test]
@@ -137,6 +137,6 @@ mod tests {
         assert_eq!(found[0].row, Some(3));
         // A microbiome-only cohort misses nothing clinical.
         let empty = Cohort::default();
-        assert!(check(&empty, &Visits::new(&DataFrame::empty())).is_empty());
+        assert!(check(&empty, &Visits::new(&DataFrame::empty()).expect("visit columns")).is_empty());
     }
 }

@@ -6,10 +6,9 @@ use polars::prelude::DataFrame;
 
 use super::rules::Rules;
 use super::units::MixUps;
-use super::{Subjects, Visits, dates, finding, show};
-use crate::data::clinical::DAYS_PER_MONTH;
-use crate::data::values::{civil_from_days, iso_from_days};
-use crate::metrics::tables::strs;
+use super::{Subjects, Visits, finding, show};
+use crate::model::frame::{ColumnError, opt_dates, opt_strs};
+use crate::model::time::{DAYS_PER_MONTH, civil_from_days, iso_from_days};
 use crate::model::{Finding, columns as c};
 
 pub fn check(
@@ -18,7 +17,7 @@ pub fn check(
     samples: &DataFrame,
     mixups: &MixUps,
     rules: &Rules,
-) -> Vec<Finding> {
+) -> Result<Vec<Finding>, ColumnError> {
     let mut out = Vec::new();
     let today = rules.today().unwrap_or(i32::MAX);
     for i in 0..visits.height {
@@ -81,9 +80,9 @@ pub fn check(
             );
         }
     }
-    let sample_ids = strs(samples, c::SAMPLE_ID);
-    let sample_subjects = strs(samples, c::SUBJECT_ID);
-    for (k, d) in dates(samples, c::DATE).into_iter().enumerate() {
+    let sample_ids = opt_strs(samples, c::SAMPLE_ID)?;
+    let sample_subjects = opt_strs(samples, c::SUBJECT_ID)?;
+    for (k, d) in opt_dates(samples, c::DATE)?.into_iter().enumerate() {
         if let Some(d) = d
             && d > today
         {
@@ -108,7 +107,7 @@ pub fn check(
     }
     out.extend(between_visits(visits, mixups, rules));
     out.extend(height_changes(visits, rules));
-    out
+    Ok(out)
 }
 
 /// Heights measured at visits far from the subject's median height (adults do not grow).
@@ -236,7 +235,7 @@ mod tests {
     use polars::prelude::*;
 
     use super::*;
-    use crate::data::values::days_from_civil;
+    use crate::model::time::days_from_civil;
     use crate::quality::test_frames::{rules, subjects, visits};
 
     fn day(y: i32, m: u32, d: u32) -> Option<i32> {
@@ -259,8 +258,11 @@ mod tests {
         let samples = DataFrame::empty();
         let mut rules_ = Rules::default();
         rules_.time.today = "2026-11-25".to_owned();
-        let (v, s) = (Visits::new(&v), Subjects::new(&s));
-        check(&v, &s, &samples, &MixUps::find(&v, &s, &rules_), &rules_)
+        let (v, s) = (
+            Visits::new(&v).expect("visit columns"),
+            Subjects::new(&s).expect("subject columns"),
+        );
+        check(&v, &s, &samples, &MixUps::find(&v, &s, &rules_), &rules_).expect("sample columns")
     }
 
     fn quarterly(n: usize) -> Vec<Option<i32>> {

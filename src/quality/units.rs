@@ -161,7 +161,10 @@ mod tests {
 
     /// The units findings of a visits and a subjects frame, with the default rules.
     fn checked(v: &polars::prelude::DataFrame, s: &polars::prelude::DataFrame) -> Vec<Finding> {
-        let (v, s) = (Visits::new(v), Subjects::new(s));
+        let (v, s) = (
+            Visits::new(v).expect("visit columns"),
+            Subjects::new(s).expect("subject columns"),
+        );
         check(&v, &MixUps::find(&v, &s, &Rules::default()))
     }
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the demo cohort loaded in memory or written out.
 #![allow(dead_code)]
 
+pub mod gui;
+
 use cohort_explorer::data::{Input, LoadOptions, load_inputs};
 use cohort_explorer::demo::{DemoCohort, DemoOptions, Planted, generate};
 use cohort_explorer::model::Cohort;

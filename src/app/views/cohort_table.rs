@@ -3,9 +3,9 @@
 
 use eframe::egui;
 
-use super::ViewCtx;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::group_color;
+use crate::app::view::{Slot, View, ViewCtx};
 
 /// Columns, with their widths.
 const COLUMNS: [(&str, f32); 9] = [
@@ -53,7 +53,7 @@ impl CohortTableView {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         ui.horizontal(|ui| {
             let label = ui.label("Search subjects:");
             ui.text_edit_singleline(&mut self.search).labelled_by(label.id);
@@ -146,5 +146,23 @@ impl CohortTableView {
                 }
             });
         self.last_rows = rows;
+    }
+}
+
+impl View for CohortTableView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::Bottom, Self::default())]
+    }
+
+    fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        "Cohort table".into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
     }
 }

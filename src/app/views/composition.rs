@@ -4,9 +4,9 @@
 use eframe::egui;
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::ViewCtx;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::taxon_color;
+use crate::app::view::{Slot, View, ViewCtx};
 
 /// Most bars drawn at once (level of detail).
 pub const MAX_BARS: usize = 600;
@@ -19,7 +19,10 @@ pub struct CompositionView {
 }
 
 impl CompositionView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        if crate::app::view::problem_ui(ui, ctx, "Composition") {
+            return;
+        }
         let comp = &ctx.derived.composition;
         if comp.samples.is_empty() {
             ui.label("No microbiome samples.");
@@ -102,5 +105,23 @@ impl CompositionView {
                     .on_hover_text(format!("{} ({subject}), day {:.0}", sample.id, sample.day));
             }
         }
+    }
+}
+
+impl View for CompositionView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::RightTop, Self::default())]
+    }
+
+    fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        "Composition".into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
     }
 }

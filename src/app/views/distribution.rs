@@ -5,10 +5,10 @@
 use eframe::egui;
 use egui_plot::{BoxElem, BoxPlot, BoxSpread, Legend, MarkerShape, Plot, Points};
 
-use super::ViewCtx;
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::Highlight;
 use crate::app::theme::{group_color, highlighted};
+use crate::app::view::{Slot, View, ViewCtx};
 use crate::metrics::stats::{kruskal_wallis, mann_whitney_u};
 
 /// Persistent state of the distribution view.
@@ -37,7 +37,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 impl DistributionView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         egui::ComboBox::from_label("metric")
             .selected_text(SUBJECT_METRICS[self.metric].1)
             .show_ui(ui, |ui| {
@@ -133,5 +133,23 @@ impl DistributionView {
                 }
             });
         self.last_boxes = boxes;
+    }
+}
+
+impl View for DistributionView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::RightTop, Self::default())]
+    }
+
+    fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        "Distribution".into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
     }
 }

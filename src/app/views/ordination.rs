@@ -5,11 +5,12 @@
 use eframe::egui;
 use egui_plot::{Arrows, Legend, Line, Plot, PlotPoint, PlotPoints, PlotUi};
 
-use super::select::{DragSelect, Tool};
-use super::{ViewCtx, layered_points, nearest_subject};
 use crate::app::derived::OrdinationPoint;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted, sequential_color};
+use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::plot::{layered_points, nearest_subject};
+use crate::app::widgets::select::{DragSelect, Tool};
 
 /// What the points' colour shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -49,7 +50,7 @@ impl Default for OrdinationView {
 fn time_bins(points: &[OrdinationPoint]) -> (f64, usize) {
     let max_month = points
         .iter()
-        .map(|p| p.day / crate::data::clinical::DAYS_PER_MONTH)
+        .map(|p| p.day / crate::model::time::DAYS_PER_MONTH)
         .fold(0.0, f64::max);
     let width = ((max_month / TIME_BINS as f64 / 3.0).ceil() * 3.0).max(3.0);
     let bins = ((max_month / width).floor() as usize + 1).min(TIME_BINS);
@@ -96,7 +97,7 @@ impl OrdinationView {
         let class_of = |p: &OrdinationPoint, s: usize| match self.color_by {
             ColorBy::Group => d.subjects[s].group,
             ColorBy::Time => {
-                ((p.day / crate::data::clinical::DAYS_PER_MONTH / width).floor().max(0.0) as usize).min(bins - 1)
+                ((p.day / crate::model::time::DAYS_PER_MONTH / width).floor().max(0.0) as usize).min(bins - 1)
             }
         };
         let color_by = self.color_by;
@@ -119,7 +120,10 @@ impl OrdinationView {
         );
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        if crate::app::view::problem_ui(ui, ctx, "Ordination") {
+            return;
+        }
         let d = ctx.derived;
         if d.ordination.is_empty() {
             ui.label("No microbiome samples to ordinate.");
@@ -222,4 +226,22 @@ fn visible_points<'a>(ctx: &'a ViewCtx<'_>) -> impl Iterator<Item = (usize, Plot
             .filter(|s| ctx.visible(*s))
             .map(|s| (s, PlotPoint::new(p.x, p.y)))
     })
+}
+
+impl View for OrdinationView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::RightTop, Self::default())]
+    }
+
+    fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        "Ordination (PCoA)".into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
+    }
 }

@@ -4,8 +4,9 @@
 
 use eframe::egui;
 
-use super::ViewCtx;
-use crate::app::state::{Command, Item};
+use crate::app::state::{AppCommand, Command, Dialog, Item};
+use crate::app::theme::severity_color;
+use crate::app::view::{Slot, View, ViewCtx};
 use crate::model::{Finding, Severity};
 use crate::quality::rule_info;
 
@@ -60,15 +61,6 @@ fn level(s: Severity) -> usize {
         Severity::Error => 0,
         Severity::Warning => 1,
         Severity::Info => 2,
-    }
-}
-
-/// The colour a severity is written in.
-pub fn severity_color(ui: &egui::Ui, s: Severity) -> egui::Color32 {
-    match s {
-        Severity::Error => ui.visuals().error_fg_color,
-        Severity::Warning => ui.visuals().warn_fg_color,
-        Severity::Info => ui.visuals().weak_text_color(),
     }
 }
 
@@ -145,7 +137,7 @@ impl QualityView {
         self.last_rows.clone()
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         let findings = std::sync::Arc::clone(&ctx.derived.findings);
         let (e, w, i) = findings.counts;
         ui.horizontal_wrapped(|ui| {
@@ -172,7 +164,7 @@ impl QualityView {
                 .on_hover_text("Check again with thresholds and severities from a TOML or JSON rules file (see `cohort-explorer check --print-rules`)")
                 .clicked()
             {
-                ctx.commands.push(Command::PickRulesFile);
+                ctx.commands.push(Command::App(AppCommand::Pick(Dialog::Rules)));
             }
         });
         ui.horizontal_wrapped(|ui| {
@@ -354,6 +346,25 @@ fn natural(a: &str, b: &str) -> std::cmp::Ordering {
         out
     };
     split(a).cmp(&split(b))
+}
+
+impl View for QualityView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::Bottom, Self::default())]
+    }
+
+    fn title(&self, ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        let (e, w, _) = ctx.derived.findings.counts;
+        format!("Data quality ({e} errors, {w} warnings)").into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
+    }
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints};
 
-use super::select::DragSelect;
-use super::{ViewCtx, layered_points, nearest_subject};
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::{Command, Item};
 use crate::app::theme::{group_color, highlighted};
+use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::plot::{layered_points, nearest_subject};
+use crate::app::widgets::select::DragSelect;
 use crate::metrics::longitudinal::ols;
 use crate::metrics::stats::pearson;
 
@@ -56,7 +57,7 @@ impl ScatterView {
         Some(self.last_transform.as_ref()?.position_from_point(&p))
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         ui.horizontal_wrapped(|ui| {
             for (label, axis) in [("x", &mut self.x), ("y", &mut self.y)] {
                 egui::ComboBox::from_label(label)
@@ -138,5 +139,23 @@ impl ScatterView {
                 ctx.commands.push(Command::Select(Item::Subject(subject)));
             }
         }
+    }
+}
+
+impl View for ScatterView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::RightTop, Self::default())]
+    }
+
+    fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        "Scatter".into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
     }
 }

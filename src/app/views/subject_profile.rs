@@ -4,12 +4,11 @@
 use eframe::egui;
 use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
-use super::ViewCtx;
-use super::quality::severity_color;
-use super::trajectories::marker_color;
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::Command;
-use crate::app::theme::group_color;
+use crate::app::theme::{group_color, marker_color, severity_color};
+use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::plot::time_axis;
 
 /// Persistent state of the profile view.
 #[derive(Clone, Debug, Default)]
@@ -21,7 +20,7 @@ pub struct SubjectProfileView {
 }
 
 impl SubjectProfileView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         let subject = ctx
             .state
             .selection
@@ -132,7 +131,7 @@ impl SubjectProfileView {
         egui::ScrollArea::vertical().show(ui, |ui| {
             for (label, points) in plots {
                 ui.label(label);
-                super::time_axis(Plot::new(("profile", s, label, a)), axis)
+                time_axis(Plot::new(("profile", s, label, a)), axis)
                     .height(height)
                     .allow_scroll(false)
                     .show(ui, |plot_ui| {
@@ -165,5 +164,23 @@ impl SubjectProfileView {
                     });
             }
         });
+    }
+}
+
+impl View for SubjectProfileView {
+    fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
+        vec![(Slot::Bottom, Self::default())]
+    }
+
+    fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        "Subject profile".into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
+        Some(Self::default())
     }
 }

@@ -4,19 +4,21 @@
 //! random intercept and slope, REML) fitted off the UI thread — its group lines, and the
 //! subject-specific lines of the hovered and selected subjects.
 
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, Weak};
 
 use eframe::egui;
-use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, PlotUi, Points, Polygon};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
-use super::{ViewCtx, nearest_subject, time_axis};
-use crate::app::derived::{Derived, Measure};
+use crate::app::derived::{Derived, Measure, Series};
+use crate::app::jobs::{Job, Poll};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, highlighted, line_width};
-use crate::data::clinical::DAYS_PER_MONTH;
+use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::widgets::plot::{draw_markers, finding_markers, nearest_subject, time_axis};
 use crate::metrics::longitudinal::ols;
 use crate::metrics::mixed::{self, MixedFit};
-use crate::model::Severity;
+use crate::model::columns as c;
+use crate::model::time::DAYS_PER_MONTH;
 
 /// Most individual lines drawn per plot before sampling (level of detail).
 pub const MAX_LINES: usize = 400;
@@ -48,30 +50,41 @@ struct MixedJob {
     /// The `Derived` it was fitted on (a regrouping refits). Weak, so an old grouping is freed,
     /// but its allocation stays and no new `Derived` can take its address and look the same.
     source: Weak<Derived>,
-    result: Arc<OnceLock<Result<GroupedFit, String>>>,
+    /// The fit under way (shared by clones of the view; cancelled when the last is dropped).
+    job: Option<Arc<Job<Result<GroupedFit, String>>>>,
+    result: Option<Result<GroupedFit, String>>,
 }
 
 impl MixedJob {
     fn start(ui: &egui::Ui, derived: &Arc<Derived>, measure: usize, axis: usize) -> Self {
-        let result = Arc::new(OnceLock::new());
-        let (out, d, repaint) = (Arc::clone(&result), Arc::clone(derived), ui.ctx().clone());
-        let job = move || {
-            let fitted = d
-                .measures
+        let d = Arc::clone(derived);
+        let spawned = Job::spawn("mixed-model", ui.ctx(), move |_| {
+            d.measures
                 .get(measure)
                 .ok_or_else(|| "no such measure".to_owned())
-                .and_then(|m| fit_mixed(&d, m, axis));
-            let _ = out.set(fitted);
-            repaint.request_repaint();
+                .and_then(|m| fit_mixed(&d, m, axis))
+        });
+        let (job, result) = match spawned {
+            Ok(job) => (Some(Arc::new(job)), None),
+            Err(e) => (None, Some(Err(e))),
         };
-        if let Err(e) = std::thread::Builder::new().name("mixed-model".to_owned()).spawn(job) {
-            let _ = result.set(Err(format!("could not start the fit: {e}")));
-        }
         Self {
             axis,
             source: Arc::downgrade(derived),
+            job,
             result,
         }
+    }
+
+    /// Take the fit if it has finished.
+    fn poll(&mut self) {
+        let Some(job) = &self.job else { return };
+        match job.poll() {
+            Poll::Running => return,
+            Poll::Done(fit) => self.result = Some(fit),
+            Poll::Lost => self.result = Some(Err("the fit stopped unexpectedly".to_owned())),
+        }
+        self.job = None;
     }
 
     /// True when this job fitted `derived` on `axis`.
@@ -160,7 +173,7 @@ impl TrajectoryView {
 
     /// The finished mixed-model fit for the current axis and grouping, if any.
     pub fn mixed_fit(&self) -> Option<&Result<GroupedFit, String>> {
-        self.mixed.as_ref()?.result.get()
+        self.mixed.as_ref()?.result.as_ref()
     }
 
     /// Overlay switches, and the mixed model's state and group slopes.
@@ -176,6 +189,9 @@ impl TrajectoryView {
             }
             if self.mixed.as_ref().is_none_or(|j| !j.fits(ctx.derived, axis)) {
                 self.mixed = Some(MixedJob::start(ui, ctx.derived, self.measure, axis));
+            }
+            if let Some(job) = &mut self.mixed {
+                job.poll();
             }
             match self.mixed_fit() {
                 None => {
@@ -255,7 +271,10 @@ impl TrajectoryView {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+    fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        if problem_ui(ui, ctx, "Trajectories") {
+            return;
+        }
         let Some(measure) = ctx.derived.measures.get(self.measure) else {
             ui.label("This measure is not in the cohort.");
             return;
@@ -282,7 +301,7 @@ impl TrajectoryView {
         };
         let response = plot.show(ui, |plot_ui| {
             // Faded lines first, highlighted ones last so they are on top.
-            let visible: Vec<&crate::app::derived::Series> = measure
+            let visible: Vec<&Series> = measure
                 .series
                 .iter()
                 .filter(|s| ctx.visible(s.subject) && !s.points[a].is_empty())
@@ -290,7 +309,7 @@ impl TrajectoryView {
             // Level of detail: past MAX_LINES, an even subsample of lines (plus every highlighted
             // one) is drawn; the group means below still use every subject.
             let stride = visible.len().div_ceil(MAX_LINES).max(1);
-            let mut order: Vec<(Highlight, &crate::app::derived::Series)> = visible
+            let mut order: Vec<(Highlight, &Series)> = visible
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (i, ctx.state.selection.highlight(s.subject), *s))
@@ -416,64 +435,50 @@ impl TrajectoryView {
     }
 }
 
-/// The visits of visible subjects with findings, on this measure's plot: (finding, point).
-/// A finding about a visit is marked on every measure observed at that visit.
-pub fn finding_markers(ctx: &ViewCtx<'_>, measure: &Measure, axis: usize) -> Vec<(usize, egui_plot::PlotPoint)> {
-    let findings = &ctx.derived.findings;
-    findings
-        .visit
-        .iter()
-        .enumerate()
-        .filter_map(|(k, visit)| {
-            let x = (*visit)?[axis]?;
-            let s = findings.subject[k]?;
-            if !ctx.visible(s) {
-                return None;
-            }
-            let series = &measure.series[(*measure.series_of.get(s)?)?];
-            let p = series.points[axis].iter().find(|p| (p.x - x).abs() < 1e-9)?;
-            Some((k, *p))
-        })
-        .collect()
-}
+/// Trajectories of the two headline measures stacked on the left, the other measures as tabs.
+const HEADLINE: [&str; 2] = [c::ALSFRS_R_TOTAL, c::BMI];
 
-/// Hollow rings at the markers, coloured by severity, one legend entry per severity.
-pub fn draw_markers(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, markers: &[(usize, egui_plot::PlotPoint)]) {
-    for severity in [Severity::Info, Severity::Warning, Severity::Error] {
-        let pts: Vec<[f64; 2]> = markers
+impl View for TrajectoryView {
+    fn defaults(derived: &Derived) -> Vec<(Slot, Self)> {
+        let headline = HEADLINE
             .iter()
-            .filter(|(k, _)| ctx.derived.findings.all[*k].severity == severity)
-            .map(|(_, p)| [p.x, p.y])
-            .collect();
-        if pts.is_empty() {
-            continue;
-        }
-        plot_ui.points(
-            Points::new(format!("finding ({})", severity.label()), pts)
-                .shape(MarkerShape::Circle)
-                .filled(false)
-                .radius(6.0)
-                .color(marker_color(severity)),
-        );
+            .filter_map(|name| derived.measures.iter().position(|m| m.column == *name))
+            .map(|m| (Slot::Left, Self::new(m)));
+        let others = (0..derived.measures.len())
+            .filter(|m| !HEADLINE.contains(&derived.measures[*m].column))
+            .map(|m| (Slot::RightTop, Self::new(m)));
+        headline.chain(others).collect()
     }
-}
 
-/// Ring colour of a finding marker (readable on light and dark plots).
-pub fn marker_color(severity: Severity) -> egui::Color32 {
-    match severity {
-        Severity::Error => egui::Color32::from_rgb(230, 40, 40),
-        Severity::Warning => egui::Color32::from_rgb(240, 150, 0),
-        Severity::Info => egui::Color32::GRAY,
+    fn title(&self, ctx: &ViewCtx<'_>) -> egui::WidgetText {
+        ctx.derived
+            .measures
+            .get(self.measure)
+            .map_or("Trajectory", |m| m.label)
+            .into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
+        self.view_ui(ui, ctx);
+    }
+
+    fn saved(&self, derived: &Derived) -> Option<String> {
+        derived.measures.get(self.measure).map(|m| m.column.to_owned())
+    }
+
+    fn restore(saved: Option<&str>, derived: &Derived) -> Option<Self> {
+        let column = saved?;
+        derived.measures.iter().position(|m| m.column == column).map(Self::new)
     }
 }
 
 impl TrajectoryView {
-    /// Where a subject's second (or only) point was drawn in the last frame.
-    pub fn screen_position(&self, explorer: &crate::app::explorer::Explorer, subject: usize) -> Option<egui::Pos2> {
+    /// Where a subject's second (or only) point was drawn in the last frame, on `axis`.
+    pub fn screen_position(&self, derived: &Derived, axis: XAxis, subject: usize) -> Option<egui::Pos2> {
         let transform = self.last_transform.as_ref()?;
-        let measure = explorer.derived.measures.get(self.measure)?;
+        let measure = derived.measures.get(self.measure)?;
         let series = measure.series.iter().find(|s| s.subject == subject)?;
-        let points = &series.points[explorer.state.x_axis.index()];
+        let points = &series.points[axis.index()];
         let point = points.get(1).or(points.first())?;
         Some(transform.position_from_point(point))
     }

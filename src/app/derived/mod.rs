@@ -1,0 +1,142 @@
+//! Geometry and rows the views draw, prepared once per loaded cohort (on the loader thread),
+//! never inside a frame. One builder per view, each in its own file, each returning `Result`:
+//! a view whose geometry cannot be built shows why (and the shell a notification) instead of
+//! an empty plot. Everything that depends on the grouping is built in one place,
+//! [`Derived::regrouped`], which loading and regrouping both go through.
+
+mod composition;
+mod ordination;
+mod subjects;
+mod trajectories;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::findings::Findings;
+use super::state::XAxis;
+use crate::model::frame::ColumnError;
+use crate::pipeline::Analysis;
+pub use composition::{Composition, CompositionSample, TOP_TAXA};
+pub use ordination::OrdinationPoint;
+pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
+pub use trajectories::{GroupMean, Measure, Series};
+
+/// A view's geometry that could not be built, and why (e.g. a column of the wrong type).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The view's name as its tab shows it.
+    pub view: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.view, self.message)
+    }
+}
+
+/// Everything the views draw.
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    pub subjects: Vec<SubjectInfo>,
+    pub groups: Vec<String>,
+    pub measures: Vec<Measure>,
+    pub ordination: Vec<OrdinationPoint>,
+    /// Percent explained by the two plotted axes.
+    pub ordination_explained: [f64; 2],
+    /// Shared x range of every trajectory plot, per x-axis (see `XAxis::index`).
+    pub x_range: [(f64, f64); XAxis::COUNT],
+    pub composition: Composition,
+    /// Data-quality findings, located for the views.
+    pub findings: Arc<Findings>,
+    /// Views whose geometry could not be built.
+    pub problems: Vec<Problem>,
+}
+
+impl Derived {
+    /// Prepare the views' data from an analysed cohort, grouped by its arm (or group) column.
+    /// Fails only when the subjects themselves cannot be read; a view whose own geometry fails
+    /// is left empty and listed in [`Derived::problems`].
+    pub fn new(analysis: &Analysis, rules_file: Option<String>) -> Result<Self, Problem> {
+        let tables = &analysis.tables;
+        let core = |e: ColumnError| Problem {
+            view: "Cohort table",
+            message: e.to_string(),
+        };
+        let (subjects, arms) = subjects::subjects(&tables.subjects).map_err(core)?;
+        let mut base = Self {
+            subjects,
+            ..Self::default()
+        };
+        let index = base.subject_index();
+        let num_subjects = base.subjects.len();
+        let mut problems = Vec::new();
+        let mut keep = |view: &'static str, e: &dyn std::fmt::Display| {
+            problems.push(Problem {
+                view,
+                message: e.to_string(),
+            });
+        };
+        let measures = trajectories::trajectories(&tables.visits, &index, num_subjects).unwrap_or_else(|e| {
+            keep("Trajectories", &e);
+            Vec::new()
+        });
+        let ord = ordination::ordination(&analysis.cohort, &index).unwrap_or_else(|e| {
+            keep("Ordination", &e);
+            ordination::Ordination::default()
+        });
+        let composition = composition::composition(&analysis.cohort, &index).unwrap_or_else(|e| {
+            keep("Composition", &e);
+            Composition::default()
+        });
+        let findings =
+            Findings::new(&analysis.cohort, &index, analysis.findings.clone(), rules_file).unwrap_or_else(|e| {
+                keep("Data quality", &e);
+                Findings::default()
+            });
+        drop(index);
+        base.x_range = trajectories::x_range(&measures);
+        base.measures = measures;
+        base.ordination = ord.points;
+        base.ordination_explained = ord.explained;
+        base.composition = composition;
+        base.findings = Arc::new(findings);
+        base.problems = problems;
+        let (groups, group_of) = arm_grouping(&arms);
+        Ok(base.regrouped(groups, &group_of))
+    }
+
+    /// Row of each subject id in [`Derived::subjects`].
+    pub fn subject_index(&self) -> HashMap<&str, usize> {
+        self.subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect()
+    }
+
+    /// The same cohort grouped differently: this is where everything that depends on the
+    /// grouping is built (each subject's group, the group means), at load and on every
+    /// regrouping; the rest is shared geometry.
+    #[must_use]
+    pub fn regrouped(&self, groups: Vec<String>, group_of: &[usize]) -> Self {
+        let mut out = self.clone();
+        for (s, g) in out.subjects.iter_mut().zip(group_of) {
+            s.group = *g;
+        }
+        for m in &mut out.measures {
+            m.means = trajectories::group_means(&m.series, &out.subjects, groups.len());
+        }
+        out.groups = groups;
+        out
+    }
+}
+
+/// Group names (sorted) and each subject's group, from each subject's arm or group label.
+fn arm_grouping(arms: &[String]) -> (Vec<String>, Vec<usize>) {
+    let mut groups: Vec<String> = arms.to_vec();
+    groups.sort();
+    groups.dedup();
+    let group_of = arms.iter().map(|a| groups.binary_search(a).unwrap_or(0)).collect();
+    (groups, group_of)
+}

@@ -1,0 +1,53 @@
+//! Geometry of the Ordination view: each sample's place on the first two PCoA axes of the
+//! Bray–Curtis distances, with its subject and day.
+
+use std::collections::HashMap;
+
+use polars::prelude::PolarsError;
+
+use crate::metrics::distance::{BetaMetric, distance_matrix};
+use crate::metrics::tables::ordination_table;
+use crate::model::frame::{f64s, strs};
+use crate::model::{Cohort, columns as c};
+
+/// A sample in the ordination plane.
+#[derive(Clone, Copy, Debug)]
+pub struct OrdinationPoint {
+    pub subject: Option<usize>,
+    pub day: f64,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The PCoA plane of the samples (none without abundances or with fewer than two axes).
+#[derive(Clone, Debug, Default)]
+pub struct Ordination {
+    pub points: Vec<OrdinationPoint>,
+    /// Percent explained by the two plotted axes.
+    pub explained: [f64; 2],
+}
+
+pub fn ordination(cohort: &Cohort, index: &HashMap<&str, usize>) -> Result<Ordination, PolarsError> {
+    let Some(table) = cohort.abundances() else {
+        return Ok(Ordination::default());
+    };
+    let dm = distance_matrix(table, BetaMetric::BrayCurtis);
+    let (df, ord) = ordination_table(cohort, &dm, 2)?;
+    if ord.dims < 2 {
+        return Ok(Ordination::default());
+    }
+    let subjects = strs(&df, c::SUBJECT_ID)?;
+    let days = f64s(&df, c::DAY)?;
+    let points = (0..df.height())
+        .map(|i| OrdinationPoint {
+            subject: subjects[i].as_deref().and_then(|s| index.get(s).copied()),
+            day: days[i].unwrap_or(0.0),
+            x: ord.coord(i, 0),
+            y: ord.coord(i, 1),
+        })
+        .collect();
+    Ok(Ordination {
+        points,
+        explained: [ord.proportion_explained[0] * 100.0, ord.proportion_explained[1] * 100.0],
+    })
+}

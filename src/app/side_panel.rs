@@ -1,0 +1,190 @@
+//! The explorer's side panel: cohort counts, filters, named cohorts and the grouping, the time
+//! axis, the selection and the data-quality summary. It only queues commands.
+
+use eframe::egui;
+use egui_tiles::Tile;
+
+use super::explorer::{Explorer, Pane};
+use super::state::{Category, Command, DfsBand, Flag, GroupBy, XAxis};
+use super::theme::group_color;
+use super::view::ViewCtx;
+
+impl Explorer {
+    fn cohorts_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.heading("Named cohorts");
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.cohort_name)
+                    .hint_text("name")
+                    .desired_width(110.0),
+            );
+            let can_save = !self.state.selection.selected.is_empty() && !self.cohort_name.trim().is_empty();
+            if ui
+                .add_enabled(can_save, egui::Button::new("Save selection"))
+                .on_disabled_hover_text("select subjects (click, box or lasso) and type a name")
+                .clicked()
+            {
+                commands.push(Command::SaveCohort(std::mem::take(&mut self.cohort_name)));
+            }
+        });
+        for (i, c) in self.state.cohorts.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let color = match self.state.group_by {
+                    GroupBy::NamedCohorts => group_color(i),
+                    GroupBy::Arm => ui.visuals().text_color(),
+                };
+                ui.colored_label(color, format!("{} ({})", c.name, c.members.len()));
+                if ui.small_button("select").clicked() {
+                    commands.push(Command::SelectCohort(i));
+                }
+                if ui.small_button("delete").clicked() {
+                    commands.push(Command::DeleteCohort(i));
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            ui.label("Group by");
+            for (g, text) in [(GroupBy::Arm, "arm"), (GroupBy::NamedCohorts, "named cohorts")] {
+                let enabled = g == GroupBy::Arm || !self.state.cohorts.is_empty();
+                if ui
+                    .add_enabled(enabled, egui::Button::selectable(self.state.group_by == g, text))
+                    .clicked()
+                {
+                    commands.push(Command::SetGroupBy(g));
+                }
+            }
+        });
+    }
+
+    pub(super) fn side_panel_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let shown = ViewCtx::new(&self.derived, &self.state, commands).num_visible();
+        ui.heading("Cohort");
+        ui.label(format!(
+            "{} subjects · {} visits · {} samples",
+            self.cohort.num_subjects(),
+            self.cohort.num_visits(),
+            self.cohort.num_samples()
+        ));
+        ui.label(egui::RichText::new(format!("Showing {shown} of {} subjects", self.derived.subjects.len())).strong());
+        ui.separator();
+        ui.heading("Filters");
+        for (g, name) in self.derived.groups.iter().enumerate() {
+            let mut on = !self.state.filters.hidden_groups.contains(&g);
+            let count = self.derived.subjects.iter().filter(|s| s.group == g).count();
+            let text = egui::RichText::new(format!("{name} ({count})")).color(group_color(g));
+            if ui.checkbox(&mut on, text).changed() {
+                commands.push(Command::ToggleGroup(g));
+            }
+        }
+        for (category, title) in [
+            (Category::Site, "By site"),
+            (Category::Sex, "By sex"),
+            (Category::OnsetRegion, "By onset region"),
+        ] {
+            let mut values: Vec<&str> = self
+                .derived
+                .subjects
+                .iter()
+                .map(|s| match category {
+                    Category::Site => s.site.as_str(),
+                    Category::Sex => s.sex.as_str(),
+                    Category::OnsetRegion => s.onset_region.as_str(),
+                })
+                .collect();
+            values.sort_unstable();
+            values.dedup();
+            if values.len() < 2 {
+                continue;
+            }
+            egui::CollapsingHeader::new(title).default_open(false).show(ui, |ui| {
+                for v in values {
+                    let mut on = !self.state.filters.hidden.contains(&(category, v.to_owned()));
+                    let label = if v.is_empty() { "(not recorded)" } else { v };
+                    if ui.checkbox(&mut on, label).changed() {
+                        commands.push(Command::ToggleCategory(category, v.to_owned()));
+                    }
+                }
+            });
+        }
+        for (flag, title) in [
+            (Flag::Hypermetabolic, "Hypermetabolic"),
+            (Flag::HasMicrobiome, "Has microbiome"),
+        ] {
+            ui.horizontal(|ui| {
+                ui.label(title);
+                let current = self.state.filters.flags.get(&flag).copied();
+                for (value, text) in [(None, "any"), (Some(true), "yes"), (Some(false), "no")] {
+                    if ui.selectable_label(current == value, text).clicked() {
+                        commands.push(Command::SetFlag(flag, value));
+                    }
+                }
+            });
+        }
+        let mut min = self.state.filters.min_baseline_alsfrs;
+        if ui
+            .add(
+                egui::Slider::new(&mut min, 0.0..=48.0)
+                    .step_by(1.0)
+                    .text("min baseline ALSFRS-R"),
+            )
+            .changed()
+        {
+            commands.push(Command::SetMinBaselineAlsfrs(min));
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label("ΔFS:");
+            let current = self.state.filters.dfs_band;
+            if ui.selectable_label(current.is_none(), "any").clicked() {
+                commands.push(Command::SetDfsBand(None));
+            }
+            for band in DfsBand::ALL {
+                if ui.selectable_label(current == Some(band), band.label()).clicked() {
+                    commands.push(Command::SetDfsBand(Some(band)));
+                }
+            }
+        });
+        ui.separator();
+        self.cohorts_ui(ui, commands);
+        ui.separator();
+        ui.heading("Time axis");
+        for axis in XAxis::ALL {
+            if ui.radio(self.state.x_axis == axis, axis.label()).clicked() {
+                commands.push(Command::SetXAxis(axis));
+            }
+        }
+        ui.separator();
+        ui.heading("Selection");
+        let hovered = self
+            .state
+            .selection
+            .hovered_subject()
+            .map(|s| self.derived.subjects[s].id.clone());
+        ui.label(format!("Hovered: {}", hovered.unwrap_or_else(|| "–".to_owned())));
+        let selected: Vec<&str> = self
+            .state
+            .selection
+            .selected
+            .iter()
+            .map(|s| self.derived.subjects[*s].id.as_str())
+            .collect();
+        ui.label(format!(
+            "Selected: {}",
+            if selected.is_empty() {
+                "–".to_owned()
+            } else {
+                selected.join(", ")
+            }
+        ));
+        if !selected.is_empty() && ui.button("Clear selection").clicked() {
+            commands.push(Command::ClearSelection);
+        }
+        let (e, w, i) = self.derived.findings.counts;
+        ui.separator();
+        ui.heading("Data quality");
+        ui.label(format!("{e} errors, {w} warnings, {i} info"));
+        if ui.button("Show findings").clicked() {
+            self.tree
+                .make_active(|_, tile| matches!(tile, Tile::Pane(Pane::Quality(_))));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! What every view is: the [`View`] trait the registry (`views/mod.rs`) dispatches on, the
+//! [`Slot`]s of the default screen, and the borrowed [`ViewCtx`] a view draws from and queues
+//! commands into. Views never mutate shared state, and never import each other.
+
+use std::sync::Arc;
+
+use eframe::egui;
+
+use super::derived::{Derived, SubjectInfo};
+use super::state::{Category, Command, Flag, ViewState};
+
+/// Where the default screen puts a view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// Stacked on the left, sharing the time axis (the headline trajectories).
+    Left,
+    /// Tabs on the upper right.
+    RightTop,
+    /// Tabs on the lower right (tables, profile, findings).
+    Bottom,
+}
+
+/// A kind of view. Implement it in one file under `app/views/` and add one line to the
+/// registry (`views/mod.rs`); the dock, the saved layout and the tab titles follow.
+pub trait View: Sized {
+    /// The views of this kind on the default screen, with where each goes (none: the view is
+    /// only opened from a saved layout).
+    fn defaults(derived: &Derived) -> Vec<(Slot, Self)>;
+
+    /// The tab title.
+    fn title(&self, ctx: &ViewCtx<'_>) -> egui::WidgetText;
+
+    /// Draw one frame, queueing commands in `ctx`.
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>);
+
+    /// What a saved layout keeps beyond the kind (a trajectory's measure column).
+    fn saved(&self, _derived: &Derived) -> Option<String> {
+        None
+    }
+
+    /// A fresh view from what a saved layout kept; `None` when this cohort lacks what the view
+    /// shows (the layout then leaves it out).
+    fn restore(saved: Option<&str>, derived: &Derived) -> Option<Self>;
+}
+
+/// What every view may read, and where it queues what it wants changed.
+pub struct ViewCtx<'a> {
+    pub derived: &'a Arc<Derived>,
+    pub state: &'a ViewState,
+    pub commands: &'a mut Vec<Command>,
+    /// Which subjects pass the filters, computed once per frame.
+    visible: Vec<bool>,
+}
+
+impl<'a> ViewCtx<'a> {
+    pub fn new(derived: &'a Arc<Derived>, state: &'a ViewState, commands: &'a mut Vec<Command>) -> Self {
+        let visible = derived.subjects.iter().map(|s| passes_filters(s, state)).collect();
+        Self {
+            derived,
+            state,
+            commands,
+            visible,
+        }
+    }
+
+    /// True when the subject passes the filters.
+    pub fn visible(&self, subject: usize) -> bool {
+        self.visible.get(subject).copied().unwrap_or(false)
+    }
+
+    /// Number of subjects passing the filters.
+    pub fn num_visible(&self) -> usize {
+        self.visible.iter().filter(|v| **v).count()
+    }
+
+    /// Why this view's geometry could not be built, if it could not (shown in place of the plot).
+    pub fn problem(&self, view: &str) -> Option<&str> {
+        self.derived
+            .problems
+            .iter()
+            .find(|p| p.view == view)
+            .map(|p| p.message.as_str())
+    }
+}
+
+/// The filters of `state` applied to one subject.
+fn passes_filters(s: &SubjectInfo, state: &ViewState) -> bool {
+    let f = &state.filters;
+    let hidden = |c: Category, v: &str| !f.hidden.is_empty() && f.hidden.contains(&(c, v.to_owned()));
+    let flag_ok = |flag: Flag, value: Option<bool>| f.flags.get(&flag).is_none_or(|want| value == Some(*want));
+    !f.hidden_groups.contains(&s.group)
+        && !hidden(Category::Site, &s.site)
+        && !hidden(Category::Sex, &s.sex)
+        && !hidden(Category::OnsetRegion, &s.onset_region)
+        && flag_ok(Flag::Hypermetabolic, s.hypermetabolic)
+        && flag_ok(Flag::HasMicrobiome, Some(s.num_samples > 0))
+        && s.baseline_alsfrs.is_none_or(|b| b >= f.min_baseline_alsfrs)
+        && f.dfs_band
+            .is_none_or(|band| s.delta_fs.is_some_and(|d| band.contains(d)))
+}
+
+/// Draw a view's "could not be built" message instead of its plot; true when there was one.
+pub fn problem_ui(ui: &mut egui::Ui, ctx: &ViewCtx<'_>, view: &str) -> bool {
+    let Some(message) = ctx.problem(view) else {
+        return false;
+    };
+    ui.colored_label(ui.visuals().error_fg_color, format!("{view}: {message}"));
+    true
+}

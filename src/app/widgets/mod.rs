@@ -1,0 +1,4 @@
+//! Building blocks shared by several views (views never import each other).
+
+pub mod plot;
+pub mod select;

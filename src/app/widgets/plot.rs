@@ -1,0 +1,216 @@
+//! Plot helpers shared by the views: the subject nearest the pointer, points layered by
+//! highlight, the time axis (with calendar-date grid marks), and data-quality finding rings.
+
+use eframe::egui::Color32;
+use egui_plot::{GridInput, GridMark, MarkerShape, PlotPoint, PlotUi, Points};
+
+use crate::app::derived::Measure;
+use crate::app::state::{Highlight, XAxis};
+use crate::app::theme::marker_color;
+use crate::app::view::ViewCtx;
+use crate::model::Severity;
+use crate::model::time::{civil_from_days, days_from_civil, format_day};
+
+/// The subject (and its point) nearest the pointer among `candidates` (within 8 px).
+pub fn nearest_subject(
+    plot_ui: &egui_plot::PlotUi<'_>,
+    candidates: impl Iterator<Item = (usize, egui_plot::PlotPoint)>,
+) -> Option<(usize, egui_plot::PlotPoint)> {
+    let pointer = plot_ui.pointer_coordinate()?;
+    let at = plot_ui.screen_from_plot(pointer);
+    candidates
+        .map(|(s, p)| (s, p, plot_ui.screen_from_plot(p).distance(at)))
+        .filter(|(_, _, d)| *d <= 8.0)
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(s, p, _)| (s, p))
+}
+
+/// Points drawn in layers, one item per (class, highlight level), faded first within each
+/// class so emphasised points are on top; only unemphasised items are named, so the legend has
+/// one entry per class. `points` are (class, subject, position); emphasised points are drawn
+/// 2 px larger than `radius`; `color` maps a class colour to a highlight level.
+pub fn layered_points(
+    plot_ui: &mut PlotUi<'_>,
+    ctx: &ViewCtx<'_>,
+    classes: &[(String, Color32)],
+    points: impl Iterator<Item = (usize, usize, [f64; 2])>,
+    radius: f32,
+    color: impl Fn(Color32, Highlight) -> Color32,
+) {
+    const LEVELS: [Highlight; 4] = [
+        Highlight::Faded,
+        Highlight::Normal,
+        Highlight::Selected,
+        Highlight::Hovered,
+    ];
+    let mut layers: Vec<[Vec<[f64; 2]>; 4]> = vec![Default::default(); classes.len()];
+    for (class, subject, p) in points {
+        let level = ctx.state.selection.highlight(subject);
+        if let (Some(layer), Some(l)) = (layers.get_mut(class), LEVELS.iter().position(|x| *x == level)) {
+            layer[l].push(p);
+        }
+    }
+    for ((name, base), layer) in classes.iter().zip(layers) {
+        for (level, pts) in LEVELS.into_iter().zip(layer) {
+            if pts.is_empty() {
+                continue;
+            }
+            let label = if level <= Highlight::Normal {
+                name.clone()
+            } else {
+                String::new()
+            };
+            let r = if level >= Highlight::Selected {
+                radius + 2.0
+            } else {
+                radius
+            };
+            plot_ui.points(
+                Points::new(label, pts)
+                    .color(color(*base, level))
+                    .radius(r)
+                    .shape(MarkerShape::Circle),
+            );
+        }
+    }
+}
+
+/// A plot with `axis` as its x-axis: its label, and on the date axis month/quarter/year grid
+/// lines labelled as dates instead of day counts.
+pub fn time_axis(plot: egui_plot::Plot<'_>, axis: XAxis) -> egui_plot::Plot<'_> {
+    let plot = plot.x_axis_label(axis.label());
+    if axis != XAxis::Date {
+        return plot;
+    }
+    plot.x_grid_spacer(date_marks).x_axis_formatter(|mark, _| {
+        let date = format_day(mark.value);
+        // Year marks read "2024", month marks "2024-03".
+        let len = if mark.step_size >= 365.0 { 4 } else { 7 };
+        date.get(..len).unwrap_or(&date).to_owned()
+    })
+}
+
+/// Grid marks on the first of each month (days since 1970-01-01), thicker each quarter, year
+/// and decade; spans over two centuries fall back to plain decimal marks.
+fn date_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 200.0 * 365.25 || lo.abs() > 3.0e6 || hi.abs() > 3.0e6 {
+        return egui_plot::log_grid_spacer(10)(input);
+    }
+    let (mut year, mut month, _) = civil_from_days(lo.floor() as i32);
+    let mut marks = Vec::new();
+    while let Some(day) = days_from_civil(year, month, 1).map(f64::from)
+        && day <= hi
+    {
+        let step = match (month, year % 10) {
+            (1, 0) => 3652.5,
+            (1, _) => 365.25,
+            (4 | 7 | 10, _) => 91.31,
+            _ => 30.44,
+        };
+        if day >= lo && step >= input.base_step_size {
+            marks.push(GridMark {
+                value: day,
+                step_size: step,
+            });
+        }
+        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    }
+    marks
+}
+
+/// The visits of visible subjects with findings, on this measure's plot: (finding, point).
+/// A finding about a visit is marked on every measure observed at that visit.
+pub fn finding_markers(ctx: &ViewCtx<'_>, measure: &Measure, axis: usize) -> Vec<(usize, PlotPoint)> {
+    let findings = &ctx.derived.findings;
+    findings
+        .visit
+        .iter()
+        .enumerate()
+        .filter_map(|(k, visit)| {
+            let x = (*visit)?[axis]?;
+            let s = findings.subject[k]?;
+            if !ctx.visible(s) {
+                return None;
+            }
+            let series = &measure.series[(*measure.series_of.get(s)?)?];
+            let p = series.points[axis].iter().find(|p| (p.x - x).abs() < 1e-9)?;
+            Some((k, *p))
+        })
+        .collect()
+}
+
+/// Hollow rings at the markers, coloured by severity, one legend entry per severity.
+pub fn draw_markers(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, markers: &[(usize, PlotPoint)]) {
+    for severity in [Severity::Info, Severity::Warning, Severity::Error] {
+        let pts: Vec<[f64; 2]> = markers
+            .iter()
+            .filter(|(k, _)| ctx.derived.findings.all[*k].severity == severity)
+            .map(|(_, p)| [p.x, p.y])
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        plot_ui.points(
+            Points::new(format!("finding ({})", severity.label()), pts)
+                .shape(MarkerShape::Circle)
+                .filled(false)
+                .radius(6.0)
+                .color(marker_color(severity)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> f64 {
+        f64::from(days_from_civil(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn date_marks_fall_on_month_starts_and_thicken_at_quarters_and_years() {
+        let bounds = (day(2023, 11, 15), day(2024, 5, 2));
+        let marks = date_marks(GridInput {
+            bounds,
+            base_step_size: 5.0,
+        });
+        let dates: Vec<String> = marks.iter().map(|m| format_day(m.value)).collect();
+        assert_eq!(
+            dates,
+            [
+                "2023-12-01",
+                "2024-01-01",
+                "2024-02-01",
+                "2024-03-01",
+                "2024-04-01",
+                "2024-05-01"
+            ]
+        );
+        let steps: Vec<f64> = marks.iter().map(|m| m.step_size).collect();
+        assert_eq!(steps, [30.44, 365.25, 30.44, 30.44, 91.31, 30.44]);
+        // Zoomed out, months are dropped and quarters remain.
+        let coarse = date_marks(GridInput {
+            bounds,
+            base_step_size: 60.0,
+        });
+        assert_eq!(coarse.len(), 2);
+        // Absurd spans fall back to decimal marks rather than looping over millennia.
+        assert!(
+            !date_marks(GridInput {
+                bounds: (-1.0e7, 1.0e7),
+                base_step_size: 1.0e5
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn x_values_read_as_dates_on_the_date_axis() {
+        assert_eq!(XAxis::Date.format(day(2021, 2, 28)), "2021-02-28");
+        assert_eq!(XAxis::VisitNumber.format(3.0), "3");
+        assert_eq!(XAxis::MonthsSinceOnset.format(12.345), "12.3");
+        assert_eq!(format_day(f64::NAN), "");
+    }
+}

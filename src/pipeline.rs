@@ -1,0 +1,212 @@
+//! The one headless path from inputs to what every front end shows: files (or the embedded
+//! demo) → [`Cohort`] → derived tables → data-quality findings. The CLI's commands and the
+//! window's loader both go through here, so they load, derive and check the same way; each
+//! stage reports progress and stops early when the caller cancels.
+
+use std::path::PathBuf;
+
+use polars::prelude::{DataFrame, PolarsError};
+
+use crate::data::{self, LoadError, LoadOptions};
+use crate::metrics::tables::{MetricOptions, samples_table, subjects_table, visits_table};
+use crate::model::frame::ColumnError;
+use crate::model::{Cohort, Finding};
+use crate::quality::{self, Rules};
+
+/// Where a cohort comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// The demo cohort embedded in the binary.
+    Demo,
+    /// Files and folders (a folder's own files).
+    Paths(Vec<PathBuf>),
+}
+
+impl Source {
+    /// How the source is named in titles, messages and the recent list.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Demo => "demo cohort".to_owned(),
+            Source::Paths(paths) => paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// The stages of [`analyse`], in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Deriving,
+    Checking,
+    /// After the pipeline: a front end preparing what it draws.
+    Preparing,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "Reading files",
+            Stage::Deriving => "Deriving metrics",
+            Stage::Checking => "Checking data quality",
+            Stage::Preparing => "Preparing views",
+        }
+    }
+}
+
+/// Where a long run reports how far it is, and learns that it should stop.
+pub trait Progress {
+    /// `fraction` is of the whole run, 0–1.
+    fn report(&self, stage: Stage, fraction: f32);
+    fn is_cancelled(&self) -> bool;
+}
+
+/// No progress wanted (the CLI, tests).
+impl Progress for () {
+    fn report(&self, _: Stage, _: f32) {}
+
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Everything that changes what is derived and checked.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub load: LoadOptions,
+    pub metrics: MetricOptions,
+    pub rules: Rules,
+}
+
+/// Why a run gave nothing. Messages name the file or column at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("deriving the metrics failed: {0}")]
+    Derive(#[from] PolarsError),
+    #[error("checking data quality failed: {0}")]
+    Check(#[from] ColumnError),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// The derived tables every front end reads (see README, "Export columns").
+#[derive(Clone, Debug)]
+pub struct Tables {
+    /// Visits with per-visit metrics (domains, stages, BMI category, REE comparison).
+    pub visits: DataFrame,
+    /// Samples with diversity, F/B ratio and within-subject distances.
+    pub samples: DataFrame,
+    /// Subjects with slopes, ΔFS, baseline and last values.
+    pub subjects: DataFrame,
+}
+
+/// A cohort with its derived tables and findings.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub cohort: Cohort,
+    pub tables: Tables,
+    /// Load findings and every rule's, worst first.
+    pub findings: Vec<Finding>,
+}
+
+/// Read a source into a cohort.
+pub fn load(source: &Source, options: &LoadOptions) -> Result<Cohort, LoadError> {
+    match source {
+        Source::Demo => data::load_inputs(crate::demo::embedded_inputs(), options),
+        Source::Paths(paths) => data::load_paths(paths, options),
+    }
+}
+
+/// The derived visits, samples and subjects tables of a cohort.
+pub fn tables(cohort: &Cohort, options: &MetricOptions) -> Result<Tables, PolarsError> {
+    let visits = visits_table(cohort, options)?;
+    let samples = samples_table(cohort, options)?;
+    let subjects = subjects_table(cohort, &visits, Some(&samples))?;
+    Ok(Tables {
+        visits,
+        samples,
+        subjects,
+    })
+}
+
+/// Every data-quality finding about a cohort, with the rules' thresholds and severities.
+pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError> {
+    quality::check(cohort, rules)
+}
+
+/// Load, derive and check, reporting each stage (up to `done` of the whole run, so a front end
+/// can add its own stages after) and stopping between stages when cancelled.
+pub fn analyse(
+    source: &Source,
+    options: &Options,
+    progress: &dyn Progress,
+    done: f32,
+) -> Result<Analysis, PipelineError> {
+    let step = |stage: Stage, k: f32| -> Result<(), PipelineError> {
+        if progress.is_cancelled() {
+            return Err(PipelineError::Cancelled);
+        }
+        progress.report(stage, done * k / 3.0);
+        Ok(())
+    };
+    step(Stage::Reading, 0.0)?;
+    let cohort = load(source, &options.load)?;
+    step(Stage::Deriving, 1.0)?;
+    let tables = tables(&cohort, &options.metrics)?;
+    step(Stage::Checking, 2.0)?;
+    let findings = check(&cohort, &options.rules)?;
+    step(Stage::Checking, 3.0)?;
+    Ok(Analysis {
+        cohort,
+        tables,
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    struct Recorder(RefCell<Vec<(Stage, f32)>>, bool);
+
+    impl Progress for Recorder {
+        fn report(&self, stage: Stage, fraction: f32) {
+            self.0.borrow_mut().push((stage, fraction));
+        }
+
+        fn is_cancelled(&self) -> bool {
+            self.1
+        }
+    }
+
+    #[test]
+    fn the_demo_runs_through_every_stage_in_order() {
+        let progress = Recorder(RefCell::new(Vec::new()), false);
+        let analysis = analyse(&Source::Demo, &Options::default(), &progress, 0.8).expect("demo");
+        assert_eq!(analysis.cohort.num_subjects(), analysis.tables.subjects.height());
+        assert_eq!(analysis.cohort.num_visits(), analysis.tables.visits.height());
+        let stages: Vec<Stage> = progress.0.borrow().iter().map(|(s, _)| *s).collect();
+        assert_eq!(
+            stages,
+            [Stage::Reading, Stage::Deriving, Stage::Checking, Stage::Checking]
+        );
+        let fractions: Vec<f32> = progress.0.borrow().iter().map(|(_, f)| *f).collect();
+        assert!(fractions.windows(2).all(|w| w[0] < w[1]), "{fractions:?}");
+        assert!((fractions[3] - 0.8).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_before_reading() {
+        let progress = Recorder(RefCell::new(Vec::new()), true);
+        let result = analyse(&Source::Demo, &Options::default(), &progress, 1.0);
+        assert!(matches!(result, Err(PipelineError::Cancelled)));
+        assert!(progress.0.borrow().is_empty());
+    }
+}

@@ -1,0 +1,41 @@
+//! The explorer in a headless harness (egui_kittest) for the GUI tests: the real app, loaded.
+
+use cohort_explorer::app::CohortApp;
+use cohort_explorer::app::explorer::Explorer;
+use cohort_explorer::data::LoadOptions;
+use cohort_explorer::pipeline::Source;
+use eframe::egui;
+use egui_kittest::Harness;
+
+/// Paths to open, or the embedded demo.
+pub fn source(paths: Option<Vec<std::path::PathBuf>>) -> Source {
+    paths.map_or(Source::Demo, Source::Paths)
+}
+
+pub fn harness(paths: Option<Vec<std::path::PathBuf>>) -> Harness<'static, CohortApp> {
+    let mut app = CohortApp::new(&egui::Context::default(), source(paths), LoadOptions::default());
+    app.wait_until_loaded();
+    assert!(app.notifications.is_empty(), "{:?}", app.notifications);
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::new(1500.0, 950.0))
+        .build_ui_state(|ui, app: &mut CohortApp| app.ui(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+pub fn explorer<'h>(h: &'h Harness<'_, CohortApp>) -> &'h Explorer {
+    h.state().explorer.as_ref().expect("explorer")
+}
+
+pub fn subject_index(e: &Explorer, id: &str) -> usize {
+    e.derived.subjects.iter().position(|s| s.id == id).expect("subject")
+}
+
+/// A patient with visits and microbiome samples, to hover.
+pub fn sampled_patient(e: &Explorer) -> usize {
+    e.derived
+        .subjects
+        .iter()
+        .position(|s| s.num_samples >= 2 && s.slope.is_some())
+        .expect("a sampled patient")
+}

@@ -1,0 +1,196 @@
+//! The workbench in the window, driven headlessly: the saved layout, findings linked to the
+//! views, and rules files.
+
+mod common;
+
+use cohort_explorer::app::CohortApp;
+use cohort_explorer::app::explorer::{Explorer, Pane};
+use cohort_explorer::data::LoadOptions;
+use cohort_explorer::pipeline::Source;
+use common::gui::{explorer, harness, subject_index};
+use eframe::egui;
+use egui_kittest::kittest::Queryable;
+
+fn pane_kinds(e: &Explorer) -> Vec<String> {
+    let mut kinds: Vec<String> = e
+        .panes()
+        .map(|p| match p {
+            Pane::Trajectory(v) => format!("trajectory {}", e.derived.measures[v.measure].column),
+            other => format!("{other:?}").split('(').next().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[test]
+fn the_layout_is_saved_and_reopened_with_the_settings() {
+    let mut h = harness(None);
+    // Close the scatter view and the weight trajectory, as a user closing tabs would.
+    {
+        let e = h.state_mut().explorer.as_mut().unwrap();
+        let doomed: Vec<_> = e
+            .tree
+            .tiles
+            .iter()
+            .filter(|(_, t)| match t {
+                egui_tiles::Tile::Pane(Pane::Scatter(_)) => true,
+                egui_tiles::Tile::Pane(Pane::Trajectory(v)) => v.measure == 2,
+                _ => false,
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(doomed.len(), 2);
+        for id in doomed {
+            e.tree.remove_recursively(id);
+        }
+    }
+    h.run_steps(2);
+    let before = pane_kinds(explorer(&h));
+    assert!(!before.iter().any(|k| k == "Scatter"));
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    drop(h);
+
+    let mut app = CohortApp::new(&egui::Context::default(), Source::Demo, LoadOptions::default());
+    app.settings = eframe::get_value(&storage, "cohort-explorer-settings").expect("settings saved");
+    app.wait_until_loaded();
+    let e = app.explorer.as_ref().unwrap();
+    assert_eq!(pane_kinds(e), before);
+
+    // A damaged layout (a child that does not exist) opens on the default screen instead.
+    let mut app = CohortApp::new(&egui::Context::default(), Source::Demo, LoadOptions::default());
+    let mut settings: cohort_explorer::app::Settings =
+        eframe::get_value(&storage, "cohort-explorer-settings").expect("settings saved");
+    let layout = settings.layout.as_mut().unwrap();
+    let root = layout.root;
+    layout.tiles.remove(root);
+    app.settings = settings;
+    app.wait_until_loaded();
+    assert!(
+        pane_kinds(app.explorer.as_ref().unwrap())
+            .iter()
+            .any(|k| k == "Scatter")
+    );
+}
+
+#[test]
+fn clicking_a_finding_selects_its_subject_and_marks_it_in_the_profile() {
+    let (dir, demo) = common::write_messy_demo(60);
+    let mut h = harness(Some(vec![dir.path().to_path_buf()]));
+    let (e, w, i) = explorer(&h).derived.findings.counts;
+    assert!(e > 0 && w > 0);
+    h.get_by_label_contains("Data quality (").click();
+    h.run_steps(3);
+    // Only errors, only the item-range rule: one finding, at the planted subject.
+    h.get_by_label(&format!("{w} warnings")).click();
+    h.get_by_label(&format!("{i} info")).click();
+    h.run_steps(2);
+    let planted = demo
+        .planted
+        .iter()
+        .find(|p| p.rule == "range.alsfrs-item")
+        .expect("planted");
+    let subject = planted.subject.clone().expect("subject");
+    {
+        let e = h.state_mut().explorer.as_mut().expect("explorer");
+        for (_, tile) in e.tree.tiles.iter_mut() {
+            if let egui_tiles::Tile::Pane(Pane::Quality(v)) = tile {
+                v.rule = Some("range.alsfrs-item".to_owned());
+            }
+        }
+    }
+    h.run_steps(3);
+    let rows = explorer(&h)
+        .panes()
+        .find_map(|p| {
+            if let Pane::Quality(v) = p {
+                Some(v.last_rows.clone())
+            } else {
+                None
+            }
+        })
+        .expect("quality view");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let k = rows[0];
+    assert_eq!(
+        explorer(&h).derived.findings.all[k].subject.as_deref(),
+        Some(subject.as_str())
+    );
+    // The row names the finding; clicking it (its severity cell) selects the subject everywhere.
+    assert_eq!(h.get_all_by_label_contains("ALSFRS-R item 5 is outside").count(), 2);
+    h.get_by_label("error").click();
+    h.run_steps(4);
+    let e = explorer(&h);
+    let s = subject_index(e, &subject);
+    assert_eq!(e.state.selection.selected.iter().copied().collect::<Vec<_>>(), [s]);
+    assert_eq!(e.state.focused_finding, Some(k));
+    // The profile opened on it with the finding marked, and trajectories ring that visit.
+    let profile = e
+        .panes()
+        .find_map(|p| {
+            if let Pane::Profile(v) = p {
+                Some(v.clone())
+            } else {
+                None
+            }
+        })
+        .expect("profile");
+    assert_eq!(profile.last_subject, Some(s));
+    assert_eq!(profile.last_focused, Some(k));
+    let marked = e.panes().any(|p| match p {
+        Pane::Trajectory(v) => v.last_markers.iter().any(|(f, _)| *f == k),
+        _ => false,
+    });
+    assert!(marked, "the finding's visit is ringed on a trajectory");
+}
+
+#[test]
+fn a_rules_file_rechecks_the_open_cohort() {
+    let (dir, _demo) = common::write_messy_demo(60);
+    let ctx = egui::Context::default();
+    let mut app = CohortApp::new(
+        &ctx,
+        Source::Paths(vec![dir.path().to_path_buf()]),
+        LoadOptions::default(),
+    );
+    app.wait_until_loaded();
+    let count = |app: &CohortApp, rule: &str| {
+        let f = &app.explorer.as_ref().expect("explorer").derived.findings;
+        f.all.iter().filter(|x| x.rule == rule).count()
+    };
+    assert!(count(&app, "range.alsfrs-item") > 0);
+    let rules = dir.path().join("strict.toml");
+    std::fs::write(&rules, "[severity]\n\"range.alsfrs-item\" = \"off\"\n").expect("write rules");
+    app.use_rules_file(&ctx, &rules);
+    app.wait_until_checked();
+    assert_eq!(count(&app, "range.alsfrs-item"), 0);
+    let f = &app.explorer.as_ref().expect("explorer").derived.findings;
+    assert_eq!(f.rules_file.as_deref(), Some(rules.display().to_string().as_str()));
+    // A broken rules file is refused with a notification naming it; the rules stay.
+    std::fs::write(&rules, "[severity\n").expect("write rules");
+    app.use_rules_file(&ctx, &rules);
+    assert!(
+        app.notifications.last().is_some_and(|n| n.contains("strict.toml")),
+        "{:?}",
+        app.notifications
+    );
+    assert_eq!(count(&app, "range.alsfrs-item"), 0);
+}
+
+/// eframe storage in memory, as the native app's file would hold it.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
