@@ -7,7 +7,7 @@ use std::path::Path;
 use cohort_explorer::data::{LoadOptions, load_paths};
 use cohort_explorer::metrics::distance::{BetaMetric, distance_matrix};
 use cohort_explorer::metrics::diversity::alpha;
-use cohort_explorer::metrics::longitudinal::ols;
+use cohort_explorer::metrics::longitudinal::{binned_means, mean_ci95, ols};
 use cohort_explorer::metrics::ordination::pcoa;
 use cohort_explorer::metrics::stats::{benjamini_hochberg, kruskal_wallis, mann_whitney_u, pearson, spearman};
 use cohort_explorer::model::{AbundanceKind, AbundanceTable};
@@ -265,5 +265,28 @@ fn mixed_model_matches_statsmodels_reml() {
             m[key]["scale"].as_f64().expect("scale"),
             1e-4
         ));
+    }
+}
+
+#[test]
+fn group_means_and_their_95_ci_match_scipy() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/group_means.json");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("group_means.json")).expect("json");
+    let single = &r["single"];
+    let ci = mean_ci95(&floats(&single["values"])).expect("four values");
+    for (ours, theirs) in [(ci.mean, "mean"), (ci.lower, "lower"), (ci.upper, "upper")] {
+        let want = single[theirs].as_f64().expect("number");
+        assert!((ours - want).abs() < 1e-12, "{theirs}: {ours} vs {want}");
+    }
+    assert!(mean_ci95(&[1.0]).is_none());
+    let points = matrix(&r["points"]);
+    let width = r["width"].as_f64().expect("width");
+    let ours = binned_means(points[0].iter().copied().zip(points[1].iter().copied()), width, 3);
+    let theirs = matrix(&r["means"]);
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().zip(&theirs) {
+        for k in 0..4 {
+            assert!((a[k] - b[k]).abs() < 1e-9 * b[k].abs().max(1.0), "{a:?} vs {b:?}");
+        }
     }
 }

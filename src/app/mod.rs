@@ -7,6 +7,7 @@ pub mod explorer;
 pub mod findings;
 pub mod jobs;
 pub mod layout;
+mod settings;
 mod side_panel;
 pub mod state;
 mod theme;
@@ -27,38 +28,12 @@ use derived::Derived;
 use explorer::Explorer;
 use findings::Findings;
 use jobs::{Job, Poll};
+use settings::SETTINGS_KEY;
+pub use settings::Settings;
 use state::{AppCommand, Dialog};
 
 /// A loaded cohort with the views' data, or why not.
 type Loaded = Result<(Cohort, Derived), String>;
-
-/// Key of the settings in eframe's storage.
-const SETTINGS_KEY: &str = "cohort-explorer-settings";
-
-/// Most recent file sets remembered.
-const MAX_RECENT: usize = 8;
-
-/// What is remembered between runs (eframe storage; window size and theme are eframe's own).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// File sets opened, most recent first.
-    pub recent: Vec<Vec<PathBuf>>,
-    pub x_axis: state::XAxis,
-    /// Named cohorts (name, subject IDs) per opened source (its label).
-    pub cohorts: std::collections::BTreeMap<String, Vec<(String, Vec<String>)>>,
-    /// The dock's arrangement (None: the default screen).
-    pub layout: Option<layout::Layout>,
-}
-
-impl Settings {
-    /// Put `paths` first in the recent list.
-    pub fn remember(&mut self, paths: &[PathBuf]) {
-        self.recent.retain(|r| r != paths);
-        self.recent.insert(0, paths.to_vec());
-        self.recent.truncate(MAX_RECENT);
-    }
-}
 
 /// A load under way: what is loading, and the job.
 struct Loading {
@@ -156,6 +131,8 @@ impl CohortApp {
         match result {
             Ok((cohort, derived)) => {
                 self.remember_explorer();
+                // A re-check of the last cohort must not land on this one.
+                self.rechecking = None;
                 for problem in &derived.problems {
                     self.notifications.push(format!("{problem}"));
                 }
@@ -471,4 +448,36 @@ pub fn run(
         }),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_that_cannot_be_built_is_a_notification_naming_view_and_column() {
+        let ctx = egui::Context::default();
+        let mut app = CohortApp::new(&ctx, Source::Demo, LoadOptions::default());
+        app.wait_until_loaded();
+        assert!(app.notifications.is_empty(), "{:?}", app.notifications);
+        let explorer = app.explorer.take().expect("demo loaded");
+        let mut derived = (*explorer.base()).clone();
+        derived.problems.push(derived::Problem {
+            view: "Ordination",
+            message: "column `day` is missing".to_owned(),
+        });
+        app.finish(&Source::Demo, Ok(((*explorer.cohort).clone(), derived)));
+        assert_eq!(app.notifications, ["Ordination: column `day` is missing"]);
+        // And the load itself failing names the source.
+        app.finish(
+            &Source::Demo,
+            Err("Cohort table: column `num_visits` is missing".to_owned()),
+        );
+        assert_eq!(
+            app.notifications[1],
+            "Could not load demo cohort: Cohort table: column `num_visits` is missing"
+        );
+        app.apply(&ctx, AppCommand::Dismiss(0));
+        assert_eq!(app.notifications.len(), 1);
+    }
 }

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::frames::{samples_frame, subjects_frame, visits_frame};
 use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs, VisitRow};
-use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile};
+use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, columns as c};
 
 /// Errors building the frames (a polars failure is a bug, reported rather than panicking).
 #[derive(Debug, thiserror::Error)]
@@ -66,11 +66,11 @@ pub fn assemble(
     let onset_day: HashMap<&str, f64> = subjects
         .iter()
         .filter_map(|(id, attrs)| {
-            let from_date = match (attrs.get("onset_date"), baseline.get(id.as_str())) {
+            let from_date = match (attrs.get(c::ONSET_DATE), baseline.get(id.as_str())) {
                 (Some(Attr::Date(o)), Some(b)) => Some(f64::from(o - b)),
                 _ => None,
             };
-            let from_delta = match attrs.get("onset_delta_days") {
+            let from_delta = match attrs.get(c::ONSET_DELTA_DAYS) {
                 Some(Attr::Num(d)) => Some(*d),
                 _ => None,
             };
@@ -224,7 +224,7 @@ fn merge_subjects(
         let entry = out.entry(row.subject.clone()).or_default();
         if subject_files.contains(&row.file) {
             entry
-                .entry("listed_in_subjects_table".to_owned())
+                .entry(c::LISTED_IN_SUBJECTS_TABLE.to_owned())
                 .or_insert(Attr::Text("yes".to_owned()));
             if let Some((f, l)) = listed_at.insert(&row.subject, (row.file, row.line)) {
                 findings.push(

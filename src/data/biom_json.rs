@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::clinical::FileCtx;
+use super::parts::FileCtx;
 use super::parts::Parts;
 use super::taxonomy::parse_lineage;
 

@@ -13,23 +13,18 @@ use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
 /// Canonical order of measure columns; extra measures follow in the order they were met.
 fn measure_order(measures: &[String]) -> Vec<usize> {
-    let canonical: Vec<String> = (1..=4)
-        .map(|n| format!("alsfrs_q{n}"))
-        .chain(["alsfrs_q5a".to_owned(), "alsfrs_q5b".to_owned()])
-        .chain((6..=12).map(|n| format!("alsfrs_q{n}")))
-        .chain(
-            [
-                "alsfrs_r_total",
-                "alsfrs_original_total",
-                "weight_kg",
-                "height_cm",
-                "bmi",
-                "ree_measured_kcal",
-                "fvc_percent_predicted",
-                "six_mwd_m",
-            ]
-            .map(str::to_owned),
-        )
+    let canonical: Vec<&str> = c::ALSFRS_ITEMS
+        .into_iter()
+        .chain([
+            c::ALSFRS_R_TOTAL,
+            c::ALSFRS_ORIGINAL_TOTAL,
+            c::WEIGHT_KG,
+            c::HEIGHT_CM,
+            c::BMI,
+            c::REE_MEASURED_KCAL,
+            c::FVC_PERCENT_PREDICTED,
+            c::SIX_MWD_M,
+        ])
         .collect();
     let mut order: Vec<usize> = canonical
         .iter()
@@ -339,19 +334,19 @@ pub(super) fn subjects_frame(
     }
     let mut cols = vec![Column::new(c::SUBJECT_ID.into(), ids.clone())];
     let preferred = [
-        "group",
-        "arm",
-        "site",
-        "sex",
-        "age_years",
-        "birth_year",
-        "birth_date",
-        "onset_date",
+        c::GROUP,
+        c::ARM,
+        c::SITE,
+        c::SEX,
+        c::AGE_YEARS,
+        c::BIRTH_YEAR,
+        c::BIRTH_DATE,
+        c::ONSET_DATE,
         c::ONSET_DELTA_DAYS,
-        "onset_region",
-        "height_cm",
-        "weight_kg",
-        "premorbid_weight_kg",
+        c::ONSET_REGION,
+        c::HEIGHT_CM,
+        c::WEIGHT_KG,
+        c::PREMORBID_WEIGHT_KG,
     ];
     let mut names: Vec<&str> = preferred.to_vec();
     let others: BTreeSet<&str> = subjects

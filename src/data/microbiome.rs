@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::clinical::FileCtx;
+use super::parts::FileCtx;
 use super::parts::{Parts, SampleRow, snake_case};
 use super::roles::{Role, RoleMatch, find, normalize};
 use super::table::RawTable;

@@ -22,8 +22,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Cohort, Finding, RoleUse, Severity, SourceFile};
-use clinical::FileCtx;
 use detect::Layout;
+use parts::FileCtx;
 use parts::Parts;
 pub use roles::{Overrides, Role};
 use table::RawTable;

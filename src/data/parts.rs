@@ -65,6 +65,12 @@ pub struct SampleRow {
     pub line: usize,
 }
 
+/// Context for reading one file: its index among the inputs and its name for messages.
+pub struct FileCtx<'a> {
+    pub index: usize,
+    pub name: &'a str,
+}
+
 /// A visit after merging rows of several files that describe the same visit.
 pub(super) struct MergedVisit {
     pub(super) row: VisitRow,

@@ -9,6 +9,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::units::Unit;
+use super::units::Unit::{Centimetre, Inch, Kcal, KiloJoule, Kilogram, Metre, Pound};
+use crate::model::columns as c;
 
 /// What a column holds. Names (`as_str`) are the `--column` role names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,54 +57,159 @@ pub enum Role {
 /// Item number used for ALSFRS-R item 5b (cutting food with gastrostomy).
 pub const ITEM_5B: u8 = 13;
 
+/// Where a role's values belong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Identifies a subject or sample.
+    Id,
+    /// Places a row in time (visit label or number, date, day, month).
+    Time,
+    /// Describes the subject once (arm, sex, onset, …).
+    Subject,
+    /// Measured at a visit.
+    Visit,
+    /// Measured at a visit, or given once in a subjects table (height, weight).
+    VisitOrSubject,
+    /// Names the unit of another column.
+    Units,
+    /// Microbiome long-table columns (taxon, abundance).
+    Microbiome,
+    /// REDCap bookkeeping columns.
+    Redcap,
+}
+
+/// A synonym: a normalised header (see [`normalize`]), with the unit it implies.
+type Synonym = (&'static str, Option<Unit>);
+
+/// A synonym that implies no unit.
+const fn p(name: &'static str) -> Synonym {
+    (name, None)
+}
+
+/// A synonym that fixes the unit (`heightcm`).
+const fn u(name: &'static str, unit: Unit) -> Synonym {
+    (name, Some(unit))
+}
+
+/// One role, written once: its `--column` name, where its values belong, the cohort column it
+/// fills (in the app's standard unit, converted from the unit its header or units column names),
+/// and its header synonyms in English and Chinese, most specific first.
+pub struct RoleSpec {
+    pub role: Role,
+    pub name: &'static str,
+    pub scope: Scope,
+    pub column: Option<&'static str>,
+    pub synonyms: &'static [Synonym],
+}
+
+/// Every role, in the order roles are assigned and reports list them. `Item(0)` stands for the
+/// 13 ALSFRS-R items, whose names are numbered (see [`item_synonyms`]).
+#[rustfmt::skip]
+pub const ROLES: &[RoleSpec] = &[
+    RoleSpec { role: Role::Subject, name: "subject", scope: Scope::Id, column: Some(c::SUBJECT_ID), synonyms: &[
+        p("subjectid"), p("subject"), p("patientid"), p("patient"), p("recordid"), p("hostsubjectid"),
+        p("studyid"), p("participantid"), p("participant"), p("subjid"), p("usubjid"), p("患者编号"),
+        p("受试者编号"), p("患者id"), p("病例编号"), p("id")] },
+    RoleSpec { role: Role::Sample, name: "sample", scope: Scope::Id, column: Some(c::SAMPLE_ID), synonyms: &[
+        p("sampleid"), p("sample"), p("samplename"), p("sampleidentifier"), p("samplecode"), p("样本编号")] },
+    RoleSpec { role: Role::Visit, name: "visit", scope: Scope::Time, column: Some(c::VISIT), synonyms: &[
+        p("visit"), p("visitname"), p("visitlabel"), p("redcapeventname"), p("event"), p("timepoint"), p("访视")] },
+    RoleSpec { role: Role::VisitNumber, name: "visit_number", scope: Scope::Time, column: Some(c::VISIT_NUMBER), synonyms: &[
+        p("visitnumber"), p("visitno"), p("visitnum"), p("visitindex"), p("访视次数")] },
+    RoleSpec { role: Role::Date, name: "date", scope: Scope::Time, column: Some(c::DATE), synonyms: &[
+        p("visitdate"), p("assessmentdate"), p("examdate"), p("collectiondate"), p("sampledate"),
+        p("collectiontimestamp"), p("date"), p("访视日期"), p("采样日期"), p("日期")] },
+    RoleSpec { role: Role::Day, name: "day", scope: Scope::Time, column: Some(c::DAY), synonyms: &[
+        p("dayssincebaseline"), p("daysfrombaseline"), p("daysfromenrolment"), p("daysfromenrollment"),
+        p("studyday"), p("visitday"), p("alsfrsdelta"), p("vitalsignsdelta"), p("forcedvitalcapacitydelta"),
+        p("slowvitalcapacitydelta"), p("dayssinceexperimentstart"), p("timedays"), p("days"), p("day"), p("访视天数")] },
+    RoleSpec { role: Role::Month, name: "month", scope: Scope::Time, column: None, synonyms: &[
+        p("monthssincebaseline"), p("monthsfrombaseline"), p("visitmonth"), p("months"), p("month")] },
+    RoleSpec { role: Role::Group, name: "group", scope: Scope::Subject, column: Some(c::GROUP), synonyms: &[
+        p("group"), p("diagnosis"), p("cohort"), p("condition"), p("disease"), p("status"), p("组别"),
+        p("分组"), p("诊断")] },
+    RoleSpec { role: Role::Arm, name: "arm", scope: Scope::Subject, column: Some(c::ARM), synonyms: &[
+        p("arm"), p("studyarm"), p("treatmentarm"), p("treatmentgroup"), p("treatment"), p("intervention"),
+        p("exercisearm"), p("干预组")] },
+    RoleSpec { role: Role::Site, name: "site", scope: Scope::Subject, column: Some(c::SITE), synonyms: &[
+        p("site"), p("siteid"), p("centre"), p("center"), p("centreid"), p("centerid"), p("clinic"), p("中心"),
+        p("研究中心")] },
+    RoleSpec { role: Role::Sex, name: "sex", scope: Scope::Subject, column: Some(c::SEX), synonyms: &[
+        p("sex"), p("gender"), p("性别")] },
+    RoleSpec { role: Role::Age, name: "age", scope: Scope::Subject, column: Some(c::AGE_YEARS), synonyms: &[
+        p("ageatbaseline"), p("age"), p("ageyears"), p("年龄")] },
+    RoleSpec { role: Role::BirthYear, name: "birth_year", scope: Scope::Subject, column: Some(c::BIRTH_YEAR), synonyms: &[
+        p("birthyear"), p("yearofbirth"), p("yob"), p("出生年份")] },
+    RoleSpec { role: Role::BirthDate, name: "birth_date", scope: Scope::Subject, column: Some(c::BIRTH_DATE), synonyms: &[
+        p("birthdate"), p("dateofbirth"), p("dob"), p("出生日期")] },
+    RoleSpec { role: Role::OnsetDate, name: "onset_date", scope: Scope::Subject, column: Some(c::ONSET_DATE), synonyms: &[
+        p("onsetdate"), p("dateofonset"), p("symptomonsetdate"), p("发病日期"), p("起病日期")] },
+    RoleSpec { role: Role::OnsetDelta, name: "onset_delta", scope: Scope::Subject, column: Some(c::ONSET_DELTA_DAYS), synonyms: &[
+        p("onsetdelta"), p("onsetdeltadays"), p("onsetdays"), p("daysfromonset")] },
+    RoleSpec { role: Role::OnsetRegion, name: "onset_region", scope: Scope::Subject, column: Some(c::ONSET_REGION), synonyms: &[
+        p("onsetregion"), p("siteofonset"), p("onsetsite"), p("regionofonset"), p("onsettype"), p("起病部位"),
+        p("发病部位")] },
+    RoleSpec { role: Role::Height, name: "height", scope: Scope::VisitOrSubject, column: Some(c::HEIGHT_CM), synonyms: &[
+        p("height"), u("heightcm", Centimetre), u("heightm", Metre), u("heightin", Inch), u("heightinches", Inch),
+        p("身高")] },
+    RoleSpec { role: Role::HeightUnits, name: "height_units", scope: Scope::Units, column: None, synonyms: &[
+        p("heightunits"), p("heightunit")] },
+    RoleSpec { role: Role::Weight, name: "weight", scope: Scope::VisitOrSubject, column: Some(c::WEIGHT_KG), synonyms: &[
+        p("weight"), u("weightkg", Kilogram), p("bodyweight"), u("weightlb", Pound), u("weightlbs", Pound),
+        p("体重")] },
+    RoleSpec { role: Role::WeightUnits, name: "weight_units", scope: Scope::Units, column: None, synonyms: &[
+        p("weightunits"), p("weightunit")] },
+    RoleSpec { role: Role::PremorbidWeight, name: "premorbid_weight", scope: Scope::Subject, column: Some(c::PREMORBID_WEIGHT_KG), synonyms: &[
+        p("premorbidweight"), u("premorbidweightkg", Kilogram), p("usualweight"), p("病前体重")] },
+    RoleSpec { role: Role::Bmi, name: "bmi", scope: Scope::Visit, column: Some(c::BMI), synonyms: &[
+        p("bmi"), p("bodymassindex"), p("体重指数")] },
+    RoleSpec { role: Role::Ree, name: "ree", scope: Scope::Visit, column: Some(c::REE_MEASURED_KCAL), synonyms: &[
+        p("reemeasured"), p("measuredree"), p("ree"), u("reekcal", Kcal), u("reekcalday", Kcal),
+        u("reekj", KiloJoule), u("reekjday", KiloJoule), p("restingenergyexpenditure"), p("静息能量消耗")] },
+    RoleSpec { role: Role::ReeUnits, name: "ree_units", scope: Scope::Units, column: None, synonyms: &[
+        p("reeunits"), p("reeunit")] },
+    RoleSpec { role: Role::Fvc, name: "fvc", scope: Scope::Visit, column: Some(c::FVC_PERCENT_PREDICTED), synonyms: &[
+        p("fvcpercentpredicted"), p("fvcpctpredicted"), p("fvcpercent"), p("fvcpct"), p("fvcpredicted"), p("fvc"),
+        p("pctofnormaltrial1")] },
+    RoleSpec { role: Role::SixMwd, name: "six_mwd", scope: Scope::Visit, column: Some(c::SIX_MWD_M), synonyms: &[
+        p("sixminutewalkm"), p("sixminutewalk"), p("sixminutewalkdistance"), p("6mwd"), p("6mwt"), p("sixmwd"),
+        p("6minutewalk"), p("6mwtdistance"), p("6mwdm")] },
+    RoleSpec { role: Role::Item(0), name: "alsfrs_item", scope: Scope::Visit, column: None, synonyms: &[] },
+    RoleSpec { role: Role::AlsfrsRTotal, name: "alsfrs_r_total", scope: Scope::Visit, column: Some(c::ALSFRS_R_TOTAL), synonyms: &[
+        p("alsfrsrtotal"), p("alsfrsr"), p("alsfrsrscore"), p("alsfrsrtotalscore"), p("frs"), p("alsfrsrtot"),
+        p("alsfrsr总分"), p("alsfrsr评分")] },
+    RoleSpec { role: Role::AlsfrsTotal, name: "alsfrs_total", scope: Scope::Visit, column: Some(c::ALSFRS_ORIGINAL_TOTAL), synonyms: &[
+        p("alsfrstotal"), p("alsfrs"), p("alsfrsscore")] },
+    RoleSpec { role: Role::Taxon, name: "taxon", scope: Scope::Microbiome, column: None, synonyms: &[
+        p("taxon"), p("taxonomy"), p("clade"), p("cladename"), p("feature"), p("featureid"), p("otu"), p("asv")] },
+    RoleSpec { role: Role::Abundance, name: "abundance", scope: Scope::Microbiome, column: None, synonyms: &[
+        p("abundance"), p("relativeabundance"), p("relabundance"), p("count"), p("counts"), p("reads"), p("value")] },
+    RoleSpec { role: Role::RepeatInstrument, name: "repeat_instrument", scope: Scope::Redcap, column: None, synonyms: &[
+        p("redcaprepeatinstrument")] },
+    RoleSpec { role: Role::RepeatInstance, name: "repeat_instance", scope: Scope::Redcap, column: None, synonyms: &[
+        p("redcaprepeatinstance")] },
+];
+
 impl Role {
-    /// Every role, in the order reports list them.
+    /// Every role, in the order reports list them (the items numbered 1–12, then 5b as 13).
     pub fn all() -> Vec<Role> {
-        use Role::{
-            Abundance, Age, AlsfrsRTotal, AlsfrsTotal, Arm, BirthDate, BirthYear, Bmi, Date, Day, Fvc, Group, Height,
-            HeightUnits, Item, Month, OnsetDate, OnsetDelta, OnsetRegion, PremorbidWeight, Ree, ReeUnits,
-            RepeatInstance, RepeatInstrument, Sample, Sex, Site, SixMwd, Subject, Taxon, Visit, VisitNumber, Weight,
-            WeightUnits,
+        ROLES
+            .iter()
+            .flat_map(|spec| match spec.role {
+                Role::Item(_) => (1..=ITEM_5B).map(Role::Item).collect(),
+                role => vec![role],
+            })
+            .collect()
+    }
+
+    /// This role's entry in [`ROLES`].
+    pub fn spec(self) -> &'static RoleSpec {
+        let key = match self {
+            Role::Item(_) => Role::Item(0),
+            other => other,
         };
-        let mut roles = vec![
-            Subject,
-            Sample,
-            Visit,
-            VisitNumber,
-            Date,
-            Day,
-            Month,
-            Group,
-            Arm,
-            Site,
-            Sex,
-            Age,
-            BirthYear,
-            BirthDate,
-            OnsetDate,
-            OnsetDelta,
-            OnsetRegion,
-            Height,
-            HeightUnits,
-            Weight,
-            WeightUnits,
-            PremorbidWeight,
-            Bmi,
-            Ree,
-            ReeUnits,
-            Fvc,
-            SixMwd,
-        ];
-        roles.extend((1..=ITEM_5B).map(Item));
-        roles.extend([
-            AlsfrsRTotal,
-            AlsfrsTotal,
-            Taxon,
-            Abundance,
-            RepeatInstrument,
-            RepeatInstance,
-        ]);
-        roles
+        // Every variant has one entry; a test checks it.
+        ROLES.iter().find(|s| s.role == key).unwrap_or(&ROLES[0])
     }
 
     /// The `snake_case` name used on the command line and in reports.
@@ -111,89 +218,48 @@ impl Role {
             Role::Item(5) => "alsfrs_q5a".to_owned(),
             Role::Item(ITEM_5B) => "alsfrs_q5b".to_owned(),
             Role::Item(n) => format!("alsfrs_q{n}"),
-            other => other.plain_name().to_owned(),
+            other => other.spec().name.to_owned(),
         }
     }
 
-    fn plain_name(self) -> &'static str {
+    /// The cohort column this role fills: its visit measure or subject attribute.
+    pub fn column(self) -> Option<&'static str> {
         match self {
-            Role::Subject => "subject",
-            Role::Sample => "sample",
-            Role::Visit => "visit",
-            Role::VisitNumber => "visit_number",
-            Role::Date => "date",
-            Role::Day => "day",
-            Role::Month => "month",
-            Role::Group => "group",
-            Role::Arm => "arm",
-            Role::Site => "site",
-            Role::Sex => "sex",
-            Role::Age => "age",
-            Role::BirthYear => "birth_year",
-            Role::BirthDate => "birth_date",
-            Role::OnsetDate => "onset_date",
-            Role::OnsetDelta => "onset_delta",
-            Role::OnsetRegion => "onset_region",
-            Role::Height => "height",
-            Role::HeightUnits => "height_units",
-            Role::Weight => "weight",
-            Role::WeightUnits => "weight_units",
-            Role::PremorbidWeight => "premorbid_weight",
-            Role::Bmi => "bmi",
-            Role::Ree => "ree",
-            Role::ReeUnits => "ree_units",
-            Role::Fvc => "fvc",
-            Role::SixMwd => "six_mwd",
-            Role::Item(_) => "alsfrs_item",
-            Role::AlsfrsRTotal => "alsfrs_r_total",
-            Role::AlsfrsTotal => "alsfrs_total",
-            Role::Taxon => "taxon",
-            Role::Abundance => "abundance",
-            Role::RepeatInstrument => "repeat_instrument",
-            Role::RepeatInstance => "repeat_instance",
+            Role::Item(n @ 1..=4) => Some(c::ALSFRS_ITEMS[usize::from(n) - 1]),
+            Role::Item(5) => Some(c::ALSFRS_ITEMS[4]),
+            Role::Item(ITEM_5B) => Some(c::ALSFRS_ITEMS[5]),
+            Role::Item(n @ 6..=12) => Some(c::ALSFRS_ITEMS[usize::from(n)]),
+            Role::Item(_) => None,
+            other => other.spec().column,
         }
+    }
+
+    /// The visit-measure column this role fills, in the app's standard unit.
+    pub fn measure_column(self) -> Option<&'static str> {
+        self.is_visit_measure().then(|| self.column()).flatten()
+    }
+
+    /// The subject-attribute column this role fills (height and weight may be given once per
+    /// subject too).
+    pub fn attribute_column(self) -> Option<&'static str> {
+        matches!(self.spec().scope, Scope::Subject | Scope::VisitOrSubject)
+            .then(|| self.column())
+            .flatten()
     }
 
     /// True for roles measured at a visit (as opposed to once per subject).
     pub fn is_visit_measure(self) -> bool {
-        matches!(
-            self,
-            Role::Height
-                | Role::Weight
-                | Role::Bmi
-                | Role::Ree
-                | Role::Fvc
-                | Role::SixMwd
-                | Role::Item(_)
-                | Role::AlsfrsRTotal
-                | Role::AlsfrsTotal
-        )
+        matches!(self.spec().scope, Scope::Visit | Scope::VisitOrSubject)
     }
 
     /// True for roles that describe the subject once (sex, site, onset, …).
     pub fn is_subject_attribute(self) -> bool {
-        matches!(
-            self,
-            Role::Group
-                | Role::Arm
-                | Role::Site
-                | Role::Sex
-                | Role::Age
-                | Role::BirthYear
-                | Role::BirthDate
-                | Role::OnsetDate
-                | Role::OnsetDelta
-                | Role::OnsetRegion
-                | Role::PremorbidWeight
-        )
+        self.spec().scope == Scope::Subject
     }
 
     /// True for roles that place a row in time.
     pub fn is_time(self) -> bool {
-        matches!(
-            self,
-            Role::Visit | Role::VisitNumber | Role::Date | Role::Day | Role::Month
-        )
+        self.spec().scope == Scope::Time
     }
 }
 
@@ -255,218 +321,14 @@ pub fn normalize(header: &str) -> (String, Option<String>) {
 /// Synonyms per role, most specific first; each is a normalised header (see [`normalize`]),
 /// optionally with the unit it implies.
 fn synonyms(role: Role) -> Vec<(String, Option<Unit>)> {
-    use Unit::{Centimetre, Inch, Kcal, KiloJoule, Kilogram, Metre, Pound};
-    let plain = |names: &[&str]| names.iter().map(|n| ((*n).to_owned(), None)).collect::<Vec<_>>();
     match role {
-        Role::Subject => plain(&[
-            "subjectid",
-            "subject",
-            "patientid",
-            "patient",
-            "recordid",
-            "hostsubjectid",
-            "studyid",
-            "participantid",
-            "participant",
-            "subjid",
-            "usubjid",
-            "患者编号",
-            "受试者编号",
-            "患者id",
-            "病例编号",
-            "id",
-        ]),
-        Role::Sample => plain(&[
-            "sampleid",
-            "sample",
-            "samplename",
-            "sampleidentifier",
-            "samplecode",
-            "样本编号",
-        ]),
-        Role::Visit => plain(&[
-            "visit",
-            "visitname",
-            "visitlabel",
-            "redcapeventname",
-            "event",
-            "timepoint",
-            "访视",
-        ]),
-        Role::VisitNumber => plain(&["visitnumber", "visitno", "visitnum", "visitindex", "访视次数"]),
-        Role::Date => plain(&[
-            "visitdate",
-            "assessmentdate",
-            "examdate",
-            "collectiondate",
-            "sampledate",
-            "collectiontimestamp",
-            "date",
-            "访视日期",
-            "采样日期",
-            "日期",
-        ]),
-        Role::Day => plain(&[
-            "dayssincebaseline",
-            "daysfrombaseline",
-            "daysfromenrolment",
-            "daysfromenrollment",
-            "studyday",
-            "visitday",
-            "alsfrsdelta",
-            "vitalsignsdelta",
-            "forcedvitalcapacitydelta",
-            "slowvitalcapacitydelta",
-            "dayssinceexperimentstart",
-            "timedays",
-            "days",
-            "day",
-            "访视天数",
-        ]),
-        Role::Month => plain(&[
-            "monthssincebaseline",
-            "monthsfrombaseline",
-            "visitmonth",
-            "months",
-            "month",
-        ]),
-        Role::Group => plain(&[
-            "group",
-            "diagnosis",
-            "cohort",
-            "condition",
-            "disease",
-            "status",
-            "组别",
-            "分组",
-            "诊断",
-        ]),
-        Role::Arm => plain(&[
-            "arm",
-            "studyarm",
-            "treatmentarm",
-            "treatmentgroup",
-            "treatment",
-            "intervention",
-            "exercisearm",
-            "干预组",
-        ]),
-        Role::Site => plain(&[
-            "site",
-            "siteid",
-            "centre",
-            "center",
-            "centreid",
-            "centerid",
-            "clinic",
-            "中心",
-            "研究中心",
-        ]),
-        Role::Sex => plain(&["sex", "gender", "性别"]),
-        Role::Age => plain(&["ageatbaseline", "age", "ageyears", "年龄"]),
-        Role::BirthYear => plain(&["birthyear", "yearofbirth", "yob", "出生年份"]),
-        Role::BirthDate => plain(&["birthdate", "dateofbirth", "dob", "出生日期"]),
-        Role::OnsetDate => plain(&["onsetdate", "dateofonset", "symptomonsetdate", "发病日期", "起病日期"]),
-        Role::OnsetDelta => plain(&["onsetdelta", "onsetdeltadays", "onsetdays", "daysfromonset"]),
-        Role::OnsetRegion => plain(&[
-            "onsetregion",
-            "siteofonset",
-            "onsetsite",
-            "regionofonset",
-            "onsettype",
-            "起病部位",
-            "发病部位",
-        ]),
-        Role::Height => vec![
-            ("height".into(), None),
-            ("heightcm".into(), Some(Centimetre)),
-            ("heightm".into(), Some(Metre)),
-            ("heightin".into(), Some(Inch)),
-            ("heightinches".into(), Some(Inch)),
-            ("身高".into(), None),
-        ],
-        Role::HeightUnits => plain(&["heightunits", "heightunit"]),
-        Role::Weight => vec![
-            ("weight".into(), None),
-            ("weightkg".into(), Some(Kilogram)),
-            ("bodyweight".into(), None),
-            ("weightlb".into(), Some(Pound)),
-            ("weightlbs".into(), Some(Pound)),
-            ("体重".into(), None),
-        ],
-        Role::WeightUnits => plain(&["weightunits", "weightunit"]),
-        Role::PremorbidWeight => vec![
-            ("premorbidweight".into(), None),
-            ("premorbidweightkg".into(), Some(Kilogram)),
-            ("usualweight".into(), None),
-            ("病前体重".into(), None),
-        ],
-        Role::Bmi => plain(&["bmi", "bodymassindex", "体重指数"]),
-        Role::Ree => vec![
-            ("reemeasured".into(), None),
-            ("measuredree".into(), None),
-            ("ree".into(), None),
-            ("reekcal".into(), Some(Kcal)),
-            ("reekcalday".into(), Some(Kcal)),
-            ("reekj".into(), Some(KiloJoule)),
-            ("reekjday".into(), Some(KiloJoule)),
-            ("restingenergyexpenditure".into(), None),
-            ("静息能量消耗".into(), None),
-        ],
-        Role::ReeUnits => plain(&["reeunits", "reeunit"]),
-        Role::Fvc => plain(&[
-            "fvcpercentpredicted",
-            "fvcpctpredicted",
-            "fvcpercent",
-            "fvcpct",
-            "fvcpredicted",
-            "fvc",
-            "pctofnormaltrial1",
-        ]),
-        Role::SixMwd => plain(&[
-            "sixminutewalkm",
-            "sixminutewalk",
-            "sixminutewalkdistance",
-            "6mwd",
-            "6mwt",
-            "sixmwd",
-            "6minutewalk",
-            "6mwtdistance",
-            "6mwdm",
-        ]),
         Role::Item(n) => item_synonyms(n),
-        Role::AlsfrsRTotal => plain(&[
-            "alsfrsrtotal",
-            "alsfrsr",
-            "alsfrsrscore",
-            "alsfrsrtotalscore",
-            "frs",
-            "alsfrsrtot",
-            "alsfrsr总分",
-            "alsfrsr评分",
-        ]),
-        Role::AlsfrsTotal => plain(&["alsfrstotal", "alsfrs", "alsfrsscore"]),
-        Role::Taxon => plain(&[
-            "taxon",
-            "taxonomy",
-            "clade",
-            "cladename",
-            "feature",
-            "featureid",
-            "otu",
-            "asv",
-        ]),
-        Role::Abundance => plain(&[
-            "abundance",
-            "relativeabundance",
-            "relabundance",
-            "count",
-            "counts",
-            "reads",
-            "value",
-        ]),
-        Role::RepeatInstrument => plain(&["redcaprepeatinstrument"]),
-        Role::RepeatInstance => plain(&["redcaprepeatinstance"]),
+        other => other
+            .spec()
+            .synonyms
+            .iter()
+            .map(|(name, unit)| ((*name).to_owned(), *unit))
+            .collect(),
     }
 }
 
@@ -591,6 +453,31 @@ pub fn find(matches: &[RoleMatch], role: Role) -> Option<&RoleMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_is_written_once_in_the_table() {
+        for (i, a) in ROLES.iter().enumerate() {
+            assert!(
+                ROLES[i + 1..].iter().all(|b| b.role != a.role && b.name != a.name),
+                "{}",
+                a.name
+            );
+            assert_eq!(a.role.spec().name, a.name);
+        }
+        assert_eq!(Role::all().len(), ROLES.len() - 1 + 13);
+        for role in Role::all() {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            assert!(!synonyms(role).is_empty(), "{role} has no synonyms");
+        }
+        assert_eq!(Role::Item(5).measure_column(), Some("alsfrs_q5a"));
+        assert_eq!(Role::Item(ITEM_5B).measure_column(), Some("alsfrs_q5b"));
+        assert_eq!(Role::Item(12).measure_column(), Some("alsfrs_q12"));
+        assert_eq!(Role::Weight.measure_column(), Some("weight_kg"));
+        assert_eq!(Role::Weight.attribute_column(), Some("weight_kg"));
+        assert_eq!(Role::Bmi.attribute_column(), None);
+        assert_eq!(Role::OnsetDelta.attribute_column(), Some("onset_delta_days"));
+        assert_eq!(Role::Site.measure_column(), None);
+    }
 
     fn roles_of(headers: &[&str]) -> Vec<(String, Role)> {
         let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();

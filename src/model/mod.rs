@@ -13,10 +13,6 @@ use serde::Serialize;
 pub use abundance::{AbundanceKind, AbundanceTable, Lineage, RANKS, Taxonomy};
 pub use finding::{Finding, Severity, severity_counts};
 
-/// A subject identifier. Always text, even when it looks like a number (`000123`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct SubjectId(pub String);
-
 /// What one input file turned out to be, for `summary` and the GUI's file list.
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceFile {

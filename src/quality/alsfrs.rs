@@ -4,6 +4,10 @@
 
 use super::rules::Rules;
 use super::{ALSFRS_ITEMS, Visits, finding, show};
+
+/// Item 5a (cutting food without gastrostomy) and its alternative 5b (with one).
+const ITEM_5A: &str = ALSFRS_ITEMS[4];
+const ITEM_5B: &str = ALSFRS_ITEMS[5];
 use crate::model::{Finding, columns as c};
 
 pub fn check(visits: &Visits, rules: &Rules) -> Vec<Finding> {
@@ -16,7 +20,7 @@ pub fn check(visits: &Visits, rules: &Rules) -> Vec<Finding> {
     let total = visits.get(c::ALSFRS_R_TOTAL);
     let mut out = Vec::new();
     for i in 0..visits.height {
-        let (a, b) = (item("alsfrs_q5a", i), item("alsfrs_q5b", i));
+        let (a, b) = (item(ITEM_5A, i), item(ITEM_5B, i));
         if let (Some(a), Some(b)) = (a, b) {
             out.push(visits.at(
                 i,
@@ -28,13 +32,13 @@ pub fn check(visits: &Visits, rules: &Rules) -> Vec<Finding> {
                         show(b)
                     ),
                 )
-                .column("alsfrs_q5b")
+                .column(ITEM_5B)
                 .value(&show(b)),
             ));
         }
         let others: Option<f64> = ALSFRS_ITEMS
             .iter()
-            .filter(|n| !n.starts_with("alsfrs_q5"))
+            .filter(|n| **n != ITEM_5A && **n != ITEM_5B)
             .map(|n| item(n, i))
             .sum();
         let Some(t) = total.and_then(|t| t[i]) else { continue };

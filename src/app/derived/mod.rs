@@ -140,3 +140,63 @@ fn arm_grouping(arms: &[String]) -> (Vec<String>, Vec<usize>) {
     let group_of = arms.iter().map(|a| groups.binary_search(a).unwrap_or(0)).collect();
     (groups, group_of)
 }
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::{Column, DataFrame};
+
+    use super::*;
+    use crate::model::columns as c;
+    use crate::pipeline::{Options, Source, analyse};
+
+    fn demo() -> Analysis {
+        analyse(&Source::Demo, &Options::default(), &(), 1.0).expect("demo")
+    }
+
+    /// `df` with column `name` replaced by text.
+    fn as_text(df: &DataFrame, name: &str) -> DataFrame {
+        let mut df = df.clone();
+        let text: Vec<String> = (0..df.height()).map(|i| format!("v{i}")).collect();
+        df.with_column(Column::new(name.into(), text)).expect("same height");
+        df
+    }
+
+    #[test]
+    fn a_column_of_the_wrong_type_is_a_problem_naming_the_view_and_the_column() {
+        let mut analysis = demo();
+        analysis.tables.visits = as_text(&analysis.tables.visits, c::BMI);
+        let derived = Derived::new(&analysis, None).expect("subjects still read");
+        assert_eq!(
+            derived.problems,
+            [Problem {
+                view: "Trajectories",
+                message: "column `bmi` holds str, not numbers".to_owned()
+            }]
+        );
+        assert!(derived.measures.is_empty());
+        // The other views are built as usual.
+        assert!(!derived.ordination.is_empty());
+        assert_eq!(derived.subjects.len(), analysis.cohort.num_subjects());
+    }
+
+    #[test]
+    fn a_missing_subject_column_fails_the_whole_load_with_its_name() {
+        let mut analysis = demo();
+        analysis.tables.subjects = analysis.tables.subjects.drop(c::NUM_VISITS).expect("column");
+        let e = Derived::new(&analysis, None).expect_err("no subjects");
+        assert_eq!(e.to_string(), "Cohort table: column `num_visits` is missing");
+    }
+
+    #[test]
+    fn loading_and_regrouping_build_the_group_means_the_same_way() {
+        let derived = Derived::new(&demo(), None).expect("demo");
+        let group_of: Vec<usize> = derived.subjects.iter().map(|s| s.group).collect();
+        let again = derived.regrouped(derived.groups.clone(), &group_of);
+        for (a, b) in derived.measures.iter().zip(&again.measures) {
+            for (ma, mb) in a.means.iter().zip(&b.means) {
+                assert_eq!(ma.points, mb.points);
+            }
+        }
+        assert!(derived.measures.iter().all(|m| m.means.len() == derived.groups.len()));
+    }
+}
