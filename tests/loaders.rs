@@ -411,3 +411,35 @@ fn a_subject_listed_twice_in_the_subjects_table_is_reported() {
     assert_eq!(dup[0].row, Some(4));
     assert!(dup[0].message.contains("subjects.csv:2"), "{}", dup[0].message);
 }
+
+#[test]
+fn a_longitudinal_study_gets_natural_ids_and_its_subject_attributes_from_sample_metadata() {
+    let cohort = load(&["longitudinal/feature-table.tsv", "longitudinal/metadata.tsv"]);
+    let s = cohort.subjects();
+    // Subject IDs in natural order: 2 before 10.
+    let ids: Vec<String> = str_col(s, c::SUBJECT_ID).into_iter().flatten().collect();
+    assert_eq!(ids, ["1", "2", "3", "10", "11", "12"]);
+    // Columns constant within subjects become subject attributes, sex normalised.
+    assert_eq!(
+        str_col(s, c::SEX),
+        ["male", "female", "male", "female", "male", "female"].map(|v| Some(v.to_owned()))
+    );
+    assert_eq!(str_col(s, "delivery")[1].as_deref(), Some("Cesarean"));
+    assert_eq!(str_col(s, "diet")[3].as_deref(), Some("bd"));
+    // Columns that vary within subjects stay per sample.
+    assert!(s.column("day_of_life").is_err());
+    assert!(cohort.samples().column("day_of_life").is_ok());
+    // Subject 11's last sample disagrees on sex: one finding at that sample, first value kept.
+    let conflicts: Vec<_> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule == "identity.conflicting-attribute")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].subject.as_deref(), Some("11"));
+    assert_eq!(conflicts[0].sample.as_deref(), Some("S11.m3"));
+    assert_eq!(conflicts[0].value.as_deref(), Some("Female"));
+    // Month gives each sample its day.
+    let day = f64_col(cohort.samples(), c::DAY);
+    assert!(day.iter().all(Option::is_some));
+}

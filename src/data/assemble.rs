@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use polars::prelude::*;
 
 use super::frames::{samples_frame, subjects_frame, visits_frame};
-use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs, VisitRow};
+use super::parts::{Attr, MergedVisit, Parts, SampleRow, SubjectAttrs, VisitRow};
+use crate::model::natural::natural_cmp;
 use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, columns as c};
 
 /// Errors building the frames (a polars failure is a bug, reported rather than panicking).
@@ -90,7 +91,7 @@ pub fn assemble(
         })
         .collect();
     rows.sort_by(|a, b| {
-        a.0.row.subject.cmp(&b.0.row.subject).then_with(|| {
+        natural_cmp(&a.0.row.subject, &b.0.row.subject).then_with(|| {
             let key = |r: &(&MergedVisit, Option<f64>)| {
                 (
                     r.1.unwrap_or(f64::INFINITY),
@@ -271,6 +272,7 @@ fn merge_subjects(
             }
         }
     }
+    lift_sample_attributes(parts, &mut out, file_name, findings);
     for v in visits {
         out.entry(v.row.subject.clone()).or_default();
     }
@@ -280,6 +282,92 @@ fn merge_subjects(
         }
     }
     out
+}
+
+/// Share of subjects (with two or more samples carrying the column) whose samples must agree for
+/// a sample-metadata column to describe the subject.
+const SUBJECT_LEVEL_AGREEMENT: f64 = 0.8;
+
+/// Subject attributes given only in sample metadata (sex, delivery mode, diet, …). A column
+/// whose values agree within at least [`SUBJECT_LEVEL_AGREEMENT`] of the subjects is a subject
+/// attribute: each subject takes its first sample's value (sex and onset region normalised,
+/// numbers as numbers) and a subject whose samples disagree gets a finding. Columns that vary
+/// within most subjects (body site, visit) stay per sample. A subjects table's value wins.
+fn lift_sample_attributes(
+    parts: &Parts,
+    out: &mut SubjectAttrs,
+    file_name: &dyn Fn(usize) -> String,
+    findings: &mut Vec<Finding>,
+) {
+    // Column → subject → (first value, where, disagreeing samples).
+    type Seen<'a> = BTreeMap<&'a str, (&'a str, &'a SampleRow, Vec<&'a SampleRow>)>;
+    let mut columns: BTreeMap<&str, Seen<'_>> = BTreeMap::new();
+    for row in &parts.samples {
+        let Some(subject) = row.subject.as_deref() else {
+            continue;
+        };
+        for (name, value) in &row.attrs {
+            let seen = columns.entry(name.as_str()).or_default();
+            match seen.get_mut(subject) {
+                None => {
+                    seen.insert(subject, (value.as_str(), row, Vec::new()));
+                }
+                Some((first, _, differ)) => {
+                    if *first != value.as_str() {
+                        differ.push(row);
+                    }
+                }
+            }
+        }
+    }
+    for (name, seen) in columns {
+        let num_agree = seen.values().filter(|(_, _, d)| d.is_empty()).count();
+        if (num_agree as f64) < SUBJECT_LEVEL_AGREEMENT * seen.len() as f64 {
+            continue;
+        }
+        let numeric = seen.values().all(|(v, _, _)| v.trim().parse::<f64>().is_ok());
+        for (subject, (first, at, differ)) in seen {
+            let attrs = out.entry(subject.to_owned()).or_default();
+            if attrs.contains_key(name) {
+                continue;
+            }
+            let value = match name {
+                c::SEX => Attr::Text(super::clinical::normalize_sex(first)),
+                c::ONSET_REGION => Attr::Text(super::clinical::normalize_region(first)),
+                _ if numeric => first
+                    .trim()
+                    .parse()
+                    .map_or_else(|_| Attr::Text(first.to_owned()), Attr::Num),
+                _ => Attr::Text(first.to_owned()),
+            };
+            attrs.insert(name.to_owned(), value);
+            for row in differ {
+                let value = row
+                    .attrs
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map_or("", |(_, v)| v.as_str());
+                findings.push(
+                    Finding::new(
+                        Severity::Warning,
+                        "identity.conflicting-attribute",
+                        format!(
+                            "{name} is `{value}` in this sample but `{first}` in sample {} ({}:{}); the first is kept",
+                            at.sample,
+                            file_name(at.file),
+                            at.line
+                        ),
+                    )
+                    .file(&file_name(row.file))
+                    .row(row.line)
+                    .subject(subject)
+                    .sample(&row.sample)
+                    .column(name)
+                    .value(value),
+                );
+            }
+        }
+    }
 }
 
 /// Join several abundance tables into one (union of features, zero where absent).

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs};
 use crate::metrics::clinical::bmi_filled;
 use crate::model::columns as c;
+use crate::model::natural::natural_cmp;
 use crate::model::time::DAYS_PER_MONTH;
 use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
@@ -320,7 +321,8 @@ pub(super) fn subjects_frame(
     visits: &[(&MergedVisit, Option<f64>)],
     samples: &DataFrame,
 ) -> PolarsResult<DataFrame> {
-    let ids: Vec<&str> = subjects.keys().map(String::as_str).collect();
+    let mut ids: Vec<&str> = subjects.keys().map(String::as_str).collect();
+    ids.sort_by(|a, b| natural_cmp(a, b));
     let n = ids.len();
     let mut num_visits: HashMap<&str, i32> = HashMap::new();
     for (v, _) in visits {
@@ -357,7 +359,10 @@ pub(super) fn subjects_frame(
     names.extend(others);
     let derived = [c::BASELINE_DATE, c::NUM_VISITS, c::NUM_SAMPLES, c::SUBJECT_ID];
     for name in names {
-        let values: Vec<Option<&Attr>> = subjects.values().map(|a| a.get(name)).collect();
+        let values: Vec<Option<&Attr>> = ids
+            .iter()
+            .map(|id| subjects.get(*id).and_then(|a| a.get(name)))
+            .collect();
         // A file's own column named like a derived one is kept under another name.
         let column_name = if derived.contains(&name) {
             format!("{name}_given")

@@ -104,7 +104,12 @@ fn read_sample_rows(
     attr_cols.extend(
         meta.iter()
             .filter(|m| !matches!(m.role, Role::Subject | Role::Date | Role::Day | Role::Month))
-            .map(|m| (m.col, m.role.as_str())),
+            .map(|m| {
+                (
+                    m.col,
+                    m.role.attribute_column().map_or_else(|| m.role.as_str(), str::to_owned),
+                )
+            }),
     );
     for &r in rows {
         let sample = table.cell(r, id_col).trim().to_owned();

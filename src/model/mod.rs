@@ -5,6 +5,7 @@ mod abundance;
 pub mod columns;
 mod finding;
 pub mod frame;
+pub mod natural;
 pub mod time;
 
 use polars::prelude::{DataFrame, DataType};

@@ -7,6 +7,7 @@ use eframe::egui;
 use crate::app::state::{AppCommand, Command, Dialog, Item};
 use crate::app::theme::severity_color;
 use crate::app::view::{Slot, View, ViewCtx};
+use crate::model::natural::natural_cmp;
 use crate::model::{Finding, Severity};
 use crate::quality::rule_info;
 
@@ -125,7 +126,7 @@ impl QualityView {
             } else {
                 let keys: Vec<String> = rows.iter().map(|&k| cell(&findings.all[k], self.sort_column)).collect();
                 let mut order: Vec<usize> = (0..rows.len()).collect();
-                order.sort_by(|&a, &b| natural(&keys[a], &keys[b]));
+                order.sort_by(|&a, &b| natural_cmp(&keys[a], &keys[b]));
                 rows = order.into_iter().map(|i| rows[i]).collect();
             }
             if self.descending != (self.sort_column == 0) {
@@ -324,30 +325,6 @@ impl QualityView {
     }
 }
 
-/// Text order that puts `file:9` before `file:10`: runs of digits compare as numbers.
-fn natural(a: &str, b: &str) -> std::cmp::Ordering {
-    let split = |s: &str| -> Vec<(String, u64)> {
-        let mut out = Vec::new();
-        let mut text = String::new();
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c.is_ascii_digit() {
-                let mut n = c.to_digit(10).map_or(0, u64::from);
-                while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
-                    n = n.saturating_mul(10).saturating_add(u64::from(d));
-                    chars.next();
-                }
-                out.push((std::mem::take(&mut text), n));
-            } else {
-                text.push(c);
-            }
-        }
-        out.push((text, 0));
-        out
-    };
-    split(a).cmp(&split(b))
-}
-
 impl View for QualityView {
     fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
         vec![(Slot::Bottom, Self::default())]
@@ -369,12 +346,12 @@ impl View for QualityView {
 
 #[cfg(test)]
 mod tests {
-    use super::natural;
+    use crate::model::natural::natural_cmp;
 
     #[test]
     fn natural_order_compares_numbers_as_numbers() {
         let mut v = vec!["visits.csv:10", "visits.csv:9", "a.csv:100", "visits.csv:9x"];
-        v.sort_by(|a, b| natural(a, b));
+        v.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(v, ["a.csv:100", "visits.csv:9", "visits.csv:9x", "visits.csv:10"]);
     }
 }

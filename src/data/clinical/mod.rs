@@ -14,6 +14,7 @@ use super::table::RawTable;
 use super::values::{Number, is_missing, parse_number};
 use crate::model::{Finding, Severity, columns as c};
 use attrs::{AttrKind, attr_kind, read_attr};
+pub use attrs::{normalize_region, normalize_sex};
 use cells::{Conv, conv_for, not_a_number};
 use time::{TimeCols, date_columns, event_order};
 
