@@ -5,6 +5,8 @@
 pub mod app;
 /// Headless subcommands: `summary`, `export`, `demo`.
 pub mod cli;
+/// Groupings, time axes and measures a user chooses over a loaded cohort.
+pub mod cohort;
 /// Reading files of every recognised layout into a Cohort.
 pub mod data;
 /// The deterministic synthetic demo cohort (and the embedded default one).

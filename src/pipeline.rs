@@ -105,6 +105,18 @@ pub struct Tables {
     pub subjects: DataFrame,
 }
 
+impl Tables {
+    /// The tables with their cohort, as groupings, time axes and measures read them.
+    pub fn frames<'a>(&'a self, cohort: &'a Cohort) -> crate::cohort::Frames<'a> {
+        crate::cohort::Frames {
+            cohort,
+            visits: &self.visits,
+            samples: &self.samples,
+            subjects: &self.subjects,
+        }
+    }
+}
+
 /// A cohort with its derived tables and findings.
 #[derive(Clone, Debug)]
 pub struct Analysis {

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("data", 2),
     ("quality", 3),
     ("demo", 3),
+    ("cohort", 3),
     ("pipeline", 4),
     ("app", 5),
     ("cli", 6),

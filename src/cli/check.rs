@@ -17,6 +17,10 @@ pub fn run(input: &InputArgs, format: Format, out: Option<&Path>, rules: Option<
         None => Rules::default(),
     };
     let cohort = input.load()?;
+    if input.has_choices() {
+        let tables = crate::pipeline::tables(&cohort, &crate::metrics::tables::MetricOptions::default())?;
+        input.choices(tables.frames(&cohort))?;
+    }
     let findings = crate::pipeline::check(&cohort, &rules)?;
     let title = if input.demo {
         "the demo cohort".to_owned()

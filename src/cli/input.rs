@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use crate::cohort::{Frames, Grouping, TimeAxis, group_by};
 use crate::data::{self, LoadOptions, Overrides, Role};
 use crate::model::Cohort;
 use crate::pipeline::{self, Source};
@@ -24,6 +25,20 @@ pub struct InputArgs {
     /// Largest gap in days between a sample and the visit it is linked to.
     #[arg(long, default_value_t = data::DEFAULT_MAX_LINK_GAP_DAYS)]
     pub max_gap_days: f64,
+    /// Group subjects by this column: any categorical column of the subjects, or of the sample
+    /// metadata when constant within each subject.
+    #[arg(long = "group-by", value_name = "COLUMN")]
+    pub group_by: Option<String>,
+    /// Time axis: months_since_baseline, months_since_onset, day, visit_number, or any numeric
+    /// visit or sample-metadata column.
+    #[arg(long, value_name = "COLUMN", default_value = "months_since_baseline")]
+    pub time: String,
+}
+
+/// The grouping and time axis the flags chose, checked against the cohort.
+pub struct Choices {
+    pub grouping: Option<Grouping>,
+    pub time: TimeAxis,
 }
 
 impl InputArgs {
@@ -58,6 +73,23 @@ impl InputArgs {
             bail!("no input: give files or folders, or --demo");
         }
         Ok(Source::Paths(self.paths.clone()))
+    }
+
+    /// The grouping and time axis of `--group-by` and `--time`; an unknown or unsuitable column
+    /// is an error naming it.
+    pub fn choices(&self, frames: Frames<'_>) -> Result<Choices> {
+        let time: TimeAxis = self.time.parse().unwrap_or_default();
+        time.check(frames).context("--time")?;
+        let grouping = match &self.group_by {
+            Some(column) => Some(group_by(frames.subjects, column).context("--group-by")?),
+            None => None,
+        };
+        Ok(Choices { grouping, time })
+    }
+
+    /// True when `--group-by` or `--time` asks for more than the defaults.
+    pub fn has_choices(&self) -> bool {
+        self.group_by.is_some() || self.time.parse::<TimeAxis>().unwrap_or_default() != TimeAxis::default()
     }
 
     /// Load the cohort the flags name.

@@ -26,14 +26,34 @@ struct Summary<'a> {
     date_span: Option<(String, String)>,
     measures: Vec<String>,
     findings: &'a [Finding],
+    /// With `--group-by`: the column, and each group with its number of subjects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grouping: Option<(String, Vec<(String, usize)>)>,
 }
 
 pub fn run(input: &InputArgs, json: bool) -> Result<ExitCode> {
     let cohort = input.load()?;
+    let mut grouping = None;
+    if input.has_choices() {
+        let tables = crate::pipeline::tables(&cohort, &crate::metrics::tables::MetricOptions::default())?;
+        let choices = input.choices(tables.frames(&cohort))?;
+        grouping = choices.grouping.map(|g| {
+            (
+                g.column.clone(),
+                g.levels.iter().cloned().zip(g.counts()).collect::<Vec<_>>(),
+            )
+        });
+    }
     if json {
-        println!("{}", serde_json::to_string_pretty(&summary(&cohort))?);
+        let mut s = summary(&cohort);
+        s.grouping = grouping;
+        println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
         print!("{}", text(&cohort));
+        if let Some((column, groups)) = grouping {
+            let list: Vec<String> = groups.iter().map(|(g, n)| format!("{g} ({n})")).collect();
+            println!("grouped by {column}: {}", list.join(", "));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -51,6 +71,7 @@ fn summary(cohort: &Cohort) -> Summary<'_> {
         date_span: cohort.date_span().map(|(a, b)| (iso_from_days(a), iso_from_days(b))),
         measures: cohort.measure_names(),
         findings: &cohort.findings,
+        grouping: None,
     }
 }
 

@@ -101,6 +101,13 @@ fn read_sample_rows(
     let day_col = col(Role::Day);
     let month_col = col(Role::Month);
     let mut attr_cols: Vec<(usize, String)> = text_cols.iter().map(|&c| (c, snake_case(&table.headers[c]))).collect();
+    // The day and month columns also stay under their own names, so `--time month` or
+    // `--time days-since-experiment-start` can use them as they are.
+    attr_cols.extend(
+        meta.iter()
+            .filter(|m| matches!(m.role, Role::Day | Role::Month))
+            .map(|m| (m.col, snake_case(&table.headers[m.col]))),
+    );
     attr_cols.extend(
         meta.iter()
             .filter(|m| !matches!(m.role, Role::Subject | Role::Date | Role::Day | Role::Month))

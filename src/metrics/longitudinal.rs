@@ -54,8 +54,43 @@ pub fn delta_fs(first_total: f64, months_onset_to_visit: f64) -> Option<f64> {
     (months_onset_to_visit > 0.0).then(|| (48.0 - first_total) / months_onset_to_visit)
 }
 
+/// What a change is measured from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChangeFrom {
+    /// The subject's previous observation (first differences).
+    #[default]
+    Previous,
+    /// The subject's first observation.
+    First,
+}
+
+/// Each value's change from its subject's previous (or first) value, for values in subject then
+/// time order; a subject's first observation has none.
+pub fn changes(subjects: &[usize], values: &[f64], from: ChangeFrom) -> Vec<Option<f64>> {
+    let mut out = Vec::with_capacity(values.len());
+    for i in 0..values.len() {
+        let start = i == 0 || subjects[i] != subjects[i - 1];
+        if start {
+            out.push(None);
+            continue;
+        }
+        let reference = match from {
+            ChangeFrom::Previous => values[i - 1],
+            ChangeFrom::First => {
+                let mut k = i;
+                while k > 0 && subjects[k - 1] == subjects[i] {
+                    k -= 1;
+                }
+                values[k]
+            }
+        };
+        out.push(Some(values[i] - reference));
+    }
+    out
+}
+
 /// The 0.975 quantile of the standard normal (scipy `norm.ppf(0.975)`).
-const Z_975: f64 = 1.959_963_984_540_054;
+pub const Z_975: f64 = 1.959_963_984_540_054;
 
 /// A mean with its normal-approximation 95% confidence interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -103,6 +138,20 @@ pub fn binned_means(points: impl IntoIterator<Item = (f64, f64)>, width: f64, mi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_from_previous_and_first_restart_at_each_subject() {
+        let subjects = [0, 0, 0, 1, 1];
+        let values = [10.0, 12.0, 9.0, 5.0, 7.5];
+        assert_eq!(
+            changes(&subjects, &values, ChangeFrom::Previous),
+            [None, Some(2.0), Some(-3.0), None, Some(2.5)]
+        );
+        assert_eq!(
+            changes(&subjects, &values, ChangeFrom::First),
+            [None, Some(2.0), Some(-1.0), None, Some(2.5)]
+        );
+    }
 
     #[test]
     fn ols_matches_hand_computation() {

@@ -29,6 +29,36 @@ pub fn at_rank(table: &AbundanceTable, taxonomy: &Taxonomy, rank: Option<usize>)
     table.aggregate(&labels)
 }
 
+/// Centred log-ratios of a relative-abundance table, with the pseudocount used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clr {
+    /// `values[s * num_features + f]` = ln(p + ε) − mean over features of ln(p + ε).
+    pub values: Vec<f64>,
+    /// ε: half the smallest non-zero relative abundance in the table.
+    pub pseudocount: f64,
+}
+
+/// CLR of each sample over all taxa of `rel` (relative abundances), with ε half the smallest
+/// non-zero relative abundance in the table so zeros stay finite and below every observed value
+/// (as q2-longitudinal's and ANCOM's pseudocount practice; Aitchison 1986 for the transform).
+pub fn clr(rel: &AbundanceTable) -> Clr {
+    let nf = rel.num_features().max(1);
+    let smallest = rel
+        .values
+        .iter()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let pseudocount = if smallest.is_finite() { smallest / 2.0 } else { 1.0 };
+    let mut values = Vec::with_capacity(rel.values.len());
+    for row in rel.values.chunks(nf) {
+        let logs: Vec<f64> = row.iter().map(|p| (p + pseudocount).ln()).collect();
+        let mean = logs.iter().sum::<f64>() / nf as f64;
+        values.extend(logs.iter().map(|l| l - mean));
+    }
+    Clr { values, pseudocount }
+}
+
 /// `samples` with one column of relative abundance (fraction) per taxon at `rank`, most
 /// abundant taxa first; samples without abundances get nulls.
 pub fn with_relative_abundance(

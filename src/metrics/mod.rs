@@ -13,3 +13,4 @@ pub mod ree;
 pub mod special;
 pub mod stats;
 pub mod tables;
+pub mod trends;

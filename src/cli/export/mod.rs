@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
+mod longitudinal;
+
 use super::input::InputArgs;
 use crate::data::write::{write_distance_matrix, write_table};
 use crate::metrics::distance::BetaMetric;
@@ -26,6 +28,12 @@ pub enum Table {
     Distances,
     /// PCoA coordinates of the samples.
     Ordination,
+    /// One row per observation of `--measure`, with its change from the previous (or first).
+    Changes,
+    /// REML fit of `--measure ~ time * group` with a random intercept per subject.
+    MixedModel,
+    /// One row per taxon at `--rank`: prevalence, mean abundance, CLR trend over time with q.
+    TaxonTrends,
 }
 
 /// Metric choices shared by the export tables.
@@ -49,9 +57,19 @@ pub struct MetricArgs {
     /// Number of PCoA axes.
     #[arg(long, default_value_t = 5)]
     pub dims: usize,
+    /// The measure of `changes` and `mixed-model`: a visit column (`alsfrs_r_total`), a sample
+    /// column (`shannon`), or `taxon:NAME` / `clr:NAME` at `--rank`.
+    #[arg(long)]
+    pub measure: Option<String>,
+    /// What `changes` measures from: the previous observation or the first.
+    #[arg(long, value_enum, default_value = "previous")]
+    pub baseline: longitudinal::Baseline,
+    /// Add a random slope on time per subject to `mixed-model`.
+    #[arg(long)]
+    pub random_slope: bool,
 }
 
-fn parse_rank(name: &str) -> Result<Option<usize>> {
+pub(super) fn parse_rank(name: &str) -> Result<Option<usize>> {
     match name.trim().to_lowercase().as_str() {
         "feature" | "asv" | "otu" => Ok(None),
         other => match rank_index(other) {
@@ -77,6 +95,12 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
     };
     let cohort = input.load()?;
     let inputs: Vec<String> = cohort.sources.iter().map(|s| s.path.clone()).collect();
+    let longitudinal = matches!(table, Table::Changes | Table::MixedModel | Table::TaxonTrends);
+    if input.has_choices() && !longitudinal {
+        // Checked here too, so a wrong column is named whatever the table.
+        let tables = crate::pipeline::tables(&cohort, &options)?;
+        input.choices(tables.frames(&cohort))?;
+    }
     eprintln!(
         "REE: {} (hypermetabolic when measured/predicted > {}); beta diversity: {}",
         options.ree_equation, options.hypermetabolic_ratio, options.beta_metric
@@ -93,6 +117,20 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
                 eprintln!("chao1 left empty: {}", crate::metrics::diversity::CHAO1_NEEDS_COUNTS);
             }
             with_relative_abundance(&samples, &cohort, rank)?
+        }
+        Table::Changes | Table::MixedModel | Table::TaxonTrends => {
+            let tables = crate::pipeline::tables(&cohort, &options)?;
+            let frames = tables.frames(&cohort);
+            let choices = input.choices(frames)?;
+            match table {
+                Table::Changes => {
+                    longitudinal::changes(frames, &choices, metric.measure.as_deref(), metric.baseline, rank)?
+                }
+                Table::MixedModel => {
+                    longitudinal::mixed_model(frames, &choices, metric.measure.as_deref(), metric.random_slope, rank)?
+                }
+                _ => longitudinal::taxon_trends(frames, &choices, rank)?,
+            }
         }
         Table::Distances | Table::Ordination => {
             let Some(abundances) = cohort.abundances() else {
