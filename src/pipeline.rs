@@ -95,7 +95,7 @@ pub enum PipelineError {
 }
 
 /// The derived tables every front end reads (see README, "Export columns").
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Tables {
     /// Visits with per-visit metrics (domains, stages, BMI category, REE comparison).
     pub visits: DataFrame,

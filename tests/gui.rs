@@ -392,6 +392,8 @@ fn a_selection_saved_as_a_named_cohort_becomes_the_grouping() {
     h.run_steps(2);
     assert_eq!(explorer(&h).state.cohorts.len(), 1);
     assert_eq!(explorer(&h).state.cohorts[0].name, "every third");
+    h.get_by_label("Group by").click();
+    h.run_steps(2);
     h.get_by_label("named cohorts").click();
     h.run_steps(3);
     let e = explorer(&h);
@@ -404,6 +406,8 @@ fn a_selection_saved_as_a_named_cohort_becomes_the_grouping() {
     assert_eq!(alsfrs.means.len(), 2);
     assert!(alsfrs.means.iter().all(|m| m.points[0].len() >= 2));
     // And back to the arms.
+    h.get_by_label("Group by").click();
+    h.run_steps(2);
     h.get_by_label("arm").click();
     h.run_steps(2);
     assert!(!explorer(&h).derived.groups.iter().any(|g| g == NOT_IN_A_COHORT));

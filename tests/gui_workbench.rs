@@ -7,7 +7,7 @@ use cohort_explorer::app::CohortApp;
 use cohort_explorer::app::explorer::{Explorer, Pane};
 use cohort_explorer::data::LoadOptions;
 use cohort_explorer::pipeline::Source;
-use common::gui::{explorer, harness, subject_index};
+use common::gui::{MemoryStorage, explorer, harness, subject_index};
 use eframe::egui;
 use egui_kittest::kittest::Queryable;
 
@@ -176,21 +176,4 @@ fn a_rules_file_rechecks_the_open_cohort() {
         app.notifications
     );
     assert_eq!(count(&app, "range.alsfrs-item"), 0);
-}
-
-/// eframe storage in memory, as the native app's file would hold it.
-#[derive(Default)]
-struct MemoryStorage(std::collections::HashMap<String, String>);
-
-impl eframe::Storage for MemoryStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
 }

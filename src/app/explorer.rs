@@ -14,6 +14,7 @@ use super::state::{AppCommand, Command, GroupBy, NamedCohort, ViewState, apply};
 use super::view::ViewCtx;
 pub use super::views::Pane;
 use super::views::default_tree;
+use crate::cohort::group_by;
 use crate::model::Cohort;
 
 /// The loaded cohort with its views.
@@ -76,7 +77,8 @@ impl Explorer {
         self.base = Arc::new(base);
         self.state.focused_finding = None;
         self.derived = Arc::clone(&self.base);
-        self.regroup();
+        // The grouping held before and its column is still there: it cannot fail here.
+        let _ = self.regroup();
     }
 
     /// The dock's arrangement, to save.
@@ -126,16 +128,39 @@ impl Explorer {
             )
         });
         let focus = commands.iter().any(|c| matches!(c, Command::FocusFinding(_)));
-        let app = commands
+        let app: Vec<AppCommand> = commands
             .iter()
             .filter_map(|c| match c {
                 Command::App(a) => Some(a.clone()),
                 _ => None,
             })
             .collect();
+        let wanted: Vec<(crate::cohort::MeasureRef, Option<usize>)> = commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::AddMeasure(spec, rank) => Some((spec.clone(), *rank)),
+                _ => None,
+            })
+            .collect();
         apply(&mut self.state, commands);
-        if regroup {
-            self.regroup();
+        let mut app = app;
+        for (spec, rank) in wanted {
+            let key = spec.label();
+            if self.base.measures.iter().any(|m| m.column == key && m.rank == rank) {
+                continue;
+            }
+            match self.base.with_measure(&spec, rank) {
+                Ok(base) => {
+                    self.base = Arc::new(base);
+                    if let Err(message) = self.regroup() {
+                        app.push(AppCommand::Notify(message));
+                    }
+                }
+                Err(e) => app.push(AppCommand::Notify(format!("Trajectories: {e}"))),
+            }
+        }
+        if regroup && let Err(message) = self.regroup() {
+            app.push(AppCommand::Notify(message));
         }
         if focus {
             self.tree
@@ -144,19 +169,31 @@ impl Explorer {
         app
     }
 
-    fn regroup(&mut self) {
-        let derived = match self.state.group_by {
+    /// Group the views as `state.group_by` says; a column that cannot group (absent from this
+    /// cohort) falls back to the arm, and the error says why.
+    pub fn regroup(&mut self) -> Result<(), String> {
+        let mut outcome = Ok(());
+        let derived = match &self.state.group_by {
             GroupBy::Arm => Arc::clone(&self.base),
             GroupBy::NamedCohorts => {
                 let (names, groups) = self.state.cohort_grouping(self.base.subjects.len());
                 Arc::new(self.base.regrouped(names, &groups))
             }
+            GroupBy::Column(column) => match group_by(&self.base.tables.subjects, column) {
+                Ok(g) => Arc::new(self.base.regrouped(g.levels, &g.of_subject)),
+                Err(e) => {
+                    outcome = Err(format!("Group by: {e}"));
+                    self.state.group_by = GroupBy::Arm;
+                    Arc::clone(&self.base)
+                }
+            },
         };
-        if !Arc::ptr_eq(&derived, &self.derived) {
+        if derived.groups != self.derived.groups {
             // Group indices mean something else now.
             self.state.filters.hidden_groups.clear();
-            self.derived = derived;
         }
+        self.derived = derived;
+        outcome
     }
 
     /// Named cohorts as subject IDs (for saving with the settings).

@@ -144,6 +144,14 @@ impl CohortApp {
                 if let Some(saved) = self.settings.cohorts.get(&label) {
                     explorer.restore_cohorts(saved);
                 }
+                // The grouping kept from last time, when this cohort can use it.
+                if let state::GroupBy::Column(column) = &self.settings.group_by
+                    && explorer.base().group_columns.contains(column)
+                {
+                    explorer.state.group_by = self.settings.group_by.clone();
+                    // The column can group this cohort (checked just above).
+                    let _ = explorer.regroup();
+                }
                 if let Source::Paths(paths) = source {
                     self.settings.remember(paths);
                 }
@@ -225,6 +233,7 @@ impl CohortApp {
                     self.notifications.remove(i);
                 }
             }
+            AppCommand::Notify(message) => self.notify(message),
         }
     }
 
@@ -401,6 +410,7 @@ impl CohortApp {
     fn remember_explorer(&mut self) {
         if let Some(explorer) = &self.explorer {
             self.settings.x_axis = explorer.state.x_axis;
+            self.settings.group_by = explorer.state.group_by.clone();
             self.settings.layout = explorer.layout();
             let saved = explorer.saved_cohorts();
             if saved.is_empty() {

@@ -19,6 +19,8 @@ pub struct Settings {
     /// File sets opened, most recent first.
     pub recent: Vec<Vec<PathBuf>>,
     pub x_axis: state::XAxis,
+    /// The grouping of the views (a column is kept when the next cohort has it).
+    pub group_by: state::GroupBy,
     /// Named cohorts (name, subject IDs) per opened source (its label).
     pub cohorts: std::collections::BTreeMap<String, Vec<(String, Vec<String>)>>,
     /// The dock's arrangement (None: the default screen).

@@ -31,7 +31,7 @@ impl Explorer {
             ui.horizontal(|ui| {
                 let color = match self.state.group_by {
                     GroupBy::NamedCohorts => group_color(i),
-                    GroupBy::Arm => ui.visuals().text_color(),
+                    GroupBy::Arm | GroupBy::Column(_) => ui.visuals().text_color(),
                 };
                 ui.colored_label(color, format!("{} ({})", c.name, c.members.len()));
                 if ui.small_button("select").clicked() {
@@ -43,16 +43,37 @@ impl Explorer {
             });
         }
         ui.horizontal(|ui| {
-            ui.label("Group by");
-            for (g, text) in [(GroupBy::Arm, "arm"), (GroupBy::NamedCohorts, "named cohorts")] {
-                let enabled = g == GroupBy::Arm || !self.state.cohorts.is_empty();
-                if ui
-                    .add_enabled(enabled, egui::Button::selectable(self.state.group_by == g, text))
-                    .clicked()
-                {
-                    commands.push(Command::SetGroupBy(g));
-                }
+            let title = ui.label("Group by");
+            let label = |g: &GroupBy| match g {
+                GroupBy::Arm => "arm".to_owned(),
+                GroupBy::NamedCohorts => "named cohorts".to_owned(),
+                GroupBy::Column(c) => c.clone(),
+            };
+            let mut choices = vec![GroupBy::Arm];
+            // The arm column is the default grouping already (with the group column for subjects
+            // without an arm).
+            choices.extend(
+                self.base
+                    .group_columns
+                    .iter()
+                    .filter(|c| c.as_str() != crate::model::columns::ARM)
+                    .cloned()
+                    .map(GroupBy::Column),
+            );
+            if !self.state.cohorts.is_empty() {
+                choices.push(GroupBy::NamedCohorts);
             }
+            egui::ComboBox::from_id_salt("group-by")
+                .selected_text(label(&self.state.group_by))
+                .show_ui(ui, |ui| {
+                    for g in choices {
+                        if ui.selectable_label(self.state.group_by == g, label(&g)).clicked() {
+                            commands.push(Command::SetGroupBy(g));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(title.id);
         });
     }
 

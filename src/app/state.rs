@@ -180,8 +180,8 @@ pub struct NamedCohort {
     pub members: BTreeSet<usize>,
 }
 
-/// What colours and groups subjects in every view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// What colours and groups subjects in every view (kept in the settings).
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum GroupBy {
     /// The cohort's own arm (or group) column.
     #[default]
@@ -189,6 +189,8 @@ pub enum GroupBy {
     /// The named cohorts, in order (a subject in several belongs to the first); the rest form
     /// one more group.
     NamedCohorts,
+    /// Any categorical subject column (sex, site, delivery, `hypermetabolic`, …).
+    Column(String),
 }
 
 /// Name of the group of subjects in no named cohort.
@@ -218,6 +220,8 @@ pub enum Command {
     /// Show this finding (index into `Findings::all`): its subject is selected separately, and
     /// the Subject profile opens with the value marked.
     FocusFinding(usize),
+    /// Build the trajectory geometry of a measure (at a rank, for taxa) so views can show it.
+    AddMeasure(crate::cohort::MeasureRef, Option<usize>),
     /// An app-level action, handed to the shell after the UI pass.
     App(AppCommand),
 }
@@ -244,6 +248,8 @@ pub enum AppCommand {
     SetTheme(eframe::egui::Theme),
     /// Remove the notification at this index.
     Dismiss(usize),
+    /// Show a message (a choice that did not fit the cohort).
+    Notify(String),
 }
 
 /// Everything the commands change.
@@ -330,8 +336,8 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
             }
             Command::SetGroupBy(g) => state.group_by = g,
             Command::FocusFinding(k) => state.focused_finding = Some(k),
-            // Handed to the shell by the explorer.
-            Command::App(_) => {}
+            // Carried out by the explorer (it owns the geometry) and the shell.
+            Command::AddMeasure(..) | Command::App(_) => {}
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();

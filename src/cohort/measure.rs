@@ -72,6 +72,17 @@ impl MeasureRef {
     }
 }
 
+/// Every measure of the cohort a trajectory can follow: numeric visit columns, then numeric
+/// sample columns.
+pub fn measure_choices(frames: Frames<'_>) -> Vec<MeasureRef> {
+    let mut out: Vec<MeasureRef> = visit_measures(frames.visits)
+        .into_iter()
+        .map(MeasureRef::Visit)
+        .collect();
+    out.extend(sample_measures(frames.samples).into_iter().map(MeasureRef::Sample));
+    out
+}
+
 /// Numeric measure columns of a visits table.
 pub fn visit_measures(visits: &DataFrame) -> Vec<String> {
     crate::model::measure_columns(visits)

@@ -10,5 +10,5 @@ mod time;
 
 pub use frames::{CohortError, Frames};
 pub use grouping::{Grouping, NOT_RECORDED, group_by, group_columns};
-pub use measure::{MeasureRef, ObsId, Observation, observations};
+pub use measure::{MeasureRef, ObsId, Observation, measure_choices, observations};
 pub use time::TimeAxis;

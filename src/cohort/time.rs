@@ -21,6 +21,8 @@ pub enum TimeAxis {
     MonthsSinceOnset,
     /// Days since baseline.
     Day,
+    /// Calendar date, as days since 1970-01-01.
+    Date,
     VisitNumber,
     /// A numeric column of the visits or samples table (as the file names it, or snake_case).
     Column(String),
@@ -34,6 +36,7 @@ impl FromStr for TimeAxis {
             c::MONTHS_SINCE_BASELINE => TimeAxis::MonthsSinceBaseline,
             c::MONTHS_SINCE_ONSET => TimeAxis::MonthsSinceOnset,
             c::DAY => TimeAxis::Day,
+            c::DATE => TimeAxis::Date,
             c::VISIT_NUMBER => TimeAxis::VisitNumber,
             other => TimeAxis::Column(other.to_owned()),
         })
@@ -46,6 +49,7 @@ impl fmt::Display for TimeAxis {
             TimeAxis::MonthsSinceBaseline => c::MONTHS_SINCE_BASELINE,
             TimeAxis::MonthsSinceOnset => c::MONTHS_SINCE_ONSET,
             TimeAxis::Day => c::DAY,
+            TimeAxis::Date => c::DATE,
             TimeAxis::VisitNumber => c::VISIT_NUMBER,
             TimeAxis::Column(name) => name,
         })
@@ -65,6 +69,7 @@ impl TimeAxis {
             TimeAxis::MonthsSinceBaseline => f64s(v, c::MONTHS_SINCE_BASELINE)?,
             TimeAxis::MonthsSinceOnset => f64s(v, c::MONTHS_SINCE_ONSET)?,
             TimeAxis::Day => f64s(v, c::DAY)?,
+            TimeAxis::Date => f64s(v, c::DATE)?,
             TimeAxis::VisitNumber => f64s(v, c::VISIT_NUMBER)?,
             TimeAxis::Column(name) => numeric_column(v, name, &[frames.visits, frames.samples])?,
         })
@@ -95,6 +100,7 @@ impl TimeAxis {
                     .collect()
             }
             TimeAxis::Day => f64s(s, c::DAY)?,
+            TimeAxis::Date => f64s(s, c::DATE)?,
             TimeAxis::VisitNumber => f64s(s, c::LINKED_VISIT_NUMBER)?,
             TimeAxis::Column(name) => numeric_column(s, name, &[frames.samples, frames.visits])?,
         })
@@ -117,10 +123,9 @@ impl TimeAxis {
 }
 
 /// Columns of the samples table that identify, link or measure rather than place in time.
-const NOT_TIMES: [&str; 19] = [
+const NOT_TIMES: [&str; 18] = [
     c::SUBJECT_ID,
     c::SAMPLE_ID,
-    c::DATE,
     c::LINKED_VISIT_NUMBER,
     c::LINK_GAP_DAYS,
     c::READ_DEPTH,
@@ -145,6 +150,7 @@ fn time_columns(tables: &[&DataFrame]) -> Vec<String> {
         c::MONTHS_SINCE_BASELINE.to_owned(),
         c::MONTHS_SINCE_ONSET.to_owned(),
         c::DAY.to_owned(),
+        c::DATE.to_owned(),
         c::VISIT_NUMBER.to_owned(),
     ];
     // Visits' other numeric columns are measures; samples' metadata columns may be times.

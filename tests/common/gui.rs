@@ -39,3 +39,20 @@ pub fn sampled_patient(e: &Explorer) -> usize {
         .position(|s| s.num_samples >= 2 && s.slope.is_some())
         .expect("a sampled patient")
 }
+
+/// eframe storage in memory, as the native app's file would hold it.
+#[derive(Default)]
+pub struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}

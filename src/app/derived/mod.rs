@@ -14,12 +14,14 @@ use std::sync::Arc;
 
 use super::findings::Findings;
 use super::state::XAxis;
+use crate::cohort::group_columns;
+use crate::model::Cohort;
 use crate::model::frame::ColumnError;
-use crate::pipeline::Analysis;
+use crate::pipeline::{Analysis, Tables};
 pub use composition::{Composition, CompositionSample, TOP_TAXA};
 pub use ordination::OrdinationPoint;
 pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
-pub use trajectories::{GroupMean, Measure, Series};
+pub use trajectories::{GroupMean, Measure, Series, label_of};
 
 /// A view's geometry that could not be built, and why (e.g. a column of the wrong type).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +53,16 @@ pub struct Derived {
     pub findings: Arc<Findings>,
     /// Views whose geometry could not be built.
     pub problems: Vec<Problem>,
+    /// The derived tables the geometry came from (groupings and measures picked later read them).
+    pub tables: Arc<Tables>,
+    /// The loaded cohort (abundances and taxonomy for taxa picked later).
+    pub cohort: Arc<Cohort>,
+    /// Subject columns the views can be grouped by.
+    pub group_columns: Vec<String>,
+    /// Every measure a trajectory can follow (numeric visit and sample columns).
+    pub measure_choices: Vec<crate::cohort::MeasureRef>,
+    /// Taxa per rank (`RANKS` order, then features), most abundant first, for the taxon picker.
+    pub taxa: Vec<Vec<String>>,
 }
 
 impl Derived {
@@ -58,6 +70,7 @@ impl Derived {
     /// Fails only when the subjects themselves cannot be read; a view whose own geometry fails
     /// is left empty and listed in [`Derived::problems`].
     pub fn new(analysis: &Analysis, rules_file: Option<String>) -> Result<Self, Problem> {
+        // The cohort's frames are Arc'd columns: keeping them with the geometry costs pointers.
         let tables = &analysis.tables;
         let core = |e: ColumnError| Problem {
             view: "Cohort table",
@@ -77,7 +90,7 @@ impl Derived {
                 message: e.to_string(),
             });
         };
-        let measures = trajectories::trajectories(&tables.visits, &index, num_subjects).unwrap_or_else(|e| {
+        let measures = trajectories::trajectories(tables.frames(&analysis.cohort), num_subjects).unwrap_or_else(|e| {
             keep("Trajectories", &e);
             Vec::new()
         });
@@ -102,8 +115,27 @@ impl Derived {
         base.composition = composition;
         base.findings = Arc::new(findings);
         base.problems = problems;
+        base.group_columns = group_columns(&tables.subjects);
+        base.measure_choices = crate::cohort::measure_choices(tables.frames(&analysis.cohort));
+        base.taxa = taxa_by_rank(&analysis.cohort);
+        base.tables = Arc::new(tables.clone());
+        base.cohort = Arc::new(analysis.cohort.clone());
         let (groups, group_of) = arm_grouping(&arms);
         Ok(base.regrouped(groups, &group_of))
+    }
+
+    /// The same geometry with one more trajectory measure (picked in a view); regroup after.
+    pub fn with_measure(&self, spec: &crate::cohort::MeasureRef, rank: Option<usize>) -> Result<Self, String> {
+        let frames = self.tables.frames(&self.cohort);
+        let mut m = trajectories::measure(frames, spec, rank, self.subjects.len()).map_err(|e| e.to_string())?;
+        if m.series.is_empty() {
+            return Err(format!("{} has no values with a subject and a time", m.label));
+        }
+        m.means = trajectories::group_means(&m.series, &self.subjects, self.groups.len());
+        let mut out = self.clone();
+        out.measures.push(m);
+        out.x_range = trajectories::x_range(&out.measures);
+        Ok(out)
     }
 
     /// Row of each subject id in [`Derived::subjects`].
@@ -130,6 +162,29 @@ impl Derived {
         out.groups = groups;
         out
     }
+}
+
+/// Each rank's taxa (then the features), most abundant on average first.
+fn taxa_by_rank(cohort: &Cohort) -> Vec<Vec<String>> {
+    let Some(table) = cohort.abundances() else {
+        return Vec::new();
+    };
+    (0..=crate::model::RANKS.len())
+        .map(|r| {
+            let rank = (r < crate::model::RANKS.len()).then_some(r);
+            let rel = crate::metrics::microbiome::at_rank(table, cohort.taxonomy(), rank).relative();
+            let nf = rel.num_features();
+            let mut mean = vec![0.0; nf];
+            for row in rel.values.chunks(nf.max(1)) {
+                for (m, v) in mean.iter_mut().zip(row) {
+                    *m += v;
+                }
+            }
+            let mut order: Vec<usize> = (0..nf).collect();
+            order.sort_by(|a, b| mean[*b].total_cmp(&mean[*a]));
+            order.into_iter().map(|f| rel.feature_ids[f].clone()).collect()
+        })
+        .collect()
 }
 
 /// Group names (sorted) and each subject's group, from each subject's arm or group label.

@@ -1,16 +1,14 @@
-//! Geometry of the Trajectories view: each subject's series of a measure on every x-axis, the
-//! group means with their 95% CI, and the x range all stacked plots share.
-
-use std::collections::HashMap;
+//! Geometry of the Trajectories view: each subject's series of a measure (any visit or sample
+//! measure, or a taxon) on every x-axis, the group means with their 95% CI, and the x range all
+//! stacked plots share.
 
 use egui_plot::PlotPoint;
-use polars::prelude::DataFrame;
 
 use super::subjects::SubjectInfo;
 use crate::app::state::XAxis;
+use crate::cohort::{CohortError, Frames, MeasureRef, TimeAxis, observations};
 use crate::metrics::longitudinal::binned_means;
 use crate::model::columns as c;
-use crate::model::frame::{ColumnError, f64s, opt_f64s, strs};
 use crate::model::time::DAYS_PER_MONTH;
 
 /// One subject's trajectory of a measure, with points for each x-axis (see `XAxis::index`).
@@ -30,8 +28,11 @@ pub struct GroupMean {
 /// A measure plotted over time.
 #[derive(Clone, Debug)]
 pub struct Measure {
-    pub column: &'static str,
-    pub label: &'static str,
+    /// How `--measure` and the saved layout name it (`alsfrs_r_total`, `shannon`, `taxon:…`).
+    pub column: String,
+    pub label: String,
+    /// The rank a taxon measure is taken at (`None`: features, or not a taxon).
+    pub rank: Option<usize>,
     pub series: Vec<Series>,
     /// Index into `series` of each subject's trajectory (None: no values).
     pub series_of: Vec<Option<usize>>,
@@ -39,14 +40,37 @@ pub struct Measure {
     pub means: Vec<GroupMean>,
 }
 
-/// Measures shown as trajectories, in order.
-const MEASURES: [(&str, &str); 5] = [
-    (c::ALSFRS_R_TOTAL, "ALSFRS-R total"),
-    (c::BMI, "BMI (kg/m²)"),
-    (c::WEIGHT_KG, "Weight (kg)"),
-    (c::REE_RATIO, "REE measured / predicted"),
-    (c::FVC_PERCENT_PREDICTED, "FVC (% predicted)"),
+/// Measures built at load when present, in order: the clinical ones, then the microbiome's.
+pub const DEFAULTS: [&str; 7] = [
+    c::ALSFRS_R_TOTAL,
+    c::BMI,
+    c::WEIGHT_KG,
+    c::REE_RATIO,
+    c::FVC_PERCENT_PREDICTED,
+    c::SHANNON,
+    c::FB_RATIO,
 ];
+
+/// A reader's name for a measure column.
+pub fn label_of(column: &str) -> String {
+    match column {
+        c::ALSFRS_R_TOTAL => "ALSFRS-R total",
+        c::BMI => "BMI (kg/m²)",
+        c::WEIGHT_KG => "Weight (kg)",
+        c::REE_RATIO => "REE measured / predicted",
+        c::FVC_PERCENT_PREDICTED => "FVC (% predicted)",
+        c::SHANNON => "Shannon diversity (ln)",
+        c::FB_RATIO => "Firmicutes/Bacteroidetes ratio",
+        c::OBSERVED_FEATURES => "Observed features",
+        c::SIMPSON => "Gini–Simpson",
+        c::PIELOU_EVENNESS => "Pielou evenness",
+        c::CHAO1 => "Chao1",
+        c::DISTANCE_FROM_BASELINE => "Distance from the subject's first sample",
+        c::DISTANCE_FROM_PREVIOUS => "Distance from the previous sample",
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
 
 /// Width of the time bins for group means, per x-axis: 3 months (the visit interval; in days
 /// on the date axis) or one visit.
@@ -55,54 +79,72 @@ const BIN_WIDTH: [f64; XAxis::COUNT] = [3.0, 3.0, 3.0 * DAYS_PER_MONTH, 1.0];
 /// Fewest values in a time bin for a group mean to be drawn.
 const MIN_BIN_COUNT: usize = 3;
 
-/// Each measure the derived visits table has, as series per subject (group means empty).
-pub fn trajectories(
-    visits: &DataFrame,
-    index: &HashMap<&str, usize>,
+/// The time axis of each x-axis, in `XAxis::ALL` order.
+const AXES: [TimeAxis; XAxis::COUNT] = [
+    TimeAxis::MonthsSinceBaseline,
+    TimeAxis::MonthsSinceOnset,
+    TimeAxis::Date,
+    TimeAxis::VisitNumber,
+];
+
+/// One measure's series per subject on every x-axis (group means empty).
+pub fn measure(
+    frames: Frames<'_>,
+    spec: &MeasureRef,
+    rank: Option<usize>,
     num_subjects: usize,
-) -> Result<Vec<Measure>, ColumnError> {
-    let ids = strs(visits, c::SUBJECT_ID)?;
-    let xs = XAxis::ALL
-        .iter()
-        .map(|axis| f64s(visits, axis.column()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out = Vec::new();
-    for &(column, label) in &MEASURES {
-        let y = opt_f64s(visits, column)?;
-        if y.iter().all(Option::is_none) {
-            continue;
-        }
-        let mut series: Vec<Series> = Vec::new();
-        for i in 0..visits.height() {
-            let (Some(id), Some(v)) = (ids[i].as_deref(), y[i]) else {
+) -> Result<Measure, CohortError> {
+    let mut series: Vec<Series> = Vec::new();
+    let mut series_of: Vec<Option<usize>> = vec![None; num_subjects];
+    for (axis, time) in AXES.iter().enumerate() {
+        for o in observations(frames, spec, time, rank)? {
+            let Some(slot) = series_of.get_mut(o.subject) else {
                 continue;
             };
-            let Some(&subject) = index.get(id) else { continue };
-            if series.last().is_none_or(|s| s.subject != subject) {
+            let k = *slot.get_or_insert_with(|| {
                 series.push(Series {
-                    subject,
+                    subject: o.subject,
                     points: std::array::from_fn(|_| Vec::new()),
                 });
-            }
-            if let Some(s) = series.last_mut() {
-                for (axis, x) in xs.iter().enumerate() {
-                    if let Some(x) = x[i] {
-                        s.points[axis].push(PlotPoint::new(x, v));
-                    }
-                }
-            }
+                series.len() - 1
+            });
+            series[k].points[axis].push(PlotPoint::new(o.time, o.value));
         }
-        let mut series_of = vec![None; num_subjects];
-        for (k, s) in series.iter().enumerate() {
-            series_of[s.subject] = Some(k);
+    }
+    let (column, label) = match spec {
+        MeasureRef::Visit(name) | MeasureRef::Sample(name) => (name.clone(), label_of(name)),
+        MeasureRef::Taxon { name, clr } => {
+            let at = rank.map_or("feature", |r| crate::model::RANKS[r]);
+            let what = if *clr { "CLR" } else { "relative abundance" };
+            (spec.label(), format!("{name} ({at}, {what})"))
         }
-        out.push(Measure {
-            column,
-            label,
-            series,
-            series_of,
-            means: Vec::new(),
-        });
+    };
+    Ok(Measure {
+        column,
+        label,
+        rank,
+        series,
+        series_of,
+        means: Vec::new(),
+    })
+}
+
+/// The [`DEFAULTS`] the cohort has, each as series per subject.
+pub fn trajectories(frames: Frames<'_>, num_subjects: usize) -> Result<Vec<Measure>, CohortError> {
+    let mut out = Vec::new();
+    for column in DEFAULTS {
+        // A default column of the wrong type is an error (named), not a silently missing plot.
+        let spec = if frames.visits.column(column).is_ok() {
+            MeasureRef::Visit(column.to_owned())
+        } else if frames.samples.column(column).is_ok() {
+            MeasureRef::Sample(column.to_owned())
+        } else {
+            continue;
+        };
+        let m = measure(frames, &spec, None, num_subjects)?;
+        if !m.series.is_empty() {
+            out.push(m);
+        }
     }
     Ok(out)
 }

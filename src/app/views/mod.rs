@@ -24,6 +24,7 @@ macro_rules! views {
     ($($name:ident: $view:ty $(=> $param:ident)?),* $(,)?) => {
         /// A tile in the dock: one registered view with its state.
         #[derive(Clone, Debug)]
+        #[expect(clippy::large_enum_variant, reason = "a dock holds a dozen panes; boxing would only add indirection")]
         pub enum Pane {
             $($name($view)),*
         }

@@ -119,7 +119,7 @@ impl SubjectProfileView {
             .iter()
             .filter_map(|m| {
                 let series = &m.series[(*m.series_of.get(s)?)?];
-                Some((m.label, series.points[a].iter().map(|p| [p.x, p.y]).collect()))
+                Some((m.label.as_str(), series.points[a].iter().map(|p| [p.x, p.y]).collect()))
             })
             .collect();
         // Where this subject's findings are, on this axis: (finding, x).

@@ -14,6 +14,7 @@ use crate::app::jobs::{Job, Poll};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, highlighted, line_width};
 use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::widgets::measure_picker::MeasurePicker;
 use crate::app::widgets::plot::{draw_markers, finding_markers, nearest_subject, time_axis};
 use crate::metrics::longitudinal::ols;
 use crate::metrics::mixed::{self, MixedFit};
@@ -41,11 +42,14 @@ pub struct TrajectoryView {
     pub show_findings: bool,
     /// Findings marked in the last frame, with where: (finding, plot point).
     pub last_markers: Vec<(usize, egui_plot::PlotPoint)>,
+    /// Which measure to follow.
+    pub picker: MeasurePicker,
 }
 
 /// A mixed-model fit of one measure on one x-axis for one grouping, running or done.
 #[derive(Clone, Debug)]
 struct MixedJob {
+    measure: usize,
     axis: usize,
     /// The `Derived` it was fitted on (a regrouping refits). Weak, so an old grouping is freed,
     /// but its allocation stays and no new `Derived` can take its address and look the same.
@@ -69,6 +73,7 @@ impl MixedJob {
             Err(e) => (None, Some(Err(e))),
         };
         Self {
+            measure,
             axis,
             source: Arc::downgrade(derived),
             job,
@@ -87,9 +92,9 @@ impl MixedJob {
         self.job = None;
     }
 
-    /// True when this job fitted `derived` on `axis`.
-    fn fits(&self, derived: &Arc<Derived>, axis: usize) -> bool {
-        self.axis == axis && std::ptr::eq(self.source.as_ptr(), Arc::as_ptr(derived))
+    /// True when this job fitted `measure` of `derived` on `axis`.
+    fn fits(&self, derived: &Arc<Derived>, measure: usize, axis: usize) -> bool {
+        self.measure == measure && self.axis == axis && std::ptr::eq(self.source.as_ptr(), Arc::as_ptr(derived))
     }
 }
 
@@ -168,6 +173,7 @@ impl TrajectoryView {
             mixed: None,
             show_findings: true,
             last_markers: Vec::new(),
+            picker: MeasurePicker::new(),
         }
     }
 
@@ -177,8 +183,9 @@ impl TrajectoryView {
     }
 
     /// Overlay switches, and the mixed model's state and group slopes.
-    fn overlay_controls_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewCtx<'_>, axis: usize) {
+    fn overlay_controls_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>, axis: usize) {
         ui.horizontal_wrapped(|ui| {
+            self.picker.ui(ui, ctx, &mut self.measure);
             ui.checkbox(&mut self.show_findings, "Findings")
                 .on_hover_text("Ring each visit of a visible subject that has a data-quality finding");
             ui.checkbox(&mut self.show_ols, "Subject OLS lines");
@@ -187,7 +194,7 @@ impl TrajectoryView {
             if !self.show_mixed {
                 return;
             }
-            if self.mixed.as_ref().is_none_or(|j| !j.fits(ctx.derived, axis)) {
+            if self.mixed.as_ref().is_none_or(|j| !j.fits(ctx.derived, self.measure, axis)) {
                 self.mixed = Some(MixedJob::start(ui, ctx.derived, self.measure, axis));
             }
             if let Some(job) = &mut self.mixed {
@@ -275,6 +282,7 @@ impl TrajectoryView {
         if problem_ui(ui, ctx, "Trajectories") {
             return;
         }
+        self.picker.settle(ctx, &mut self.measure);
         let Some(measure) = ctx.derived.measures.get(self.measure) else {
             ui.label("This measure is not in the cohort.");
             return;
@@ -284,7 +292,7 @@ impl TrajectoryView {
         self.overlay_controls_ui(ui, ctx, a);
         let plot = time_axis(Plot::new(("trajectory", self.measure, a)), axis)
             .legend(Legend::default())
-            .y_axis_label(measure.label)
+            .y_axis_label(measure.label.as_str())
             .default_x_bounds(ctx.derived.x_range[a].0, ctx.derived.x_range[a].1)
             .link_cursor(egui::Id::unique("trajectories"), [true, false])
             .allow_scroll(false);
@@ -435,8 +443,9 @@ impl TrajectoryView {
     }
 }
 
-/// Trajectories of the two headline measures stacked on the left, the other measures as tabs.
-const HEADLINE: [&str; 2] = [c::ALSFRS_R_TOTAL, c::BMI];
+/// Trajectories stacked on the left when present: function, weight and the microbiome's diversity;
+/// the other measures open as tabs.
+const HEADLINE: [&str; 3] = [c::ALSFRS_R_TOTAL, c::BMI, c::SHANNON];
 
 impl View for TrajectoryView {
     fn defaults(derived: &Derived) -> Vec<(Slot, Self)> {
@@ -445,7 +454,7 @@ impl View for TrajectoryView {
             .filter_map(|name| derived.measures.iter().position(|m| m.column == *name))
             .map(|m| (Slot::Left, Self::new(m)));
         let others = (0..derived.measures.len())
-            .filter(|m| !HEADLINE.contains(&derived.measures[*m].column))
+            .filter(|m| !HEADLINE.contains(&derived.measures[*m].column.as_str()))
             .map(|m| (Slot::RightTop, Self::new(m)));
         headline.chain(others).collect()
     }
@@ -454,7 +463,7 @@ impl View for TrajectoryView {
         ctx.derived
             .measures
             .get(self.measure)
-            .map_or("Trajectory", |m| m.label)
+            .map_or("Trajectory", |m| m.label.as_str())
             .into()
     }
 
@@ -463,7 +472,7 @@ impl View for TrajectoryView {
     }
 
     fn saved(&self, derived: &Derived) -> Option<String> {
-        derived.measures.get(self.measure).map(|m| m.column.to_owned())
+        derived.measures.get(self.measure).map(|m| m.column.clone())
     }
 
     fn restore(saved: Option<&str>, derived: &Derived) -> Option<Self> {

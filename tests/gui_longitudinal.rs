@@ -1,0 +1,98 @@
+//! The microbiome over time in the window, driven headlessly: grouping by a study's own
+//! metadata, and following any measure or taxon as a trajectory.
+
+mod common;
+
+use std::path::Path;
+
+use cohort_explorer::app::explorer::Pane;
+use cohort_explorer::app::state::GroupBy;
+use common::gui::{explorer, harness};
+use egui_kittest::kittest::Queryable;
+
+fn study() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longitudinal")
+}
+
+/// The label of each trajectory plot's measure.
+fn trajectory_labels(e: &cohort_explorer::app::explorer::Explorer) -> Vec<String> {
+    e.panes()
+        .filter_map(|p| match p {
+            Pane::Trajectory(t) => e.derived.measures.get(t.measure).map(|m| m.label.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn grouping_by_a_metadata_column_regroups_every_view() {
+    let mut h = harness(Some(vec![study()]));
+    let e = explorer(&h);
+    // A microbiome study opens on its diversity over time, in one group.
+    assert!(
+        trajectory_labels(e).iter().any(|l| l.starts_with("Shannon")),
+        "{:?}",
+        trajectory_labels(e)
+    );
+    assert_eq!(e.derived.groups, ["all"]);
+    assert!(
+        e.derived.group_columns.contains(&"delivery".to_owned()),
+        "{:?}",
+        e.derived.group_columns
+    );
+    h.get_by_label("Group by").click();
+    h.run_steps(2);
+    h.get_by_label("delivery").click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.state.group_by, GroupBy::Column("delivery".to_owned()));
+    assert_eq!(e.derived.groups, ["Cesarean", "Vaginal"]);
+    // Subjects 2, 11 and 12 were born by caesarean section.
+    let cesarean: Vec<&str> = e
+        .derived
+        .subjects
+        .iter()
+        .filter(|s| s.group == 0)
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(cesarean, ["2", "11", "12"]);
+    // Every trajectory now has a mean per group, and the filters count each group.
+    for m in &e.derived.measures {
+        assert_eq!(m.means.len(), 2, "{}", m.label);
+        assert!(m.means.iter().all(|g| !g.points[0].is_empty()), "{}", m.label);
+    }
+    h.get_by_label("Cesarean (3)");
+    h.get_by_label("Vaginal (3)");
+    // The grouping is remembered with the settings.
+    eframe::App::save(h.state_mut(), &mut common::gui::MemoryStorage::default());
+    assert_eq!(h.state().settings.group_by, GroupBy::Column("delivery".to_owned()));
+}
+
+#[test]
+fn picking_a_taxon_shows_its_trajectory() {
+    let mut h = harness(Some(vec![study()]));
+    let before = explorer(&h).derived.measures.len();
+    h.get_all_by_label("Taxon…").next().expect("a taxon menu").click();
+    h.run_steps(2);
+    h.get_by_label("Search taxa").type_text("bifido");
+    h.run_steps(2);
+    h.get_by_label("Bifidobacterium").click();
+    h.run_steps(4);
+    let e = explorer(&h);
+    assert_eq!(e.derived.measures.len(), before + 1);
+    let m = e.derived.measures.last().expect("the new measure");
+    assert_eq!(m.label, "Bifidobacterium (genus, relative abundance)");
+    assert_eq!(m.series.len(), 6, "one line per subject");
+    assert!(
+        trajectory_labels(e).contains(&m.label),
+        "a plot follows it: {:?}",
+        trajectory_labels(e)
+    );
+    // Its relative abundance falls over the months in this study.
+    let first_last: Vec<(f64, f64)> = m
+        .series
+        .iter()
+        .map(|s| (s.points[0][0].y, s.points[0][s.points[0].len() - 1].y))
+        .collect();
+    assert!(first_last.iter().filter(|(a, b)| b < a).count() >= 5, "{first_last:?}");
+}
