@@ -14,17 +14,24 @@ use rayon::prelude::*;
 use super::stats::benjamini_hochberg;
 
 /// A fixed-effects design shared by many responses, with its observations grouped by subject.
+/// Since wᵢ depends on a subject only through its number of observations nᵢ, the design's
+/// per-subject sums are pooled by nᵢ once: a criterion evaluation then costs a few p×p sums
+/// per distinct nᵢ, whatever the number of subjects.
 #[derive(Clone, Debug)]
 pub struct RandomInterceptDesign {
     /// Design rows (intercept first), one per observation.
     x: Vec<Vec<f64>>,
     /// Subject of each observation (0-based, dense).
     subject: Vec<usize>,
-    num_subjects: usize,
-    /// Per subject: XᵢᵀXᵢ (p×p, row-major), sᵢ = Xᵢᵀ1, nᵢ.
-    xtx: Vec<Vec<f64>>,
+    /// Per subject: sᵢ = Xᵢᵀ1, and which entry of `sizes` its nᵢ is.
     s: Vec<Vec<f64>>,
-    n: Vec<f64>,
+    size_of: Vec<usize>,
+    /// The distinct nᵢ, how many subjects have each, and Σ sᵢsᵢᵀ over them (p×p).
+    sizes: Vec<f64>,
+    count: Vec<f64>,
+    ss: Vec<Vec<f64>>,
+    /// Σᵢ XᵢᵀXᵢ = XᵀX (p×p).
+    xtx: Vec<f64>,
     /// Names of the fixed effects.
     pub names: Vec<String>,
 }
@@ -51,25 +58,48 @@ impl RandomInterceptDesign {
     pub fn new(rows: Vec<Vec<f64>>, subject: Vec<usize>, names: Vec<String>) -> Self {
         let p = rows.first().map_or(0, Vec::len);
         let num_subjects = subject.iter().map(|s| s + 1).max().unwrap_or(0);
-        let mut xtx = vec![vec![0.0; p * p]; num_subjects];
+        let mut xtx = vec![0.0; p * p];
         let mut s = vec![vec![0.0; p]; num_subjects];
-        let mut n = vec![0.0; num_subjects];
+        let mut n = vec![0usize; num_subjects];
         for (row, &i) in rows.iter().zip(&subject) {
-            n[i] += 1.0;
+            n[i] += 1;
             for a in 0..p {
                 s[i][a] += row[a];
                 for b in 0..p {
-                    xtx[i][a * p + b] += row[a] * row[b];
+                    xtx[a * p + b] += row[a] * row[b];
                 }
             }
         }
+        let mut distinct: Vec<usize> = n.iter().copied().filter(|k| *k > 0).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mut count = vec![0.0; distinct.len()];
+        let mut ss = vec![vec![0.0; p * p]; distinct.len()];
+        let size_of: Vec<usize> = n
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let Ok(j) = distinct.binary_search(k) else {
+                    return usize::MAX;
+                };
+                count[j] += 1.0;
+                for a in 0..p {
+                    for b in 0..p {
+                        ss[j][a * p + b] += s[i][a] * s[i][b];
+                    }
+                }
+                j
+            })
+            .collect();
         Self {
             x: rows,
             subject,
-            num_subjects,
-            xtx,
             s,
-            n,
+            size_of,
+            sizes: distinct.iter().map(|k| *k as f64).collect(),
+            count,
+            ss,
+            xtx,
             names,
         }
     }
@@ -81,44 +111,53 @@ impl RandomInterceptDesign {
     /// REML fit of `y` (one value per design row); `None` when the design is singular or there
     /// are too few observations.
     pub fn fit(&self, y: &[f64]) -> Option<InterceptFit> {
-        let (p, m) = (self.p(), self.num_subjects);
+        let p = self.p();
         let num_obs = y.len();
-        if num_obs <= p + 1 || m == 0 {
+        let k = self.sizes.len();
+        if num_obs <= p + 1 || k == 0 {
             return None;
         }
-        // Per subject: Σy, Xᵀy, yᵀy.
-        let mut sy = vec![0.0; m];
-        let mut xty = vec![vec![0.0; p]; m];
+        // Per subject Σy, then per distinct size: T = Σ sᵢΣyᵢ and U = Σ (Σyᵢ)²; and Xᵀy, yᵀy.
+        let mut sy = vec![0.0; self.s.len()];
+        let mut xty = vec![0.0; p];
         let mut yy = 0.0;
         for ((row, &i), &v) in self.x.iter().zip(&self.subject).zip(y) {
             sy[i] += v;
             yy += v * v;
             for a in 0..p {
-                xty[i][a] += row[a] * v;
+                xty[a] += row[a] * v;
+            }
+        }
+        let mut t = vec![vec![0.0; p]; k];
+        let mut u = vec![0.0; k];
+        for (i, &total) in sy.iter().enumerate() {
+            let Some(j) = self.size_of.get(i).copied().filter(|j| *j < k) else {
+                continue;
+            };
+            u[j] += total * total;
+            for a in 0..p {
+                t[j][a] += self.s[i][a] * total;
             }
         }
         let dof = (num_obs - p) as f64;
         let criterion = |gamma: f64| -> Option<(f64, Vec<f64>, Vec<f64>, f64)> {
-            let mut a = vec![0.0; p * p];
-            let mut c = vec![0.0; p];
+            let mut a = self.xtx.clone();
+            let mut c = xty.clone();
             let mut yvy = yy;
             let mut logdet_v = 0.0;
-            for i in 0..m {
-                if self.n[i] == 0.0 {
-                    continue;
-                }
-                let w = gamma / (1.0 + self.n[i] * gamma);
-                logdet_v += (1.0 + self.n[i] * gamma).ln();
-                yvy -= w * sy[i] * sy[i];
+            for j in 0..k {
+                let w = gamma / (1.0 + self.sizes[j] * gamma);
+                logdet_v += self.count[j] * (1.0 + self.sizes[j] * gamma).ln();
+                yvy -= w * u[j];
                 for r in 0..p {
-                    c[r] += xty[i][r] - w * self.s[i][r] * sy[i];
-                    for k in 0..p {
-                        a[r * p + k] += self.xtx[i][r * p + k] - w * self.s[i][r] * self.s[i][k];
-                    }
+                    c[r] -= w * t[j][r];
+                }
+                for (ar, sr) in a.iter_mut().zip(&self.ss[j]) {
+                    *ar -= w * sr;
                 }
             }
             let (inv, logdet_a) = invert_spd(&a, p)?;
-            let beta: Vec<f64> = (0..p).map(|r| (0..p).map(|k| inv[r * p + k] * c[k]).sum()).collect();
+            let beta: Vec<f64> = (0..p).map(|r| (0..p).map(|q| inv[r * p + q] * c[q]).sum()).collect();
             let q = yvy - beta.iter().zip(&c).map(|(b, c)| b * c).sum::<f64>();
             if !(q > 0.0 && q.is_finite()) {
                 return None;

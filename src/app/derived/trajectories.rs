@@ -72,9 +72,28 @@ pub fn label_of(column: &str) -> String {
     .to_owned()
 }
 
-/// Width of the time bins for group means, per x-axis: 3 months (the visit interval; in days
-/// on the date axis) or one visit.
+/// Width of the time bins for group means when a measure's schedule cannot tell: 3 months (an
+/// ALS trial's visit interval; in days on the date axis) or one visit.
 const BIN_WIDTH: [f64; XAxis::COUNT] = [3.0, 3.0, 3.0 * DAYS_PER_MONTH, 1.0];
+
+/// The bin width of group means on `axis`: the measure's own schedule, as the median interval
+/// between a subject's consecutive observations (monthly samples bin by month, quarterly visits
+/// by three months), else [`BIN_WIDTH`]. The visit-number axis bins by visit.
+fn bin_width(series: &[Series], axis: usize) -> f64 {
+    if axis == XAxis::VisitNumber.index() {
+        return 1.0;
+    }
+    let mut gaps: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points[axis].windows(2).map(|w| w[1].x - w[0].x))
+        .filter(|g| *g > 0.0 && g.is_finite())
+        .collect();
+    if gaps.is_empty() {
+        return BIN_WIDTH[axis];
+    }
+    gaps.sort_by(f64::total_cmp);
+    gaps[gaps.len() / 2]
+}
 
 /// Fewest values in a time bin for a group mean to be drawn.
 const MIN_BIN_COUNT: usize = 3;
@@ -151,6 +170,7 @@ pub fn trajectories(frames: Frames<'_>, num_subjects: usize) -> Result<Vec<Measu
 
 /// Each group's binned mean with its 95% CI, per x-axis.
 pub fn group_means(series: &[Series], subjects: &[SubjectInfo], num_groups: usize) -> Vec<GroupMean> {
+    let widths: [f64; XAxis::COUNT] = std::array::from_fn(|axis| bin_width(series, axis));
     (0..num_groups)
         .map(|group| GroupMean {
             group,
@@ -159,7 +179,7 @@ pub fn group_means(series: &[Series], subjects: &[SubjectInfo], num_groups: usiz
                     .iter()
                     .filter(|s| subjects[s.subject].group == group)
                     .flat_map(|s| s.points[axis].iter().map(|p| (p.x, p.y)));
-                binned_means(points, BIN_WIDTH[axis], MIN_BIN_COUNT)
+                binned_means(points, widths[axis], MIN_BIN_COUNT)
             }),
         })
         .collect()
@@ -178,4 +198,27 @@ pub fn x_range(measures: &[Measure]) -> [(f64, f64); XAxis::COUNT] {
             (0.0, 1.0)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(subject: usize, xs: &[f64]) -> Series {
+        Series {
+            subject,
+            points: std::array::from_fn(|_| xs.iter().map(|x| PlotPoint::new(*x, 1.0)).collect()),
+        }
+    }
+
+    #[test]
+    fn group_means_bin_by_the_measures_own_schedule() {
+        let monthly = [series(0, &[0.0, 1.0, 2.0, 3.0]), series(1, &[0.0, 1.1, 2.0])];
+        assert!((bin_width(&monthly, 0) - 1.0).abs() < 1e-12);
+        let quarterly = [series(0, &[0.0, 3.0, 6.1, 9.0])];
+        assert!((bin_width(&quarterly, 1) - 3.0).abs() < 1e-12);
+        // Visit numbers bin by visit; a measure seen once per subject falls back to 3 months.
+        assert_eq!(bin_width(&monthly, XAxis::VisitNumber.index()), 1.0);
+        assert_eq!(bin_width(&[series(0, &[2.0])], 0), BIN_WIDTH[0]);
+    }
 }

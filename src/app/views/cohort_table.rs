@@ -6,6 +6,7 @@ use eframe::egui;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::group_color;
 use crate::app::view::{Slot, View, ViewCtx};
+use crate::model::natural::natural_cmp;
 
 /// Columns, with their widths.
 const COLUMNS: [(&str, f32); 9] = [
@@ -74,7 +75,7 @@ impl CohortTableView {
                 .filter(|&s| needle.is_empty() || ctx.derived.subjects[s].id.to_lowercase().contains(&needle))
                 .collect();
             let keys: Vec<(String, f64)> = (0..ctx.derived.subjects.len()).map(|s| self.sort_key(ctx, s)).collect();
-            rows.sort_by(|&a, &b| keys[a].0.cmp(&keys[b].0).then(keys[a].1.total_cmp(&keys[b].1)));
+            rows.sort_by(|&a, &b| natural_cmp(&keys[a].0, &keys[b].0).then(keys[a].1.total_cmp(&keys[b].1)));
             if self.descending {
                 rows.reverse();
             }
