@@ -135,8 +135,8 @@ impl RandomInterceptDesign {
                 continue;
             };
             u[j] += total * total;
-            for a in 0..p {
-                t[j][a] += self.s[i][a] * total;
+            for (tj, si) in t[j].iter_mut().zip(&self.s[i]) {
+                *tj += si * total;
             }
         }
         let dof = (num_obs - p) as f64;
