@@ -96,6 +96,8 @@ fn group_filter_applies_to_every_view() {
             | Pane::Composition(_)
             | Pane::Profile(_)
             | Pane::Distribution(_)
+            // Taxon trends are fitted on the whole cohort (not refitted per filter).
+            | Pane::Taxa(_)
             // Findings are listed whatever the filters: a coordinator needs all of them.
             | Pane::Quality(_) => {}
         }

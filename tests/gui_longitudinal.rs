@@ -96,3 +96,52 @@ fn picking_a_taxon_shows_its_trajectory() {
         .collect();
     assert!(first_last.iter().filter(|(a, b)| b < a).count() >= 5, "{first_last:?}");
 }
+
+#[test]
+fn clicking_a_taxon_in_the_taxa_view_opens_its_trajectory_and_the_selection_links() {
+    let mut h = harness(Some(vec![study()]));
+    let e = explorer(&h);
+    let trends = &e.derived.taxa_trends.trends;
+    assert_eq!(trends.taxa.len(), 8);
+    // Bifidobacterium falls month on month in this study: the clearest trend.
+    assert_eq!(trends.taxa[0].taxon, "Bifidobacterium");
+    assert!(trends.taxa[0].q_value.is_some_and(|q| q < 1e-6));
+    h.get_by_label("Taxa").click();
+    h.run_steps(2);
+    h.get_by_label("Bifidobacterium").click();
+    h.run_steps(4);
+    let e = explorer(&h);
+    let k = e
+        .derived
+        .measures
+        .iter()
+        .position(|m| m.column == "clr:Bifidobacterium")
+        .expect("its CLR is followed");
+    assert_eq!(e.derived.measures[k].label, "Bifidobacterium (genus, CLR)");
+    assert!(
+        e.panes().any(|p| matches!(p, Pane::Trajectory(t) if t.measure == k)),
+        "a trajectory plot opened for it"
+    );
+    // The new plot links like every other: selecting a subject emphasises it there.
+    let subject = e
+        .derived
+        .subjects
+        .iter()
+        .position(|s| s.id == "10")
+        .expect("subject 10");
+    h.state_mut()
+        .explorer
+        .as_mut()
+        .expect("explorer")
+        .apply(vec![cohort_explorer::app::state::Command::SelectSet(vec![subject])]);
+    h.run_steps(2);
+    let e = explorer(&h);
+    let emphasised: Vec<usize> = e
+        .panes()
+        .find_map(|p| match p {
+            Pane::Trajectory(t) if t.measure == k => Some(t.last_emphasised.clone()),
+            _ => None,
+        })
+        .expect("the taxon's plot");
+    assert_eq!(emphasised, [subject]);
+}

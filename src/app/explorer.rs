@@ -138,7 +138,14 @@ impl Explorer {
         let wanted: Vec<(crate::cohort::MeasureRef, Option<usize>)> = commands
             .iter()
             .filter_map(|c| match c {
-                Command::AddMeasure(spec, rank) => Some((spec.clone(), *rank)),
+                Command::AddMeasure(spec, rank) | Command::OpenTrajectory(spec, rank) => Some((spec.clone(), *rank)),
+                _ => None,
+            })
+            .collect();
+        let to_open: Vec<(String, Option<usize>)> = commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::OpenTrajectory(spec, rank) => Some((spec.label(), *rank)),
                 _ => None,
             })
             .collect();
@@ -158,6 +165,9 @@ impl Explorer {
                 }
                 Err(e) => app.push(AppCommand::Notify(format!("Trajectories: {e}"))),
             }
+        }
+        for (key, rank) in to_open {
+            self.open_trajectory(&key, rank);
         }
         if regroup && let Err(message) = self.regroup() {
             app.push(AppCommand::Notify(message));
@@ -194,6 +204,39 @@ impl Explorer {
         }
         self.derived = derived;
         outcome
+    }
+
+    /// Show the measure `key` (at `rank`) in a trajectory plot: the one already following it, or
+    /// a new tab beside the Taxa view (else at the root).
+    fn open_trajectory(&mut self, key: &str, rank: Option<usize>) {
+        let Some(measure) = self
+            .derived
+            .measures
+            .iter()
+            .position(|m| m.column == key && m.rank == rank)
+        else {
+            return;
+        };
+        let shown = |tile: &Tile<Pane>| matches!(tile, Tile::Pane(Pane::Trajectory(t)) if t.measure == measure);
+        if !self.tree.tiles.iter().any(|(_, t)| shown(t)) {
+            let beside = self
+                .tree
+                .tiles
+                .iter()
+                .find(|(_, t)| matches!(t, Tile::Pane(Pane::Taxa(_))))
+                .and_then(|(id, _)| self.tree.tiles.parent_of(*id))
+                .or(self.tree.root());
+            let id = self
+                .tree
+                .tiles
+                .insert_pane(Pane::Trajectory(super::views::trajectories::TrajectoryView::new(
+                    measure,
+                )));
+            if let Some(Tile::Container(container)) = beside.and_then(|b| self.tree.tiles.get_mut(b)) {
+                container.add_child(id);
+            }
+        }
+        self.tree.make_active(|_, tile| shown(tile));
     }
 
     /// Named cohorts as subject IDs (for saving with the settings).

@@ -222,6 +222,8 @@ pub enum Command {
     FocusFinding(usize),
     /// Build the trajectory geometry of a measure (at a rank, for taxa) so views can show it.
     AddMeasure(crate::cohort::MeasureRef, Option<usize>),
+    /// Show a measure in a trajectory plot of its own, opened next to the view that asked.
+    OpenTrajectory(crate::cohort::MeasureRef, Option<usize>),
     /// An app-level action, handed to the shell after the UI pass.
     App(AppCommand),
 }
@@ -337,7 +339,7 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
             Command::SetGroupBy(g) => state.group_by = g,
             Command::FocusFinding(k) => state.focused_finding = Some(k),
             // Carried out by the explorer (it owns the geometry) and the shell.
-            Command::AddMeasure(..) | Command::App(_) => {}
+            Command::AddMeasure(..) | Command::OpenTrajectory(..) | Command::App(_) => {}
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();

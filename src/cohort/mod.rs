@@ -6,9 +6,11 @@
 mod frames;
 mod grouping;
 mod measure;
+mod taxa;
 mod time;
 
 pub use frames::{CohortError, Frames};
 pub use grouping::{Grouping, NOT_RECORDED, group_by, group_columns};
 pub use measure::{MeasureRef, ObsId, Observation, measure_choices, observations};
+pub use taxa::{CLINICAL, Correlation, TaxonCorrelations, Trends, clinical_correlations, trends};
 pub use time::TimeAxis;

@@ -7,6 +7,7 @@
 mod composition;
 mod ordination;
 mod subjects;
+mod taxa;
 mod trajectories;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use crate::pipeline::{Analysis, Tables};
 pub use composition::{Composition, CompositionSample, TOP_TAXA};
 pub use ordination::OrdinationPoint;
 pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
+pub use taxa::Taxa;
 pub use trajectories::{GroupMean, Measure, Series, label_of};
 
 /// A view's geometry that could not be built, and why (e.g. a column of the wrong type).
@@ -63,6 +65,8 @@ pub struct Derived {
     pub measure_choices: Vec<crate::cohort::MeasureRef>,
     /// Taxa per rank (`RANKS` order, then features), most abundant first, for the taxon picker.
     pub taxa: Vec<Vec<String>>,
+    /// Which taxa change over time and which go with the clinical course (the Taxa view).
+    pub taxa_trends: Arc<Taxa>,
 }
 
 impl Derived {
@@ -102,6 +106,10 @@ impl Derived {
             keep("Composition", &e);
             Composition::default()
         });
+        let taxa_trends = taxa::taxa(tables.frames(&analysis.cohort)).unwrap_or_else(|e| {
+            keep("Taxa", &e);
+            Taxa::default()
+        });
         let findings =
             Findings::new(&analysis.cohort, &index, analysis.findings.clone(), rules_file).unwrap_or_else(|e| {
                 keep("Data quality", &e);
@@ -113,6 +121,7 @@ impl Derived {
         base.ordination = ord.points;
         base.ordination_explained = ord.explained;
         base.composition = composition;
+        base.taxa_trends = Arc::new(taxa_trends);
         base.findings = Arc::new(findings);
         base.problems = problems;
         base.group_columns = group_columns(&tables.subjects);

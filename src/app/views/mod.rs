@@ -9,6 +9,7 @@ pub mod ordination;
 pub mod quality;
 pub mod scatter;
 pub mod subject_profile;
+pub mod taxa;
 pub mod trajectories;
 
 use eframe::egui;
@@ -84,6 +85,7 @@ views! {
     Composition: composition::CompositionView,
     Scatter: scatter::ScatterView,
     Distribution: distribution::DistributionView,
+    Taxa: taxa::TaxaView,
     Trajectory: trajectories::TrajectoryView => String,
     Table: cohort_table::CohortTableView,
     Profile: subject_profile::SubjectProfileView,

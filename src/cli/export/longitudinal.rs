@@ -9,15 +9,12 @@ use clap::ValueEnum;
 use polars::prelude::{Column, DataFrame};
 
 use super::super::input::Choices;
-use crate::cohort::{Frames, MeasureRef, NOT_RECORDED, ObsId, Observation, observations};
+use crate::cohort::{Frames, MeasureRef, NOT_RECORDED, ObsId, Observation, observations, trends};
 use crate::metrics::longitudinal::{ChangeFrom, Z_975, changes as change_from};
-use crate::metrics::microbiome::{at_rank, clr};
 use crate::metrics::mixed::{self, Obs};
 use crate::metrics::special::normal_sf;
-use crate::metrics::trends::taxon_trends as trends;
 use crate::model::columns as c;
 use crate::model::frame::strs;
-use crate::model::natural::natural_cmp;
 
 /// What `changes` measures from (`--baseline`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -213,79 +210,32 @@ pub fn mixed_model(
 /// One row per taxon at `rank`: prevalence and mean relative abundance over the samples with a
 /// subject and a time, and the CLR trend (`clr ~ time`, random intercept per subject) with q.
 pub fn taxon_trends(frames: Frames<'_>, choices: &Choices, rank: Option<usize>) -> Result<DataFrame> {
-    let Some(table) = frames.cohort.abundances() else {
+    if frames.cohort.abundances().is_none() {
         bail!("no microbiome abundances were loaded, so there are no taxon trends");
-    };
-    let rel = at_rank(table, frames.cohort.taxonomy(), rank).relative();
-    let transformed = clr(&rel);
-    let row_of: HashMap<&str, usize> = rel
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let samples = strs(frames.samples, c::SAMPLE_ID)?;
-    let sample_subjects = strs(frames.samples, c::SUBJECT_ID)?;
-    let times = choices.time.of_samples(frames).context("--time")?;
-    let mut dense: HashMap<&str, usize> = HashMap::new();
-    let (mut rows, mut subject, mut time) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..samples.len() {
-        let (Some(id), Some(s), Some(t)) = (samples[i].as_deref(), sample_subjects[i].as_deref(), times[i]) else {
-            continue;
-        };
-        let Some(&r) = row_of.get(id) else { continue };
-        let next = dense.len();
-        subject.push(*dense.entry(s).or_insert(next));
-        rows.push(r);
-        time.push(t);
     }
-    if rows.is_empty() {
+    let found = trends(frames, &choices.time, rank).context("--time")?;
+    if found.num_samples == 0 {
         bail!("no sample has both a subject and a time on `{}`", choices.time);
     }
-    let nf = rel.num_features();
-    let pick = |values: &[f64]| -> Vec<f64> {
-        rows.iter()
-            .flat_map(|&r| values[r * nf..(r + 1) * nf].iter().copied())
-            .collect()
-    };
-    let mut found = trends(
-        &rel.feature_ids,
-        &pick(&rel.values),
-        &pick(&transformed.values),
-        &subject,
-        &time,
-    );
-    found.sort_by(|a, b| {
-        let key = |t: &crate::metrics::trends::TaxonTrend| t.q_value.unwrap_or(f64::INFINITY);
-        key(a).total_cmp(&key(b)).then_with(|| natural_cmp(&a.taxon, &b.taxon))
-    });
     eprintln!(
         "taxon trends: clr ~ time (random intercept per subject, REML) for {} of {} taxa present in ≥ 10% of {} samples; CLR pseudocount {:.3e}",
-        found.iter().filter(|t| t.p_value.is_some()).count(),
-        found.len(),
-        rows.len(),
-        transformed.pseudocount
+        found.taxa.iter().filter(|t| t.p_value.is_some()).count(),
+        found.taxa.len(),
+        found.num_samples,
+        found.pseudocount
     );
+    let t = &found.taxa;
     let cols = vec![
-        Column::new(
-            "taxon".into(),
-            found.iter().map(|t| t.taxon.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "prevalence".into(),
-            found.iter().map(|t| t.prevalence).collect::<Vec<_>>(),
-        ),
+        Column::new("taxon".into(), t.iter().map(|t| t.taxon.clone()).collect::<Vec<_>>()),
+        Column::new("prevalence".into(), t.iter().map(|t| t.prevalence).collect::<Vec<_>>()),
         Column::new(
             "mean_relative_abundance".into(),
-            found.iter().map(|t| t.mean_relative_abundance).collect::<Vec<_>>(),
+            t.iter().map(|t| t.mean_relative_abundance).collect::<Vec<_>>(),
         ),
-        Column::new("slope".into(), found.iter().map(|t| t.slope).collect::<Vec<_>>()),
-        Column::new(
-            "std_error".into(),
-            found.iter().map(|t| t.std_error).collect::<Vec<_>>(),
-        ),
-        Column::new("p_value".into(), found.iter().map(|t| t.p_value).collect::<Vec<_>>()),
-        Column::new("q_value".into(), found.iter().map(|t| t.q_value).collect::<Vec<_>>()),
+        Column::new("slope".into(), t.iter().map(|t| t.slope).collect::<Vec<_>>()),
+        Column::new("std_error".into(), t.iter().map(|t| t.std_error).collect::<Vec<_>>()),
+        Column::new("p_value".into(), t.iter().map(|t| t.p_value).collect::<Vec<_>>()),
+        Column::new("q_value".into(), t.iter().map(|t| t.q_value).collect::<Vec<_>>()),
     ];
-    Ok(DataFrame::new(found.len(), cols)?)
+    Ok(DataFrame::new(t.len(), cols)?)
 }

@@ -1,0 +1,26 @@
+//! Geometry of the Taxa view: every genus's CLR trend over months since baseline (random
+//! intercept per subject, BH q) and its baseline abundance's Spearman correlations with the
+//! per-subject clinical course.
+
+use crate::cohort::{CohortError, Frames, TaxonCorrelations, TimeAxis, Trends, clinical_correlations, trends};
+
+/// Rank of the Taxa view's table (genus).
+pub const TAXA_RANK: usize = 5;
+
+/// What the Taxa view draws.
+#[derive(Clone, Debug, Default)]
+pub struct Taxa {
+    pub rank: Option<usize>,
+    pub trends: Trends,
+    /// Per taxon (most prevalent at baseline first), one cell per `cohort::CLINICAL` metric.
+    pub correlations: Vec<TaxonCorrelations>,
+}
+
+pub fn taxa(frames: Frames<'_>) -> Result<Taxa, CohortError> {
+    let rank = Some(TAXA_RANK);
+    Ok(Taxa {
+        rank,
+        trends: trends(frames, &TimeAxis::MonthsSinceBaseline, rank)?,
+        correlations: clinical_correlations(frames, rank)?,
+    })
+}
