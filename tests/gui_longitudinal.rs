@@ -145,3 +145,27 @@ fn clicking_a_taxon_in_the_taxa_view_opens_its_trajectory_and_the_selection_link
         .expect("the taxon's plot");
     assert_eq!(emphasised, [subject]);
 }
+
+#[test]
+fn a_trajectory_switches_to_changes_and_a_control_chart() {
+    use cohort_explorer::app::derived::changes::Mode;
+    let mut h = harness(Some(vec![study()]));
+    for (mode, label) in [
+        (Mode::FromBaseline, "change from baseline"),
+        (Mode::ControlChart, "control chart"),
+    ] {
+        h.get_all_by_label("Show").next().expect("a mode menu").click();
+        h.run_steps(2);
+        h.get_by_label(label).click();
+        h.run_steps(3);
+        let e = explorer(&h);
+        let modes: Vec<Mode> = e
+            .panes()
+            .filter_map(|p| match p {
+                Pane::Trajectory(t) => Some(t.mode),
+                _ => None,
+            })
+            .collect();
+        assert!(modes.contains(&mode), "{modes:?}");
+    }
+}

@@ -103,10 +103,7 @@ pub type TaxonCorrelations = (String, Vec<Option<Correlation>>);
 /// For each taxon at `rank` present at baseline in at least 10% of the subjects, its baseline
 /// relative abundance (the subject's first sample) against each of [`CLINICAL`]: a row per
 /// taxon (most prevalent first), a cell per metric (`None` with fewer than 4 subjects).
-pub fn clinical_correlations(
-    frames: Frames<'_>,
-    rank: Option<usize>,
-) -> Result<Vec<TaxonCorrelations>, CohortError> {
+pub fn clinical_correlations(frames: Frames<'_>, rank: Option<usize>) -> Result<Vec<TaxonCorrelations>, CohortError> {
     let Some(table) = frames.cohort.abundances() else {
         return Ok(Vec::new());
     };

@@ -135,9 +135,40 @@ pub fn binned_means(points: impl IntoIterator<Item = (f64, f64)>, width: f64, mi
         .collect()
 }
 
+/// A control chart of pooled observations: per bin of `width` (as [`binned_means`]) with at
+/// least `min_count` values, (bin centre, mean, sample SD with n − 1), for limits at mean ± k·SD
+/// (Shewhart; q2-longitudinal's `volatility` control limits).
+pub fn binned_sd(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_count: usize) -> Vec<[f64; 3]> {
+    let mut bins: std::collections::BTreeMap<i64, Vec<f64>> = std::collections::BTreeMap::new();
+    for (x, y) in points {
+        if x.is_finite() && y.is_finite() {
+            bins.entry((x / width).round() as i64).or_default().push(y);
+        }
+    }
+    bins.into_iter()
+        .filter(|(_, v)| v.len() >= min_count.max(2))
+        .map(|(bin, v)| {
+            let n = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / n;
+            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            [bin as f64 * width, mean, sd]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_chart_bins_give_mean_and_sample_sd() {
+        let pts = [(0.1, 1.0), (-0.2, 3.0), (0.0, 5.0), (3.0, 7.0), (2.9, 7.0)];
+        let bins = binned_sd(pts, 3.0, 2);
+        assert_eq!(bins.len(), 2);
+        assert_eq!(bins[0], [0.0, 3.0, 2.0]);
+        assert_eq!(bins[1], [3.0, 7.0, 0.0]);
+        assert!(binned_sd(pts, 3.0, 3).len() == 1);
+    }
 
     #[test]
     fn changes_from_previous_and_first_restart_at_each_subject() {

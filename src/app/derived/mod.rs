@@ -4,6 +4,7 @@
 //! an empty plot. Everything that depends on the grouping is built in one place,
 //! [`Derived::regrouped`], which loading and regrouping both go through.
 
+pub mod changes;
 mod composition;
 mod ordination;
 mod subjects;

@@ -79,7 +79,7 @@ const BIN_WIDTH: [f64; XAxis::COUNT] = [3.0, 3.0, 3.0 * DAYS_PER_MONTH, 1.0];
 /// The bin width of group means on `axis`: the measure's own schedule, as the median interval
 /// between a subject's consecutive observations (monthly samples bin by month, quarterly visits
 /// by three months), else [`BIN_WIDTH`]. The visit-number axis bins by visit.
-fn bin_width(series: &[Series], axis: usize) -> f64 {
+pub fn bin_width(series: &[Series], axis: usize) -> f64 {
     if axis == XAxis::VisitNumber.index() {
         return 1.0;
     }

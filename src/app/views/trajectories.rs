@@ -9,15 +9,15 @@ use std::sync::{Arc, Weak};
 use eframe::egui;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
-use crate::app::derived::{Derived, Measure, Series};
-use crate::app::jobs::{Job, Poll};
+use crate::app::derived::changes::{Mode, control_limits, outside_limits, transformed};
+use crate::app::derived::{Derived, GroupMean, Measure, Series};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, highlighted, line_width};
 use crate::app::view::{Slot, View, ViewCtx, problem_ui};
 use crate::app::widgets::measure_picker::MeasurePicker;
+use crate::app::widgets::mixed_overlay::{GroupedFit, MixedJob, draw_mixed, segment_line};
 use crate::app::widgets::plot::{draw_markers, finding_markers, nearest_subject, time_axis};
 use crate::metrics::longitudinal::ols;
-use crate::metrics::mixed::{self, MixedFit};
 use crate::model::columns as c;
 use crate::model::time::DAYS_PER_MONTH;
 
@@ -44,122 +44,19 @@ pub struct TrajectoryView {
     pub last_markers: Vec<(usize, egui_plot::PlotPoint)>,
     /// Which measure to follow.
     pub picker: MeasurePicker,
+    /// Values, changes or a control chart.
+    pub mode: Mode,
+    /// The measure as `mode` shows it, for (mode, measure, the `Derived` it came from).
+    shown: Option<(Mode, usize, Weak<Derived>, Arc<Shown>)>,
 }
 
-/// A mixed-model fit of one measure on one x-axis for one grouping, running or done.
-#[derive(Clone, Debug)]
-struct MixedJob {
-    measure: usize,
-    axis: usize,
-    /// The `Derived` it was fitted on (a regrouping refits). Weak, so an old grouping is freed,
-    /// but its allocation stays and no new `Derived` can take its address and look the same.
-    source: Weak<Derived>,
-    /// The fit under way (shared by clones of the view; cancelled when the last is dropped).
-    job: Option<Arc<Job<Result<GroupedFit, String>>>>,
-    result: Option<Result<GroupedFit, String>>,
-}
-
-impl MixedJob {
-    fn start(ui: &egui::Ui, derived: &Arc<Derived>, measure: usize, axis: usize) -> Self {
-        let d = Arc::clone(derived);
-        let spawned = Job::spawn("mixed-model", ui.ctx(), move |_| {
-            d.measures
-                .get(measure)
-                .ok_or_else(|| "no such measure".to_owned())
-                .and_then(|m| fit_mixed(&d, m, axis))
-        });
-        let (job, result) = match spawned {
-            Ok(job) => (Some(Arc::new(job)), None),
-            Err(e) => (None, Some(Err(e))),
-        };
-        Self {
-            measure,
-            axis,
-            source: Arc::downgrade(derived),
-            job,
-            result,
-        }
-    }
-
-    /// Take the fit if it has finished.
-    fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        match job.poll() {
-            Poll::Running => return,
-            Poll::Done(fit) => self.result = Some(fit),
-            Poll::Lost => self.result = Some(Err("the fit stopped unexpectedly".to_owned())),
-        }
-        self.job = None;
-    }
-
-    /// True when this job fitted `measure` of `derived` on `axis`.
-    fn fits(&self, derived: &Arc<Derived>, measure: usize, axis: usize) -> bool {
-        self.measure == measure && self.axis == axis && std::ptr::eq(self.source.as_ptr(), Arc::as_ptr(derived))
-    }
-}
-
-/// A straight fitted line between two points (OLS and mixed-model overlays).
-fn segment_line(plot_ui: &mut PlotUi<'_>, ends: [[f64; 2]; 2], color: egui::Color32, width: f32, style: LineStyle) {
-    plot_ui.line(
-        Line::new("", PlotPoints::from(ends.to_vec()))
-            .color(color)
-            .width(width)
-            .style(style),
-    );
-}
-
-/// A mixed-model fit with the group indices it was fitted on.
-#[derive(Clone, Debug)]
-pub struct GroupedFit {
-    pub fit: MixedFit,
-    /// Model group of each `Derived` group (None: the group has no observations).
-    model_group: Vec<Option<usize>>,
-}
-
-impl GroupedFit {
-    /// Population prediction for a `Derived` group, if it was in the model.
-    pub fn predict_group(&self, group: usize, x: f64) -> Option<f64> {
-        Some(self.fit.predict_group((*self.model_group.get(group)?)?, x))
-    }
-
-    /// Prediction for one subject (fixed + its random effects).
-    pub fn predict_subject(&self, subject: usize, group: usize, x: f64) -> Option<f64> {
-        Some(self.fit.predict_subject(subject, (*self.model_group.get(group)?)?, x))
-    }
-}
-
-/// `measure ~ x * group` with a random intercept and slope per subject, on every subject; groups
-/// without observations of this measure (e.g. controls without ALSFRS-R) are left out.
-fn fit_mixed(d: &Derived, m: &Measure, axis: usize) -> Result<GroupedFit, String> {
-    let mut present = vec![false; d.groups.len()];
-    for s in m.series.iter().filter(|s| !s.points[axis].is_empty()) {
-        present[d.subjects[s.subject].group] = true;
-    }
-    let mut next = 0;
-    let model_group: Vec<Option<usize>> = present
-        .iter()
-        .map(|p| {
-            p.then(|| {
-                next += 1;
-                next - 1
-            })
-        })
-        .collect();
-    let obs: Vec<mixed::Obs> = m
-        .series
-        .iter()
-        .flat_map(|s| {
-            let group = model_group[d.subjects[s.subject].group].unwrap_or(0);
-            s.points[axis].iter().map(move |p| mixed::Obs {
-                subject: s.subject,
-                months: p.x,
-                group,
-                y: p.y,
-            })
-        })
-        .collect();
-    let fit = mixed::fit(&obs, next, true).map_err(|e| e.to_string())?;
-    Ok(GroupedFit { fit, model_group })
+/// A measure transformed for a mode, with the control chart's ±3 SD limits and the
+/// observations outside ±2 SD: (subject, point, beyond 3 SD), per x-axis.
+#[derive(Debug)]
+struct Shown {
+    measure: Measure,
+    three: Vec<GroupMean>,
+    outside: [Vec<(usize, [f64; 2], bool)>; XAxis::COUNT],
 }
 
 impl TrajectoryView {
@@ -174,7 +71,44 @@ impl TrajectoryView {
             show_findings: true,
             last_markers: Vec::new(),
             picker: MeasurePicker::new(),
+            mode: Mode::Values,
+            shown: None,
         }
+    }
+
+    /// The measure as the mode shows it (None: plain values), rebuilt when the mode, the measure
+    /// or the grouping changed.
+    fn shown(&mut self, derived: &Arc<Derived>) -> Option<Arc<Shown>> {
+        if self.mode == Mode::Values {
+            return None;
+        }
+        let fresh = self.shown.as_ref().is_some_and(|(mode, measure, source, _)| {
+            *mode == self.mode && *measure == self.measure && std::ptr::eq(source.as_ptr(), Arc::as_ptr(derived))
+        });
+        if !fresh {
+            let m = derived.measures.get(self.measure)?;
+            let (subjects, groups) = (&derived.subjects, derived.groups.len());
+            let measure = transformed(m, subjects, groups, self.mode)?;
+            let (three, outside) = if self.mode == Mode::ControlChart {
+                let three = control_limits(m, subjects, groups, 3.0);
+                let outside = std::array::from_fn(|axis| {
+                    outside_limits(m, subjects, &measure.means, &three, axis, &|_| true)
+                        .into_iter()
+                        .map(|(s, x, y, far)| (s, [x, y], far))
+                        .collect()
+                });
+                (three, outside)
+            } else {
+                (Vec::new(), Default::default())
+            };
+            let shown = Shown {
+                measure,
+                three,
+                outside,
+            };
+            self.shown = Some((self.mode, self.measure, Arc::downgrade(derived), Arc::new(shown)));
+        }
+        self.shown.as_ref().map(|(_, _, _, s)| Arc::clone(s))
     }
 
     /// The finished mixed-model fit for the current axis and grouping, if any.
@@ -188,7 +122,21 @@ impl TrajectoryView {
             self.picker.ui(ui, ctx, &mut self.measure);
             ui.checkbox(&mut self.show_findings, "Findings")
                 .on_hover_text("Ring each visit of a visible subject that has a data-quality finding");
+            let title = ui.label("Show");
+            egui::ComboBox::from_id_salt(("mode", ui.scope_id()))
+                .selected_text(self.mode.label())
+                .show_ui(ui, |ui| {
+                    for mode in Mode::ALL {
+                        ui.selectable_value(&mut self.mode, mode, mode.label());
+                    }
+                })
+                .response
+                .labelled_by(title.id);
             ui.checkbox(&mut self.show_ols, "Subject OLS lines");
+            if self.mode != Mode::Values {
+                // The mixed model describes the values themselves.
+                return;
+            }
             ui.checkbox(&mut self.show_mixed, "Mixed model")
                 .on_hover_text("measure ~ time × group, random intercept and slope per subject (REML); dashed: group lines, fine dashes: hovered/selected subjects");
             if !self.show_mixed {
@@ -228,68 +176,27 @@ impl TrajectoryView {
         });
     }
 
-    /// Group lines of the mixed model over the plotted range, and the emphasised subjects' own.
-    fn draw_mixed(
-        fit: &GroupedFit,
-        plot_ui: &mut PlotUi<'_>,
-        ctx: &ViewCtx<'_>,
-        m: &Measure,
-        axis: usize,
-        emphasised: &[usize],
-    ) {
-        // Each line spans the data it describes: a group's binned means, a subject's own visits.
-        let span = |points: &mut dyn Iterator<Item = f64>| {
-            points.fold(None, |r: Option<(f64, f64)>, x| {
-                Some(r.map_or((x, x), |(a, b)| (a.min(x), b.max(x))))
-            })
-        };
-        for mean in &m.means {
-            let g = mean.group;
-            if ctx.state.filters.hidden_groups.contains(&g) {
-                continue;
-            }
-            let Some((lo, hi)) = span(&mut mean.points[axis].iter().map(|p| p[0])) else {
-                continue;
-            };
-            if let (Some(a), Some(b)) = (fit.predict_group(g, lo), fit.predict_group(g, hi)) {
-                segment_line(
-                    plot_ui,
-                    [[lo, a], [hi, b]],
-                    group_color(g),
-                    3.0,
-                    LineStyle::dashed_loose(),
-                );
-            }
-        }
-        for series in m.series.iter().filter(|s| emphasised.contains(&s.subject)) {
-            let (s, g) = (series.subject, ctx.derived.subjects[series.subject].group);
-            let Some((lo, hi)) = span(&mut series.points[axis].iter().map(|p| p.x)) else {
-                continue;
-            };
-            if let (Some(a), Some(b)) = (fit.predict_subject(s, g, lo), fit.predict_subject(s, g, hi)) {
-                segment_line(
-                    plot_ui,
-                    [[lo, a], [hi, b]],
-                    group_color(g),
-                    1.5,
-                    LineStyle::dashed_dense(),
-                );
-            }
-        }
-    }
-
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         if problem_ui(ui, ctx, "Trajectories") {
             return;
         }
         self.picker.settle(ctx, &mut self.measure);
-        let Some(measure) = ctx.derived.measures.get(self.measure) else {
+        let derived = Arc::clone(ctx.derived);
+        if derived.measures.get(self.measure).is_none() {
             ui.label("This measure is not in the cohort.");
             return;
-        };
+        }
         let axis = ctx.state.x_axis;
         let a = axis.index();
         self.overlay_controls_ui(ui, ctx, a);
+        let shown = self.shown(&derived);
+        let Some(measure) = shown
+            .as_ref()
+            .map(|s| &s.measure)
+            .or(derived.measures.get(self.measure))
+        else {
+            return;
+        };
         let plot = time_axis(Plot::new(("trajectory", self.measure, a)), axis)
             .legend(Legend::default())
             .y_axis_label(measure.label.as_str())
@@ -302,7 +209,7 @@ impl TrajectoryView {
         let show_ols = self.show_ols;
         let show_findings = self.show_findings;
         let mut markers = Vec::new();
-        let mixed_fit = if self.show_mixed {
+        let mixed_fit = if self.show_mixed && self.mode == Mode::Values {
             self.mixed_fit().and_then(|r| r.as_ref().ok())
         } else {
             None
@@ -375,8 +282,11 @@ impl TrajectoryView {
                 let line: Vec<[f64; 2]> = pts.iter().map(|p| [p[0], p[1]]).collect();
                 plot_ui.line(Line::new("", PlotPoints::from(line)).color(color).width(4.0));
             }
+            if let Some(shown) = &shown {
+                draw_control_chart(plot_ui, ctx, shown, a);
+            }
             if let Some(fit) = mixed_fit {
-                Self::draw_mixed(fit, plot_ui, ctx, measure, a, &emphasised);
+                draw_mixed(fit, plot_ui, ctx, measure, a, &emphasised);
             }
             if show_findings {
                 markers = finding_markers(ctx, measure, a);
@@ -439,6 +349,52 @@ impl TrajectoryView {
             if response.response.clicked() {
                 ctx.commands.push(Command::Select(Item::Subject(subject)));
             }
+        }
+    }
+}
+
+/// The ±3 SD limits of the control chart as dashed lines per group, and the observations of
+/// visible subjects outside ±2 SD (orange) or ±3 SD (red) ringed.
+fn draw_control_chart(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, shown: &Shown, axis: usize) {
+    for limits in &shown.three {
+        if ctx.state.filters.hidden_groups.contains(&limits.group) || limits.points[axis].len() < 2 {
+            continue;
+        }
+        for k in [2, 3] {
+            let line: Vec<[f64; 2]> = limits.points[axis].iter().map(|p| [p[0], p[k]]).collect();
+            plot_ui.line(
+                Line::new("", PlotPoints::from(line))
+                    .color(group_color(limits.group))
+                    .width(1.5)
+                    .style(LineStyle::dashed_loose()),
+            );
+        }
+    }
+    for (far, name, color) in [
+        (
+            false,
+            "outside ±2 SD",
+            crate::app::theme::marker_color(crate::model::Severity::Warning),
+        ),
+        (
+            true,
+            "outside ±3 SD",
+            crate::app::theme::marker_color(crate::model::Severity::Error),
+        ),
+    ] {
+        let pts: Vec<[f64; 2]> = shown.outside[axis]
+            .iter()
+            .filter(|(s, _, f)| *f == far && ctx.visible(*s))
+            .map(|(_, p, _)| *p)
+            .collect();
+        if !pts.is_empty() {
+            plot_ui.points(
+                egui_plot::Points::new(name, pts)
+                    .shape(egui_plot::MarkerShape::Circle)
+                    .filled(false)
+                    .radius(6.0)
+                    .color(color),
+            );
         }
     }
 }

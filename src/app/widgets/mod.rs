@@ -1,5 +1,6 @@
 //! Building blocks shared by several views (views never import each other).
 
 pub mod measure_picker;
+pub mod mixed_overlay;
 pub mod plot;
 pub mod select;
