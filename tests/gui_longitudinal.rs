@@ -169,3 +169,29 @@ fn a_trajectory_switches_to_changes_and_a_control_chart() {
         assert!(modes.contains(&mode), "{modes:?}");
     }
 }
+
+#[test]
+fn paired_change_tests_within_and_between_groups() {
+    let mut h = harness(Some(vec![study()]));
+    h.get_by_label("Group by").click();
+    h.run_steps(2);
+    h.get_by_label("delivery").click();
+    h.run_steps(2);
+    h.get_all_by_label("Paired change")
+        .next()
+        .expect("a paired-change switch")
+        .click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.derived.groups, ["Cesarean", "Vaginal"]);
+    assert!(e.panes().any(|p| matches!(p, Pane::Trajectory(t) if t.paired.open)));
+    // From the first to the last month: three subjects per delivery mode, tested.
+    h.get_by_label("Wilcoxon p");
+    let between = h
+        .query_all(egui_kittest::kittest::by().predicate(|n| {
+            n.value()
+                .is_some_and(|v| v.starts_with("Mann–Whitney between groups: p "))
+        }))
+        .count();
+    assert!(between >= 1, "no test between the two delivery modes");
+}

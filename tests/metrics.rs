@@ -290,3 +290,22 @@ fn group_means_and_their_95_ci_match_scipy() {
         }
     }
 }
+
+#[test]
+fn wilcoxon_signed_rank_matches_scipy_on_each_of_its_paths() {
+    use cohort_explorer::metrics::stats::wilcoxon_signed_rank;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/wilcoxon.json");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("wilcoxon.json")).expect("json");
+    for case in ["exact_small", "exact_60", "ties_10", "zeros_12", "ties_40", "zeros_30"] {
+        let c = &r[case];
+        let t = wilcoxon_signed_rank(&floats(&c["d"])).expect("a test");
+        let (w, p) = (c["statistic"].as_f64().expect("w"), c["p"].as_f64().expect("p"));
+        assert!((t.statistic - w).abs() < 1e-9, "{case}: W {} vs {w}", t.statistic);
+        assert!(
+            (t.p_value - p).abs() < 1e-9 * p.max(1e-3),
+            "{case}: p {} vs {p}",
+            t.p_value
+        );
+    }
+    assert!(wilcoxon_signed_rank(&[0.0, 0.0]).is_none());
+}

@@ -89,6 +89,28 @@ pub fn changes(subjects: &[usize], values: &[f64], from: ChangeFrom) -> Vec<Opti
     out
 }
 
+/// Each subject's change between two times: its value nearest `to` minus its value nearest
+/// `from`, each within `tolerance` of the time asked (subjects without both are left out).
+/// `series` are (subject, points in time order).
+pub fn paired_changes<'a>(
+    series: impl IntoIterator<Item = (usize, &'a [(f64, f64)])>,
+    from: f64,
+    to: f64,
+    tolerance: f64,
+) -> Vec<(usize, f64)> {
+    let nearest = |points: &[(f64, f64)], t: f64| -> Option<f64> {
+        points
+            .iter()
+            .filter(|(x, _)| (x - t).abs() <= tolerance)
+            .min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()))
+            .map(|p| p.1)
+    };
+    series
+        .into_iter()
+        .filter_map(|(s, points)| Some((s, nearest(points, to)? - nearest(points, from)?)))
+        .collect()
+}
+
 /// The 0.975 quantile of the standard normal (scipy `norm.ppf(0.975)`).
 pub const Z_975: f64 = 1.959_963_984_540_054;
 
@@ -159,6 +181,15 @@ pub fn binned_sd(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_changes_take_each_subjects_nearest_values() {
+        let a = [(0.0, 40.0), (3.1, 38.0), (5.9, 35.0)];
+        let b = [(0.2, 45.0), (6.4, 44.0)];
+        let c = [(3.0, 30.0)];
+        let got = paired_changes([(0, &a[..]), (1, &b[..]), (2, &c[..])], 0.0, 6.0, 0.5);
+        assert_eq!(got, [(0, -5.0), (1, -1.0)]);
+    }
 
     #[test]
     fn control_chart_bins_give_mean_and_sample_sd() {

@@ -102,6 +102,76 @@ fn exact_u_sf(u: usize, n1: usize, n2: usize) -> f64 {
     counts[u.min(max_u)..].iter().sum::<f64>() / total
 }
 
+/// Samples above this size use the normal approximation even without ties (scipy's `auto`).
+const MAX_EXACT_SIGNED_RANK: usize = 50;
+
+/// Two-sided Wilcoxon signed-rank test of paired differences against zero, as
+/// `scipy.stats.wilcoxon(d)` with its defaults (zeros dropped, no continuity correction): for
+/// up to 50 differences, exact without ties or zeros, and with them the exact sign-flip
+/// distribution up to 13 differences; otherwise the normal approximation (tie-corrected
+/// variance). The statistic is min(W+, W−).
+pub fn wilcoxon_signed_rank(d: &[f64]) -> Option<TestResult> {
+    let finite: Vec<f64> = d.iter().copied().filter(|v| v.is_finite()).collect();
+    let nonzero: Vec<f64> = finite.iter().copied().filter(|v| *v != 0.0).collect();
+    let has_zeros = nonzero.len() < finite.len();
+    let n = nonzero.len();
+    if n == 0 {
+        return None;
+    }
+    let abs: Vec<f64> = nonzero.iter().map(|v| v.abs()).collect();
+    let ranks = rank_average(&abs);
+    let r_plus: f64 = nonzero
+        .iter()
+        .zip(&ranks)
+        .filter(|(v, _)| **v > 0.0)
+        .map(|(_, r)| r)
+        .sum();
+    let total = (n * (n + 1)) as f64 / 2.0;
+    let statistic = r_plus.min(total - r_plus);
+    let ties = tie_sizes(&abs);
+    let has_ties = ties.iter().any(|t| *t > 1.0);
+    let p = if !has_ties && !has_zeros && finite.len() <= MAX_EXACT_SIGNED_RANK {
+        // Counts of each W+ over the 2ⁿ sign patterns of ranks 1..n.
+        let max = n * (n + 1) / 2;
+        let mut counts = vec![0.0f64; max + 1];
+        counts[0] = 1.0;
+        for k in 1..=n {
+            for w in (k..=max).rev() {
+                counts[w] += counts[w - k];
+            }
+        }
+        let all: f64 = counts.iter().sum();
+        let w = r_plus.round() as usize;
+        let below: f64 = counts[..=w.min(max)].iter().sum::<f64>() / all;
+        let above: f64 = counts[w.min(max)..].iter().sum::<f64>() / all;
+        2.0 * below.min(above)
+    } else if finite.len() <= 13 {
+        // Every sign pattern of the differences (zeros flip to themselves).
+        let mut below = 0.0f64;
+        let mut above = 0.0f64;
+        let patterns = 1u32 << n;
+        for mask in 0..patterns {
+            let w: f64 = (0..n).filter(|i| mask & (1 << i) != 0).map(|i| ranks[i]).sum();
+            if w <= r_plus + 1e-9 {
+                below += 1.0;
+            }
+            if w >= r_plus - 1e-9 {
+                above += 1.0;
+            }
+        }
+        2.0 * (below.min(above) / f64::from(patterns))
+    } else {
+        let nf = n as f64;
+        let tie_term: f64 = ties.iter().map(|t| t * t * t - t).sum();
+        let se = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term / 48.0).sqrt();
+        2.0 * normal_sf(((r_plus - total / 2.0) / se).abs())
+    };
+    Some(TestResult {
+        statistic,
+        p_value: p.clamp(0.0, 1.0),
+    })
+}
+
 /// Kruskal–Wallis H test with tie correction, as `scipy.stats.kruskal`.
 pub fn kruskal_wallis(groups: &[&[f64]]) -> Option<TestResult> {
     let groups: Vec<&[f64]> = groups.iter().copied().filter(|g| !g.is_empty()).collect();

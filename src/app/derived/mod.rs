@@ -24,7 +24,7 @@ pub use composition::{Composition, CompositionSample, TOP_TAXA};
 pub use ordination::OrdinationPoint;
 pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
 pub use taxa::Taxa;
-pub use trajectories::{GroupMean, Measure, Series, label_of};
+pub use trajectories::{GroupMean, Measure, Series, bin_width, label_of};
 
 /// A view's geometry that could not be built, and why (e.g. a column of the wrong type).
 #[derive(Clone, Debug, PartialEq, Eq)]

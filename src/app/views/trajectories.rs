@@ -10,12 +10,13 @@ use eframe::egui;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
 use crate::app::derived::changes::{Mode, control_limits, outside_limits, transformed};
-use crate::app::derived::{Derived, GroupMean, Measure, Series};
+use crate::app::derived::{Derived, GroupMean, Measure, Series, bin_width};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, highlighted, line_width};
 use crate::app::view::{Slot, View, ViewCtx, problem_ui};
 use crate::app::widgets::measure_picker::MeasurePicker;
 use crate::app::widgets::mixed_overlay::{GroupedFit, MixedJob, draw_mixed, segment_line};
+use crate::app::widgets::paired_change::PairedChange;
 use crate::app::widgets::plot::{draw_markers, finding_markers, nearest_subject, time_axis};
 use crate::metrics::longitudinal::ols;
 use crate::model::columns as c;
@@ -46,6 +47,8 @@ pub struct TrajectoryView {
     pub picker: MeasurePicker,
     /// Values, changes or a control chart.
     pub mode: Mode,
+    /// Change between two chosen times, tested.
+    pub paired: PairedChange,
     /// The measure as `mode` shows it, for (mode, measure, the `Derived` it came from).
     shown: Option<(Mode, usize, Weak<Derived>, Arc<Shown>)>,
 }
@@ -73,6 +76,7 @@ impl TrajectoryView {
             picker: MeasurePicker::new(),
             mode: Mode::Values,
             shown: None,
+            paired: PairedChange::default(),
         }
     }
 
@@ -197,6 +201,10 @@ impl TrajectoryView {
         else {
             return;
         };
+        if let Some(values) = derived.measures.get(self.measure) {
+            let tolerance = bin_width(&values.series, a) / 2.0;
+            self.paired.ui(ui, ctx, values, a, tolerance);
+        }
         let plot = time_axis(Plot::new(("trajectory", self.measure, a)), axis)
             .legend(Legend::default())
             .y_axis_label(measure.label.as_str())

@@ -2,5 +2,6 @@
 
 pub mod measure_picker;
 pub mod mixed_overlay;
+pub mod paired_change;
 pub mod plot;
 pub mod select;
