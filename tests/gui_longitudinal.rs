@@ -195,3 +195,24 @@ fn paired_change_tests_within_and_between_groups() {
         .count();
     assert!(between >= 1, "no test between the two delivery modes");
 }
+
+#[test]
+fn the_filters_list_every_categorical_column() {
+    let mut h = harness(Some(vec![study()]));
+    h.get_by_label("By delivery").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, "Cesarean")
+        .click();
+    h.run_steps(2);
+    let e = explorer(&h);
+    assert!(
+        e.state
+            .filters
+            .hidden
+            .contains(&("delivery".to_owned(), "Cesarean".to_owned()))
+    );
+    h.get_by_label("Showing 3 of 6 subjects");
+    // Diet is listed too; sex as before.
+    h.get_by_label("By diet");
+    h.get_by_label("By sex");
+}

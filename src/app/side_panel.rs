@@ -5,7 +5,7 @@ use eframe::egui;
 use egui_tiles::Tile;
 
 use super::explorer::{Explorer, Pane};
-use super::state::{Category, Command, DfsBand, Flag, GroupBy, XAxis};
+use super::state::{Command, DfsBand, Flag, GroupBy, XAxis};
 use super::theme::group_color;
 use super::view::ViewCtx;
 
@@ -97,32 +97,22 @@ impl Explorer {
                 commands.push(Command::ToggleGroup(g));
             }
         }
-        for (category, title) in [
-            (Category::Site, "By site"),
-            (Category::Sex, "By sex"),
-            (Category::OnsetRegion, "By onset region"),
-        ] {
-            let mut values: Vec<&str> = self
-                .derived
-                .subjects
-                .iter()
-                .map(|s| match category {
-                    Category::Site => s.site.as_str(),
-                    Category::Sex => s.sex.as_str(),
-                    Category::OnsetRegion => s.onset_region.as_str(),
-                })
-                .collect();
-            values.sort_unstable();
-            values.dedup();
-            if values.len() < 2 {
+        // Every categorical subject column, its values switched on and off.
+        let categories = std::sync::Arc::clone(&self.derived);
+        for (column, values) in &categories.categories {
+            let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
+            distinct.sort_by(|a, b| crate::model::natural::natural_cmp(a, b));
+            distinct.dedup();
+            if distinct.len() < 2 {
                 continue;
             }
+            let title = format!("By {}", column.replace('_', " "));
             egui::CollapsingHeader::new(title).default_open(false).show(ui, |ui| {
-                for v in values {
-                    let mut on = !self.state.filters.hidden.contains(&(category, v.to_owned()));
-                    let label = if v.is_empty() { "(not recorded)" } else { v };
-                    if ui.checkbox(&mut on, label).changed() {
-                        commands.push(Command::ToggleCategory(category, v.to_owned()));
+                for v in distinct {
+                    let key = (column.clone(), v.to_owned());
+                    let mut on = !self.state.filters.hidden.contains(&key);
+                    if ui.checkbox(&mut on, v).changed() {
+                        commands.push(Command::ToggleCategory(key.0, key.1));
                     }
                 }
             });

@@ -115,14 +115,6 @@ impl Selection {
     }
 }
 
-/// A subject attribute with a list of values to switch on and off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Category {
-    Site,
-    Sex,
-    OnsetRegion,
-}
-
 /// A yes/no attribute filtered as any / only yes / only no.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Flag {
@@ -163,8 +155,8 @@ impl DfsBand {
 pub struct Filters {
     /// Groups (indices into `Derived::groups`) switched off.
     pub hidden_groups: BTreeSet<usize>,
-    /// Values switched off per category.
-    pub hidden: BTreeSet<(Category, String)>,
+    /// Values switched off, as (categorical subject column, value); see `Derived::categories`.
+    pub hidden: BTreeSet<(String, String)>,
     /// Required value of each yes/no attribute (absent = any).
     pub flags: std::collections::BTreeMap<Flag, bool>,
     /// Lowest baseline ALSFRS-R shown (0 = no limit; subjects without one are kept).
@@ -206,7 +198,8 @@ pub enum Command {
     SelectSet(Vec<usize>),
     ClearSelection,
     ToggleGroup(usize),
-    ToggleCategory(Category, String),
+    /// Show or hide the subjects with this value of a categorical column.
+    ToggleCategory(String, String),
     SetFlag(Flag, Option<bool>),
     SetMinBaselineAlsfrs(f64),
     SetDfsBand(Option<DfsBand>),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use eframe::egui;
 
 use super::derived::{Derived, SubjectInfo};
-use super::state::{Category, Command, Flag, ViewState};
+use super::state::{Command, Flag, ViewState};
 
 /// Where the default screen puts a view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +54,24 @@ pub struct ViewCtx<'a> {
 
 impl<'a> ViewCtx<'a> {
     pub fn new(derived: &'a Arc<Derived>, state: &'a ViewState, commands: &'a mut Vec<Command>) -> Self {
-        let visible = derived.subjects.iter().map(|s| passes_filters(s, state)).collect();
+        // The hidden values, resolved once to each column's per-subject values.
+        let hidden: Vec<(&[String], &str)> = state
+            .filters
+            .hidden
+            .iter()
+            .filter_map(|(column, value)| {
+                let values = derived.categories.iter().find(|(c, _)| c == column)?;
+                Some((values.1.as_slice(), value.as_str()))
+            })
+            .collect();
+        let visible = derived
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                passes_filters(s, state) && hidden.iter().all(|(values, v)| values.get(i).is_none_or(|x| x != v))
+            })
+            .collect();
         Self {
             derived,
             state,
@@ -83,15 +100,11 @@ impl<'a> ViewCtx<'a> {
     }
 }
 
-/// The filters of `state` applied to one subject.
+/// The filters of `state` other than the categorical columns applied to one subject.
 fn passes_filters(s: &SubjectInfo, state: &ViewState) -> bool {
     let f = &state.filters;
-    let hidden = |c: Category, v: &str| !f.hidden.is_empty() && f.hidden.contains(&(c, v.to_owned()));
     let flag_ok = |flag: Flag, value: Option<bool>| f.flags.get(&flag).is_none_or(|want| value == Some(*want));
     !f.hidden_groups.contains(&s.group)
-        && !hidden(Category::Site, &s.site)
-        && !hidden(Category::Sex, &s.sex)
-        && !hidden(Category::OnsetRegion, &s.onset_region)
         && flag_ok(Flag::Hypermetabolic, s.hypermetabolic)
         && flag_ok(Flag::HasMicrobiome, Some(s.num_samples > 0))
         && s.baseline_alsfrs.is_none_or(|b| b >= f.min_baseline_alsfrs)

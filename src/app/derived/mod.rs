@@ -62,6 +62,9 @@ pub struct Derived {
     pub cohort: Arc<Cohort>,
     /// Subject columns the views can be grouped by.
     pub group_columns: Vec<String>,
+    /// Categorical subject columns the filters list (site, sex, onset region first), with each
+    /// subject's value (`(not recorded)` when missing).
+    pub categories: Vec<(String, Vec<String>)>,
     /// Every measure a trajectory can follow (numeric visit and sample columns).
     pub measure_choices: Vec<crate::cohort::MeasureRef>,
     /// Taxa per rank (`RANKS` order, then features), most abundant first, for the taxon picker.
@@ -126,6 +129,7 @@ impl Derived {
         base.findings = Arc::new(findings);
         base.problems = problems;
         base.group_columns = group_columns(&tables.subjects);
+        base.categories = categories(&tables.subjects, &base.group_columns);
         base.measure_choices = crate::cohort::measure_choices(tables.frames(&analysis.cohort));
         base.taxa = taxa_by_rank(&analysis.cohort);
         base.tables = Arc::new(tables.clone());
@@ -172,6 +176,34 @@ impl Derived {
         out.groups = groups;
         out
     }
+}
+
+/// The filterable categorical columns: site, sex and onset region first, then the other
+/// groupable columns but the arm and group (the group filter covers those).
+fn categories(subjects: &polars::prelude::DataFrame, groupable: &[String]) -> Vec<(String, Vec<String>)> {
+    use crate::model::columns as c;
+    let first = [c::SITE, c::SEX, c::ONSET_REGION];
+    let mut columns: Vec<&str> = first
+        .iter()
+        .copied()
+        .filter(|n| groupable.iter().any(|g| g == n))
+        .collect();
+    columns.extend(
+        groupable
+            .iter()
+            .map(String::as_str)
+            .filter(|g| !first.contains(g) && *g != c::ARM && *g != c::GROUP),
+    );
+    columns
+        .into_iter()
+        .filter_map(|column| {
+            let g = crate::cohort::group_by(subjects, column).ok()?;
+            Some((
+                column.to_owned(),
+                g.of_subject.iter().map(|k| g.levels[*k].clone()).collect(),
+            ))
+        })
+        .collect()
 }
 
 /// Each rank's taxa (then the features), most abundant on average first.
