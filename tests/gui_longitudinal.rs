@@ -216,3 +216,32 @@ fn the_filters_list_every_categorical_column() {
     h.get_by_label("By diet");
     h.get_by_label("By sex");
 }
+
+#[test]
+fn the_ordination_colours_by_any_sample_or_subject_column() {
+    use cohort_explorer::app::views::ordination::ColorBy;
+    let mut h = harness(Some(vec![study()]));
+    h.get_by_label("or").click();
+    h.run_steps(2);
+    h.get_by_label("sample: day_of_life").click();
+    h.run_steps(3);
+    let chosen = |h: &egui_kittest::Harness<'_, cohort_explorer::app::CohortApp>| {
+        explorer(h).panes().find_map(|p| match p {
+            Pane::Ordination(o) => Some(o.color_by.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(chosen(&h), Some(ColorBy::Sample("day_of_life".to_owned())));
+    // A numeric column draws a colour bar with its range.
+    h.get_by_label("day_of_life: 1.000");
+    // A subject's text column: a legend entry per value.
+    for (_, tile) in h.state_mut().explorer.as_mut().expect("explorer").tree.tiles.iter_mut() {
+        if let egui_tiles::Tile::Pane(Pane::Ordination(o)) = tile {
+            o.color_by = ColorBy::Subject("diet".to_owned());
+        }
+    }
+    h.run_steps(3);
+    assert_eq!(chosen(&h), Some(ColorBy::Subject("diet".to_owned())));
+    h.get_by_label("bd");
+    h.get_by_label("fd");
+}

@@ -102,7 +102,7 @@ impl Derived {
             keep("Trajectories", &e);
             Vec::new()
         });
-        let ord = ordination::ordination(&analysis.cohort, &index).unwrap_or_else(|e| {
+        let ord = ordination::ordination(&analysis.cohort, &tables.samples, &index).unwrap_or_else(|e| {
             keep("Ordination", &e);
             ordination::Ordination::default()
         });

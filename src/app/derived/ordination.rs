@@ -14,6 +14,8 @@ use crate::model::{Cohort, columns as c};
 #[derive(Clone, Copy, Debug)]
 pub struct OrdinationPoint {
     pub subject: Option<usize>,
+    /// Row of the sample in the derived samples table (for colouring by its columns).
+    pub sample_row: Option<usize>,
     pub day: f64,
     pub x: f64,
     pub y: f64,
@@ -27,7 +29,11 @@ pub struct Ordination {
     pub explained: [f64; 2],
 }
 
-pub fn ordination(cohort: &Cohort, index: &HashMap<&str, usize>) -> Result<Ordination, PolarsError> {
+pub fn ordination(
+    cohort: &Cohort,
+    samples: &polars::prelude::DataFrame,
+    index: &HashMap<&str, usize>,
+) -> Result<Ordination, PolarsError> {
     let Some(table) = cohort.abundances() else {
         return Ok(Ordination::default());
     };
@@ -38,9 +44,16 @@ pub fn ordination(cohort: &Cohort, index: &HashMap<&str, usize>) -> Result<Ordin
     }
     let subjects = strs(&df, c::SUBJECT_ID)?;
     let days = f64s(&df, c::DAY)?;
+    let ids = strs(&df, c::SAMPLE_ID)?;
+    let row_of: HashMap<String, usize> = strs(samples, c::SAMPLE_ID)?
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id?, i)))
+        .collect();
     let points = (0..df.height())
         .map(|i| OrdinationPoint {
             subject: subjects[i].as_deref().and_then(|s| index.get(s).copied()),
+            sample_row: ids[i].as_ref().and_then(|id| row_of.get(id).copied()),
             day: days[i].unwrap_or(0.0),
             x: ord.coord(i, 0),
             y: ord.coord(i, 1),

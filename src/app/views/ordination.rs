@@ -2,23 +2,30 @@
 //! baseline; the emphasised subjects' samples are joined in time order with arrows showing the
 //! direction of the path. Drag a box or lasso to select subjects.
 
+use std::sync::{Arc, Weak};
+
 use eframe::egui;
 use egui_plot::{Arrows, Legend, Line, Plot, PlotPoint, PlotPoints, PlotUi};
 
-use crate::app::derived::OrdinationPoint;
+use crate::app::derived::{Derived, OrdinationPoint};
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted, sequential_color};
 use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::color_by::{self, Scale};
 use crate::app::widgets::plot::{layered_points, nearest_subject};
 use crate::app::widgets::select::{DragSelect, Tool};
 
 /// What the points' colour shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum ColorBy {
     #[default]
     Group,
     /// Months since the subject's baseline, in bins.
     Time,
+    /// A column of the samples table (body site, Shannon, a metadata number, …).
+    Sample(String),
+    /// A column of the subjects table (baseline ALSFRS-R, ΔFS, sex, …).
+    Subject(String),
 }
 
 /// Number of time bins when colouring by time.
@@ -33,6 +40,8 @@ pub struct OrdinationView {
     pub last_emphasised: Vec<usize>,
     /// Plot-to-screen transform of the last frame.
     last_transform: Option<egui_plot::PlotTransform>,
+    /// The colour scale of a column, for (choice, the `Derived` it was read from).
+    scale: Option<(ColorBy, Weak<Derived>, Arc<Scale>)>,
 }
 
 impl Default for OrdinationView {
@@ -42,6 +51,7 @@ impl Default for OrdinationView {
             select: DragSelect::with_tool(Tool::Pan),
             last_emphasised: Vec::new(),
             last_transform: None,
+            scale: None,
         }
     }
 }
@@ -67,11 +77,30 @@ impl OrdinationView {
         )
     }
 
+    /// The colour scale of the column chosen (None for group and time), read once per choice.
+    fn column_scale(&mut self, derived: &Arc<Derived>) -> Option<Arc<Scale>> {
+        let (df, column) = match &self.color_by {
+            ColorBy::Group | ColorBy::Time => return None,
+            ColorBy::Sample(c) => (&derived.tables.samples, c),
+            ColorBy::Subject(c) => (&derived.tables.subjects, c),
+        };
+        let fresh = self
+            .scale
+            .as_ref()
+            .is_some_and(|(by, source, _)| *by == self.color_by && std::ptr::eq(source.as_ptr(), Arc::as_ptr(derived)));
+        if !fresh {
+            let scale = Arc::new(color_by::scale(df, column));
+            self.scale = Some((self.color_by.clone(), Arc::downgrade(derived), scale));
+        }
+        self.scale.as_ref().map(|(_, _, s)| Arc::clone(s))
+    }
+
     /// One points item per (colour class, highlight level), so the legend has one entry per class.
-    fn draw_points(&self, plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>) {
+    fn draw_points(&self, plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, scale: Option<&Scale>) {
         let d = ctx.derived;
         let (width, bins) = time_bins(&d.ordination);
-        let classes: Vec<(String, egui::Color32)> = match self.color_by {
+        let classes: Vec<(String, egui::Color32)> = match &self.color_by {
+            ColorBy::Sample(_) | ColorBy::Subject(_) => scale.map(|s| s.classes.clone()).unwrap_or_default(),
             ColorBy::Group => d
                 .groups
                 .iter()
@@ -94,28 +123,31 @@ impl OrdinationView {
                 })
                 .collect(),
         };
-        let class_of = |p: &OrdinationPoint, s: usize| match self.color_by {
-            ColorBy::Group => d.subjects[s].group,
-            ColorBy::Time => {
-                ((p.day / crate::model::time::DAYS_PER_MONTH / width).floor().max(0.0) as usize).min(bins - 1)
+        let class_of = |p: &OrdinationPoint, s: usize| -> Option<usize> {
+            match &self.color_by {
+                ColorBy::Group => Some(d.subjects[s].group),
+                ColorBy::Time => {
+                    Some(((p.day / crate::model::time::DAYS_PER_MONTH / width).floor().max(0.0) as usize).min(bins - 1))
+                }
+                ColorBy::Sample(_) => scale?.class_of.get(p.sample_row?).copied().flatten(),
+                ColorBy::Subject(_) => scale?.class_of.get(s).copied().flatten(),
             }
         };
-        let color_by = self.color_by;
+        let by_group = self.color_by == ColorBy::Group;
         layered_points(
             plot_ui,
             ctx,
             &classes,
             d.ordination.iter().filter_map(|p| {
-                p.subject
-                    .filter(|s| ctx.visible(*s))
-                    .map(|s| (class_of(p, s), s, [p.x, p.y]))
+                let s = p.subject.filter(|s| ctx.visible(*s))?;
+                Some((class_of(p, s)?, s, [p.x, p.y]))
             }),
             3.0,
-            |color, level| match color_by {
-                ColorBy::Group => highlighted(color, level),
-                // Time colours keep their hue; fading only lowers their opacity.
-                ColorBy::Time if level == Highlight::Faded => color.gamma_multiply(0.2),
-                ColorBy::Time => color,
+            |color, level| match (by_group, level) {
+                (true, _) => highlighted(color, level),
+                // Ordered colours keep their hue; fading only lowers their opacity.
+                (false, Highlight::Faded) => color.gamma_multiply(0.2),
+                (false, _) => color,
             },
         );
     }
@@ -133,13 +165,39 @@ impl OrdinationView {
             ui.label("Colour by");
             ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
             ui.selectable_value(&mut self.color_by, ColorBy::Time, "time since baseline");
+            let name = match &self.color_by {
+                ColorBy::Sample(c) => format!("sample: {c}"),
+                ColorBy::Subject(c) => format!("subject: {c}"),
+                ColorBy::Group | ColorBy::Time => "a column…".to_owned(),
+            };
+            let title = ui.label("or");
+            egui::ComboBox::from_id_salt(("colour-column", ui.scope_id()))
+                .selected_text(name)
+                .show_ui(ui, |ui| {
+                    for c in color_by::columns(&d.tables.samples) {
+                        ui.selectable_value(&mut self.color_by, ColorBy::Sample(c.clone()), format!("sample: {c}"));
+                    }
+                    for c in color_by::columns(&d.tables.subjects) {
+                        let choice = ColorBy::Subject(c.clone());
+                        ui.selectable_value(&mut self.color_by, choice, format!("subject: {c}"));
+                    }
+                })
+                .response
+                .labelled_by(title.id);
             ui.separator();
             self.select.tool_ui(ui, true);
         });
+        let derived = Arc::clone(d);
+        let scale = self.column_scale(&derived);
+        if let (Some((lo, hi)), ColorBy::Sample(c) | ColorBy::Subject(c)) =
+            (scale.as_ref().and_then(|s| s.range), &self.color_by)
+        {
+            color_by::colour_bar_ui(ui, c, (lo, hi));
+        }
         let [e1, e2] = d.ordination_explained;
         let legend = match self.color_by {
-            ColorBy::Group => Legend::default(),
             ColorBy::Time => Legend::default().title("Since baseline").follow_insertion_order(true),
+            ColorBy::Group | ColorBy::Sample(_) | ColorBy::Subject(_) => Legend::default(),
         };
         let plot = Plot::new("ordination")
             .legend(legend)
@@ -152,7 +210,7 @@ impl OrdinationView {
         let mut emphasised = Vec::new();
         let this = &*self;
         let response = plot.show(ui, |plot_ui| {
-            this.draw_points(plot_ui, ctx);
+            this.draw_points(plot_ui, ctx, scale.as_deref());
             // Path of each emphasised subject, in time order, with an arrow on each step.
             let mut subjects: Vec<usize> = d
                 .ordination
