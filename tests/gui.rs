@@ -228,7 +228,7 @@ fn sex_and_flag_filters_apply_to_the_table() {
 }
 
 #[test]
-fn composition_shows_one_bar_per_visible_sample_in_subject_order() {
+fn composition_shows_one_bar_per_visible_sample_faceted_by_group_in_subject_order() {
     let mut h = harness(None);
     h.get_by_label("Composition").click();
     h.run_steps(3);
@@ -246,11 +246,21 @@ fn composition_shows_one_bar_per_visible_sample_in_subject_order() {
     };
     let all = bars(&h);
     assert_eq!(all.len(), explorer(&h).cohort.num_samples());
-    // Subjects are contiguous and in order.
-    let subjects: Vec<Option<usize>> = all.iter().map(|b| b.1).collect();
-    let mut sorted = subjects.clone();
-    sorted.sort();
-    assert_eq!(subjects, sorted);
+    // A facet per group in group order; within it, subjects are contiguous and in order.
+    let e = explorer(&h);
+    let keys: Vec<(usize, usize)> = all
+        .iter()
+        .map(|b| {
+            let s = b.1.expect("every demo sample has a subject");
+            (e.derived.subjects[s].group, s)
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(keys, sorted);
+    // Facets are set apart by a wider gap than subjects.
+    let gaps: Vec<f64> = all.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    assert_eq!(gaps.iter().filter(|g| **g > 3.5).count(), e.derived.groups.len() - 1);
     let controls = {
         let e = explorer(&h);
         e.derived

@@ -245,3 +245,32 @@ fn the_ordination_colours_by_any_sample_or_subject_column() {
     h.get_by_label("bd");
     h.get_by_label("fd");
 }
+
+#[test]
+fn composition_switches_rank_and_averages_per_subject_and_time_bin() {
+    let mut h = harness(Some(vec![study()]));
+    h.get_by_label("Composition").click();
+    h.run_steps(3);
+    let bars = |h: &egui_kittest::Harness<'_, cohort_explorer::app::CohortApp>| {
+        explorer(h)
+            .panes()
+            .find_map(|p| match p {
+                Pane::Composition(c) => Some((c.last_bars.len(), c.rank)),
+                _ => None,
+            })
+            .expect("composition")
+    };
+    assert_eq!(bars(&h), (23, 5), "one bar per sample at genus");
+    h.get_by_label("Rank").click();
+    h.run_steps(2);
+    h.get_by_label("phylum").click();
+    h.run_steps(3);
+    assert_eq!(bars(&h), (23, 1));
+    // Facets by group are labelled; the legend stands beside the bars with Other last.
+    h.get_by_label("Firmicutes");
+    h.get_by_label("Other");
+    h.get_by_label("Average per 3 months").click();
+    h.run_steps(3);
+    // Months 0–2 share a bin, month 3 has its own: two bars per subject.
+    assert_eq!(bars(&h).0, 12);
+}

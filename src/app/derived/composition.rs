@@ -32,11 +32,22 @@ pub struct CompositionSample {
 /// Number of taxa shown before "Other".
 pub const TOP_TAXA: usize = 10;
 
+/// The default screen's composition: the top genera.
 pub fn composition(cohort: &Cohort, index: &HashMap<&str, usize>) -> Result<Composition, ColumnError> {
+    composition_at(cohort, index, Some(GENUS), TOP_TAXA)
+}
+
+/// The `top` taxa at `rank` (`None`: features) by mean relative abundance, then "Other".
+pub fn composition_at<S: std::hash::BuildHasher>(
+    cohort: &Cohort,
+    index: &HashMap<&str, usize, S>,
+    rank: Option<usize>,
+    top: usize,
+) -> Result<Composition, ColumnError> {
     let Some(table) = cohort.abundances() else {
         return Ok(Composition::default());
     };
-    let genus = at_rank(table, cohort.taxonomy(), Some(GENUS)).relative();
+    let genus = at_rank(table, cohort.taxonomy(), rank).relative();
     let nf = genus.num_features();
     let ns = genus.num_samples();
     let mut mean: Vec<(usize, f64)> = (0..nf)
@@ -48,7 +59,7 @@ pub fn composition(cohort: &Cohort, index: &HashMap<&str, usize>) -> Result<Comp
         })
         .collect();
     mean.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let top: Vec<usize> = mean.iter().take(TOP_TAXA).map(|m| m.0).collect();
+    let top: Vec<usize> = mean.iter().take(top).map(|m| m.0).collect();
     let mut taxa: Vec<String> = top.iter().map(|&f| genus.feature_ids[f].clone()).collect();
     taxa.push("Other".to_owned());
     let samples_df = cohort.samples();

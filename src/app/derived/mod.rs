@@ -20,7 +20,7 @@ use crate::cohort::group_columns;
 use crate::model::Cohort;
 use crate::model::frame::ColumnError;
 use crate::pipeline::{Analysis, Tables};
-pub use composition::{Composition, CompositionSample, TOP_TAXA};
+pub use composition::{Composition, CompositionSample, TOP_TAXA, composition_at};
 pub use ordination::OrdinationPoint;
 pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
 pub use taxa::Taxa;
@@ -51,7 +51,7 @@ pub struct Derived {
     pub ordination_explained: [f64; 2],
     /// Shared x range of every trajectory plot, per x-axis (see `XAxis::index`).
     pub x_range: [(f64, f64); XAxis::COUNT],
-    pub composition: Composition,
+    pub composition: Arc<Composition>,
     /// Data-quality findings, located for the views.
     pub findings: Arc<Findings>,
     /// Views whose geometry could not be built.
@@ -124,7 +124,7 @@ impl Derived {
         base.measures = measures;
         base.ordination = ord.points;
         base.ordination_explained = ord.explained;
-        base.composition = composition;
+        base.composition = Arc::new(composition);
         base.taxa_trends = Arc::new(taxa_trends);
         base.findings = Arc::new(findings);
         base.problems = problems;
