@@ -274,3 +274,19 @@ fn composition_switches_rank_and_averages_per_subject_and_time_bin() {
     // Months 0–2 share a bin, month 3 has its own: two bars per subject.
     assert_eq!(bars(&h).0, 12);
 }
+
+#[test]
+fn the_profile_shows_attributes_given_only_in_sample_metadata() {
+    let mut h = harness(Some(vec![study()]));
+    let subject = explorer(&h).derived.subjects.iter().position(|s| s.id == "2").expect("subject 2");
+    h.state_mut()
+        .explorer
+        .as_mut()
+        .expect("explorer")
+        .apply(vec![cohort_explorer::app::state::Command::SelectSet(vec![subject])]);
+    h.get_by_label("Subject profile").click();
+    h.run_steps(3);
+    // Sex came from the sample metadata too, normalised.
+    h.get_by_label("delivery: Cesarean · diet: fd");
+    assert_eq!(explorer(&h).derived.subjects[subject].sex, "female");
+}

@@ -2,13 +2,16 @@
 //! "early marker" question), with the OLS line and Pearson r and p of the visible subjects.
 //! Drag a box or a lasso to select the subjects inside it.
 
+use std::sync::{Arc, Weak};
+
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints};
 
-use crate::app::derived::SUBJECT_METRICS;
-use crate::app::state::{Command, Item};
+use crate::app::derived::{Derived, SUBJECT_METRICS};
+use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted};
 use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::color_by::{self, Scale};
 use crate::app::widgets::plot::{layered_points, nearest_subject};
 use crate::app::widgets::select::DragSelect;
 use crate::metrics::longitudinal::ols;
@@ -25,6 +28,10 @@ pub struct ScatterView {
     last_transform: Option<egui_plot::PlotTransform>,
     /// Pearson r and p of the visible points in the last frame.
     pub last_fit: Option<(f64, f64, usize)>,
+    /// Colour by this subject column instead of the group (numeric: a colour map and bar).
+    pub color_by: Option<String>,
+    /// Its scale, for (column, the `Derived` it was read from).
+    scale: Option<(String, Weak<Derived>, Arc<Scale>)>,
 }
 
 impl Default for ScatterView {
@@ -36,6 +43,8 @@ impl Default for ScatterView {
             select: DragSelect::default(),
             last_transform: None,
             last_fit: None,
+            color_by: None,
+            scale: None,
         }
     }
 }
@@ -68,9 +77,37 @@ impl ScatterView {
                         }
                     });
             }
+            let title = ui.label("Colour by");
+            egui::ComboBox::from_id_salt(("scatter-colour", ui.scope_id()))
+                .selected_text(self.color_by.as_deref().unwrap_or("group"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.color_by, None, "group");
+                    for c in color_by::columns(&ctx.derived.tables.subjects) {
+                        ui.selectable_value(&mut self.color_by, Some(c.clone()), c);
+                    }
+                })
+                .response
+                .labelled_by(title.id);
             ui.separator();
             self.select.tool_ui(ui, true);
         });
+        let derived = Arc::clone(ctx.derived);
+        let scale = self.color_by.clone().map(|column| {
+            let fresh = self
+                .scale
+                .as_ref()
+                .is_some_and(|(c, source, _)| *c == column && std::ptr::eq(source.as_ptr(), Arc::as_ptr(&derived)));
+            if !fresh {
+                let scale = Arc::new(color_by::scale(&derived.tables.subjects, &column));
+                self.scale = Some((column.clone(), Arc::downgrade(&derived), scale));
+            }
+            self.scale
+                .as_ref()
+                .map_or_else(|| Arc::new(Scale::default()), |(_, _, s)| Arc::clone(s))
+        });
+        if let (Some(column), Some((lo, hi))) = (&self.color_by, scale.as_ref().and_then(|s| s.range)) {
+            color_by::colour_bar_ui(ui, column, (lo, hi));
+        }
         let points = self.points(ctx);
         let xs: Vec<f64> = points.iter().map(|p| p.1.x).collect();
         let ys: Vec<f64> = points.iter().map(|p| p.1.y).collect();
@@ -98,18 +135,38 @@ impl ScatterView {
             .allow_scroll(false);
         let fit_color = ui.visuals().text_color();
         let response = plot.show(ui, |plot_ui| {
-            let classes: Vec<(String, egui::Color32)> = (ctx.derived.groups.iter().enumerate())
-                .map(|(g, name)| (name.clone(), group_color(g)))
-                .collect();
             let subjects = &ctx.derived.subjects;
-            layered_points(
-                plot_ui,
-                ctx,
-                &classes,
-                points.iter().map(|(s, p)| (subjects[*s].group, *s, [p.x, p.y])),
-                4.0,
-                highlighted,
-            );
+            match &scale {
+                None => {
+                    let classes: Vec<(String, egui::Color32)> = (ctx.derived.groups.iter().enumerate())
+                        .map(|(g, name)| (name.clone(), group_color(g)))
+                        .collect();
+                    layered_points(
+                        plot_ui,
+                        ctx,
+                        &classes,
+                        points.iter().map(|(s, p)| (subjects[*s].group, *s, [p.x, p.y])),
+                        4.0,
+                        highlighted,
+                    );
+                }
+                Some(scale) => layered_points(
+                    plot_ui,
+                    ctx,
+                    &scale.classes,
+                    points
+                        .iter()
+                        .filter_map(|(s, p)| Some((scale.class_of.get(*s).copied().flatten()?, *s, [p.x, p.y]))),
+                    4.0,
+                    |color, level| {
+                        if level == Highlight::Faded {
+                            color.gamma_multiply(0.2)
+                        } else {
+                            color
+                        }
+                    },
+                ),
+            }
             if let (Some(fit), false) = (fit, xs.is_empty()) {
                 let (lo, hi) = xs
                     .iter()

@@ -54,6 +54,23 @@ impl SubjectProfileView {
             info.num_visits,
             info.num_samples
         ));
+        // Every other categorical attribute (sample-metadata ones too: delivery, diet, …).
+        let others: Vec<String> = d
+            .categories
+            .iter()
+            .filter(|(c, _)| {
+                ![
+                    crate::model::columns::SITE,
+                    crate::model::columns::SEX,
+                    crate::model::columns::ONSET_REGION,
+                ]
+                .contains(&c.as_str())
+            })
+            .filter_map(|(c, values)| Some(format!("{}: {}", c.replace('_', " "), values.get(s)?)))
+            .collect();
+        if !others.is_empty() {
+            ui.label(others.join(" · "));
+        }
         egui::Grid::new(("profile-metrics", s))
             .num_columns(2)
             .striped(true)
