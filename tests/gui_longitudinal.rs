@@ -278,7 +278,12 @@ fn composition_switches_rank_and_averages_per_subject_and_time_bin() {
 #[test]
 fn the_profile_shows_attributes_given_only_in_sample_metadata() {
     let mut h = harness(Some(vec![study()]));
-    let subject = explorer(&h).derived.subjects.iter().position(|s| s.id == "2").expect("subject 2");
+    let subject = explorer(&h)
+        .derived
+        .subjects
+        .iter()
+        .position(|s| s.id == "2")
+        .expect("subject 2");
     h.state_mut()
         .explorer
         .as_mut()
@@ -289,4 +294,36 @@ fn the_profile_shows_attributes_given_only_in_sample_metadata() {
     // Sex came from the sample metadata too, normalised.
     h.get_by_label("delivery: Cesarean · diet: fd");
     assert_eq!(explorer(&h).derived.subjects[subject].sex, "female");
+}
+
+#[test]
+fn the_time_axis_can_be_a_numeric_column_of_the_study() {
+    use cohort_explorer::app::state::XAxis;
+    let mut h = harness(Some(vec![study()]));
+    assert!(explorer(&h).derived.time_columns.contains(&"day_of_life".to_owned()));
+    h.get_by_label("Column").click();
+    h.run_steps(2);
+    h.get_by_label("day_of_life").click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.state.x_axis, XAxis::Column);
+    assert_eq!(e.derived.time_column.as_deref(), Some("day_of_life"));
+    let shannon = e
+        .derived
+        .measures
+        .iter()
+        .find(|m| m.column == "shannon")
+        .expect("shannon");
+    // Subject 10's samples sit at days 3, 33, 63 and 93 of life.
+    let ten = e
+        .derived
+        .subjects
+        .iter()
+        .position(|s| s.id == "10")
+        .expect("subject 10");
+    let series = &shannon.series[shannon.series_of[ten].expect("its samples")];
+    let days: Vec<f64> = series.points[XAxis::Column.index()].iter().map(|p| p.x).collect();
+    assert_eq!(days, [3.0, 33.0, 63.0, 93.0]);
+    // Group means follow on that axis too.
+    assert!(!shannon.means[0].points[XAxis::Column.index()].is_empty());
 }

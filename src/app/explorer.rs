@@ -10,7 +10,7 @@ use egui_tiles::{Tile, TileId, Tree, UiResponse};
 use super::derived::Derived;
 use super::findings::Findings;
 use super::layout::Layout;
-use super::state::{AppCommand, Command, GroupBy, NamedCohort, ViewState, apply};
+use super::state::{AppCommand, Command, GroupBy, NamedCohort, ViewState, XAxis, apply};
 use super::view::ViewCtx;
 pub use super::views::Pane;
 use super::views::default_tree;
@@ -142,6 +142,10 @@ impl Explorer {
                 _ => None,
             })
             .collect();
+        let time_column = commands.iter().rev().find_map(|c| match c {
+            Command::SetTimeColumn(name) => Some(name.clone()),
+            _ => None,
+        });
         let to_open: Vec<(String, Option<usize>)> = commands
             .iter()
             .filter_map(|c| match c {
@@ -168,6 +172,20 @@ impl Explorer {
         }
         for (key, rank) in to_open {
             self.open_trajectory(&key, rank);
+        }
+        if let Some(name) = time_column {
+            match self.base.with_time_column(&name) {
+                Ok(base) => {
+                    self.base = Arc::new(base);
+                    if let Err(message) = self.regroup() {
+                        app.push(AppCommand::Notify(message));
+                    }
+                }
+                Err(message) => {
+                    self.state.x_axis = XAxis::default();
+                    app.push(AppCommand::Notify(message));
+                }
+            }
         }
         if regroup && let Err(message) = self.regroup() {
             app.push(AppCommand::Notify(message));

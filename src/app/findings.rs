@@ -45,7 +45,10 @@ impl Findings {
         let (files, lines) = (strs(visits, c::SOURCE_FILE)?, f64s(visits, c::SOURCE_LINE)?);
         let xs = XAxis::ALL
             .iter()
-            .map(|axis| f64s(visits, axis.column()))
+            .map(|axis| {
+                axis.column()
+                    .map_or_else(|| Ok(vec![None; visits.height()]), |c| f64s(visits, c))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows: HashMap<(&str, usize), usize> = HashMap::new();
         for (i, (file, line)) in files.iter().zip(&lines).enumerate() {

@@ -137,7 +137,11 @@ impl CohortApp {
                     self.notifications.push(format!("{problem}"));
                 }
                 let mut explorer = Explorer::new(Arc::new(cohort), Arc::new(derived));
-                explorer.state.x_axis = self.settings.x_axis;
+                // The study's own time column is chosen again for each cohort.
+                explorer.state.x_axis = match self.settings.x_axis {
+                    state::XAxis::Column => state::XAxis::default(),
+                    other => other,
+                };
                 if let Some(layout) = &self.settings.layout {
                     explorer.restore_layout(layout);
                 }

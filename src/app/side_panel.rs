@@ -159,9 +159,35 @@ impl Explorer {
         ui.separator();
         ui.heading("Time axis");
         for axis in XAxis::ALL {
+            if axis == XAxis::Column {
+                continue;
+            }
             if ui.radio(self.state.x_axis == axis, axis.label()).clicked() {
                 commands.push(Command::SetXAxis(axis));
             }
+        }
+        // The study's own numeric columns (month, day of life, days since the experiment began).
+        if !self.base.time_columns.is_empty() {
+            ui.horizontal(|ui| {
+                let chosen = self.derived.time_column.clone();
+                if let Some(name) = &chosen
+                    && ui.radio(self.state.x_axis == XAxis::Column, name.as_str()).clicked()
+                {
+                    commands.push(Command::SetXAxis(XAxis::Column));
+                }
+                let title = ui.label(if chosen.is_some() { "or" } else { "Column" });
+                egui::ComboBox::from_id_salt("time-column")
+                    .selected_text(chosen.as_deref().unwrap_or("choose…"))
+                    .show_ui(ui, |ui| {
+                        for name in &self.base.time_columns {
+                            if ui.selectable_label(chosen.as_ref() == Some(name), name).clicked() {
+                                commands.push(Command::SetTimeColumn(name.clone()));
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(title.id);
+            });
         }
         ui.separator();
         ui.heading("Selection");

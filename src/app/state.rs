@@ -30,16 +30,20 @@ pub enum XAxis {
     /// Calendar date, plotted as days since 1970-01-01.
     Date,
     VisitNumber,
+    /// A numeric column of the study's own (`month`, `day_of_life`), chosen in the side panel
+    /// (`Derived::time_column`).
+    Column,
 }
 
 impl XAxis {
     /// Number of axes: the length of every per-axis array (see [`XAxis::index`]).
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
     pub const ALL: [XAxis; Self::COUNT] = [
         XAxis::MonthsSinceBaseline,
         XAxis::MonthsSinceOnset,
         XAxis::Date,
         XAxis::VisitNumber,
+        XAxis::Column,
     ];
 
     pub fn label(self) -> &'static str {
@@ -48,6 +52,7 @@ impl XAxis {
             XAxis::MonthsSinceOnset => "Months since onset",
             XAxis::Date => "Date",
             XAxis::VisitNumber => "Visit number",
+            XAxis::Column => "A column of the study",
         }
     }
 
@@ -57,17 +62,20 @@ impl XAxis {
             XAxis::MonthsSinceOnset => 1,
             XAxis::Date => 2,
             XAxis::VisitNumber => 3,
+            XAxis::Column => 4,
         }
     }
 
-    /// The visits-table column it plots (dates as days since 1970-01-01).
-    pub fn column(self) -> &'static str {
-        match self {
+    /// The visits-table column it plots (dates as days since 1970-01-01); the chosen column's
+    /// values come from `Derived::time_column`.
+    pub fn column(self) -> Option<&'static str> {
+        Some(match self {
             XAxis::MonthsSinceBaseline => crate::model::columns::MONTHS_SINCE_BASELINE,
             XAxis::MonthsSinceOnset => crate::model::columns::MONTHS_SINCE_ONSET,
             XAxis::Date => crate::model::columns::DATE,
             XAxis::VisitNumber => crate::model::columns::VISIT_NUMBER,
-        }
+            XAxis::Column => return None,
+        })
     }
 
     /// An x value as a reader would write it: a date on the date axis, a number otherwise.
@@ -76,15 +84,18 @@ impl XAxis {
             XAxis::Date => crate::model::time::format_day(x),
             XAxis::VisitNumber => format!("{x:.0}"),
             XAxis::MonthsSinceBaseline | XAxis::MonthsSinceOnset => format!("{x:.1}"),
+            XAxis::Column => format!("{x:.2}"),
         }
     }
 
-    /// The unit of one x step, for slopes: a month, a visit, or (date axis) a day.
+    /// The unit of one x step, for slopes: a month, a visit, (date axis) a day, or one unit of
+    /// the chosen column.
     pub fn unit(self) -> &'static str {
         match self {
             XAxis::MonthsSinceBaseline | XAxis::MonthsSinceOnset => "month",
             XAxis::Date => "day",
             XAxis::VisitNumber => "visit",
+            XAxis::Column => "unit",
         }
     }
 }
@@ -217,6 +228,8 @@ pub enum Command {
     AddMeasure(crate::cohort::MeasureRef, Option<usize>),
     /// Show a measure in a trajectory plot of its own, opened next to the view that asked.
     OpenTrajectory(crate::cohort::MeasureRef, Option<usize>),
+    /// Plot time on this numeric column of the study (and switch to that x-axis).
+    SetTimeColumn(String),
     /// An app-level action, handed to the shell after the UI pass.
     App(AppCommand),
 }
@@ -332,6 +345,7 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
             Command::SetGroupBy(g) => state.group_by = g,
             Command::FocusFinding(k) => state.focused_finding = Some(k),
             // Carried out by the explorer (it owns the geometry) and the shell.
+            Command::SetTimeColumn(_) => state.x_axis = XAxis::Column,
             Command::AddMeasure(..) | Command::OpenTrajectory(..) | Command::App(_) => {}
         }
     }

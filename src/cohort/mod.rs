@@ -13,4 +13,4 @@ pub use frames::{CohortError, Frames};
 pub use grouping::{Grouping, NOT_RECORDED, group_by, group_columns};
 pub use measure::{MeasureRef, ObsId, Observation, measure_choices, observations};
 pub use taxa::{CLINICAL, Correlation, TaxonCorrelations, Trends, clinical_correlations, trends};
-pub use time::TimeAxis;
+pub use time::{TimeAxis, study_time_columns as time_columns};

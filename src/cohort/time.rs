@@ -144,6 +144,21 @@ const NOT_TIMES: [&str; 18] = [
     c::BASELINE_DATE,
 ];
 
+/// The study's own numeric columns that can be a time axis (beyond the built-in ones).
+pub fn study_time_columns(frames: Frames<'_>) -> Vec<String> {
+    let built_in = [
+        c::MONTHS_SINCE_BASELINE,
+        c::MONTHS_SINCE_ONSET,
+        c::DAY,
+        c::DATE,
+        c::VISIT_NUMBER,
+    ];
+    time_columns(&[frames.visits, frames.samples])
+        .into_iter()
+        .filter(|name| !built_in.contains(&name.as_str()))
+        .collect()
+}
+
 /// The time axes a cohort offers: the built-in ones, then numeric sample-metadata columns.
 fn time_columns(tables: &[&DataFrame]) -> Vec<String> {
     let mut names = vec![

@@ -71,6 +71,10 @@ pub struct Derived {
     pub taxa: Vec<Vec<String>>,
     /// Which taxa change over time and which go with the clinical course (the Taxa view).
     pub taxa_trends: Arc<Taxa>,
+    /// The study's own numeric columns that can be the time axis (`month`, `day_of_life`, …),
+    /// and the one plotted on `XAxis::Column`, if chosen.
+    pub time_columns: Vec<String>,
+    pub time_column: Option<String>,
 }
 
 impl Derived {
@@ -131,6 +135,7 @@ impl Derived {
         base.group_columns = group_columns(&tables.subjects);
         base.categories = categories(&tables.subjects, &base.group_columns);
         base.measure_choices = crate::cohort::measure_choices(tables.frames(&analysis.cohort));
+        base.time_columns = crate::cohort::time_columns(tables.frames(&analysis.cohort));
         base.taxa = taxa_by_rank(&analysis.cohort);
         base.tables = Arc::new(tables.clone());
         base.cohort = Arc::new(analysis.cohort.clone());
@@ -141,13 +146,35 @@ impl Derived {
     /// The same geometry with one more trajectory measure (picked in a view); regroup after.
     pub fn with_measure(&self, spec: &crate::cohort::MeasureRef, rank: Option<usize>) -> Result<Self, String> {
         let frames = self.tables.frames(&self.cohort);
-        let mut m = trajectories::measure(frames, spec, rank, self.subjects.len()).map_err(|e| e.to_string())?;
+        let mut m = trajectories::measure(frames, spec, rank, self.subjects.len(), self.time_column.as_deref())
+            .map_err(|e| e.to_string())?;
         if m.series.is_empty() {
             return Err(format!("{} has no values with a subject and a time", m.label));
         }
         m.means = trajectories::group_means(&m.series, &self.subjects, self.groups.len());
         let mut out = self.clone();
         out.measures.push(m);
+        out.x_range = trajectories::x_range(&out.measures);
+        Ok(out)
+    }
+
+    /// The same geometry with every measure's points also on the study's column `name`
+    /// (`XAxis::Column`); regroup after.
+    pub fn with_time_column(&self, name: &str) -> Result<Self, String> {
+        let frames = self.tables.frames(&self.cohort);
+        crate::cohort::TimeAxis::Column(name.to_owned())
+            .check(frames)
+            .map_err(|e| format!("Time axis: {e}"))?;
+        let mut out = self.clone();
+        out.time_column = Some(name.to_owned());
+        for m in &mut out.measures {
+            let spec = crate::cohort::MeasureRef::parse(&m.column, frames).map_err(|e| e.to_string())?;
+            let rebuilt = trajectories::measure(frames, &spec, m.rank, self.subjects.len(), Some(name))
+                .map_err(|e| e.to_string())?;
+            m.series = rebuilt.series;
+            m.series_of = rebuilt.series_of;
+            m.means = trajectories::group_means(&m.series, &out.subjects, out.groups.len());
+        }
         out.x_range = trajectories::x_range(&out.measures);
         Ok(out)
     }

@@ -74,7 +74,7 @@ pub fn label_of(column: &str) -> String {
 
 /// Width of the time bins for group means when a measure's schedule cannot tell: 3 months (an
 /// ALS trial's visit interval; in days on the date axis) or one visit.
-const BIN_WIDTH: [f64; XAxis::COUNT] = [3.0, 3.0, 3.0 * DAYS_PER_MONTH, 1.0];
+const BIN_WIDTH: [f64; XAxis::COUNT] = [3.0, 3.0, 3.0 * DAYS_PER_MONTH, 1.0, 1.0];
 
 /// The bin width of group means on `axis`: the measure's own schedule, as the median interval
 /// between a subject's consecutive observations (monthly samples bin by month, quarterly visits
@@ -98,25 +98,37 @@ pub fn bin_width(series: &[Series], axis: usize) -> f64 {
 /// Fewest values in a time bin for a group mean to be drawn.
 const MIN_BIN_COUNT: usize = 3;
 
-/// The time axis of each x-axis, in `XAxis::ALL` order.
-const AXES: [TimeAxis; XAxis::COUNT] = [
-    TimeAxis::MonthsSinceBaseline,
-    TimeAxis::MonthsSinceOnset,
-    TimeAxis::Date,
-    TimeAxis::VisitNumber,
-];
+/// The time axis of each x-axis, in `XAxis::ALL` order (the last: the study's chosen column).
+fn axes(time_column: Option<&str>) -> [Option<TimeAxis>; XAxis::COUNT] {
+    [
+        Some(TimeAxis::MonthsSinceBaseline),
+        Some(TimeAxis::MonthsSinceOnset),
+        Some(TimeAxis::Date),
+        Some(TimeAxis::VisitNumber),
+        time_column.map(|c| TimeAxis::Column(c.to_owned())),
+    ]
+}
 
-/// One measure's series per subject on every x-axis (group means empty).
+/// One measure's series per subject on every x-axis (group means empty); `time_column` fills
+/// the study's own axis.
 pub fn measure(
     frames: Frames<'_>,
     spec: &MeasureRef,
     rank: Option<usize>,
     num_subjects: usize,
+    time_column: Option<&str>,
 ) -> Result<Measure, CohortError> {
     let mut series: Vec<Series> = Vec::new();
     let mut series_of: Vec<Option<usize>> = vec![None; num_subjects];
-    for (axis, time) in AXES.iter().enumerate() {
-        for o in observations(frames, spec, time, rank)? {
+    for (axis, time) in axes(time_column).iter().enumerate() {
+        let Some(time) = time else { continue };
+        let found = match observations(frames, spec, time, rank) {
+            Ok(found) => found,
+            // A column the visits (or the samples) lack leaves the measure without that axis.
+            Err(_) if axis == XAxis::Column.index() => continue,
+            Err(e) => return Err(e),
+        };
+        for o in found {
             let Some(slot) = series_of.get_mut(o.subject) else {
                 continue;
             };
@@ -160,7 +172,7 @@ pub fn trajectories(frames: Frames<'_>, num_subjects: usize) -> Result<Vec<Measu
         } else {
             continue;
         };
-        let m = measure(frames, &spec, None, num_subjects)?;
+        let m = measure(frames, &spec, None, num_subjects, None)?;
         if !m.series.is_empty() {
             out.push(m);
         }

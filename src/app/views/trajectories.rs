@@ -207,6 +207,10 @@ impl TrajectoryView {
         }
         let plot = time_axis(Plot::new(("trajectory", self.measure, a)), axis)
             .legend(Legend::default())
+            .x_axis_label(match (axis, &derived.time_column) {
+                (XAxis::Column, Some(name)) => name.clone(),
+                _ => axis.label().to_owned(),
+            })
             .y_axis_label(measure.label.as_str())
             .default_x_bounds(ctx.derived.x_range[a].0, ctx.derived.x_range[a].1)
             .link_cursor(egui::Id::unique("trajectories"), [true, false])
