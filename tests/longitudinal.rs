@@ -381,3 +381,39 @@ fn a_taxon_and_its_clr_follow_the_samples() {
     let falls = clr.iter().filter(|r| num(r, "change").is_some_and(|c| c < 0.0)).count();
     assert!(falls * 3 > clr.len() * 2 - 12, "{falls} of {}", clr.len());
 }
+
+#[test]
+fn grouped_taxon_trends_test_the_time_by_group_terms_as_statsmodels() {
+    use cohort_explorer::cohort::{TimeAxis, group_by, trends};
+    use cohort_explorer::pipeline::{Options, Source, analyse};
+    let analysis = analyse(&Source::Paths(vec![study()]), &Options::default(), &(), 1.0).expect("the study loads");
+    let frames = analysis.tables.frames(&analysis.cohort);
+    let grouping = group_by(frames.subjects, "delivery").expect("delivery groups");
+    let found = trends(
+        frames,
+        &TimeAxis::Column("month".to_owned()),
+        Some(5),
+        Some(&grouping.of_subject),
+    )
+    .expect("trends");
+    assert!(found.by_group);
+    let r = reference();
+    let theirs = r["fixture"]["trends_by_delivery"].as_object().expect("taxa");
+    assert_eq!(found.taxa.iter().filter(|t| t.p_value.is_some()).count(), theirs.len());
+    for t in &found.taxa {
+        let want = &theirs[&t.taxon];
+        let (slope, p) = (t.slope.expect("slope"), t.p_value.expect("p"));
+        assert!(
+            close(slope, want["slope"].as_f64().expect("slope"), 1e-4),
+            "{}: {slope}",
+            t.taxon
+        );
+        // p of a Wald χ² with 1 df is the interaction's z test; the SEs agree within 2%.
+        let their_p = want["p"].as_f64().expect("p");
+        assert!(
+            (p - their_p).abs() <= 0.05 * their_p.max(1e-3),
+            "{}: p {p} vs {their_p}",
+            t.taxon
+        );
+    }
+}

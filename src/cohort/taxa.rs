@@ -8,7 +8,7 @@ use super::frames::{CohortError, Frames};
 use super::time::TimeAxis;
 use crate::metrics::microbiome::{at_rank, clr};
 use crate::metrics::stats::{benjamini_hochberg, spearman};
-use crate::metrics::trends::{MIN_PREVALENCE, TaxonTrend, taxon_trends};
+use crate::metrics::trends::{MIN_PREVALENCE, TaxonTrend, taxon_trends_by_group};
 use crate::model::columns as c;
 use crate::model::frame::{f64s, opt_f64s, strs};
 use crate::model::natural::natural_cmp;
@@ -22,11 +22,19 @@ pub struct Trends {
     pub pseudocount: f64,
     pub num_samples: usize,
     pub num_subjects: usize,
+    /// True when fitted as `clr ~ time * group` (p tests the time × group terms).
+    pub by_group: bool,
 }
 
 /// `clr ~ time` with a random intercept per subject for every taxon at `rank`, over the samples
-/// with a subject and a time on `time`.
-pub fn trends(frames: Frames<'_>, time: &TimeAxis, rank: Option<usize>) -> Result<Trends, CohortError> {
+/// with a subject and a time on `time`; with `group_of` (each subjects-table row's group) and
+/// samples in at least two groups, `clr ~ time * group`, p testing the time × group terms.
+pub fn trends(
+    frames: Frames<'_>,
+    time: &TimeAxis,
+    rank: Option<usize>,
+    group_of: Option<&[usize]>,
+) -> Result<Trends, CohortError> {
     let Some(table) = frames.cohort.abundances() else {
         return Ok(Trends::default());
     };
@@ -41,30 +49,50 @@ pub fn trends(frames: Frames<'_>, time: &TimeAxis, rank: Option<usize>) -> Resul
     let samples = strs(frames.samples, c::SAMPLE_ID)?;
     let sample_subjects = strs(frames.samples, c::SUBJECT_ID)?;
     let times = time.of_samples(frames)?;
+    let subject_row: HashMap<String, usize> = strs(frames.subjects, c::SUBJECT_ID)?
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id?, i)))
+        .collect();
     let mut dense: HashMap<&str, usize> = HashMap::new();
-    let (mut rows, mut subject, mut at) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rows, mut subject, mut at, mut group) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..samples.len() {
         let (Some(id), Some(s), Some(t)) = (samples[i].as_deref(), sample_subjects[i].as_deref(), times[i]) else {
             continue;
         };
         let Some(&r) = row_of.get(id) else { continue };
+        let g = match group_of {
+            Some(groups) => match subject_row.get(s).and_then(|row| groups.get(*row)) {
+                Some(g) => *g,
+                None => continue,
+            },
+            None => 0,
+        };
         let next = dense.len();
         subject.push(*dense.entry(s).or_insert(next));
         rows.push(r);
         at.push(t);
+        group.push(g);
     }
+    // The groups with samples, renumbered from 0 (the reference) in their own order.
+    let mut present: Vec<usize> = group.clone();
+    present.sort_unstable();
+    present.dedup();
+    let group: Vec<usize> = group.iter().map(|g| present.binary_search(g).unwrap_or(0)).collect();
+    let by_group = (present.len() > 1).then_some(group.as_slice());
     let nf = rel.num_features();
     let pick = |values: &[f64]| -> Vec<f64> {
         rows.iter()
             .flat_map(|&r| values[r * nf..(r + 1) * nf].iter().copied())
             .collect()
     };
-    let mut taxa = taxon_trends(
+    let mut taxa = taxon_trends_by_group(
         &rel.feature_ids,
         &pick(&rel.values),
         &pick(&transformed.values),
         &subject,
         &at,
+        by_group,
     );
     taxa.sort_by(|a, b| {
         let key = |t: &TaxonTrend| t.q_value.unwrap_or(f64::INFINITY);
@@ -75,6 +103,7 @@ pub fn trends(frames: Frames<'_>, time: &TimeAxis, rank: Option<usize>) -> Resul
         pseudocount: transformed.pseudocount,
         num_samples: rows.len(),
         num_subjects: dense.len(),
+        by_group: by_group.is_some(),
     })
 }
 

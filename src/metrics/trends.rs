@@ -41,6 +41,8 @@ pub struct RandomInterceptDesign {
 pub struct InterceptFit {
     pub fixed: Vec<f64>,
     pub std_errors: Vec<f64>,
+    /// Covariance of the fixed effects, σ²(XᵀV⁻¹X)⁻¹ (p×p, row-major).
+    pub covariance: Vec<f64>,
     /// Variance of the subjects' intercepts.
     pub subject_variance: f64,
     pub residual_variance: f64,
@@ -50,6 +52,24 @@ impl InterceptFit {
     /// Two-sided p of fixed effect `k` by the normal (Wald z) test, as statsmodels reports it.
     pub fn p_value(&self, k: usize) -> f64 {
         2.0 * super::special::normal_sf((self.fixed[k] / self.std_errors[k]).abs())
+    }
+
+    /// The joint Wald test that the fixed effects `terms` are all zero: χ² = bᵀV⁻¹b on
+    /// `terms.len()` degrees of freedom, and its p.
+    pub fn wald(&self, terms: &[usize]) -> Option<(f64, f64)> {
+        let p = self.fixed.len();
+        let k = terms.len();
+        let block: Vec<f64> = terms
+            .iter()
+            .flat_map(|&a| terms.iter().map(move |&b| (a, b)))
+            .map(|(a, b)| self.covariance[a * p + b])
+            .collect();
+        let (inv, _) = invert_spd(&block, k)?;
+        let b: Vec<f64> = terms.iter().map(|&t| self.fixed[t]).collect();
+        let chi2: f64 = (0..k)
+            .map(|i| (0..k).map(|j| b[i] * inv[i * k + j] * b[j]).sum::<f64>())
+            .sum();
+        Some((chi2, super::special::chi2_sf(chi2, k as f64)))
     }
 }
 
@@ -202,6 +222,7 @@ impl RandomInterceptDesign {
         let sigma2 = q / dof;
         Some(InterceptFit {
             std_errors: (0..p).map(|k| (sigma2 * inv[k * p + k]).sqrt()).collect(),
+            covariance: inv.iter().map(|v| sigma2 * v).collect(),
             fixed: beta,
             subject_variance: gamma * sigma2,
             residual_variance: sigma2,
@@ -265,13 +286,40 @@ pub const MIN_PREVALENCE: f64 = 0.10;
 /// The trend of every taxon: `rel` and `clr` are sample-major (`[sample * num_taxa + taxon]`)
 /// over the samples in `subject`/`time` order (one row each).
 pub fn taxon_trends(taxa: &[String], rel: &[f64], clr: &[f64], subject: &[usize], time: &[f64]) -> Vec<TaxonTrend> {
+    taxon_trends_by_group(taxa, rel, clr, subject, time, None)
+}
+
+/// As [`taxon_trends`], with `clr ~ time * group` when `group` gives each sample's group (0 the
+/// reference; at least two groups): the slope and its SE are the reference group's, and p is the
+/// joint Wald test of the time × group terms (does the trend differ between groups).
+pub fn taxon_trends_by_group(
+    taxa: &[String],
+    rel: &[f64],
+    clr: &[f64],
+    subject: &[usize],
+    time: &[f64],
+    group: Option<&[usize]>,
+) -> Vec<TaxonTrend> {
     let nt = taxa.len();
     let ns = subject.len();
-    let design = RandomInterceptDesign::new(
-        time.iter().map(|t| vec![1.0, *t]).collect(),
-        subject.to_vec(),
-        vec!["Intercept".to_owned(), "time".to_owned()],
-    );
+    let num_groups = group.map_or(1, |g| g.iter().map(|k| k + 1).max().unwrap_or(1));
+    let rows: Vec<Vec<f64>> = (0..ns)
+        .map(|i| {
+            let mut row = vec![1.0, time[i]];
+            if let Some(g) = group {
+                row.extend((1..num_groups).map(|k| f64::from(u8::from(g[i] == k))));
+                row.extend((1..num_groups).map(|k| if g[i] == k { time[i] } else { 0.0 }));
+            }
+            row
+        })
+        .collect();
+    let mut names = vec!["Intercept".to_owned(), "time".to_owned()];
+    if num_groups > 1 {
+        names.extend((1..num_groups).map(|k| format!("group[{k}]")));
+        names.extend((1..num_groups).map(|k| format!("time:group[{k}]")));
+    }
+    let interaction: Vec<usize> = (num_groups + 1..2 * num_groups).collect();
+    let design = RandomInterceptDesign::new(rows, subject.to_vec(), names);
     let mut trends: Vec<TaxonTrend> = (0..nt)
         .into_par_iter()
         .map(|f| {
@@ -290,7 +338,13 @@ pub fn taxon_trends(taxa: &[String], rel: &[f64], clr: &[f64], subject: &[usize]
                 mean_relative_abundance: mean,
                 slope: fit.as_ref().map(|f| f.fixed[1]),
                 std_error: fit.as_ref().map(|f| f.std_errors[1]),
-                p_value: fit.as_ref().map(|f| f.p_value(1)),
+                p_value: fit.as_ref().and_then(|f| {
+                    if interaction.is_empty() {
+                        Some(f.p_value(1))
+                    } else {
+                        f.wald(&interaction).map(|(_, p)| p)
+                    }
+                }),
                 q_value: None,
             }
         })
@@ -314,6 +368,20 @@ mod tests {
         let want = [3.0 / 8.0, -2.0 / 8.0, -2.0 / 8.0, 4.0 / 8.0];
         assert!(inv.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12));
         assert!(invert_spd(&[1.0, 1.0, 1.0, 1.0], 2).is_none());
+    }
+
+    #[test]
+    fn the_wald_test_of_one_term_is_the_z_test() {
+        let fit = InterceptFit {
+            fixed: vec![1.0, 0.5],
+            std_errors: vec![0.2, 0.25],
+            covariance: vec![0.04, 0.01, 0.01, 0.0625],
+            subject_variance: 0.0,
+            residual_variance: 1.0,
+        };
+        let (chi2, p) = fit.wald(&[1]).expect("one term");
+        assert!((chi2 - 4.0).abs() < 1e-12);
+        assert!((p - fit.p_value(1)).abs() < 1e-12);
     }
 
     #[test]

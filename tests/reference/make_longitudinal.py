@@ -84,6 +84,20 @@ def trends(rel, clr_values, meta, time, subject):
     return out
 
 
+def trends_by_group(rel, clr_values, meta, time, subject, group):
+    """clr ~ time * group per taxon: the reference group's slope and the p of time × group."""
+    out = {}
+    prevalence = (rel > 0).mean(axis=0)
+    for taxon in rel.columns:
+        if prevalence[taxon] < 0.10:
+            continue
+        d = pd.DataFrame({"y": clr_values[taxon], "t": meta[time], "s": meta[subject], "g": meta[group]})
+        f = best_fit(smf.mixedlm("y ~ t * g", d, groups=d["s"]))
+        term = [n for n in f.fe_params.index if n.startswith("t:g")][0]
+        out[str(taxon)] = {"slope": float(f.fe_params["t"]), "p": float(f.pvalues[term])}
+    return out
+
+
 result = {"statsmodels": statsmodels.__version__, "pandas": pd.__version__}
 
 # The ECAM-shaped fixture: month as time, delivery as group; genus = one ASV each.
@@ -112,6 +126,7 @@ result["fixture"] = {
     "shannon": fit("shannon ~ month", meta, "host_subject_id"),
     "clr_eps": float(eps),
     "trends": trends(rel, clr_values, meta, "month", "host_subject_id"),
+    "trends_by_delivery": trends_by_group(rel, clr_values, meta, "month", "host_subject_id", "delivery"),
 }
 
 # Moving pictures (real): days since experiment start as time, subject as the subject.

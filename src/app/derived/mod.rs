@@ -200,6 +200,19 @@ impl Derived {
         for m in &mut out.measures {
             m.means = trajectories::group_means(&m.series, &out.subjects, groups.len());
         }
+        // Which taxa change, by group when grouped (the correlations stay).
+        if self.cohort.abundances().is_some() {
+            let frames = self.tables.frames(&self.cohort);
+            let mut taxa = (*self.taxa_trends).clone();
+            match taxa::grouped_trends(frames, group_of, groups.len()) {
+                Ok(trends) => taxa.trends = trends,
+                Err(e) => out.problems.push(Problem {
+                    view: "Taxa",
+                    message: e.to_string(),
+                }),
+            }
+            out.taxa_trends = Arc::new(taxa);
+        }
         out.groups = groups;
         out
     }

@@ -16,11 +16,19 @@ pub struct Taxa {
     pub correlations: Vec<TaxonCorrelations>,
 }
 
+/// The correlations (they do not depend on the grouping); trends come from [`grouped_trends`].
 pub fn taxa(frames: Frames<'_>) -> Result<Taxa, CohortError> {
     let rank = Some(TAXA_RANK);
     Ok(Taxa {
         rank,
-        trends: trends(frames, &TimeAxis::MonthsSinceBaseline, rank)?,
+        trends: Trends::default(),
         correlations: clinical_correlations(frames, rank)?,
     })
+}
+
+/// The genera's trends for a grouping (each subjects-table row's group): `clr ~ time * group`
+/// when there are several groups, `clr ~ time` otherwise.
+pub fn grouped_trends(frames: Frames<'_>, group_of: &[usize], num_groups: usize) -> Result<Trends, CohortError> {
+    let groups = (num_groups > 1).then_some(group_of);
+    trends(frames, &TimeAxis::MonthsSinceBaseline, Some(TAXA_RANK), groups)
 }

@@ -328,8 +328,13 @@ impl TaxaView {
                 ui.selectable_value(&mut self.panel, panel, name);
             }
             ui.separator();
+            let model = if trends.by_group {
+                "genus CLR ~ months × group + (1 | subject), REML; slope of the first group, p of months × group"
+            } else {
+                "genus CLR ~ months + (1 | subject), REML"
+            };
             ui.label(format!(
-                "genus CLR ~ months + (1 | subject), REML; {} of {} genera tested (present in ≥ 10% of {} samples, {} subjects)",
+                "{model}; {} of {} genera tested (present in ≥ 10% of {} samples, {} subjects)",
                 trends.taxa.iter().filter(|t| t.p_value.is_some()).count(),
                 trends.taxa.len(),
                 trends.num_samples,

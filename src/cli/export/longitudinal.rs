@@ -213,7 +213,7 @@ pub fn taxon_trends(frames: Frames<'_>, choices: &Choices, rank: Option<usize>) 
     if frames.cohort.abundances().is_none() {
         bail!("no microbiome abundances were loaded, so there are no taxon trends");
     }
-    let found = trends(frames, &choices.time, rank).context("--time")?;
+    let found = trends(frames, &choices.time, rank, None).context("--time")?;
     if found.num_samples == 0 {
         bail!("no sample has both a subject and a time on `{}`", choices.time);
     }
