@@ -40,12 +40,7 @@ fn main() {
         strs(samples, c::SUBJECT_ID).expect("subjects"),
         f64s(samples, c::DAY).expect("days"),
     );
-    let row_of: HashMap<&str, usize> = rel
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let row_of = rel.sample_rows();
     let mut dense: HashMap<&str, usize> = HashMap::new();
     let (mut rows, mut subject, mut time) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..ids.len() {

@@ -213,12 +213,7 @@ fn taxon_values(
     };
     let values = if *use_clr { clr(&rel).values } else { rel.values.clone() };
     let nf = rel.num_features();
-    let row_of: HashMap<&str, usize> = rel
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let row_of = rel.sample_rows();
     Ok(samples
         .iter()
         .map(|id| id.as_deref().and_then(|id| row_of.get(id)).map(|r| values[r * nf + f]))

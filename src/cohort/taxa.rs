@@ -40,12 +40,7 @@ pub fn trends(
     };
     let rel = at_rank(table, frames.cohort.taxonomy(), rank).relative();
     let transformed = clr(&rel);
-    let row_of: HashMap<&str, usize> = rel
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let row_of = rel.sample_rows();
     let samples = strs(frames.samples, c::SAMPLE_ID)?;
     let sample_subjects = strs(frames.samples, c::SUBJECT_ID)?;
     let times = time.of_samples(frames)?;
@@ -138,12 +133,7 @@ pub fn clinical_correlations(frames: Frames<'_>, rank: Option<usize>) -> Result<
     };
     let rel = at_rank(table, frames.cohort.taxonomy(), rank).relative();
     let nf = rel.num_features();
-    let row_of: HashMap<&str, usize> = rel
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let row_of = rel.sample_rows();
     // Each subject's first sample with abundances.
     let subject_ids = strs(frames.subjects, c::SUBJECT_ID)?;
     let subject_row: HashMap<&str, usize> = subject_ids

@@ -139,17 +139,23 @@ pub fn mean_ci95(values: &[f64]) -> Option<MeanCi> {
     })
 }
 
-/// A group's mean trajectory: `points` (x, y) pooled into bins of `width` centred on multiples of
-/// `width`, each bin with at least `min_count` values giving (bin centre, mean, lower, upper).
-pub fn binned_means(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_count: usize) -> Vec<[f64; 4]> {
+/// The y values of `points` pooled into bins of `width` centred on multiples of `width`
+/// (bin index = round(x / width)), keeping bins with at least `min_count` (and two) values.
+fn bins(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_count: usize) -> Vec<(i64, Vec<f64>)> {
     let mut bins: std::collections::BTreeMap<i64, Vec<f64>> = std::collections::BTreeMap::new();
     for (x, y) in points {
         if x.is_finite() && y.is_finite() {
             bins.entry((x / width).round() as i64).or_default().push(y);
         }
     }
-    bins.into_iter()
-        .filter(|(_, v)| v.len() >= min_count.max(2))
+    bins.into_iter().filter(|(_, v)| v.len() >= min_count.max(2)).collect()
+}
+
+/// A group's mean trajectory: `points` (x, y) pooled into bins of `width` centred on multiples of
+/// `width`, each bin with at least `min_count` values giving (bin centre, mean, lower, upper).
+pub fn binned_means(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_count: usize) -> Vec<[f64; 4]> {
+    bins(points, width, min_count)
+        .into_iter()
         .filter_map(|(bin, v)| {
             let ci = mean_ci95(&v)?;
             Some([bin as f64 * width, ci.mean, ci.lower, ci.upper])
@@ -161,14 +167,8 @@ pub fn binned_means(points: impl IntoIterator<Item = (f64, f64)>, width: f64, mi
 /// least `min_count` values, (bin centre, mean, sample SD with n − 1), for limits at mean ± k·SD
 /// (Shewhart; q2-longitudinal's `volatility` control limits).
 pub fn binned_sd(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_count: usize) -> Vec<[f64; 3]> {
-    let mut bins: std::collections::BTreeMap<i64, Vec<f64>> = std::collections::BTreeMap::new();
-    for (x, y) in points {
-        if x.is_finite() && y.is_finite() {
-            bins.entry((x / width).round() as i64).or_default().push(y);
-        }
-    }
-    bins.into_iter()
-        .filter(|(_, v)| v.len() >= min_count.max(2))
+    bins(points, width, min_count)
+        .into_iter()
         .map(|(bin, v)| {
             let n = v.len() as f64;
             let mean = v.iter().sum::<f64>() / n;

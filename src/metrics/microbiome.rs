@@ -67,18 +67,12 @@ pub fn with_relative_abundance(
     rank: Option<usize>,
 ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
     use polars::prelude::{Column, PlSmallStr};
-    use std::collections::HashMap;
 
     let Some(table) = cohort.abundances() else {
         return Ok(samples.clone());
     };
     let rel = at_rank(table, cohort.taxonomy(), rank).relative();
-    let row_of: HashMap<&str, usize> = rel
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let row_of = rel.sample_rows();
     let ids = crate::model::frame::strs(samples, crate::model::columns::SAMPLE_ID)?;
     let rows: Vec<Option<usize>> = ids
         .iter()

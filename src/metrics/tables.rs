@@ -306,12 +306,7 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
         return Ok(samples);
     };
     let ranked = at_rank(table, cohort.taxonomy(), options.rank);
-    let row_of: HashMap<&str, usize> = table
-        .sample_ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let row_of = table.sample_rows();
     let ids = strs(&samples, c::SAMPLE_ID)?;
     let rows: Vec<Option<usize>> = ids
         .iter()

@@ -27,6 +27,15 @@ pub struct AbundanceTable {
 }
 
 impl AbundanceTable {
+    /// Row of each sample id, to join the table with the samples frame.
+    pub fn sample_rows(&self) -> std::collections::HashMap<&str, usize> {
+        self.sample_ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect()
+    }
+
     pub fn num_samples(&self) -> usize {
         self.sample_ids.len()
     }

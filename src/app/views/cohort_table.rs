@@ -6,6 +6,7 @@ use eframe::egui;
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::group_color;
 use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::table::sortable_header_ui;
 use crate::model::natural::natural_cmp;
 
 /// Columns, with their widths.
@@ -83,22 +84,7 @@ impl CohortTableView {
             self.rows_key = key;
         }
         let rows = std::mem::take(&mut self.last_rows);
-        ui.horizontal(|ui| {
-            for (i, (name, width)) in COLUMNS.iter().enumerate() {
-                let arrow = if self.sort_column == i {
-                    if self.descending { " (desc)" } else { " (asc)" }
-                } else {
-                    ""
-                };
-                if ui
-                    .add_sized([*width, 20.0], egui::Button::new(format!("{name}{arrow}")).frame(false))
-                    .clicked()
-                {
-                    self.descending = self.sort_column == i && !self.descending;
-                    self.sort_column = i;
-                }
-            }
-        });
+        sortable_header_ui(ui, &COLUMNS, &mut self.sort_column, &mut self.descending);
         ui.separator();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         egui::ScrollArea::vertical()

@@ -9,6 +9,7 @@ use egui_plot::{Legend, MarkerShape, Plot, PlotPoint, Points};
 use crate::app::derived::Derived;
 use crate::app::state::Command;
 use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::widgets::table::sortable_header_ui;
 use crate::cohort::{CLINICAL, MeasureRef};
 use crate::metrics::trends::TaxonTrend;
 use crate::model::natural::natural_cmp;
@@ -134,22 +135,7 @@ impl TaxaView {
             ui.text_edit_singleline(&mut self.search).labelled_by(label.id);
         });
         let rows = self.rows(taxa);
-        ui.horizontal(|ui| {
-            for (i, (name, width)) in COLUMNS.iter().enumerate() {
-                let arrow = match (self.sort_column == i, self.descending) {
-                    (true, true) => " (desc)",
-                    (true, false) => " (asc)",
-                    _ => "",
-                };
-                if ui
-                    .add_sized([*width, 20.0], egui::Button::new(format!("{name}{arrow}")).frame(false))
-                    .clicked()
-                {
-                    self.descending = self.sort_column == i && !self.descending;
-                    self.sort_column = i;
-                }
-            }
-        });
+        sortable_header_ui(ui, &COLUMNS, &mut self.sort_column, &mut self.descending);
         ui.separator();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         egui::ScrollArea::vertical()

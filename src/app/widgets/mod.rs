@@ -6,3 +6,4 @@ pub mod mixed_overlay;
 pub mod paired_change;
 pub mod plot;
 pub mod select;
+pub mod table;
