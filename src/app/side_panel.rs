@@ -98,20 +98,16 @@ impl Explorer {
             }
         }
         // Every categorical subject column, its values switched on and off.
-        let categories = std::sync::Arc::clone(&self.derived);
-        for (column, values) in &categories.categories {
-            let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
-            distinct.sort_by(|a, b| crate::model::natural::natural_cmp(a, b));
-            distinct.dedup();
-            if distinct.len() < 2 {
-                continue;
-            }
+        let derived = std::sync::Arc::clone(&self.derived);
+        for category in derived.categories.iter().filter(|c| c.levels.len() >= 2) {
+            let column = &category.column;
+            let distinct = &category.levels;
             let title = format!("By {}", column.replace('_', " "));
             egui::CollapsingHeader::new(title).default_open(false).show(ui, |ui| {
                 for v in distinct {
-                    let key = (column.clone(), v.to_owned());
+                    let key = (column.clone(), v.clone());
                     let mut on = !self.state.filters.hidden.contains(&key);
-                    if ui.checkbox(&mut on, v).changed() {
+                    if ui.checkbox(&mut on, v.as_str()).changed() {
                         commands.push(Command::ToggleCategory(key.0, key.1));
                     }
                 }

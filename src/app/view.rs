@@ -60,8 +60,8 @@ impl<'a> ViewCtx<'a> {
             .hidden
             .iter()
             .filter_map(|(column, value)| {
-                let values = derived.categories.iter().find(|(c, _)| c == column)?;
-                Some((values.1.as_slice(), value.as_str()))
+                let category = derived.categories.iter().find(|c| c.column == *column)?;
+                Some((category.values.as_slice(), value.as_str()))
             })
             .collect();
         let visible = derived

@@ -62,9 +62,8 @@ pub struct Derived {
     pub cohort: Arc<Cohort>,
     /// Subject columns the views can be grouped by.
     pub group_columns: Vec<String>,
-    /// Categorical subject columns the filters list (site, sex, onset region first), with each
-    /// subject's value (`(not recorded)` when missing).
-    pub categories: Vec<(String, Vec<String>)>,
+    /// Categorical subject columns the filters list (site, sex, onset region first).
+    pub categories: Vec<Category>,
     /// Every measure a trajectory can follow (numeric visit and sample columns).
     pub measure_choices: Vec<crate::cohort::MeasureRef>,
     /// Taxa per rank (`RANKS` order, then features), most abundant first, for the taxon picker.
@@ -218,9 +217,19 @@ impl Derived {
     }
 }
 
+/// A categorical subject column the filters list.
+#[derive(Clone, Debug, Default)]
+pub struct Category {
+    pub column: String,
+    /// Its values in natural order (`(not recorded)` last when some subjects lack one).
+    pub levels: Vec<String>,
+    /// Each subject's value.
+    pub values: Vec<String>,
+}
+
 /// The filterable categorical columns: site, sex and onset region first, then the other
 /// groupable columns but the arm and group (the group filter covers those).
-fn categories(subjects: &polars::prelude::DataFrame, groupable: &[String]) -> Vec<(String, Vec<String>)> {
+fn categories(subjects: &polars::prelude::DataFrame, groupable: &[String]) -> Vec<Category> {
     use crate::model::columns as c;
     let first = [c::SITE, c::SEX, c::ONSET_REGION];
     let mut columns: Vec<&str> = first
@@ -238,10 +247,11 @@ fn categories(subjects: &polars::prelude::DataFrame, groupable: &[String]) -> Ve
         .into_iter()
         .filter_map(|column| {
             let g = crate::cohort::group_by(subjects, column).ok()?;
-            Some((
-                column.to_owned(),
-                g.of_subject.iter().map(|k| g.levels[*k].clone()).collect(),
-            ))
+            Some(Category {
+                column: column.to_owned(),
+                values: g.of_subject.iter().map(|k| g.levels[*k].clone()).collect(),
+                levels: g.levels,
+            })
         })
         .collect()
 }

@@ -128,34 +128,41 @@ impl CompositionView {
             .iter()
             .filter(|s| s.subject.is_none_or(|s| ctx.visible(s)))
             .collect();
-        // Each subject's baseline abundance of the ordering taxon.
-        let baseline = |subject: Option<usize>| -> f64 {
-            let Some(t) = self.order_by else { return 0.0 };
-            shown
-                .iter()
-                .filter(|s| s.subject == subject)
-                .min_by(|a, b| a.day.total_cmp(&b.day))
-                .and_then(|s| s.values.get(t).copied())
-                .unwrap_or(0.0)
-        };
-        let mut subjects: Vec<Option<usize>> = shown.iter().map(|s| s.subject).collect();
-        subjects.dedup();
-        subjects.sort_by(|a, b| {
-            let (ga, gb) = (a.map(|s| d.subjects[s].group), b.map(|s| d.subjects[s].group));
+        // Each subject's samples (the composition lists them by subject, then time), with the
+        // baseline abundance of the ordering taxon; one pass, whatever the cohort's size.
+        let mut runs: Vec<(Option<usize>, Vec<&CompositionSample>, f64)> = Vec::new();
+        for s in shown {
+            match runs.last_mut() {
+                Some((subject, samples, _)) if *subject == s.subject => samples.push(s),
+                _ => runs.push((s.subject, vec![s], 0.0)),
+            }
+        }
+        if let Some(t) = self.order_by {
+            for (_, samples, baseline) in &mut runs {
+                *baseline = samples
+                    .iter()
+                    .min_by(|a, b| a.day.total_cmp(&b.day))
+                    .and_then(|s| s.values.get(t).copied())
+                    .unwrap_or(0.0);
+            }
+        }
+        runs.sort_by(|(a, sa, ba), (b, sb, bb)| {
+            let (ga, gb) = (
+                sa.first().and_then(|s| group_of(s)),
+                sb.first().and_then(|s| group_of(s)),
+            );
             // Samples without a subject form the last facet.
             ga.is_none()
                 .cmp(&gb.is_none())
                 .then(ga.cmp(&gb))
-                .then_with(|| baseline(*b).total_cmp(&baseline(*a)))
+                .then_with(|| bb.total_cmp(ba))
                 .then(a.cmp(b))
         });
-        subjects.dedup();
         let mut bars = Vec::new();
         let mut facets: Vec<(String, f64)> = Vec::new();
         let mut x = 0.0;
         let mut last_group: Option<Option<usize>> = None;
-        for subject in subjects {
-            let samples: Vec<&&CompositionSample> = shown.iter().filter(|s| s.subject == subject).collect();
+        for (subject, samples, _) in runs {
             let group = samples.first().and_then(|s| group_of(s));
             if last_group == Some(group) {
                 x += 1.0;

@@ -58,15 +58,15 @@ impl SubjectProfileView {
         let others: Vec<String> = d
             .categories
             .iter()
-            .filter(|(c, _)| {
+            .filter(|c| {
                 ![
                     crate::model::columns::SITE,
                     crate::model::columns::SEX,
                     crate::model::columns::ONSET_REGION,
                 ]
-                .contains(&c.as_str())
+                .contains(&c.column.as_str())
             })
-            .filter_map(|(c, values)| Some(format!("{}: {}", c.replace('_', " "), values.get(s)?)))
+            .filter_map(|c| Some(format!("{}: {}", c.column.replace('_', " "), c.values.get(s)?)))
             .collect();
         if !others.is_empty() {
             ui.label(others.join(" · "));
