@@ -417,3 +417,51 @@ fn grouped_taxon_trends_test_the_time_by_group_terms_as_statsmodels() {
         );
     }
 }
+
+#[test]
+fn taxa_by_clinical_course_equal_scipy_on_the_demo() {
+    use cohort_explorer::cohort::{CLINICAL, clinical_correlations};
+    use cohort_explorer::pipeline::{Options, Source, analyse};
+    let text = std::fs::read_to_string(root().join("tests/reference/taxa_clinical.json")).expect("reference");
+    let r: Value = serde_json::from_str(&text).expect("json");
+    let analysis = analyse(&Source::Demo, &Options::default(), &(), 1.0).expect("demo");
+    let rows = clinical_correlations(analysis.tables.frames(&analysis.cohort), Some(5)).expect("correlations");
+    let mut ours: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
+    ours.sort_unstable();
+    let mut theirs: Vec<&str> = r["taxa"]
+        .as_array()
+        .expect("taxa")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    theirs.sort_unstable();
+    assert_eq!(ours, theirs, "the genera present at baseline in ≥ 10% of subjects");
+    let names = [
+        "alsfrs_r_slope_per_month",
+        "delta_fs",
+        "bmi_change_pct",
+        "baseline_ree_ratio",
+    ];
+    assert_eq!(CLINICAL.len(), names.len());
+    let mut compared = 0;
+    for (m, name) in names.iter().enumerate() {
+        let cells = r["cells"][name].as_object().expect("cells");
+        for (taxon, row) in &rows {
+            match (&row[m], cells.get(taxon)) {
+                (Some(c), Some(want)) => {
+                    assert!(
+                        (c.rho - want["rho"].as_f64().expect("rho")).abs() < 1e-9,
+                        "{name} {taxon}"
+                    );
+                    assert!(close(c.p_value, want["p"].as_f64().expect("p"), 1e-6), "{name} {taxon}");
+                    assert!(close(c.q_value, want["q"].as_f64().expect("q"), 1e-6), "{name} {taxon}");
+                    assert_eq!(c.n as u64, want["n"].as_u64().expect("n"));
+                    compared += 1;
+                }
+                (None, None) => {}
+                other => panic!("{name} {taxon}: {other:?}"),
+            }
+        }
+    }
+    assert!(compared > 400, "{compared} cells compared");
+}
