@@ -35,6 +35,13 @@ use state::{AppCommand, Dialog};
 /// A loaded cohort with the views' data, or why not.
 type Loaded = Result<(Cohort, Derived), String>;
 
+/// What the command line asked the first cohort to open with (`--group-by`, `--time`).
+#[derive(Clone, Debug, Default)]
+pub struct StartChoices {
+    pub group_by: Option<String>,
+    pub time: Option<String>,
+}
+
 /// A load under way: what is loading, and the job.
 struct Loading {
     source: Source,
@@ -57,6 +64,8 @@ pub struct CohortApp {
     /// Errors and warnings shown until dismissed, oldest first.
     pub notifications: Vec<String>,
     title: String,
+    /// Applied to the first cohort that loads, then forgotten.
+    pub start: StartChoices,
 }
 
 impl CohortApp {
@@ -84,6 +93,7 @@ impl CohortApp {
             explorer: None,
             notifications: Vec::new(),
             title: String::new(),
+            start: StartChoices::default(),
         };
         app.open(ctx, source);
         app
@@ -156,6 +166,8 @@ impl CohortApp {
                     // The column can group this cohort (checked just above).
                     let _ = explorer.regroup();
                 }
+                let start = std::mem::take(&mut self.start);
+                self.apply_start(&mut explorer, start);
                 if let Source::Paths(paths) = source {
                     self.settings.remember(paths);
                 }
@@ -163,6 +175,44 @@ impl CohortApp {
                 self.explorer = Some(explorer);
             }
             Err(e) => self.notify(format!("Could not load {label}: {e}")),
+        }
+    }
+
+    /// Group and place in time as the command line asked; a column the cohort cannot use is a
+    /// notification naming it.
+    fn apply_start(&mut self, explorer: &mut Explorer, start: StartChoices) {
+        if let Some(column) = start.group_by {
+            if explorer.base().group_columns.contains(&column) {
+                explorer.state.group_by = state::GroupBy::Column(column);
+                if let Err(message) = explorer.regroup() {
+                    self.notify(message);
+                }
+            } else {
+                self.notify(format!(
+                    "--group-by: no column `{column}` to group by; columns that can: {}",
+                    explorer.base().group_columns.join(", ")
+                ));
+            }
+        }
+        let Some(time) = start.time else { return };
+        let axis = match time.parse::<crate::cohort::TimeAxis>() {
+            Ok(crate::cohort::TimeAxis::MonthsSinceBaseline | crate::cohort::TimeAxis::Day) => {
+                Some(state::XAxis::MonthsSinceBaseline)
+            }
+            Ok(crate::cohort::TimeAxis::MonthsSinceOnset) => Some(state::XAxis::MonthsSinceOnset),
+            Ok(crate::cohort::TimeAxis::Date) => Some(state::XAxis::Date),
+            Ok(crate::cohort::TimeAxis::VisitNumber) => Some(state::XAxis::VisitNumber),
+            Ok(crate::cohort::TimeAxis::Column(_)) | Err(_) => None,
+        };
+        match axis {
+            Some(axis) => explorer.state.x_axis = axis,
+            None => {
+                for command in explorer.apply(vec![state::Command::SetTimeColumn(time)]) {
+                    if let AppCommand::Notify(message) = command {
+                        self.notify(format!("--time: {message}"));
+                    }
+                }
+            }
         }
     }
 
@@ -443,6 +493,7 @@ pub fn run(
     options: LoadOptions,
     rules: crate::quality::Rules,
     rules_file: Option<String>,
+    start: StartChoices,
 ) -> Result<()> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -455,6 +506,7 @@ pub fn run(
         native,
         Box::new(move |cc| {
             let mut app = CohortApp::with_rules(&cc.egui_ctx, source, options, rules, rules_file);
+            app.start = start;
             if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
                 app.settings = settings;
             }
@@ -465,33 +517,4 @@ pub fn run(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_view_that_cannot_be_built_is_a_notification_naming_view_and_column() {
-        let ctx = egui::Context::default();
-        let mut app = CohortApp::new(&ctx, Source::Demo, LoadOptions::default());
-        app.wait_until_loaded();
-        assert!(app.notifications.is_empty(), "{:?}", app.notifications);
-        let explorer = app.explorer.take().expect("demo loaded");
-        let mut derived = (*explorer.base()).clone();
-        derived.problems.push(derived::Problem {
-            view: "Ordination",
-            message: "column `day` is missing".to_owned(),
-        });
-        app.finish(&Source::Demo, Ok(((*explorer.cohort).clone(), derived)));
-        assert_eq!(app.notifications, ["Ordination: column `day` is missing"]);
-        // And the load itself failing names the source.
-        app.finish(
-            &Source::Demo,
-            Err("Cohort table: column `num_visits` is missing".to_owned()),
-        );
-        assert_eq!(
-            app.notifications[1],
-            "Could not load demo cohort: Cohort table: column `num_visits` is missing"
-        );
-        app.apply(&ctx, AppCommand::Dismiss(0));
-        assert_eq!(app.notifications.len(), 1);
-    }
-}
+mod tests;

@@ -135,7 +135,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 None => crate::quality::Rules::default(),
             };
             let rules_file = cli.rules.as_ref().map(|p| p.display().to_string());
-            crate::app::run(source, options, rules, rules_file).context("the window could not be opened")?;
+            let start = crate::app::StartChoices {
+                group_by: cli.input.group_by.clone(),
+                time: cli.input.has_choices().then(|| cli.input.time.clone()),
+            };
+            crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Summary { input, json }) => summary::run(&input, json),

@@ -1,0 +1,63 @@
+//! The shell driven without a window: notifications, command-line start choices.
+
+use super::*;
+
+#[test]
+fn a_view_that_cannot_be_built_is_a_notification_naming_view_and_column() {
+    let ctx = egui::Context::default();
+    let mut app = CohortApp::new(&ctx, Source::Demo, LoadOptions::default());
+    app.wait_until_loaded();
+    assert!(app.notifications.is_empty(), "{:?}", app.notifications);
+    let explorer = app.explorer.take().expect("demo loaded");
+    let mut derived = (*explorer.base()).clone();
+    derived.problems.push(derived::Problem {
+        view: "Ordination",
+        message: "column `day` is missing".to_owned(),
+    });
+    app.finish(&Source::Demo, Ok(((*explorer.cohort).clone(), derived)));
+    assert_eq!(app.notifications, ["Ordination: column `day` is missing"]);
+    // And the load itself failing names the source.
+    app.finish(
+        &Source::Demo,
+        Err("Cohort table: column `num_visits` is missing".to_owned()),
+    );
+    assert_eq!(
+        app.notifications[1],
+        "Could not load demo cohort: Cohort table: column `num_visits` is missing"
+    );
+    app.apply(&ctx, AppCommand::Dismiss(0));
+    assert_eq!(app.notifications.len(), 1);
+}
+
+#[test]
+fn the_command_lines_group_by_and_time_open_the_window_grouped_and_placed() {
+    let study = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longitudinal");
+    let ctx = egui::Context::default();
+    let mut app = CohortApp::new(&ctx, Source::Paths(vec![study.clone()]), LoadOptions::default());
+    app.start = StartChoices {
+        group_by: Some("delivery".to_owned()),
+        time: Some("day_of_life".to_owned()),
+    };
+    app.wait_until_loaded();
+    assert!(app.notifications.is_empty(), "{:?}", app.notifications);
+    let explorer = app.explorer.as_ref().expect("loaded");
+    assert_eq!(explorer.state.group_by, state::GroupBy::Column("delivery".to_owned()));
+    assert_eq!(explorer.derived.groups, ["Cesarean", "Vaginal"]);
+    assert_eq!(explorer.state.x_axis, state::XAxis::Column);
+    // A column the cohort lacks is named in a notification; the views stay as they were.
+    let mut app = CohortApp::new(&ctx, Source::Paths(vec![study]), LoadOptions::default());
+    app.start = StartChoices {
+        group_by: Some("feeding".to_owned()),
+        time: None,
+    };
+    app.wait_until_loaded();
+    assert!(
+        app.notifications.iter().any(|n| n.contains("no column `feeding`")),
+        "{:?}",
+        app.notifications
+    );
+    assert_eq!(
+        app.explorer.as_ref().expect("loaded").state.group_by,
+        state::GroupBy::Arm
+    );
+}
