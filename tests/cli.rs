@@ -251,6 +251,32 @@ fn export_distances_and_ordination_with_options() {
     // S1 has {f1, f2}, S3 has {f2, f3}: Jaccard 1 − 1/3.
     let d13: f64 = lines[1].split('\t').nth(3).expect("cell").parse().expect("number");
     assert!((d13 - 2.0 / 3.0).abs() < 1e-12);
+    // The separator follows the extension: a `.csv` is comma-separated (it was tab-separated).
+    let dm_csv = dir.path().join("dm.csv");
+    let mut args = vec!["export".to_owned()];
+    args.extend(inputs.iter().cloned());
+    args.extend(["--table", "distances", "--metric", "jaccard", "--out"].map(str::to_owned));
+    args.push(dm_csv.display().to_string());
+    let o = bin().args(&args).output().expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&dm_csv).expect("matrix");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], ",S1,S2,S3");
+    assert!(!text.contains('\t'));
+    let d13: f64 = lines[1].split(',').nth(3).expect("cell").parse().expect("number");
+    assert!((d13 - 2.0 / 3.0).abs() < 1e-12);
+    // A format a matrix cannot take is refused, naming it.
+    let mut args = vec!["export".to_owned()];
+    args.extend(inputs.iter().cloned());
+    args.extend(["--table", "distances", "--out"].map(str::to_owned));
+    args.push(dir.path().join("dm.parquet").display().to_string());
+    let o = bin().args(&args).output().expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("written as .csv or .tsv, not `parquet`"),
+        "{}",
+        stderr(&o)
+    );
 
     let ord = dir.path().join("ord.csv");
     let mut args = vec!["export".to_owned()];
@@ -396,4 +422,53 @@ fn check_refuses_bad_rules_and_bad_input_with_exit_2() {
     std::fs::write(&rules, &o.stdout).unwrap();
     let o = run(&["check", "--demo", "--rules", rules.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_column_override_naming_no_column_exits_2_listing_the_headers() {
+    let path = fixture("tidy_visits_bom_crlf.csv");
+    let o = run(&["summary", path.to_str().expect("utf-8"), "--column", "subject=PID"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no input has a column `PID` for the role `subject`"),
+        "{err}"
+    );
+    assert!(err.contains("Patient ID"), "the headers found are listed: {err}");
+    // The same override naming a real column loads.
+    let o = run(&[
+        "summary",
+        path.to_str().expect("utf-8"),
+        "--column",
+        "subject=Patient ID",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn summary_counts_findings_per_rule_with_three_examples_and_lists_all_on_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(&["demo", "--out", dir.path().to_str().expect("utf-8"), "--messy"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = dir.path().to_str().expect("utf-8");
+    let short = stdout(&run(&["summary", path]));
+    let all = stdout(&run(&["summary", path, "--all"]));
+    // Each rule once, with its count; at most three examples under it.
+    assert!(short.contains("  warning identity.unlinked-sample: "), "{short}");
+    let mut examples = Vec::new();
+    for line in short.lines() {
+        let header = ["  error ", "  warning ", "  info "]
+            .iter()
+            .any(|p| line.starts_with(p));
+        if header {
+            examples.push(0);
+        } else if line.starts_with("          ") && !line.trim_start().starts_with('…') {
+            *examples.last_mut().expect("examples follow a rule") += 1;
+        }
+    }
+    assert!(examples.len() >= 8, "{short}");
+    assert!(examples.iter().all(|n| (1..=3).contains(n)), "{examples:?}");
+    assert!(short.contains("(every finding: --all, or --json)"));
+    let listed = |text: &str, rule: &str| text.lines().filter(|l| l.contains(rule) && l.contains(".csv")).count();
+    assert!(listed(&all, "identity.unlinked-sample") >= listed(&short, "identity.unlinked-sample"));
 }

@@ -443,3 +443,19 @@ fn a_longitudinal_study_gets_natural_ids_and_its_subject_attributes_from_sample_
     let day = f64_col(cohort.samples(), c::DAY);
     assert!(day.iter().all(Option::is_some));
 }
+
+#[test]
+fn a_treatment_column_groups_and_an_event_status_never_does() {
+    // The shape of R's survival::pbc: `status` is the event (0 censored, 1 transplant, 2 dead).
+    let cohort = load(&["pbc_subjects.csv"]);
+    let roles: Vec<(String, String)> = cohort.sources[0]
+        .roles
+        .iter()
+        .map(|r| (r.role.clone(), r.column.clone()))
+        .collect();
+    assert!(roles.contains(&("arm".to_owned(), "trt".to_owned())), "{roles:?}");
+    assert!(!roles.iter().any(|(_, c)| c == "status"), "{roles:?}");
+    let arms = str_col(cohort.subjects(), c::ARM);
+    assert_eq!(arms.iter().flatten().filter(|a| *a == "2").count(), 2);
+    assert!(cohort.subjects().column(c::GROUP).is_err());
+}

@@ -39,6 +39,9 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// List every load finding (by default: counts per rule with three examples each).
+        #[arg(long)]
+        all: bool,
     },
     /// Check data quality: every finding, located, with exit code 1 when any is an error.
     Check {
@@ -142,7 +145,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Summary { input, json }) => summary::run(&input, json),
+        Some(Command::Summary { input, json, all }) => summary::run(&input, json, all),
         Some(Command::Check { print_rules: true, .. }) => {
             print!("{}", crate::quality::DEFAULT_RULES_TOML);
             Ok(ExitCode::SUCCESS)

@@ -10,8 +10,15 @@ use super::input::InputArgs;
 use crate::model::time::iso_from_days;
 use crate::model::{Cohort, Finding, SourceFile};
 
-/// Findings printed in text mode before pointing to `--json` for the rest.
-const MAX_TEXT_FINDINGS: usize = 40;
+/// Examples printed per rule in text mode (`--all` prints every finding).
+const EXAMPLES_PER_RULE: usize = 3;
+
+/// Rules met in `findings`, worst severity first, then by rule id: (rule, severity, count).
+fn sorted_rules(findings: &[Finding]) -> Vec<(String, crate::model::Severity, usize)> {
+    let mut rules = crate::quality::by_rule(findings);
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rules
+}
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -31,7 +38,7 @@ struct Summary<'a> {
     grouping: Option<(String, Vec<(String, usize)>)>,
 }
 
-pub fn run(input: &InputArgs, json: bool) -> Result<ExitCode> {
+pub fn run(input: &InputArgs, json: bool, all: bool) -> Result<ExitCode> {
     let cohort = input.load()?;
     let mut grouping = None;
     if input.has_choices() {
@@ -49,7 +56,7 @@ pub fn run(input: &InputArgs, json: bool) -> Result<ExitCode> {
         s.grouping = grouping;
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
-        print!("{}", text(&cohort));
+        print!("{}", text(&cohort, all));
         if let Some((column, groups)) = grouping {
             let list: Vec<String> = groups.iter().map(|(g, n)| format!("{g} ({n})")).collect();
             println!("grouped by {column}: {}", list.join(", "));
@@ -83,7 +90,7 @@ fn num_linked(cohort: &Cohort) -> usize {
 }
 
 /// The text report.
-pub fn text(cohort: &Cohort) -> String {
+pub fn text(cohort: &Cohort, all: bool) -> String {
     let s = summary(cohort);
     let mut out = String::new();
     let _ = writeln!(out, "Files ({}):", s.files.len());
@@ -150,26 +157,36 @@ pub fn text(cohort: &Cohort) -> String {
     }
     let (e, w, i) = cohort.finding_counts();
     let _ = writeln!(out, "\nLoad findings: {e} error(s), {w} warning(s), {i} info");
-    let mut sorted: Vec<&Finding> = s.findings.iter().collect();
-    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    for f in sorted.iter().take(MAX_TEXT_FINDINGS) {
+    let line = |f: &Finding| {
         let subject = f.subject.as_ref().map_or(String::new(), |s| format!(" subject {s}"));
-        let _ = writeln!(
-            out,
-            "  {:7} {} {}{}: {}",
-            f.severity.label(),
-            f.rule,
-            f.location(),
-            subject,
-            f.message
-        );
+        format!("{} {}{}: {}", f.rule, f.location(), subject, f.message)
+    };
+    if all {
+        let mut sorted: Vec<&Finding> = s.findings.iter().collect();
+        sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        for f in sorted {
+            let _ = writeln!(out, "  {:7} {}", f.severity.label(), line(f));
+        }
+        return out;
     }
-    if sorted.len() > MAX_TEXT_FINDINGS {
-        let _ = writeln!(
-            out,
-            "  … {} more (use --json for all)",
-            sorted.len() - MAX_TEXT_FINDINGS
-        );
+    // Counts per rule, worst first, with the first few examples of each.
+    for (rule, severity, n) in sorted_rules(s.findings) {
+        let _ = writeln!(out, "  {:7} {rule}: {n}", severity.label());
+        let examples: Vec<&Finding> = s
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .take(EXAMPLES_PER_RULE)
+            .collect();
+        for f in &examples {
+            let _ = writeln!(out, "          {}", line(f));
+        }
+        if n > examples.len() {
+            let _ = writeln!(out, "          … {} more", n - examples.len());
+        }
+    }
+    if !s.findings.is_empty() {
+        let _ = writeln!(out, "  (every finding: --all, or --json)");
     }
     out
 }

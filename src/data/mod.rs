@@ -62,6 +62,12 @@ pub enum LoadError {
     NothingLoaded,
     #[error(transparent)]
     Assemble(#[from] assemble::AssembleError),
+    #[error("no input has a column `{column}` for the role `{role}`; the columns found are: {found}")]
+    MissingOverride {
+        role: String,
+        column: String,
+        found: String,
+    },
 }
 
 /// One input: a name for messages and its bytes. `explicit` inputs were named by the user
@@ -167,6 +173,18 @@ pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, 
             }
         }
     }
+    // A column named by hand must exist somewhere, or the user's intent is silently lost.
+    for (role, name) in &options.overrides {
+        let wanted = roles::normalize(name).0;
+        if !parts.headers.iter().any(|h| roles::normalize(h).0 == wanted) {
+            let found: Vec<&str> = parts.headers.iter().map(String::as_str).collect();
+            return Err(LoadError::MissingOverride {
+                role: role.as_str(),
+                column: name.clone(),
+                found: found.join(", "),
+            });
+        }
+    }
     if parts.visits.is_empty()
         && parts.subjects.is_empty()
         && parts.samples.is_empty()
@@ -235,6 +253,7 @@ fn read_one(
     source.num_rows = table.num_rows();
     source.num_columns = table.num_cols();
     report_duplicate_headers(&table, &input.name, parts);
+    parts.headers.extend(table.headers.iter().cloned());
     let matches = roles::assign_roles(&table.headers, &options.overrides);
     let Some(layout) = detect::detect(&table, &matches) else {
         return Err(format!(

@@ -93,6 +93,8 @@ pub struct Parts {
     pub abundances: Vec<(usize, AbundanceTable)>,
     pub taxonomy: Taxonomy,
     pub findings: Vec<Finding>,
+    /// Every header met in the inputs, to check the user's column overrides against.
+    pub headers: std::collections::BTreeSet<String>,
 }
 
 impl Parts {

@@ -126,11 +126,10 @@ pub const ROLES: &[RoleSpec] = &[
     RoleSpec { role: Role::Month, name: "month", scope: Scope::Time, column: None, synonyms: &[
         p("monthssincebaseline"), p("monthsfrombaseline"), p("visitmonth"), p("months"), p("month")] },
     RoleSpec { role: Role::Group, name: "group", scope: Scope::Subject, column: Some(c::GROUP), synonyms: &[
-        p("group"), p("diagnosis"), p("cohort"), p("condition"), p("disease"), p("status"), p("组别"),
-        p("分组"), p("诊断")] },
+        p("group"), p("diagnosis"), p("cohort"), p("condition"), p("disease"), p("组别"), p("分组"), p("诊断")] },
     RoleSpec { role: Role::Arm, name: "arm", scope: Scope::Subject, column: Some(c::ARM), synonyms: &[
-        p("arm"), p("studyarm"), p("treatmentarm"), p("treatmentgroup"), p("treatment"), p("intervention"),
-        p("exercisearm"), p("干预组")] },
+        p("arm"), p("studyarm"), p("treatmentarm"), p("treatmentgroup"), p("treatment"), p("trt"),
+        p("intervention"), p("exercisearm"), p("干预组")] },
     RoleSpec { role: Role::Site, name: "site", scope: Scope::Subject, column: Some(c::SITE), synonyms: &[
         p("site"), p("siteid"), p("centre"), p("center"), p("centreid"), p("centerid"), p("clinic"), p("中心"),
         p("研究中心")] },

@@ -11,6 +11,8 @@ use polars::prelude::*;
 pub enum WriteError {
     #[error("unknown output format `{ext}` (use .csv, .tsv or .parquet): {path}")]
     Format { ext: String, path: String },
+    #[error("a distance matrix is written as .csv or .tsv, not `{ext}`: {path}")]
+    MatrixFormat { ext: String, path: String },
     #[error("refusing to write over an input file: {path}")]
     WouldOverwriteInput { path: String },
     #[error("cannot create output: {cause}: {path}")]
@@ -42,23 +44,44 @@ pub fn write_table(df: &mut DataFrame, path: &Path, inputs: &[String]) -> Result
     result.map_err(|cause| WriteError::Polars { path: shown, cause })
 }
 
-/// Write a square distance matrix as QIIME 2 does: a TSV with an empty first header cell.
+/// Write a square distance matrix with an empty first header cell, the separator following the
+/// extension: TSV as QIIME 2 writes it (`.tsv`, `.txt`), or CSV with quoted ids where needed
+/// (`.csv`). Other extensions are refused.
 pub fn write_distance_matrix(ids: &[String], data: &[f64], path: &Path, inputs: &[String]) -> Result<(), WriteError> {
     use std::io::Write as _;
     let shown = path.display().to_string();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let sep = match ext.as_str() {
+        "csv" => ',',
+        "tsv" | "txt" => '\t',
+        _ => return Err(WriteError::MatrixFormat { ext, path: shown }),
+    };
     refuse_inputs(path, inputs)?;
     let file = File::create(path).map_err(|cause| WriteError::Create {
         path: shown.clone(),
         cause,
     })?;
+    let cell = |id: &str| -> String {
+        if sep == ',' && id.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", id.replace('"', "\"\""))
+        } else {
+            id.to_owned()
+        }
+    };
     let mut w = std::io::BufWriter::new(file);
     let n = ids.len();
     let mut write = || -> std::io::Result<()> {
-        writeln!(w, "\t{}", ids.join("\t"))?;
+        for id in ids {
+            write!(w, "{sep}{}", cell(id))?;
+        }
+        writeln!(w)?;
         for (i, id) in ids.iter().enumerate() {
-            write!(w, "{id}")?;
+            write!(w, "{}", cell(id))?;
             for v in &data[i * n..(i + 1) * n] {
-                write!(w, "\t{v}")?;
+                write!(w, "{sep}{v}")?;
             }
             writeln!(w)?;
         }
