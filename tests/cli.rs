@@ -472,3 +472,33 @@ fn summary_counts_findings_per_rule_with_three_examples_and_lists_all_on_request
     let listed = |text: &str, rule: &str| text.lines().filter(|l| l.contains(rule) && l.contains(".csv")).count();
     assert!(listed(&all, "identity.unlinked-sample") >= listed(&short, "identity.unlinked-sample"));
 }
+
+#[test]
+fn inputs_that_hold_nothing_are_named_with_what_is_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header_only = dir.path().join("header_only.csv");
+    std::fs::write(&header_only, "subject_id,visit_date,weight_kg\n").expect("write");
+    let one_line = dir.path().join("one_line.csv");
+    std::fs::write(&one_line, "x".repeat(100_000)).expect("write");
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).expect("mkdir");
+    std::fs::write(notes.join("README.md"), "# notes\n").expect("write");
+    for (path, says) in [
+        (&header_only, "has a header (3 columns) but no rows under it"),
+        (&one_line, "one line of 100000 characters and nothing under it"),
+        (&notes, "holds no table files"),
+    ] {
+        let before = std::fs::read_dir(dir.path()).expect("dir").count();
+        let o = run(&["summary", path.to_str().expect("utf-8")]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+        let name = path.file_name().expect("name").to_string_lossy().to_string();
+        assert!(err.contains(&name), "the message names the input: {err}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            before,
+            "nothing written"
+        );
+    }
+}

@@ -58,8 +58,8 @@ pub enum LoadError {
     },
     #[error("{why}: {path}")]
     Unusable { path: String, why: String },
-    #[error("no subjects, visits or samples could be loaded from the input")]
-    NothingLoaded,
+    #[error("no subjects, visits or samples could be loaded: {why}")]
+    NothingLoaded { why: String },
     #[error(transparent)]
     Assemble(#[from] assemble::AssembleError),
     #[error("no input has a column `{column}` for the role `{role}`; the columns found are: {found}")]
@@ -122,6 +122,20 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
         } else {
             inputs.push(read_input(path, true)?);
         }
+    }
+    if inputs.is_empty() {
+        // A folder of notes and pictures: say what was there.
+        let folders: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let why = if skipped.is_empty() {
+            format!("{} holds no files", folders.join(", "))
+        } else {
+            format!(
+                "{} holds no table files (.csv, .tsv, .txt, .parquet, .biom, .json); found {}",
+                folders.join(", "),
+                skipped.join(", ")
+            )
+        };
+        return Err(LoadError::NothingLoaded { why });
     }
     let mut cohort = load_inputs(inputs, options)?;
     if !skipped.is_empty() {
@@ -191,7 +205,33 @@ pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, 
         && parts.abundances.is_empty()
         && parts.taxonomy.is_empty()
     {
-        return Err(LoadError::NothingLoaded);
+        // Say, file by file, why nothing came of it.
+        let why: Vec<String> = sources
+            .iter()
+            .map(|source: &SourceFile| {
+                if source.layout.starts_with("not recognised") {
+                    format!("{} was not recognised", source.path)
+                } else if source.num_rows == 0 {
+                    format!(
+                        "{} has a header ({} column{}) but no rows under it",
+                        source.path,
+                        source.num_columns,
+                        if source.num_columns == 1 { "" } else { "s" }
+                    )
+                } else {
+                    format!(
+                        "{} ({}, {} rows) has no subject, visit or sample id in its rows",
+                        source.path, source.layout, source.num_rows
+                    )
+                }
+            })
+            .collect();
+        let why = if why.is_empty() {
+            "no input was given".to_owned()
+        } else {
+            why.join("; ")
+        };
+        return Err(LoadError::NothingLoaded { why });
     }
     Ok(assemble::assemble(
         parts,
@@ -252,6 +292,12 @@ fn read_one(
     source.decimal_comma = table.decimal_comma;
     source.num_rows = table.num_rows();
     source.num_columns = table.num_cols();
+    if table.num_rows() == 0 && table.num_cols() <= 1 {
+        let chars: usize = table.headers.iter().map(|h| h.chars().count()).sum();
+        return Err(format!(
+            "one line of {chars} characters and nothing under it: not a table (no header row with separated columns)"
+        ));
+    }
     report_duplicate_headers(&table, &input.name, parts);
     parts.headers.extend(table.headers.iter().cloned());
     let matches = roles::assign_roles(&table.headers, &options.overrides);
