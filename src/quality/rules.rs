@@ -53,8 +53,9 @@ pub struct Units {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Time {
-    /// Longest expected gap between consecutive visits of a subject.
-    pub max_visit_gap_days: f64,
+    /// Longest expected gap between consecutive visits of a subject; unset, three times the
+    /// cohort's median interval between visits (two missed visits on its own schedule).
+    pub max_visit_gap_days: Option<f64>,
     /// Largest plausible rise of the ALSFRS-R total between consecutive visits.
     pub max_alsfrs_rise: f64,
     /// Fastest plausible weight change between consecutive visits.
@@ -131,7 +132,7 @@ impl Default for Units {
 impl Default for Time {
     fn default() -> Self {
         Self {
-            max_visit_gap_days: 270.0,
+            max_visit_gap_days: None,
             max_alsfrs_rise: 4.0,
             max_weight_change_kg_per_month: 5.0,
             max_height_change_cm: 5.0,
@@ -174,7 +175,8 @@ ratio_tolerance = 0.12   # a value within 12% of 2.2046× (lb) or 4.184× (kJ) t
 lb_min_bmi = 45          # with no premorbid weight: BMI ≥ 45 that is ordinary in pounds
 
 [time]
-max_visit_gap_days = 270             # longer gaps between visits (two missed quarterly visits): time.long-gap
+# max_visit_gap_days = 270           # longer gaps between visits: time.long-gap; unset, 3 × the
+                                     # cohort's median interval (two missed visits on its schedule)
 max_alsfrs_rise = 4                  # larger rises between visits: time.alsfrs-rise
 max_weight_change_kg_per_month = 5   # faster changes between visits: time.weight-change
 max_height_change_cm = 5             # further from the subject's median height: time.height-change

@@ -148,9 +148,30 @@ fn height_changes(visits: &Visits, rules: &Rules) -> Vec<Finding> {
     out
 }
 
+/// The longest expected gap between visits on the cohort's own schedule: three times the median
+/// interval between a subject's consecutive dated visits (270 days for quarterly visits, three
+/// years for yearly ones), or 270 days when no subject has two.
+fn schedule_gap(visits: &Visits) -> f64 {
+    let mut gaps: Vec<f64> = visits
+        .by_subject()
+        .into_iter()
+        .flat_map(|rows| {
+            let days: Vec<f64> = rows.filter_map(|i| visits.day[i]).collect();
+            days.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>()
+        })
+        .filter(|g| *g > 0.0)
+        .collect();
+    if gaps.is_empty() {
+        return 270.0;
+    }
+    gaps.sort_by(f64::total_cmp);
+    3.0 * gaps[gaps.len() / 2]
+}
+
 /// Rules on consecutive visits of one subject: gaps, ALSFRS-R rises, weight changes.
 fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Finding> {
     let t = &rules.time;
+    let max_gap = t.max_visit_gap_days.unwrap_or_else(|| schedule_gap(visits));
     let mut out = Vec::new();
     let total = visits.get(c::ALSFRS_R_TOTAL);
     let weight = visits.get(c::WEIGHT_KG);
@@ -161,16 +182,21 @@ fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Findin
         for w in timed.windows(2) {
             let ((i, d0), (j, d1)) = (w[0], w[1]);
             let gap = d1 - d0;
-            if gap > t.max_visit_gap_days {
+            if gap > max_gap {
                 out.push(
                     visits.at(
                         j,
                         finding(
                             "time.long-gap",
                             format!(
-                                "{gap:.0} days since the previous visit{}; expected at most {} days between visits",
+                                "{gap:.0} days since the previous visit{}; expected at most {} days between visits{}",
                                 line(i),
-                                show(t.max_visit_gap_days)
+                                show(max_gap.round()),
+                                if t.max_visit_gap_days.is_some() {
+                                    ""
+                                } else {
+                                    " (3 × the cohort's median interval)"
+                                }
                             ),
                         )
                         .column(c::DATE)
@@ -263,6 +289,25 @@ mod tests {
             Subjects::new(&s).expect("subject columns"),
         );
         check(&v, &s, &samples, &MixUps::find(&v, &s, &rules_), &rules_).expect("sample columns")
+    }
+
+    #[test]
+    fn long_gaps_are_judged_against_the_cohorts_own_schedule() {
+        let every = |days: i32, k: std::ops::Range<i32>| -> Vec<Option<i32>> {
+            k.map(|k| day(2021, 7, 1).map(|d| d + days * k)).collect()
+        };
+        // Yearly visits are the schedule, not a gap (a real cohort gave 1,092 warnings).
+        assert!(run(&every(365, 0..5), &[]).is_empty());
+        // Missing four half-yearly visits in a row is a gap.
+        let mut holed = every(182, 0..9);
+        holed.drain(3..7);
+        let found = run(&holed, &[]);
+        assert_eq!(rules(&found), ["time.long-gap"], "{found:?}");
+        assert!(
+            found[0].message.contains("3 × the cohort's median interval"),
+            "{}",
+            found[0].message
+        );
     }
 
     fn quarterly(n: usize) -> Vec<Option<i32>> {
