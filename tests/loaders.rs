@@ -459,3 +459,34 @@ fn a_treatment_column_groups_and_an_event_status_never_does() {
     assert_eq!(arms.iter().flatten().filter(|a| *a == "2").count(), 2);
     assert!(cohort.subjects().column(c::GROUP).is_err());
 }
+
+#[test]
+fn overlapping_metadata_files_give_one_finding_per_pair_with_the_count() {
+    let cohort = load(&[
+        "sample_metadata_q2types.tsv",
+        "sample_metadata_subset.tsv",
+        "feature_table_biom.tsv",
+    ]);
+    let dup: Vec<_> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule == "identity.duplicate-sample")
+        .collect();
+    assert_eq!(dup.len(), 1, "{dup:?}");
+    assert!(
+        dup[0]
+            .file
+            .as_deref()
+            .is_some_and(|f| f.ends_with("sample_metadata_subset.tsv"))
+    );
+    assert!(
+        dup[0]
+            .message
+            .starts_with("2 sample(s) of this file are also listed in"),
+        "{}",
+        dup[0].message
+    );
+    assert!(dup[0].message.contains("sample_metadata_q2types.tsv"));
+    // Every sample is kept once, with the first file's row.
+    assert_eq!(cohort.num_samples(), 3);
+}

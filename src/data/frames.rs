@@ -147,21 +147,53 @@ pub(super) fn samples_frame(
     file_name: &dyn Fn(usize) -> String,
     findings: &mut Vec<Finding>,
 ) -> PolarsResult<DataFrame> {
-    // Metadata per sample (first row wins).
+    // Metadata per sample (first row wins). A sample listed twice in one file is a finding at
+    // the second row; two metadata files that overlap (a full file and a subset) are one
+    // finding per pair of files, with the count.
     let mut meta: BTreeMap<&str, &super::parts::SampleRow> = BTreeMap::new();
+    let mut across: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
     for s in &parts.samples {
-        if meta.insert(s.sample.as_str(), s).is_some() {
-            findings.push(
-                Finding::new(
-                    Severity::Warning,
-                    "identity.duplicate-sample",
-                    "sample id listed twice in metadata; the first row is kept",
-                )
-                .file(&file_name(s.file))
-                .row(s.line)
-                .sample(&s.sample),
-            );
+        match meta.entry(s.sample.as_str()) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(s);
+            }
+            std::collections::btree_map::Entry::Occupied(e) => {
+                let first = *e.get();
+                if first.file == s.file {
+                    findings.push(
+                        Finding::new(
+                            Severity::Warning,
+                            "identity.duplicate-sample",
+                            format!(
+                                "sample id listed twice in metadata (first at line {}); the first row is kept",
+                                first.line
+                            ),
+                        )
+                        .file(&file_name(s.file))
+                        .row(s.line)
+                        .sample(&s.sample),
+                    );
+                } else {
+                    across.entry((first.file, s.file)).or_default().push(&s.sample);
+                }
+            }
         }
+    }
+    for ((first, second), samples) in across {
+        let examples: Vec<&str> = samples.iter().take(3).copied().collect();
+        findings.push(
+            Finding::new(
+                Severity::Warning,
+                "identity.duplicate-sample",
+                format!(
+                    "{} sample(s) of this file are also listed in {}; the rows there are kept (e.g. {})",
+                    samples.len(),
+                    file_name(first),
+                    examples.join(", ")
+                ),
+            )
+            .file(&file_name(second)),
+        );
     }
     let abundance_ids: Vec<&str> =
         abundances.map_or_else(Vec::new, |a| a.sample_ids.iter().map(String::as_str).collect());
