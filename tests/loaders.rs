@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use cohort_explorer::data::{LoadOptions, Role, load_paths};
+use cohort_explorer::metrics::tables::{MetricOptions, samples_table};
 use cohort_explorer::model::{AbundanceKind, Cohort, columns as c};
 use polars::prelude::*;
 
@@ -233,6 +234,34 @@ fn dada2_taxonomy_with_sequence_ids_and_na() {
     assert_eq!(l.label_at(5), "Unassigned (f: Lachnospiraceae)");
 }
 
+/// DADA2's two outputs written by `write.csv`: the sequence table (samples × sequences) and
+/// `assignTaxonomy`'s per-rank table. The sequences in the first file's headers used to be
+/// taken as genus names, so every feature had "two different lineages", no phylum, and no F/B.
+#[test]
+fn dada2_sequence_table_takes_its_lineages_from_the_taxonomy_file() {
+    let cohort = load(&["dada2_seqtab.csv", "dada2_taxonomy.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "sample x taxon matrix");
+    let conflicts: Vec<_> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("composition."))
+        .map(|f| &f.message)
+        .collect();
+    assert!(conflicts.is_empty(), "{conflicts:?}");
+    let l = &cohort.taxonomy()["TACGTAGGGGGCAAGCGTTATCCGGATTTACTGGGTGTAAAGGGAGCGTAG"];
+    assert_eq!(l.ranks[1].as_deref(), Some("Firmicutes"));
+    assert_eq!(l.ranks[5].as_deref(), Some("Faecalibacterium"));
+    let samples = samples_table(&cohort, &MetricOptions::default()).expect("samples");
+    let fb = f64_col(&samples, "fb_ratio");
+    let expected = [(579.0 + 449.0) / 345.0, (405.0 + 231.0) / 353.0, 1507.0 / 3001.0];
+    for (got, want) in fb.iter().zip(expected) {
+        assert!((got.expect("F/B") - want).abs() < 1e-12, "{got:?} vs {want}");
+    }
+    // Without the taxonomy file, a sequence is not a genus name: the features are unassigned.
+    let alone = load(&["dada2_seqtab.csv"]);
+    assert!(alone.taxonomy().is_empty());
+}
+
 #[test]
 fn sample_taxon_matrix_in_percent_becomes_fractions() {
     let cohort = load(&["sample_taxon_matrix_percent.csv"]);
@@ -245,6 +274,25 @@ fn sample_taxon_matrix_in_percent_becomes_fractions() {
         cohort.taxonomy()["k__Bacteria;p__Bacteroidetes;g__Bacteroides"].ranks[1].as_deref(),
         Some("Bacteroidetes")
     );
+}
+
+/// A real study's shape: `#ID`, then genus names without prefixes, counts in the cells. It was
+/// read as 502 subjects with no samples; the headers and cells say it is a sample × taxon matrix.
+#[test]
+fn sample_by_genus_matrix_with_id_header_is_a_matrix_not_subjects() {
+    let cohort = load(&["sample_genus_matrix.csv"]);
+    assert_eq!(layout_of(&cohort, 0), "sample x taxon matrix");
+    let a = cohort.abundances().expect("abundances");
+    assert_eq!(a.kind, AbundanceKind::Counts);
+    assert_eq!(a.sample_ids, ["S001", "S002", "S003", "S004"]);
+    assert_eq!(a.num_features(), 8);
+    let lineage = &cohort.taxonomy()["Ruminococcaceae_UCG-014"];
+    assert_eq!(lineage.ranks[5].as_deref(), Some("Ruminococcaceae_UCG-014"));
+    // The same first header over laboratory values stays a subjects table.
+    let labs = load(&["lab_values_subjects.csv"]);
+    assert_eq!(layout_of(&labs, 0), "subjects table");
+    assert_eq!(labs.num_subjects(), 3);
+    assert!(labs.abundances().is_none());
 }
 
 #[test]

@@ -123,7 +123,7 @@ pub fn assemble(
         visits: visits_df,
         samples: samples_df,
         abundances,
-        taxonomy: std::mem::take(&mut parts.taxonomy),
+        taxonomy: parts.take_taxonomy(),
         sources,
         findings,
         max_link_gap_days: max_gap_days,

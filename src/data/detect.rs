@@ -161,18 +161,128 @@ pub fn numeric_share(table: &RawTable, from: usize) -> f64 {
     if all == 0 { 0.0 } else { num as f64 / all as f64 }
 }
 
-/// Headers after the first that mostly carry taxonomy prefixes (`g__`, `k__…;p__…`).
+/// Headers after the first that are mostly taxa: with taxonomy prefixes (`g__`, `k__…;p__…`)
+/// anywhere, or — when every cell is a non-negative number, as counts and abundances are —
+/// bare taxon names (`Bacteroides`, `Ruminococcaceae_UCG-014`, `Bacteria;Firmicutes`).
 fn taxon_like_headers(table: &RawTable) -> bool {
     let rest = &table.headers[1.min(table.headers.len())..];
-    let n = rest
-        .iter()
-        .filter(|h| {
-            let h = h.trim();
-            h.contains("__")
-                && (h.contains(';') || h.contains('|') || h.split("__").next().is_some_and(|p| p.len() <= 4))
+    if rest.is_empty() {
+        return false;
+    }
+    let prefixed = rest.iter().filter(|h| prefixed_taxon(h)).count();
+    if prefixed * 2 > rest.len() {
+        return true;
+    }
+    let named = rest.iter().filter(|h| prefixed_taxon(h) || bare_taxon_name(h)).count();
+    rest.len() >= 3 && named * 2 > rest.len() && counts_like(table)
+}
+
+fn prefixed_taxon(header: &str) -> bool {
+    let h = header.trim();
+    h.contains("__") && (h.contains(';') || h.contains('|') || h.split("__").next().is_some_and(|p| p.len() <= 4))
+}
+
+/// Latin endings of bacterial and archaeal taxon names at genus rank and above.
+const TAXON_SUFFIXES: [&str; 24] = [
+    "aceae",
+    "ales",
+    "bacter",
+    "bacterium",
+    "bacteria",
+    "bacteriota",
+    "coccus",
+    "cocci",
+    "bacillus",
+    "monas",
+    "ella",
+    "ides",
+    "spira",
+    "spirillum",
+    "plasma",
+    "vibrio",
+    "myces",
+    "ota",
+    "etes",
+    "archaeota",
+    "stipes",
+    "sphaera",
+    "sarcina",
+    "clostridium",
+];
+
+/// Common gut genera whose names have none of the endings above.
+const GENERA: [&str; 22] = [
+    "akkermansia",
+    "blautia",
+    "roseburia",
+    "dorea",
+    "dialister",
+    "subdoligranulum",
+    "escherichia",
+    "shigella",
+    "haemophilus",
+    "romboutsia",
+    "holdemania",
+    "megasphaera",
+    "anaerotruncus",
+    "flavonifractor",
+    "eisenbergiella",
+    "tyzzerella",
+    "hungatella",
+    "catenibacterium",
+    "slackia",
+    "adlercreutzia",
+    "klebsiella",
+    "enterobacter",
+];
+
+/// A header that names a taxon without prefixes: a lineage of capitalised names, a Latin
+/// genus or family, or the placeholders SILVA and GTDB use (`UCG-014`, `CAG-56`, `uncultured`).
+fn bare_taxon_name(header: &str) -> bool {
+    let h = header.trim();
+    let parts: Vec<&str> = h.split([';', '|']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.len() >= 2 {
+        return parts
+            .iter()
+            .all(|p| p.chars().next().is_some_and(|c| c.is_uppercase() || c == '['));
+    }
+    let lower = h.to_lowercase();
+    if [
+        "uncultured",
+        "unclassified",
+        "incertae",
+        "ucg-",
+        "ucg_",
+        "_group",
+        " group",
+        "cag-",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+    {
+        return true;
+    }
+    let first = lower
+        .trim_start_matches('[')
+        .split([' ', '_', ']', '-', '/', '.'])
+        .next()
+        .unwrap_or_default();
+    first.len() >= 4
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && (GENERA.contains(&first) || TAXON_SUFFIXES.iter().any(|s| first.ends_with(s)))
+}
+
+/// Every cell after the first column is a number, and none is negative (first 200 rows).
+fn counts_like(table: &RawTable) -> bool {
+    if numeric_share(table, 1) < 0.99 {
+        return false;
+    }
+    (0..table.num_rows().min(200)).all(|r| {
+        (1..table.num_cols()).all(|c| match parse_number(table.cell(r, c), table.decimal_comma) {
+            Number::Value(v) => v >= 0.0,
+            _ => true,
         })
-        .count();
-    !rest.is_empty() && n * 2 > rest.len()
+    })
 }
 
 fn looks_like_metaphlan(table: &RawTable) -> bool {

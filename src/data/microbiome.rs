@@ -7,7 +7,7 @@ use super::parts::FileCtx;
 use super::parts::{Parts, SampleRow, snake_case};
 use super::roles::{Role, RoleMatch, find, normalize};
 use super::table::RawTable;
-use super::taxonomy::parse_lineage;
+use super::taxonomy::{lineage_from_id, parse_lineage};
 use super::values::{DateCell, Number, is_missing, parse_date_column, parse_number};
 use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
@@ -53,7 +53,9 @@ pub fn read_sample_matrix(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx
         .collect();
     let feature_ids: Vec<String> = taxon_cols.iter().map(|&c| table.headers[c].trim().to_owned()).collect();
     for id in &feature_ids {
-        parts.taxonomy.entry(id.clone()).or_insert_with(|| parse_lineage(id));
+        if let Some(lineage) = lineage_from_id(id) {
+            parts.id_taxonomy.entry(id.clone()).or_insert(lineage);
+        }
     }
     let nf = feature_ids.len();
     let mut sample_ids = Vec::with_capacity(table.num_rows());
@@ -211,7 +213,9 @@ pub fn read_metaphlan(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
         .collect();
     let feature_ids: Vec<String> = rows.iter().map(|&r| table.cell(r, 0).trim().to_owned()).collect();
     for id in &feature_ids {
-        parts.taxonomy.entry(id.clone()).or_insert_with(|| parse_lineage(id));
+        if let Some(lineage) = lineage_from_id(id) {
+            parts.id_taxonomy.entry(id.clone()).or_insert(lineage);
+        }
     }
     let sample_ids: Vec<String> = sample_cols.iter().map(|&c| table.headers[c].clone()).collect();
     let nf = feature_ids.len();
@@ -259,7 +263,9 @@ pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: 
         values[s * nf + f] += v;
     }
     for id in &feature_ids {
-        parts.taxonomy.entry(id.clone()).or_insert_with(|| parse_lineage(id));
+        if let Some(lineage) = lineage_from_id(id) {
+            parts.id_taxonomy.entry(id.clone()).or_insert(lineage);
+        }
     }
     let meta: Vec<&RoleMatch> = matches
         .iter()

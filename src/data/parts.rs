@@ -91,13 +91,28 @@ pub struct Parts {
     pub subjects: Vec<SubjectRow>,
     pub samples: Vec<SampleRow>,
     pub abundances: Vec<(usize, AbundanceTable)>,
+    /// Lineages given in taxonomy files or in a table's own taxonomy column.
     pub taxonomy: Taxonomy,
+    /// Lineages read from feature names themselves (`g__Bacteroides`, a matrix header
+    /// `Bacteroides`): used only for features that no taxonomy names, so a DADA2 table keyed by
+    /// sequences or `ASV_1` never competes with its `assignTaxonomy` file.
+    pub id_taxonomy: Taxonomy,
     pub findings: Vec<Finding>,
     /// Every header met in the inputs, to check the user's column overrides against.
     pub headers: std::collections::BTreeSet<String>,
 }
 
 impl Parts {
+    /// The cohort's taxonomy: what taxonomy files gave, then the lineages feature names give
+    /// for the features none of those files names.
+    pub fn take_taxonomy(&mut self) -> Taxonomy {
+        let mut taxonomy = std::mem::take(&mut self.taxonomy);
+        for (id, lineage) in std::mem::take(&mut self.id_taxonomy) {
+            taxonomy.entry(id).or_insert(lineage);
+        }
+        taxonomy
+    }
+
     /// The id of a measure column, registering it on first use.
     pub fn measure(&mut self, name: &str) -> MeasureId {
         if let Some(&id) = self.measure_index.get(name) {

@@ -107,6 +107,23 @@ pub fn read_qiime_taxonomy(table: &RawTable, file: &str, parts: &mut Parts) {
     }
 }
 
+/// The lineage a feature's own name gives, or `None` when the name is an identifier that says
+/// nothing about the taxon: a DNA sequence (DADA2's ASVs), a hash (QIIME 2's MD5/SHA ids) or
+/// a numbered `ASV_12` / `OTU12` / `SV3`.
+pub fn lineage_from_id(id: &str) -> Option<Lineage> {
+    let t = id.trim();
+    let sequence = t.len() >= 20 && t.bytes().all(|b| b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv-.".contains(&b));
+    let hash = matches!(t.len(), 32 | 40 | 64) && t.bytes().all(|b| b.is_ascii_hexdigit());
+    let lower = t.to_ascii_lowercase();
+    let numbered = ["asv", "otu", "sv", "zotu", "esv"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .map(|rest| rest.trim_start_matches(['_', '-', '.', ' ']))
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    });
+    (!sequence && !hash && !numbered).then(|| parse_lineage(t))
+}
+
 /// Per-rank table (DADA2 `assignTaxonomy`): feature id, then Kingdom … Species; `NA` = missing.
 pub fn read_rank_taxonomy(table: &RawTable, file: &str, parts: &mut Parts) {
     let rank_cols: Vec<(usize, usize)> = table
@@ -176,6 +193,21 @@ mod tests {
 
     fn names(l: &Lineage) -> Vec<&str> {
         l.ranks.iter().map(|r| r.as_deref().unwrap_or("-")).collect()
+    }
+
+    #[test]
+    fn identifiers_are_not_taxon_names() {
+        assert!(lineage_from_id("TACGTAGGGGGCAAGCGTTATCCGGATTTACTGGG").is_none());
+        assert!(lineage_from_id("4b5eeb300368260019c1fbc7a3c718fc").is_none());
+        for id in ["ASV_12", "OTU12", "sv3", "Zotu-7"] {
+            assert!(lineage_from_id(id).is_none(), "{id}");
+        }
+        let genus = lineage_from_id("Bacteroides").expect("a name");
+        assert_eq!(genus.ranks[5].as_deref(), Some("Bacteroides"));
+        let prefixed = lineage_from_id("k__Bacteria;p__Firmicutes").expect("a lineage");
+        assert_eq!(prefixed.ranks[1].as_deref(), Some("Firmicutes"));
+        // A short run of capitals is a name, not a sequence.
+        assert!(lineage_from_id("CAG-56").is_some());
     }
 
     #[test]
