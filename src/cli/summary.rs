@@ -157,10 +157,17 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
     }
     let (e, w, i) = cohort.finding_counts();
     let _ = writeln!(out, "\nLoad findings: {e} error(s), {w} warning(s), {i} info");
-    let line = |f: &Finding| {
+    // Where, who and what: the location, the subject or sample, and the offending value.
+    let place = |f: &Finding| {
         let subject = f.subject.as_ref().map_or(String::new(), |s| format!(" subject {s}"));
-        format!("{} {}{}: {}", f.rule, f.location(), subject, f.message)
+        let sample = f.sample.as_ref().map_or(String::new(), |s| format!(" sample {s}"));
+        let value = match &f.value {
+            Some(v) if f.sample.as_ref() != Some(v) && f.subject.as_ref() != Some(v) => format!(" `{v}`"),
+            _ => String::new(),
+        };
+        format!("{}{subject}{sample}{value}: {}", f.location(), f.message)
     };
+    let line = |f: &Finding| format!("{} {}", f.rule, place(f));
     if all {
         let mut sorted: Vec<&Finding> = s.findings.iter().collect();
         sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -179,7 +186,7 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
             .take(EXAMPLES_PER_RULE)
             .collect();
         for f in &examples {
-            let _ = writeln!(out, "          {}", line(f));
+            let _ = writeln!(out, "          {}", place(f));
         }
         if n > examples.len() {
             let _ = writeln!(out, "          … {} more", n - examples.len());
