@@ -5,6 +5,7 @@
 pub mod derived;
 pub mod explorer;
 pub mod findings;
+mod fonts;
 pub mod jobs;
 pub mod layout;
 mod settings;
@@ -82,6 +83,7 @@ impl CohortApp {
         rules: crate::quality::Rules,
         rules_file: Option<String>,
     ) -> Self {
+        fonts::install(ctx);
         let mut app = Self {
             options,
             loading: None,
