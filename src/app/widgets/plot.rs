@@ -78,10 +78,15 @@ pub fn layered_points(
 /// A plot with `axis` as its x-axis: its label, and on the date axis month/quarter/year grid
 /// lines labelled as dates instead of day counts.
 pub fn time_axis(plot: egui_plot::Plot<'_>, axis: XAxis) -> egui_plot::Plot<'_> {
-    let plot = plot.x_axis_label(axis.label());
     if axis != XAxis::Date {
-        return plot;
+        // Month and visit numbers are short: label every month of a 9-month study, where
+        // egui_plot's default spacing (for wide labels) leaves only "0".
+        let hints = egui_plot::AxisHints::new_x()
+            .label(axis.label())
+            .label_spacing(36.0..=50.0);
+        return plot.custom_x_axes(vec![hints]);
     }
+    let plot = plot.x_axis_label(axis.label());
     plot.x_grid_spacer(date_marks).x_axis_formatter(|mark, _| {
         let date = format_day(mark.value);
         // Year marks read "2024", month marks "2024-03".
