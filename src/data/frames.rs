@@ -101,7 +101,8 @@ pub(super) fn visits_frame(
         rows.iter().map(|r| r.0.row.line as i64).collect::<Vec<_>>(),
     ));
     let df = DataFrame::new(n, cols)?;
-    if df.column(c::WEIGHT_KG).is_ok() && df.column(c::HEIGHT_CM).is_ok() {
+    // With no rows there is no BMI column to fill (a header whose only row was unusable).
+    if n > 0 && df.column(c::WEIGHT_KG).is_ok() && df.column(c::HEIGHT_CM).is_ok() {
         df.lazy().with_column(bmi_filled()).collect()
     } else {
         Ok(df)

@@ -60,8 +60,11 @@ pub enum LoadError {
     Unusable { path: String, why: String },
     #[error("no subjects, visits or samples could be loaded: {why}")]
     NothingLoaded { why: String },
-    #[error(transparent)]
-    Assemble(#[from] assemble::AssembleError),
+    #[error("{cause} (from {files})")]
+    Assemble {
+        files: String,
+        cause: assemble::AssembleError,
+    },
     #[error("no input has a column `{column}` for the role `{role}`; the columns found are: {found}")]
     MissingOverride {
         role: String,
@@ -233,12 +236,12 @@ pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, 
         };
         return Err(LoadError::NothingLoaded { why });
     }
-    Ok(assemble::assemble(
-        parts,
-        sources,
-        &subject_files,
-        options.max_link_gap_days,
-    )?)
+    // Assembly joins every file, so a failure there names them all.
+    let files: Vec<String> = sources.iter().map(|s| s.path.clone()).collect();
+    assemble::assemble(parts, sources, &subject_files, options.max_link_gap_days).map_err(|e| LoadError::Assemble {
+        files: files.join(", "),
+        cause: e,
+    })
 }
 
 /// Read one input into `parts`, or say why it is not usable.
