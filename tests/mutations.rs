@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use cohort_explorer::data::{Input, LoadOptions, load_inputs};
 use cohort_explorer::metrics::tables::{MetricOptions, samples_table, subjects_table, visits_table};
 
+/// Cases per file in the test run; `MUTATIONS_PER_FILE` and `MUTATIONS_SEED` run a longer,
+/// different campaign by hand (`MUTATIONS_DUMP=DIR` keeps the refused inputs).
 const MUTATIONS_PER_FILE: usize = 150;
 
 /// Splices that break parsers: separators, quotes, line ends, encodings, missing codes,
@@ -135,11 +137,14 @@ fn mutated_inputs_load_or_fail_with_the_file_named_and_never_panic() {
     assert!(paths.len() >= 20, "fixtures found: {paths:?}");
     let good = std::fs::read(root.join("tests/fixtures/tidy_visits_bom_crlf.csv")).expect("fixture");
     let (mut loaded, mut refused, mut panics) = (0usize, 0usize, Vec::new());
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    let per_file = env("MUTATIONS_PER_FILE").map_or(MUTATIONS_PER_FILE, |n| n as usize);
+    let seed = env("MUTATIONS_SEED").unwrap_or(0x9E37_79B9_7F4A_7C15);
     for (f, path) in paths.iter().enumerate() {
         let bytes = std::fs::read(path).expect("fixture");
         let name = format!("damaged/{}", path.file_name().expect("name").to_string_lossy());
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (f as u64 + 1));
-        for case in 0..MUTATIONS_PER_FILE {
+        let mut rng = Rng(seed ^ (f as u64 + 1));
+        for case in 0..per_file {
             let damaged = mutate(&bytes, &mut rng);
             let mut inputs = vec![input(&name, damaged.clone())];
             if case % 3 == 0 {
@@ -162,6 +167,7 @@ fn mutated_inputs_load_or_fail_with_the_file_named_and_never_panic() {
             }
         }
     }
+    eprintln!("{} files: {loaded} loaded, {refused} refused", paths.len());
     assert!(panics.is_empty(), "{} panics: {panics:?}", panics.len());
     // Both outcomes are exercised: the mutations are neither all harmless nor all fatal.
     assert!(loaded > 0 && refused > 0, "loaded {loaded}, refused {refused}");
