@@ -6,7 +6,8 @@
 //! Prints the median and worst frame over 120 frames while the pointer sweeps across the
 //! window (hovering lines, points and rows), after the load has finished.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
 use cohort_explorer::app::CohortApp;
@@ -15,17 +16,9 @@ use eframe::egui;
 use egui_kittest::Harness;
 
 fn main() {
-    let folder = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map_or_else(|| PathBuf::from("/tmp/cohort-bench/demo"), PathBuf::from);
-    if !folder.exists() {
-        eprintln!(
-            "no cohort at {}; run benches/scale.sh first (or pass a folder)",
-            folder.display()
-        );
+    let Some(folder) = common::cohort_folder() else {
         return;
-    }
+    };
     let started = Instant::now();
     let mut app = CohortApp::new(
         &egui::Context::default(),

@@ -7,8 +7,9 @@
 //! Prints the load time, then the best and median of 5 runs of the trends themselves (the CLR
 //! transform included, as `export --table taxon-trends` does it).
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use cohort_explorer::data::{LoadOptions, load_paths};
@@ -18,17 +19,9 @@ use cohort_explorer::model::columns as c;
 use cohort_explorer::model::frame::{f64s, strs};
 
 fn main() {
-    let folder = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map_or_else(|| PathBuf::from("/tmp/cohort-bench/demo"), PathBuf::from);
-    if !folder.exists() {
-        eprintln!(
-            "no cohort at {}; run benches/scale.sh first (or pass a folder)",
-            folder.display()
-        );
+    let Some(folder) = common::cohort_folder() else {
         return;
-    }
+    };
     let started = Instant::now();
     let cohort = load_paths(&[folder], &LoadOptions::default()).expect("the cohort loads");
     eprintln!("loaded in {:.2?}", started.elapsed());
