@@ -415,11 +415,39 @@ fn moving_pictures_counts_when_shared_is_present() {
     assert_eq!(cohort.taxonomy().len(), 770);
     let days = f64_col(cohort.samples(), c::DAY);
     assert!(days.iter().all(Option::is_some));
-    // The HDF5 .biom beside the TSV is reported, not an error.
-    assert!(
-        cohort.findings.iter().any(|f| f.rule == "load.unrecognised-file"
-            && f.file.as_deref().is_some_and(|p| p.ends_with("feature-table.biom")))
-    );
+    // The HDF5 .biom beside its TSV export is the same table: read once, said once.
+    let duplicate: Vec<_> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule == "identity.duplicate-table")
+        .collect();
+    assert_eq!(duplicate.len(), 1, "{:?}", cohort.findings);
+    assert!(!cohort.findings.iter().any(|f| f.rule == "identity.duplicate-sample"));
+}
+
+/// BIOM 2.1 (HDF5) is read natively, and QIIME 2's `.biom` and its TSV export load to the
+/// same table: sample and feature ids in order, every count, each sample's depth.
+#[test]
+fn moving_pictures_biom_hdf5_and_tsv_load_to_identical_tables() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
+    if !dir.exists() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let one = |name: &str| load_paths(&[dir.join(name)], &LoadOptions::default()).expect(name);
+    let (biom, tsv) = (one("feature-table.biom"), one("feature-table.tsv"));
+    assert_eq!(layout_of(&biom, 0), "BIOM 2.1 (HDF5) feature table");
+    let (a, b) = (biom.abundances().expect("biom"), tsv.abundances().expect("tsv"));
+    assert_eq!((a.num_samples(), a.num_features()), (34, 770));
+    assert_eq!(a.sample_ids, b.sample_ids);
+    assert_eq!(a.feature_ids, b.feature_ids);
+    assert_eq!(a.values, b.values);
+    assert_eq!(a.kind, AbundanceKind::Counts);
+    let depth: f64 = a
+        .sample(a.sample_ids.iter().position(|s| s == "L1S105").expect("L1S105"))
+        .iter()
+        .sum();
+    assert_eq!(depth, 7788.0);
 }
 
 #[test]

@@ -41,7 +41,7 @@ pub fn assemble(
         .flat_map(|(file, t)| t.sample_ids.iter().map(move |s| (s.clone(), *file)))
         .map(|(s, f)| (s, file_name(f)))
         .collect();
-    let abundances = merge_abundances(std::mem::take(&mut parts.abundances), &mut findings);
+    let abundances = merge_abundances(std::mem::take(&mut parts.abundances), &file_name, &mut findings);
 
     // Baseline per subject: first visit date, else first sample date.
     let mut baseline: HashMap<&str, i32> = HashMap::new();
@@ -371,7 +371,34 @@ fn lift_sample_attributes(
 }
 
 /// Join several abundance tables into one (union of features, zero where absent).
-fn merge_abundances(tables: Vec<(usize, AbundanceTable)>, findings: &mut Vec<Finding>) -> Option<AbundanceTable> {
+fn merge_abundances(
+    tables: Vec<(usize, AbundanceTable)>,
+    file_name: &dyn Fn(usize) -> String,
+    findings: &mut Vec<Finding>,
+) -> Option<AbundanceTable> {
+    // The same table in two formats (a QIIME 2 `.biom` and its `biom convert` TSV) is read once.
+    let mut tables: Vec<(usize, AbundanceTable)> = tables;
+    let mut k = 1;
+    while k < tables.len() {
+        if let Some(j) = (0..k).find(|&j| same_table(&tables[j].1, &tables[k].1)) {
+            findings.push(
+                Finding::new(
+                    Severity::Info,
+                    "identity.duplicate-table",
+                    format!(
+                        "holds the same {} × {} table as {}; it is read once",
+                        tables[k].1.num_features(),
+                        tables[k].1.num_samples(),
+                        file_name(tables[j].0)
+                    ),
+                )
+                .file(&file_name(tables[k].0)),
+            );
+            tables.remove(k);
+        } else {
+            k += 1;
+        }
+    }
     let mut iter = tables.into_iter();
     let (_, first) = iter.next()?;
     let rest: Vec<(usize, AbundanceTable)> = iter.collect();
@@ -432,4 +459,9 @@ fn merge_abundances(tables: Vec<(usize, AbundanceTable)>, findings: &mut Vec<Fin
         values,
         kind,
     })
+}
+
+/// Same samples, features and values, in the same order.
+fn same_table(a: &AbundanceTable, b: &AbundanceTable) -> bool {
+    a.kind == b.kind && a.sample_ids == b.sample_ids && a.feature_ids == b.feature_ids && a.values == b.values
 }

@@ -3,6 +3,7 @@
 //! ever read.
 
 mod assemble;
+mod biom_hdf5;
 mod biom_json;
 pub mod clinical;
 pub mod detect;
@@ -257,14 +258,19 @@ fn read_one(
     if input.bytes.starts_with(b"PK\x03\x04") || has_extension(&input.name, &["xlsx", "xls"]) {
         return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
     }
-    if input.bytes.starts_with(b"\x89HDF") {
-        return Err("BIOM 2 (HDF5) files are not read; convert with `biom convert -i FILE -o FILE.tsv --to-tsv` and open the TSV".to_owned());
-    }
     let ctx = FileCtx {
         index,
         name: &input.name,
     };
     let mut source = SourceFile::new(&input.name, "");
+    if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
+        let n = biom_hdf5::read(&input.bytes, &ctx, parts)?;
+        source.layout = "BIOM 2.1 (HDF5) feature table".to_owned();
+        source.encoding = Some("HDF5".to_owned());
+        source.num_rows = n.0;
+        source.num_columns = n.1;
+        return Ok((source, Layout::BiomTsv));
+    }
     if input.bytes.trim_ascii_start().starts_with(b"{") {
         let n = biom_json::read(&input.bytes, &ctx, parts)?;
         source.layout = "BIOM 1.0 JSON feature table".to_owned();

@@ -190,6 +190,13 @@ pub const CATALOGUE: &[RuleInfo] = &[
     ),
     rule("identity.duplicate-sample", "identity", W, true, "one sample id twice"),
     rule(
+        "identity.duplicate-table",
+        "identity",
+        I,
+        true,
+        "the same abundance table in two files (a .biom and its TSV), read once",
+    ),
+    rule(
         "identity.conflicting-attribute",
         "identity",
         W,

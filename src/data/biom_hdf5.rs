@@ -1,0 +1,105 @@
+//! BIOM 2.1 feature tables (HDF5), as QIIME 2 and `biom convert --to-hdf5` write them: read in
+//! memory with the pure-Rust `hdf5-reader` (no C library, no temporary file).
+//!
+//! Layout (biom-format.org, "BIOM 2.1"): `/observation/ids` and `/sample/ids` (strings),
+//! `/sample/matrix/{data,indices,indptr}` (the table in CSC form: one slice of `data` per
+//! sample, `indices` naming the observation), and optionally `/observation/metadata/taxonomy`
+//! (one row of rank names per observation).
+
+use hdf5_reader::{Dataset, Hdf5File};
+
+use super::parts::{FileCtx, Parts};
+use super::taxonomy::parse_lineage;
+
+/// Read a BIOM 2.1 table; returns (features, samples).
+pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
+    let file = Hdf5File::from_bytes(bytes).map_err(|e| format!("not a readable HDF5 file ({e})"))?;
+    let dataset = |path: &str| {
+        file.dataset(path)
+            .map_err(|_| format!("not a BIOM 2 table: the HDF5 file has no `{path}`"))
+    };
+    let strings = |path: &str| -> Result<Vec<String>, String> {
+        dataset(path)?
+            .read_strings()
+            .map_err(|e| format!("BIOM `{path}` is not a list of strings ({e})"))
+    };
+    let feature_ids = strings("/observation/ids")?;
+    let sample_ids = strings("/sample/ids")?;
+    let (nf, ns) = (feature_ids.len(), sample_ids.len());
+    let data = numbers(&dataset("/sample/matrix/data")?, "/sample/matrix/data")?;
+    let indices = numbers(&dataset("/sample/matrix/indices")?, "/sample/matrix/indices")?;
+    let indptr = numbers(&dataset("/sample/matrix/indptr")?, "/sample/matrix/indptr")?;
+    if indptr.len() != ns + 1 || indices.len() != data.len() {
+        return Err(format!(
+            "BIOM matrix does not fit its {nf} observations × {ns} samples ({} pointers, {} indices, {} values)",
+            indptr.len(),
+            indices.len(),
+            data.len()
+        ));
+    }
+    let mut values = vec![0.0; nf * ns];
+    for s in 0..ns {
+        let (start, end) = (index(indptr[s])?, index(indptr[s + 1])?);
+        if start > end || end > data.len() {
+            return Err(format!("BIOM sample {} points outside the matrix", sample_ids[s]));
+        }
+        for k in start..end {
+            let f = index(indices[k])?;
+            if f >= nf {
+                return Err(format!(
+                    "BIOM entry for observation {f} is outside the {nf} observations"
+                ));
+            }
+            values[s * nf + f] = data[k];
+        }
+    }
+    if let Ok(taxonomy) = file.dataset("/observation/metadata/taxonomy") {
+        let ranks: Vec<String> = taxonomy.read_strings().unwrap_or_default();
+        let per = ranks.len().checked_div(nf).unwrap_or(0);
+        if per > 0 && ranks.len() == per * nf {
+            for (f, row) in ranks.chunks(per).enumerate() {
+                let text = row
+                    .iter()
+                    .map(|r| r.trim())
+                    .filter(|r| !r.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(";");
+                if !text.is_empty() {
+                    parts
+                        .taxonomy
+                        .entry(feature_ids[f].clone())
+                        .or_insert_with(|| parse_lineage(&text));
+                }
+            }
+        }
+    }
+    super::microbiome::push_table(sample_ids, feature_ids, values, ctx, parts);
+    Ok((nf, ns))
+}
+
+/// A numeric dataset as f64, whatever its stored integer or float type.
+fn numbers(dataset: &Dataset, path: &str) -> Result<Vec<f64>, String> {
+    let err = |e: hdf5_reader::error::Error| format!("BIOM `{path}` is not numeric ({e})");
+    if let Ok(a) = dataset.read_array::<f64>() {
+        return Ok(a.iter().copied().collect());
+    }
+    if let Ok(a) = dataset.read_array::<i64>() {
+        return Ok(a.iter().map(|&v| v as f64).collect());
+    }
+    if let Ok(a) = dataset.read_array::<f32>() {
+        return Ok(a.iter().map(|&v| f64::from(v)).collect());
+    }
+    dataset
+        .read_array::<i32>()
+        .map(|a| a.iter().map(|&v| f64::from(v)).collect())
+        .map_err(err)
+}
+
+/// A stored index as a position.
+fn index(v: f64) -> Result<usize, String> {
+    if v >= 0.0 && v.fract() == 0.0 && v < usize::MAX as f64 {
+        Ok(v as usize)
+    } else {
+        Err(format!("BIOM index {v} is not a position"))
+    }
+}
