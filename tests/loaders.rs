@@ -462,6 +462,24 @@ fn biom_json_sparse_table() {
     assert_eq!(cohort.taxonomy()["f2"].ranks[5].as_deref(), Some("Bacteroides"));
 }
 
+/// BIOM 2.1 with observation taxonomy as biom-format writes it: a 2-D string dataset, gzip.
+#[test]
+fn biom_hdf5_with_observation_taxonomy() {
+    let cohort = load(&["table_biom2.biom"]);
+    assert_eq!(layout_of(&cohort, 0), "BIOM 2.1 (HDF5) feature table");
+    let a = cohort.abundances().expect("abundances");
+    assert_eq!(a.kind, AbundanceKind::Counts);
+    assert_eq!(a.sample_ids, ["S1", "S2"]);
+    assert_eq!(a.feature_ids, ["f1", "f2", "f3"]);
+    assert_eq!(a.sample(0), [12.0, 30.0, 0.0]);
+    assert_eq!(a.sample(1), [0.0, 7.0, 1.0]);
+    let tax = cohort.taxonomy();
+    assert_eq!(tax["f1"].ranks[5].as_deref(), Some("Faecalibacterium"));
+    assert_eq!(tax["f2"].ranks[1].as_deref(), Some("Bacteroidetes"));
+    assert_eq!(tax["f3"].ranks[1].as_deref(), Some("Proteobacteria"));
+    assert_eq!(tax["f3"].ranks[2], None);
+}
+
 #[test]
 fn a_subject_listed_twice_in_the_subjects_table_is_reported() {
     let inputs = vec![

@@ -129,7 +129,12 @@ fn mutated_inputs_load_or_fail_with_the_file_named_and_never_panic() {
     let mut paths = Vec::new();
     files(&root.join("tests/fixtures"), &mut paths);
     let shared = root.join("../shared/fixtures/moving-pictures");
-    for name in ["sample-metadata.tsv", "feature-table.tsv", "taxonomy.tsv", "feature-table.biom"] {
+    for name in [
+        "sample-metadata.tsv",
+        "feature-table.tsv",
+        "taxonomy.tsv",
+        "feature-table.biom",
+    ] {
         if shared.join(name).exists() {
             paths.push(shared.join(name));
         }
