@@ -9,7 +9,7 @@
 use hdf5_reader::{Dataset, Hdf5File};
 
 use super::parts::{FileCtx, Parts};
-use super::taxonomy::parse_lineage;
+use super::taxonomy::keep_table_lineage;
 
 /// Read a BIOM 2.1 table; returns (features, samples).
 pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
@@ -58,18 +58,7 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
         let per = ranks.len().checked_div(nf).unwrap_or(0);
         if per > 0 && ranks.len() == per * nf {
             for (f, row) in ranks.chunks(per).enumerate() {
-                let text = row
-                    .iter()
-                    .map(|r| r.trim())
-                    .filter(|r| !r.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(";");
-                if !text.is_empty() {
-                    parts
-                        .taxonomy
-                        .entry(feature_ids[f].clone())
-                        .or_insert_with(|| parse_lineage(&text));
-                }
+                keep_table_lineage(parts, &feature_ids[f], row.iter().map(String::as_str));
             }
         }
     }

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::parts::FileCtx;
 use super::parts::Parts;
-use super::taxonomy::parse_lineage;
+use super::taxonomy::keep_table_lineage;
 
 /// Read a BIOM 1.0 JSON table; returns (features, samples).
 pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
@@ -53,16 +53,11 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
     }
     if let Some(rows) = json.get("rows").and_then(Value::as_array) {
         for (f, row) in rows.iter().enumerate() {
-            let taxonomy = row.pointer("/metadata/taxonomy");
-            let text = match taxonomy {
-                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(";"),
-                Some(Value::String(s)) => s.clone(),
-                _ => continue,
-            };
-            parts
-                .taxonomy
-                .entry(feature_ids[f].clone())
-                .or_insert_with(|| parse_lineage(&text));
+            match row.pointer("/metadata/taxonomy") {
+                Some(Value::Array(a)) => keep_table_lineage(parts, &feature_ids[f], a.iter().filter_map(Value::as_str)),
+                Some(Value::String(s)) => keep_table_lineage(parts, &feature_ids[f], [s.as_str()]),
+                _ => {}
+            }
         }
     }
     super::microbiome::push_table(sample_ids, feature_ids, values, ctx, parts);

@@ -263,20 +263,18 @@ fn read_one(
         name: &input.name,
     };
     let mut source = SourceFile::new(&input.name, "");
-    if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
-        let n = biom_hdf5::read(&input.bytes, &ctx, parts)?;
-        source.layout = "BIOM 2.1 (HDF5) feature table".to_owned();
-        source.encoding = Some("HDF5".to_owned());
-        source.num_rows = n.0;
-        source.num_columns = n.1;
-        return Ok((source, Layout::BiomTsv));
-    }
-    if input.bytes.trim_ascii_start().starts_with(b"{") {
-        let n = biom_json::read(&input.bytes, &ctx, parts)?;
-        source.layout = "BIOM 1.0 JSON feature table".to_owned();
-        source.encoding = Some("UTF-8".to_owned());
-        source.num_rows = n.0;
-        source.num_columns = n.1;
+    let biom = if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
+        Some((biom_hdf5::read(&input.bytes, &ctx, parts)?, "BIOM 2.1 (HDF5)", "HDF5"))
+    } else if input.bytes.trim_ascii_start().starts_with(b"{") {
+        Some((biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8"))
+    } else {
+        None
+    };
+    if let Some(((features, samples), format, encoding)) = biom {
+        source.layout = format!("{format} feature table");
+        source.encoding = Some(encoding.to_owned());
+        source.num_rows = features;
+        source.num_columns = samples;
         return Ok((source, Layout::BiomTsv));
     }
     // Parse problems count only once the file is recognised; a skipped file reports one line.

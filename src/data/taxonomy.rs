@@ -107,6 +107,20 @@ pub fn read_qiime_taxonomy(table: &RawTable, file: &str, parts: &mut Parts) {
     }
 }
 
+/// Keep the lineage a table's own metadata gives for `feature` (its ranks joined with `;`),
+/// unless one was already given: BIOM tables carry their taxonomy beside the counts.
+pub fn keep_table_lineage<'a>(parts: &mut Parts, feature: &str, ranks: impl IntoIterator<Item = &'a str>) {
+    let text = ranks
+        .into_iter()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect::<Vec<_>>()
+        .join(";");
+    if !text.is_empty() && !parts.taxonomy.contains_key(feature) {
+        parts.taxonomy.insert(feature.to_owned(), parse_lineage(&text));
+    }
+}
+
 /// The lineage a feature's own name gives, or `None` when the name is an identifier that says
 /// nothing about the taxon: a DNA sequence (DADA2's ASVs), a hash (QIIME 2's MD5/SHA ids) or
 /// a numbered `ASV_12` / `OTU12` / `SV3`.
