@@ -372,12 +372,11 @@ fn lift_sample_attributes(
 
 /// Join several abundance tables into one (union of features, zero where absent).
 fn merge_abundances(
-    tables: Vec<(usize, AbundanceTable)>,
+    mut tables: Vec<(usize, AbundanceTable)>,
     file_name: &dyn Fn(usize) -> String,
     findings: &mut Vec<Finding>,
 ) -> Option<AbundanceTable> {
     // The same table in two formats (a QIIME 2 `.biom` and its `biom convert` TSV) is read once.
-    let mut tables: Vec<(usize, AbundanceTable)> = tables;
     let mut k = 1;
     while k < tables.len() {
         if let Some(j) = (0..k).find(|&j| same_table(&tables[j].1, &tables[k].1)) {
