@@ -151,7 +151,8 @@ fn microbiome_metrics_show_the_als_shift() {
     // First samples are at distance 0 from baseline; later ones are not.
     let from_base: Vec<f64> = f64s(&samples, "distance_from_baseline").into_iter().flatten().collect();
     assert!(from_base.contains(&0.0) && from_base.iter().any(|d| *d > 0.0));
-    let (ord_df, ord) = ordination_table(&cohort, &dm, 3).expect("ordination");
+    let ord = cohort_explorer::metrics::ordination::pcoa(&dm, 3);
+    let ord_df = ordination_table(&cohort, &ord).expect("ordination");
     assert_eq!(ord_df.height(), cohort.num_samples());
     assert_eq!(
         ord.exact,

@@ -108,6 +108,21 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
                 .map_or(String::new(), |e| format!("; separator {e}")),
             if f.decimal_comma { "; decimal comma" } else { "" },
         );
+        if let Some(a) = &f.artifact {
+            let _ = writeln!(
+                out,
+                "    QIIME 2 artifact: type {}, uuid {}, format {}{}{}",
+                a.semantic_type,
+                a.uuid,
+                a.format.as_deref().unwrap_or("none"),
+                a.archive_version
+                    .as_ref()
+                    .map_or(String::new(), |v| format!(", archive version {v}")),
+                a.framework
+                    .as_ref()
+                    .map_or(String::new(), |v| format!(", written by QIIME 2 {v}")),
+            );
+        }
         if !f.roles.is_empty() {
             let roles: Vec<String> = f
                 .roles

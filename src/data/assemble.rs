@@ -118,16 +118,61 @@ pub fn assemble(
     )?;
     let subjects_df = subjects_frame(&subjects, &baseline, &onset_day, &rows, &samples_df)?;
 
-    Ok(Cohort {
+    let mut cohort = Cohort {
         subjects: subjects_df,
         visits: visits_df,
         samples: samples_df,
         abundances,
         taxonomy: parts.take_taxonomy(),
-        sources,
-        findings,
+        distances: std::mem::take(&mut parts.distances),
+        ordinations: std::mem::take(&mut parts.ordinations),
+        sources: Vec::new(),
+        findings: Vec::new(),
         max_link_gap_days: max_gap_days,
-    })
+    };
+    given_coverage(&cohort, &mut findings);
+    cohort.sources = sources;
+    cohort.findings = findings;
+    Ok(cohort)
+}
+
+/// A given distance matrix or PCoA is used for the ordination only when it places every sample
+/// with abundances; one that does not is named, with what it misses.
+fn given_coverage(cohort: &Cohort, findings: &mut Vec<Finding>) {
+    if cohort.abundances().is_none() {
+        return;
+    }
+    let wanted = cohort.ordination_samples();
+    let given = cohort
+        .given_distances()
+        .iter()
+        .map(|g| (&g.file, &g.value.ids, "distance matrix"))
+        .chain(
+            cohort
+                .given_ordinations()
+                .iter()
+                .map(|g| (&g.file, &g.value.ids, "PCoA")),
+        );
+    for (file, ids, what) in given {
+        let have: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let missing: Vec<&str> = wanted.iter().copied().filter(|id| !have.contains(id)).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                Severity::Warning,
+                "identity.partial-ordination",
+                format!(
+                    "this {what} places {} of the {} samples with abundances (missing e.g. {}); the ordination is computed from the table instead",
+                    wanted.len() - missing.len(),
+                    wanted.len(),
+                    missing.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .file(file),
+        );
+    }
 }
 
 #[derive(Hash, PartialEq, Eq)]

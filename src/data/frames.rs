@@ -343,8 +343,70 @@ pub(super) fn samples_frame(
             .collect();
         extra.push(Column::new(name.into(), values));
     }
+    let given = given_sample_values(parts, &ids, &reserved, file_name, findings);
     cols.extend(extra);
+    cols.extend(given);
     DataFrame::new(n, cols)
+}
+
+/// Per-sample values a file gives (QIIME 2 alpha diversity) as numeric columns. A name the
+/// samples table already has, or derives (`observed_features`), gets a `_qiime2` suffix, so the
+/// given and the computed values sit side by side.
+fn given_sample_values(
+    parts: &Parts,
+    ids: &[&str],
+    reserved: &HashSet<&str>,
+    file_name: &dyn Fn(usize) -> String,
+    findings: &mut Vec<Finding>,
+) -> Vec<Column> {
+    let row_of: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut taken: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
+    taken.extend(
+        parts
+            .samples
+            .iter()
+            .flat_map(|s| s.attrs.iter().map(|(k, _)| k.clone())),
+    );
+    taken.extend(c::DERIVED_SAMPLE.iter().map(|s| (*s).to_owned()));
+    let mut out = Vec::new();
+    for given in &parts.sample_values {
+        let mut name = given.name.clone();
+        if taken.contains(&name) {
+            name = format!("{}_qiime2", given.name);
+        }
+        let mut k = 2;
+        while taken.contains(&name) {
+            name = format!("{}_qiime2_{k}", given.name);
+            k += 1;
+        }
+        taken.insert(name.clone());
+        let mut values: Vec<Option<f64>> = vec![None; ids.len()];
+        let mut unknown = Vec::new();
+        for (sample, v) in &given.values {
+            match row_of.get(sample.as_str()) {
+                Some(&r) => values[r] = Some(*v),
+                None => unknown.push(sample.as_str()),
+            }
+        }
+        if !unknown.is_empty() {
+            findings.push(
+                Finding::new(
+                    Severity::Info,
+                    "identity.unknown-sample-values",
+                    format!(
+                        "{} of the {} samples here are in no table or metadata of the cohort (e.g. {}); their {} is not used",
+                        unknown.len(),
+                        given.values.len(),
+                        unknown.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+                        given.name
+                    ),
+                )
+                .file(&file_name(given.file)),
+            );
+        }
+        out.push(Column::new(name.into(), values));
+    }
+    out
 }
 
 pub(super) fn subjects_frame(

@@ -8,9 +8,11 @@ mod biom_json;
 pub mod clinical;
 pub mod detect;
 mod frames;
+mod given;
 mod microbiome;
 mod parquet;
 pub mod parts;
+mod qiime2;
 pub mod roles;
 pub mod table;
 pub mod taxonomy;
@@ -84,7 +86,9 @@ pub struct Input {
 }
 
 /// Extensions read from a folder; anything else there is listed as skipped.
-const TABLE_EXTENSIONS: [&str; 9] = ["csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "json", "xlsx"];
+const TABLE_EXTENSIONS: [&str; 11] = [
+    "csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "json", "qza", "qzv", "xlsx",
+];
 
 /// Read files and folders (a folder's own files, not its subfolders) into one cohort.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, LoadError> {
@@ -134,7 +138,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
             format!("{} holds no files", folders.join(", "))
         } else {
             format!(
-                "{} holds no table files (.csv, .tsv, .txt, .parquet, .biom, .json); found {}",
+                "{} holds no table files (.csv, .tsv, .txt, .parquet, .biom, .json, .qza); found {}",
                 folders.join(", "),
                 skipped.join(", ")
             )
@@ -208,6 +212,9 @@ pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, 
         && parts.samples.is_empty()
         && parts.abundances.is_empty()
         && parts.taxonomy.is_empty()
+        && parts.distances.is_empty()
+        && parts.ordinations.is_empty()
+        && parts.sample_values.is_empty()
     {
         // Say, file by file, why nothing came of it.
         let why: Vec<String> = sources
@@ -255,14 +262,29 @@ fn read_one(
     if input.bytes.is_empty() {
         return Err("the file is empty".to_owned());
     }
-    if input.bytes.starts_with(b"PK\x03\x04") || has_extension(&input.name, &["xlsx", "xls"]) {
-        return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
-    }
     let ctx = FileCtx {
         index,
         name: &input.name,
     };
     let mut source = SourceFile::new(&input.name, "");
+    // Zip archives are told apart by what they hold: a QIIME 2 artifact, a workbook, other.
+    if input.bytes.starts_with(b"PK\x03\x04") || input.bytes.starts_with(b"PK\x05\x06") {
+        let read = qiime2::read(&input.bytes, &ctx, parts)?;
+        source.layout = read.layout;
+        source.encoding = Some("zip".to_owned());
+        source.num_rows = read.rows;
+        source.num_columns = read.columns;
+        source.artifact = Some(read.artifact);
+        let layout = if read.is_table {
+            Layout::BiomTsv
+        } else {
+            Layout::SampleMetadata
+        };
+        return Ok((source, layout));
+    }
+    if input.bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") || has_extension(&input.name, &["xlsx", "xls"]) {
+        return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
+    }
     let biom = if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
         Some((biom_hdf5::read(&input.bytes, &ctx, parts)?, "BIOM 2.1 (HDF5)", "HDF5"))
     } else if input.bytes.trim_ascii_start().starts_with(b"{") {
@@ -335,10 +357,8 @@ fn read_one(
         Layout::QiimeTaxonomy => taxonomy::read_qiime_taxonomy(&table, &input.name, parts),
         Layout::RankTaxonomy => taxonomy::read_rank_taxonomy(&table, &input.name, parts),
         Layout::DistanceMatrix => {
-            return Err(
-                "this is a sample × sample distance matrix (e.g. QIIME 2 beta diversity output), not cohort data"
-                    .to_owned(),
-            );
+            given::read_distance_matrix(&table, &ctx, parts)?;
+            source.layout = "distance matrix, used as given".to_owned();
         }
     }
     parts.findings.append(&mut parse_findings);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{AbundanceTable, Finding, Taxonomy};
+use crate::model::{AbundanceTable, DistanceMatrix, Finding, Given, Pcoa, Taxonomy};
 
 /// A measure column of the visits table, by index into [`Parts::measures`].
 pub type MeasureId = usize;
@@ -65,6 +65,15 @@ pub struct SampleRow {
     pub line: usize,
 }
 
+/// One numeric value per sample that a file gives (a QIIME 2 alpha-diversity artifact).
+#[derive(Clone, Debug, Default)]
+pub struct SampleValues {
+    /// The column name, as the file gives it (`faith_pd`, `shannon_entropy`).
+    pub name: String,
+    pub file: usize,
+    pub values: Vec<(String, f64)>,
+}
+
 /// Context for reading one file: its index among the inputs and its name for messages.
 pub struct FileCtx<'a> {
     pub index: usize,
@@ -97,6 +106,11 @@ pub struct Parts {
     /// `Bacteroides`): used only for features that no taxonomy names, so a DADA2 table keyed by
     /// sequences or `ASV_1` never competes with its `assignTaxonomy` file.
     pub id_taxonomy: Taxonomy,
+    /// Per-sample values computed elsewhere (QIIME 2 alpha diversity), joined as measures.
+    pub sample_values: Vec<SampleValues>,
+    /// Distance matrices and ordinations given by files, used as given.
+    pub distances: Vec<Given<DistanceMatrix>>,
+    pub ordinations: Vec<Given<Pcoa>>,
     pub findings: Vec<Finding>,
     /// Every header met in the inputs, to check the user's column overrides against.
     pub headers: std::collections::BTreeSet<String>,

@@ -52,27 +52,7 @@ impl FromStr for BetaMetric {
     }
 }
 
-/// A symmetric distance matrix with its sample ids.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DistanceMatrix {
-    pub ids: Vec<String>,
-    /// Row-major n × n.
-    pub data: Vec<f64>,
-}
-
-impl DistanceMatrix {
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    pub fn get(&self, i: usize, j: usize) -> f64 {
-        self.data[i * self.len() + j]
-    }
-}
+pub use crate::model::DistanceMatrix;
 
 /// Robust CLR of one sample: ln x − mean(ln x) over non-zero x; zeros stay 0 (DEICODE's rclr).
 pub fn robust_clr(values: &[f64]) -> Vec<f64> {

@@ -5,29 +5,105 @@
 
 use rayon::prelude::*;
 
-use super::distance::DistanceMatrix;
+use super::distance::{BetaMetric, DistanceMatrix, distance_matrix};
+use super::microbiome::at_rank;
+use crate::model::Cohort;
 use crate::rng::Rng;
 
 /// Largest matrix decomposed exactly.
 pub const EXACT_MAX_SAMPLES: usize = 300;
 
-/// PCoA result: one row of `coordinates` per sample, `dims` columns.
+pub use crate::model::Pcoa;
+
+/// Where an ordination's axes come from, for titles and messages.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Pcoa {
-    pub ids: Vec<String>,
-    pub eigenvalues: Vec<f64>,
-    pub proportion_explained: Vec<f64>,
-    /// Row-major n × dims.
-    pub coordinates: Vec<f64>,
-    pub dims: usize,
-    /// True when the decomposition was exact; false for the truncated solver.
-    pub exact: bool,
+pub enum Basis {
+    /// A PCoA a file gave (QIIME 2 `PCoAResults`), drawn as given.
+    GivenPcoa(String),
+    /// PCoA of a distance matrix a file gave (QIIME 2 `DistanceMatrix`, a distance TSV).
+    GivenDistances(String),
+    /// PCoA of distances computed from the abundance table.
+    Computed(BetaMetric),
 }
 
-impl Pcoa {
-    /// Coordinate of sample `i` on axis `axis` (0-based).
-    pub fn coord(&self, i: usize, axis: usize) -> f64 {
-        self.coordinates[i * self.dims + axis]
+impl Basis {
+    pub fn label(&self) -> String {
+        let name = |file: &str| {
+            std::path::Path::new(file)
+                .file_name()
+                .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
+        };
+        match self {
+            Basis::GivenPcoa(file) => format!("PCoA as given in {}", name(file)),
+            Basis::GivenDistances(file) => format!("PCoA of the distances given in {}", name(file)),
+            Basis::Computed(metric) => format!("PCoA of {metric}"),
+        }
+    }
+}
+
+/// The PCoA of the cohort's samples, with where it comes from. With `use_given`, a PCoA a file
+/// gave comes first, then a given distance matrix, each only when it places every sample with
+/// abundances (without a table: the samples it shares with the cohort, or all of its own);
+/// otherwise `metric` distances computed from the table at `rank`. `None` without either.
+pub fn ordinate(
+    cohort: &Cohort,
+    use_given: bool,
+    rank: Option<usize>,
+    metric: BetaMetric,
+    dims: usize,
+) -> Option<(Pcoa, Basis)> {
+    if use_given {
+        let wanted = cohort.ordination_samples();
+        let has_table = cohort.abundances().is_some();
+        // The ids a given result is read over: all wanted ones, or (no table) those it shares.
+        let over = |ids: &[String]| -> Vec<String> {
+            if has_table {
+                return wanted.iter().map(|s| (*s).to_owned()).collect();
+            }
+            let mine: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+            let shared: Vec<String> = wanted
+                .iter()
+                .filter(|w| mine.contains(*w))
+                .map(|s| (*s).to_owned())
+                .collect();
+            if shared.len() >= 2 { shared } else { ids.to_vec() }
+        };
+        for given in cohort.given_ordinations() {
+            let ids = over(&given.value.ids);
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            if let Some(sub) = given.value.subset(&refs) {
+                return Some((truncate(sub, dims), Basis::GivenPcoa(given.file.clone())));
+            }
+        }
+        for given in cohort.given_distances() {
+            let ids = over(&given.value.ids);
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            if let Some(sub) = given.value.subset(&refs) {
+                return Some((pcoa(&sub, dims), Basis::GivenDistances(given.file.clone())));
+            }
+        }
+    }
+    let table = cohort.abundances()?;
+    let ranked = at_rank(table, cohort.taxonomy(), rank);
+    Some((pcoa(&distance_matrix(&ranked, metric), dims), Basis::Computed(metric)))
+}
+
+/// The first `dims` axes of a PCoA.
+fn truncate(ord: Pcoa, dims: usize) -> Pcoa {
+    if dims >= ord.dims {
+        return ord;
+    }
+    let coordinates = ord
+        .coordinates
+        .chunks(ord.dims.max(1))
+        .flat_map(|row| row[..dims].iter().copied())
+        .collect();
+    Pcoa {
+        eigenvalues: ord.eigenvalues.into_iter().take(dims).collect(),
+        proportion_explained: ord.proportion_explained.into_iter().take(dims).collect(),
+        coordinates,
+        dims,
+        ..ord
     }
 }
 

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::alsfrs::{AlsfrsItems, kings_stage, mitos_stage};
-use super::distance::{BetaMetric, DistanceMatrix, pair, prepare};
+use super::distance::{BetaMetric, pair, prepare};
 use super::diversity::{alpha, fb_ratio};
 use super::longitudinal::{delta_fs, ols};
 use super::microbiome::at_rank;
-use super::ordination::{Pcoa, pcoa};
+use super::ordination::Pcoa;
 use super::ree::{DEFAULT_HYPERMETABOLIC_RATIO, ReeEquation, compare};
 use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, strs};
 use crate::model::time::civil_from_days;
@@ -373,9 +373,8 @@ fn within_subject_distances(
     Ok([base, prev])
 }
 
-/// PCoA of the samples with their subject and day: `sample_id, subject_id, day, pc1, …`.
-pub fn ordination_table(cohort: &Cohort, dm: &DistanceMatrix, dims: usize) -> PolarsResult<(DataFrame, Pcoa)> {
-    let ord = pcoa(dm, dims);
+/// A PCoA of the samples with their subject and day: `sample_id, subject_id, day, pc1, …`.
+pub fn ordination_table(cohort: &Cohort, ord: &Pcoa) -> PolarsResult<DataFrame> {
     let samples = cohort.samples();
     let ids = strs(samples, c::SAMPLE_ID)?;
     let subjects = strs(samples, c::SUBJECT_ID)?;
@@ -407,5 +406,5 @@ pub fn ordination_table(cohort: &Cohort, dm: &DistanceMatrix, dims: usize) -> Po
         let values: Vec<f64> = (0..ord.ids.len()).map(|i| ord.coord(i, axis)).collect();
         cols.push(Column::new(c::pc(axis).into(), values));
     }
-    Ok((DataFrame::new(ord.ids.len(), cols)?, ord))
+    DataFrame::new(ord.ids.len(), cols)
 }

@@ -109,6 +109,20 @@ pub const FB_RATIO: &str = "fb_ratio";
 pub const DISTANCE_FROM_BASELINE: &str = "distance_from_baseline";
 pub const DISTANCE_FROM_PREVIOUS: &str = "distance_from_previous";
 
+/// Every column `samples_table` derives, so values a file gives under the same name (QIIME 2's
+/// `observed_features`) can be kept beside them.
+pub const DERIVED_SAMPLE: [&str; 9] = [
+    OBSERVED_FEATURES,
+    SHANNON,
+    SHANNON_LOG2,
+    SIMPSON,
+    PIELOU_EVENNESS,
+    CHAO1,
+    FB_RATIO,
+    DISTANCE_FROM_BASELINE,
+    DISTANCE_FROM_PREVIOUS,
+];
+
 /// Sample measures summarised per subject at the subject's first sample.
 pub const BASELINE_SAMPLE_MEASURES: [&str; 3] = [FB_RATIO, SHANNON, OBSERVED_FEATURES];
 

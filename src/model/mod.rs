@@ -6,6 +6,7 @@ pub mod columns;
 mod finding;
 pub mod frame;
 pub mod natural;
+mod ordination;
 pub mod time;
 
 use polars::prelude::{DataFrame, DataType};
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 pub use abundance::{AbundanceKind, AbundanceTable, Lineage, RANKS, Taxonomy};
 pub use finding::{Finding, Severity, severity_counts};
+pub use ordination::{DistanceMatrix, Given, Pcoa};
 
 /// What one input file turned out to be, for `summary` and the GUI's file list.
 #[derive(Clone, Debug, Serialize)]
@@ -28,6 +30,21 @@ pub struct SourceFile {
     pub roles: Vec<RoleUse>,
     /// Columns that were not used, so nothing disappears unnoticed.
     pub ignored_columns: Vec<String>,
+    /// What a QIIME 2 artifact says of itself.
+    pub artifact: Option<Artifact>,
+}
+
+/// A QIIME 2 artifact's identity, from its `metadata.yaml` and `VERSION`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Artifact {
+    pub uuid: String,
+    /// The semantic type, e.g. `FeatureTable[Frequency]`.
+    pub semantic_type: String,
+    /// The directory format, e.g. `BIOMV210DirFmt` (none for a visualization).
+    pub format: Option<String>,
+    /// The archive version and the QIIME 2 release that wrote it.
+    pub archive_version: Option<String>,
+    pub framework: Option<String>,
 }
 
 impl SourceFile {
@@ -43,6 +60,7 @@ impl SourceFile {
             num_columns: 0,
             roles: Vec::new(),
             ignored_columns: Vec::new(),
+            artifact: None,
         }
     }
 }
@@ -74,6 +92,9 @@ pub struct Cohort {
     pub(crate) samples: DataFrame,
     pub(crate) abundances: Option<AbundanceTable>,
     pub(crate) taxonomy: Taxonomy,
+    /// Distance matrices and PCoA results given by files (QIIME 2 artifacts, distance TSVs).
+    pub(crate) distances: Vec<Given<DistanceMatrix>>,
+    pub(crate) ordinations: Vec<Given<Pcoa>>,
     pub sources: Vec<SourceFile>,
     pub findings: Vec<Finding>,
     /// Largest gap (days) at which a sample is linked to a visit.
@@ -102,6 +123,30 @@ impl Cohort {
 
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
+    }
+
+    /// Distance matrices given by files, in input order.
+    pub fn given_distances(&self) -> &[Given<DistanceMatrix>] {
+        &self.distances
+    }
+
+    /// PCoA results given by files, in input order.
+    pub fn given_ordinations(&self) -> &[Given<Pcoa>] {
+        &self.ordinations
+    }
+
+    /// The samples an ordination places: those with abundances, or, without a table, every
+    /// sample the cohort knows.
+    pub fn ordination_samples(&self) -> Vec<&str> {
+        if let Some(table) = &self.abundances {
+            return table.sample_ids.iter().map(String::as_str).collect();
+        }
+        self.samples
+            .column(columns::SAMPLE_ID)
+            .ok()
+            .and_then(|c| c.str().ok())
+            .map(|ids| ids.iter().flatten().collect())
+            .unwrap_or_default()
     }
 
     pub fn num_subjects(&self) -> usize {

@@ -197,6 +197,20 @@ pub const CATALOGUE: &[RuleInfo] = &[
         "the same abundance table in two files (a .biom and its TSV), read once",
     ),
     rule(
+        "identity.partial-ordination",
+        "identity",
+        W,
+        true,
+        "a given distance matrix or PCoA misses samples of the table, so it is not used",
+    ),
+    rule(
+        "identity.unknown-sample-values",
+        "identity",
+        I,
+        true,
+        "per-sample values (QIIME 2 alpha diversity) for samples the cohort does not have",
+    ),
+    rule(
         "identity.conflicting-attribute",
         "identity",
         W,

@@ -49,6 +49,8 @@ pub struct Derived {
     pub ordination: Vec<OrdinationPoint>,
     /// Percent explained by the two plotted axes.
     pub ordination_explained: [f64; 2],
+    /// Where the ordination comes from (`PCoA as given in beta.qza`, `PCoA of Bray-Curtis …`).
+    pub ordination_basis: String,
     /// Shared x range of every trajectory plot, per x-axis (see `XAxis::index`).
     pub x_range: [(f64, f64); XAxis::COUNT],
     pub composition: Arc<Composition>,
@@ -127,6 +129,7 @@ impl Derived {
         base.measures = measures;
         base.ordination = ord.points;
         base.ordination_explained = ord.explained;
+        base.ordination_basis = ord.basis;
         base.composition = Arc::new(composition);
         base.taxa_trends = Arc::new(taxa_trends);
         base.findings = Arc::new(findings);

@@ -1,11 +1,13 @@
-//! Geometry of the Ordination view: each sample's place on the first two PCoA axes of the
-//! Bray–Curtis distances, with its subject and day.
+//! Geometry of the Ordination view: each sample's place on the first two PCoA axes, with its
+//! subject and day. A PCoA or distance matrix the inputs give (QIIME 2 artifacts) is drawn as
+//! given when it places every sample; otherwise Bray–Curtis distances are computed.
 
 use std::collections::HashMap;
 
 use polars::prelude::PolarsError;
 
-use crate::metrics::distance::{BetaMetric, distance_matrix};
+use crate::metrics::distance::BetaMetric;
+use crate::metrics::ordination::ordinate;
 use crate::metrics::tables::ordination_table;
 use crate::model::frame::{f64s, strs};
 use crate::model::{Cohort, columns as c};
@@ -27,6 +29,8 @@ pub struct Ordination {
     pub points: Vec<OrdinationPoint>,
     /// Percent explained by the two plotted axes.
     pub explained: [f64; 2],
+    /// Where the axes come from, for the view's caption.
+    pub basis: String,
 }
 
 pub fn ordination(
@@ -34,11 +38,10 @@ pub fn ordination(
     samples: &polars::prelude::DataFrame,
     index: &HashMap<&str, usize>,
 ) -> Result<Ordination, PolarsError> {
-    let Some(table) = cohort.abundances() else {
+    let Some((ord, basis)) = ordinate(cohort, true, None, BetaMetric::BrayCurtis, 2) else {
         return Ok(Ordination::default());
     };
-    let dm = distance_matrix(table, BetaMetric::BrayCurtis);
-    let (df, ord) = ordination_table(cohort, &dm, 2)?;
+    let df = ordination_table(cohort, &ord)?;
     if ord.dims < 2 {
         return Ok(Ordination::default());
     }
@@ -62,5 +65,6 @@ pub fn ordination(
     Ok(Ordination {
         points,
         explained: [ord.proportion_explained[0] * 100.0, ord.proportion_explained[1] * 100.0],
+        basis: basis.label(),
     })
 }

@@ -187,6 +187,7 @@ impl OrdinationView {
             ui.separator();
             self.select.tool_ui(ui, true);
         });
+        ui.weak(&d.ordination_basis);
         let derived = Arc::clone(d);
         let scale = self.column_scale(&derived);
         if let (Some((lo, hi)), ColorBy::Sample(c) | ColorBy::Subject(c)) =

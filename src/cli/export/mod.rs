@@ -43,11 +43,12 @@ pub struct MetricArgs {
     #[arg(long, default_value = "genus")]
     pub rank: String,
     /// Rank at which diversity, distances and ordination are computed (default: features).
-    #[arg(long, default_value = "feature")]
-    pub beta_rank: String,
-    /// Beta-diversity metric: bray-curtis, jaccard or aitchison.
-    #[arg(long, default_value = "bray-curtis")]
-    pub metric: BetaMetric,
+    #[arg(long)]
+    pub beta_rank: Option<String>,
+    /// Beta-diversity metric: bray-curtis (default), jaccard or aitchison. Given explicitly,
+    /// `--table ordination` computes it even when the inputs give a distance matrix or PCoA.
+    #[arg(long)]
+    pub metric: Option<BetaMetric>,
     /// Predicted-REE equation: harris-benedict, roza-shizgal or mifflin-st-jeor.
     #[arg(long, default_value = "harris-benedict")]
     pub ree_equation: ReeEquation,
@@ -89,8 +90,8 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
     let options = MetricOptions {
         ree_equation: metric.ree_equation,
         hypermetabolic_ratio: metric.hypermetabolic_ratio,
-        rank: parse_rank(&metric.beta_rank)?,
-        beta_metric: metric.metric,
+        rank: parse_rank(metric.beta_rank.as_deref().unwrap_or("feature"))?,
+        beta_metric: metric.metric.unwrap_or_default(),
         pcoa_dims: metric.dims.max(1),
     };
     let cohort = input.load()?;
@@ -132,41 +133,49 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
                 _ => longitudinal::taxon_trends(frames, &choices, rank)?,
             }
         }
-        Table::Distances | Table::Ordination => {
+        Table::Distances => {
             let Some(abundances) = cohort.abundances() else {
                 bail!("no microbiome abundances were loaded, so there are no distances");
             };
             let ranked = crate::metrics::microbiome::at_rank(abundances, cohort.taxonomy(), options.rank);
             let dm = crate::metrics::distance::distance_matrix(&ranked, options.beta_metric);
-            if table == Table::Distances {
-                write_distance_matrix(&dm.ids, &dm.data, out, &inputs)?;
-                eprintln!(
-                    "wrote {} x {} {} distances to {}",
-                    dm.len(),
-                    dm.len(),
-                    options.beta_metric,
-                    out.display()
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            let (df, ord) = ordination_table(&cohort, &dm, options.pcoa_dims)?;
+            write_distance_matrix(&dm.ids, &dm.data, out, &inputs)?;
+            eprintln!(
+                "wrote {} x {} {} distances to {}",
+                dm.len(),
+                dm.len(),
+                options.beta_metric,
+                out.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Table::Ordination => {
+            // A PCoA or distance matrix the inputs give is used as given, unless a metric or
+            // rank is asked for explicitly.
+            let use_given = metric.metric.is_none() && metric.beta_rank.is_none();
+            let Some((ord, basis)) = crate::metrics::ordination::ordinate(
+                &cohort,
+                use_given,
+                options.rank,
+                options.beta_metric,
+                options.pcoa_dims,
+            ) else {
+                bail!("no microbiome abundances, distance matrix or PCoA were loaded, so there is no ordination");
+            };
             let explained: Vec<String> = ord
                 .proportion_explained
                 .iter()
                 .enumerate()
                 .map(|(i, p)| format!("pc{} {:.1}%", i + 1, p * 100.0))
                 .collect();
-            eprintln!(
-                "PCoA ({}) of {}: {}",
-                if ord.exact {
-                    "exact"
-                } else {
-                    "truncated eigensolver; proportions of the trace"
-                },
-                options.beta_metric,
-                explained.join(", ")
-            );
-            df
+            let how = match basis {
+                crate::metrics::ordination::Basis::Computed(_) if !ord.exact => {
+                    " (truncated eigensolver; proportions of the trace)"
+                }
+                _ => "",
+            };
+            eprintln!("{}{how}: {}", basis.label(), explained.join(", "));
+            ordination_table(&cohort, &ord)?
         }
     };
     write_table(&mut df, out, &inputs)?;
