@@ -584,3 +584,53 @@ fn overlapping_metadata_files_give_one_finding_per_pair_with_the_count() {
     // Every sample is kept once, with the first file's row.
     assert_eq!(cohort.num_samples(), 3);
 }
+
+/// BIOM 2.1 sample metadata (`/sample/metadata/<category>`) is read like a metadata file, and
+/// a metadata file listing the same sample wins without a duplicate-sample finding.
+#[test]
+fn biom_hdf5_sample_metadata_gives_subjects_and_times() {
+    let cohort = load(&["table_biom2_metadata.biom"]);
+    let samples = cohort.samples();
+    assert_eq!(
+        str_col(samples, c::SAMPLE_ID),
+        [Some("S1".to_owned()), Some("S2".to_owned())]
+    );
+    assert_eq!(
+        str_col(samples, c::SUBJECT_ID),
+        [Some("P1".to_owned()), Some("P2".to_owned())]
+    );
+    assert_eq!(f64_col(samples, c::DAY), [Some(0.0), Some(14.0)]);
+    assert_eq!(
+        str_col(samples, "body_site"),
+        [Some("gut".to_owned()), Some("gut".to_owned())]
+    );
+    assert_eq!(cohort.num_subjects(), 2);
+    assert!(
+        !cohort
+            .findings
+            .iter()
+            .any(|f| f.rule == "identity.sample-without-metadata")
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let meta = dir.path().join("metadata.tsv");
+    std::fs::write(
+        &meta,
+        "sample-id\thost_subject_id\tdays_since_experiment_start\nS1\tP9\t3\n",
+    )
+    .expect("write");
+    let paths = [fixture("table_biom2_metadata.biom"), meta];
+    let cohort = load_paths(&paths, &LoadOptions::default()).expect("with metadata file");
+    let samples = cohort.samples();
+    // S1 from the file, S2 from the table.
+    assert_eq!(
+        str_col(samples, c::SUBJECT_ID),
+        [Some("P9".to_owned()), Some("P2".to_owned())]
+    );
+    assert_eq!(f64_col(samples, c::DAY), [Some(3.0), Some(14.0)]);
+    assert!(
+        !cohort.findings.iter().any(|f| f.rule == "identity.duplicate-sample"),
+        "{:?}",
+        cohort.findings
+    );
+}

@@ -359,3 +359,37 @@ fn moving_pictures_as_artifacts_when_shared_is_present() {
     let (_, basis) = ordinate(&cohort, true, None, BetaMetric::BrayCurtis, 2).expect("ordination");
     assert_eq!(basis, Basis::Computed(BetaMetric::BrayCurtis));
 }
+
+/// scikit-bio's ordination text on its own (as `qiime tools export` leaves it) is recognised by
+/// its `Eigvals` header; a damaged one is refused with the line at fault.
+#[test]
+fn an_exported_ordination_text_is_shown_as_given() {
+    let bytes = std::fs::read(fixture("pcoa.qza")).expect("fixture");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let name = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .find(|n| n.ends_with("data/ordination.txt"))
+        .expect("ordination inside")
+        .into_owned();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&name).expect("entry"), &mut text).expect("read");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ordination.txt");
+    std::fs::write(&path, &text).expect("write");
+    let cohort = load_paths(std::slice::from_ref(&path), &LoadOptions::default()).expect("ordination.txt");
+    assert_eq!(cohort.sources[0].layout, "PCoA (scikit-bio ordination), shown as given");
+    let (ord, basis) = ordinate(&cohort, true, None, BetaMetric::BrayCurtis, 2).expect("ordination");
+    assert_eq!(basis.label(), "PCoA as given in ordination.txt");
+    assert_eq!(ord.coord(5, 1), reference_pcoa()[5].2);
+
+    let damaged = text.replacen("0.3601589238720386", "x", 1);
+    std::fs::write(&path, damaged).expect("write");
+    let err = load_paths(&[path], &LoadOptions::default())
+        .expect_err("damaged")
+        .to_string();
+    assert!(
+        err.contains("line 15: `x` is not a number") && err.contains("ordination.txt"),
+        "{err}"
+    );
+}

@@ -27,6 +27,14 @@ pub fn assemble(
 ) -> Result<Cohort, AssembleError> {
     let file_name = |i: usize| sources.get(i).map_or_else(String::new, |s| s.path.clone());
     let mut findings = std::mem::take(&mut parts.findings);
+    // Metadata a feature table carries fills in only for samples no metadata file lists.
+    let listed: HashSet<String> = parts
+        .samples
+        .iter()
+        .filter(|s| !s.from_table)
+        .map(|s| s.sample.clone())
+        .collect();
+    parts.samples.retain(|s| !s.from_table || !listed.contains(&s.sample));
     let visits = merge_visits(
         std::mem::take(&mut parts.visits),
         &parts.measures,

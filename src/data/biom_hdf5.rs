@@ -3,16 +3,26 @@
 //!
 //! Layout (biom-format.org, "BIOM 2.1"): `/observation/ids` and `/sample/ids` (strings),
 //! `/sample/matrix/{data,indices,indptr}` (the table in CSC form: one slice of `data` per
-//! sample, `indices` naming the observation), and optionally `/observation/metadata/taxonomy`
-//! (one row of rank names per observation).
+//! sample, `indices` naming the observation), optionally `/observation/metadata/taxonomy`
+//! (one row of rank names per observation) and `/sample/metadata/<category>` (one value per
+//! sample; returned as a table for the sample-metadata reader).
 
 use hdf5_reader::{Dataset, Hdf5File};
 
 use super::parts::{FileCtx, Parts};
+use super::table::RawTable;
 use super::taxonomy::keep_table_lineage;
 
-/// Read a BIOM 2.1 table; returns (features, samples).
-pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
+/// What a BIOM 2.1 file held besides the table it added to `parts`.
+pub struct Biom {
+    pub features: usize,
+    pub samples: usize,
+    /// `/sample/metadata`, one row per sample (`sample-id` first), when the file has any.
+    pub sample_metadata: Option<RawTable>,
+}
+
+/// Read a BIOM 2.1 table.
+pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Biom, String> {
     let file = Hdf5File::from_bytes(bytes).map_err(|e| format!("not a readable HDF5 file ({e})"))?;
     let dataset = |path: &str| {
         file.dataset(path)
@@ -62,8 +72,44 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
             }
         }
     }
+    let sample_metadata = sample_metadata(&file, &sample_ids);
     super::microbiome::push_table(sample_ids, feature_ids, values, ctx, parts);
-    Ok((nf, ns))
+    Ok(Biom {
+        features: nf,
+        samples: ns,
+        sample_metadata,
+    })
+}
+
+/// Each `/sample/metadata` dataset with one value per sample, as a column of a table.
+fn sample_metadata(file: &Hdf5File, sample_ids: &[String]) -> Option<RawTable> {
+    let group = file.group("/sample/metadata").ok()?;
+    let (_, names) = group.member_names().ok()?;
+    let mut columns: Vec<(String, Vec<String>)> = Vec::new();
+    for name in names {
+        let Ok(dataset) = group.dataset(&name) else { continue };
+        let values = dataset.read_strings().ok().or_else(|| {
+            numbers(&dataset, &name).ok().map(|v| {
+                v.iter()
+                    .map(|x| if x.is_finite() { x.to_string() } else { String::new() })
+                    .collect()
+            })
+        });
+        if let Some(values) = values.filter(|v| v.len() == sample_ids.len()) {
+            columns.push((name, values));
+        }
+    }
+    if columns.is_empty() {
+        return None;
+    }
+    let mut headers = vec!["sample-id".to_owned()];
+    headers.extend(columns.iter().map(|(n, _)| n.clone()));
+    let mut table = RawTable::with_headers(headers);
+    for (s, id) in sample_ids.iter().enumerate() {
+        let cells = std::iter::once(id.as_str()).chain(columns.iter().map(|(_, v)| v[s].as_str()));
+        table.push_row(s + 1, cells);
+    }
+    Some(table)
 }
 
 /// A numeric dataset as f64, whatever its stored integer or float type.

@@ -164,6 +164,7 @@ fn read_sample_rows(
             attrs,
             file: ctx.index,
             line: table.line(r),
+            from_table: false,
         });
     }
 }

@@ -270,6 +270,9 @@ fn read_one(
     // Zip archives are told apart by what they hold: a QIIME 2 artifact, a workbook, other.
     if input.bytes.starts_with(b"PK\x03\x04") || input.bytes.starts_with(b"PK\x05\x06") {
         let read = qiime2::read(&input.bytes, &ctx, parts)?;
+        if let Some(meta) = &read.sample_metadata {
+            table_sample_metadata(meta, &ctx, options, parts);
+        }
         source.layout = read.layout;
         source.encoding = Some("zip".to_owned());
         source.num_rows = read.rows;
@@ -286,7 +289,11 @@ fn read_one(
         return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
     }
     let biom = if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
-        Some((biom_hdf5::read(&input.bytes, &ctx, parts)?, "BIOM 2.1 (HDF5)", "HDF5"))
+        let biom = biom_hdf5::read(&input.bytes, &ctx, parts)?;
+        if let Some(meta) = &biom.sample_metadata {
+            table_sample_metadata(meta, &ctx, options, parts);
+        }
+        Some(((biom.features, biom.samples), "BIOM 2.1 (HDF5)", "HDF5"))
     } else if input.bytes.trim_ascii_start().starts_with(b"{") {
         Some((biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8"))
     } else {
@@ -309,6 +316,14 @@ fn read_one(
         source.encoding = Some(encoding.label().to_owned());
         if text.contains('\0') {
             return Err("this is a binary file, not a text table".to_owned());
+        }
+        // scikit-bio's ordination text (what a QIIME 2 PCoAResults holds), exported on its own.
+        if text.trim_start_matches('\u{feff}').starts_with("Eigvals\t") {
+            let (n, dims) = given::read_ordination(&text, &ctx, parts)?;
+            source.layout = "PCoA (scikit-bio ordination), shown as given".to_owned();
+            source.num_rows = n;
+            source.num_columns = dims;
+            return Ok((source, Layout::SampleMetadata));
         }
         table::parse_delimited(&text, &input.name, &mut parse_findings)
     };
@@ -363,6 +378,19 @@ fn read_one(
     }
     parts.findings.append(&mut parse_findings);
     Ok((source, layout))
+}
+
+/// Sample metadata stored inside a feature table, read with the same roles as a metadata file
+/// (a `host_subject_id` category becomes the subject) but kept only for samples that no
+/// metadata file lists.
+fn table_sample_metadata(meta: &RawTable, ctx: &FileCtx, options: &LoadOptions, parts: &mut Parts) {
+    let matches = roles::assign_roles(&meta.headers, &options.overrides);
+    parts.headers.extend(meta.headers.iter().cloned());
+    let start = parts.samples.len();
+    microbiome::read_sample_metadata(meta, &matches, ctx, parts);
+    for row in &mut parts.samples[start..] {
+        row.from_table = true;
+    }
 }
 
 fn report_duplicate_headers(table: &RawTable, file: &str, parts: &mut Parts) {

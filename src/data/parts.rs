@@ -63,6 +63,9 @@ pub struct SampleRow {
     pub attrs: Vec<(String, String)>,
     pub file: usize,
     pub line: usize,
+    /// Metadata stored inside a feature table (BIOM 2.1 `/sample/metadata`): used only for
+    /// samples that no metadata file lists.
+    pub from_table: bool,
 }
 
 /// One numeric value per sample that a file gives (a QIIME 2 alpha-diversity artifact).

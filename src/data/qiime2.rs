@@ -28,6 +28,8 @@ pub struct Payload {
     pub artifact: Artifact,
     /// The payload is an abundance table (for the layout the loader records).
     pub is_table: bool,
+    /// Sample metadata stored in the BIOM table, for the sample-metadata reader.
+    pub sample_metadata: Option<table::RawTable>,
 }
 
 /// Read a zip archive: a QIIME 2 artifact's payload into `parts`, or say what the zip is.
@@ -92,6 +94,7 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
         let path = format!("{root}/data/{file}");
         entry(zip, &path).map_err(|why| format!("{described}: {why}"))
     };
+    let mut sample_metadata = None;
     let (label, rows, columns, is_table) = match kind.as_str() {
         "FeatureTable[Frequency]" | "FeatureTable[RelativeFrequency]" | "FeatureTable[PresenceAbsence]" => {
             let name = if names.iter().any(|n| n == &format!("{root}/data/feature-table.biom")) {
@@ -101,8 +104,9 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
             };
             let biom = data(&mut zip, name)?;
             let (features, samples, inside) = if biom.starts_with(b"\x89HDF\r\n\x1a\n") {
-                let (f, s) = biom_hdf5::read(&biom, ctx, parts)?;
-                (f, s, "BIOM 2.1 HDF5")
+                let read = biom_hdf5::read(&biom, ctx, parts)?;
+                sample_metadata = read.sample_metadata;
+                (read.features, read.samples, "BIOM 2.1 HDF5")
             } else {
                 let (f, s) = biom_json::read(&biom, ctx, parts)?;
                 (f, s, "BIOM 1.0 JSON")
@@ -153,6 +157,7 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
         columns,
         artifact,
         is_table,
+        sample_metadata,
     })
 }
 
