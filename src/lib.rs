@@ -1,7 +1,9 @@
 //! cohort-explorer: load longitudinal ALS cohorts (clinical visits, microbiome abundances),
 //! derive the metrics clinicians quote, check data quality, and explore them in linked views.
 
-/// The egui/eframe desktop app (the only module that touches the GUI crates).
+/// The egui/eframe desktop app (the only module that touches the GUI crates; the `gui`
+/// feature, on by default, so the fuzz targets build without them).
+#[cfg(feature = "gui")]
 pub mod app;
 /// Headless subcommands: `summary`, `export`, `demo`.
 pub mod cli;

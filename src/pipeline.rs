@@ -151,6 +151,24 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
     quality::check(cohort, rules)
 }
 
+/// One file's bytes, named as it was (the name's extension matters only for workbooks), loaded,
+/// derived and checked: what the window does with a dropped file, and the fuzz target's entry.
+pub fn analyse_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<Analysis, PipelineError> {
+    let input = data::Input {
+        name: name.to_owned(),
+        bytes,
+        explicit: true,
+    };
+    let cohort = data::load_inputs(vec![input], &options.load)?;
+    let tables = tables(&cohort, &options.metrics)?;
+    let findings = check(&cohort, &options.rules)?;
+    Ok(Analysis {
+        cohort,
+        tables,
+        findings,
+    })
+}
+
 /// Load, derive and check, reporting each stage (up to `done` of the whole run, so a front end
 /// can add its own stages after) and stopping between stages when cancelled.
 pub fn analyse(

@@ -634,3 +634,43 @@ fn biom_hdf5_sample_metadata_gives_subjects_and_times() {
         cohort.findings
     );
 }
+
+/// Found by the fuzzer: a damaged BIOM 2.1 file whose `indptr` declares 4 billion elements
+/// made the HDF5 reader allocate 16 GB (20 s, 12 GB resident). Reads are now bounded by the
+/// file's size, and the file is refused with what was wrong.
+#[test]
+fn a_biom_declaring_billions_of_elements_is_refused_not_allocated() {
+    let err = load_paths(&[fixture("broken/biom_huge_dataspace.biom")], &LoadOptions::default())
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("exceeds the 67108864 byte read limit") && err.contains("biom_huge_dataspace.biom"),
+        "{err}"
+    );
+}
+
+/// A table that names more samples × features than it could hold (a header of 50,000 samples
+/// over 50,000 one-character rows: 200 kB of text, 2.5 billion cells) is refused, not allocated.
+#[test]
+fn a_table_too_large_to_hold_is_refused_with_its_size() {
+    let n = 50_000;
+    let header: Vec<String> = (0..n).map(|s| format!("S{s}")).collect();
+    let rows: Vec<String> = (0..n).map(|f| format!("f{f}")).collect();
+    let text = format!(
+        "# Constructed from biom file\n#OTU ID\t{}\n{}\n",
+        header.join("\t"),
+        rows.join("\n")
+    );
+    let input = cohort_explorer::data::Input {
+        name: "wide.tsv".to_owned(),
+        bytes: text.into_bytes(),
+        explicit: true,
+    };
+    let err = cohort_explorer::data::load_inputs(vec![input], &LoadOptions::default())
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("50000 features × 50000 samples is too large") && err.contains("wide.tsv"),
+        "{err}"
+    );
+}

@@ -10,10 +10,9 @@ mod summary;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::pipeline::Source;
 pub use input::InputArgs;
 
 /// Explore longitudinal ALS cohorts: microbiome, BMI, REE and ALSFRS-R.
@@ -126,25 +125,7 @@ fn one_line(e: &anyhow::Error) -> String {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        None => {
-            let source = if cli.input.paths.is_empty() || cli.input.demo {
-                Source::Demo
-            } else {
-                Source::Paths(cli.input.paths.clone())
-            };
-            let options = cli.input.options()?;
-            let rules = match &cli.rules {
-                Some(path) => crate::quality::Rules::from_file(path)?,
-                None => crate::quality::Rules::default(),
-            };
-            let rules_file = cli.rules.as_ref().map(|p| p.display().to_string());
-            let start = crate::app::StartChoices {
-                group_by: cli.input.group_by.clone(),
-                time: cli.input.has_choices().then(|| cli.input.time.clone()),
-            };
-            crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => open_window(&cli),
         Some(Command::Summary { input, json, all }) => summary::run(&input, json, all),
         Some(Command::Check { print_rules: true, .. }) => {
             print!("{}", crate::quality::DEFAULT_RULES_TOML);
@@ -181,4 +162,35 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             },
         ),
     }
+}
+
+/// No subcommand: open the window on the inputs (the demo cohort when there are none).
+#[cfg(feature = "gui")]
+fn open_window(cli: &Cli) -> Result<ExitCode> {
+    use crate::pipeline::Source;
+    use anyhow::Context;
+
+    let source = if cli.input.paths.is_empty() || cli.input.demo {
+        Source::Demo
+    } else {
+        Source::Paths(cli.input.paths.clone())
+    };
+    let options = cli.input.options()?;
+    let rules = match &cli.rules {
+        Some(path) => crate::quality::Rules::from_file(path)?,
+        None => crate::quality::Rules::default(),
+    };
+    let rules_file = cli.rules.as_ref().map(|p| p.display().to_string());
+    let start = crate::app::StartChoices {
+        group_by: cli.input.group_by.clone(),
+        time: cli.input.has_choices().then(|| cli.input.time.clone()),
+    };
+    crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Built without the `gui` feature (the fuzz targets): only the headless commands exist.
+#[cfg(not(feature = "gui"))]
+fn open_window(_: &Cli) -> Result<ExitCode> {
+    anyhow::bail!("this build has no window (built without the `gui` feature); use a subcommand such as `summary`")
 }

@@ -7,7 +7,7 @@
 //! (one row of rank names per observation) and `/sample/metadata/<category>` (one value per
 //! sample; returned as a table for the sample-metadata reader).
 
-use hdf5_reader::{Dataset, Hdf5File};
+use hdf5_reader::{Dataset, Hdf5File, OpenOptions};
 
 use super::parts::{FileCtx, Parts};
 use super::table::RawTable;
@@ -23,7 +23,12 @@ pub struct Biom {
 
 /// Read a BIOM 2.1 table.
 pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Biom, String> {
-    let file = Hdf5File::from_bytes(bytes).map_err(|e| format!("not a readable HDF5 file ({e})"))?;
+    // A damaged file can declare datasets of billions of elements; what one read may decode is
+    // bounded by the file's size (deflate rarely expands data past 64×).
+    let budget = bytes.len().saturating_mul(64).max(64 << 20);
+    let options = OpenOptions::default().with_max_read_bytes(budget);
+    let file =
+        Hdf5File::from_bytes_with_options(bytes, options).map_err(|e| format!("not a readable HDF5 file ({e})"))?;
     let dataset = |path: &str| {
         file.dataset(path)
             .map_err(|_| format!("not a BIOM 2 table: the HDF5 file has no `{path}`"))
@@ -47,7 +52,7 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Biom, Stri
             data.len()
         ));
     }
-    let mut values = vec![0.0; nf * ns];
+    let mut values = super::microbiome::zeroed(ns, nf)?;
     for s in 0..ns {
         let (start, end) = (index(indptr[s])?, index(indptr[s + 1])?);
         if start > end || end > data.len() {

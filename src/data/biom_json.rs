@@ -30,7 +30,7 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
         .and_then(Value::as_array)
         .ok_or("not a BIOM table: no `data`")?;
     let sparse = json.get("matrix_type").and_then(Value::as_str) == Some("sparse");
-    let mut values = vec![0.0; nf * ns];
+    let mut values = super::microbiome::zeroed(ns, nf)?;
     for (i, entry) in data.iter().enumerate() {
         let entry = entry.as_array().ok_or("BIOM `data` entries must be lists")?;
         if sparse {

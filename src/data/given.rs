@@ -90,25 +90,18 @@ pub fn read_ordination(text: &str, ctx: &FileCtx, parts: &mut Parts) -> Result<(
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
-        let counts: Vec<usize> = fields[1..].iter().filter_map(|f| f.trim().parse().ok()).collect();
+        let counts: Option<Vec<usize>> = fields[1..].iter().map(|f| f.trim().parse().ok()).collect();
         let name = fields[0].trim();
         let section = Section { name, line: line_no };
-        match (name, counts.as_slice()) {
-            ("Eigvals", &[n]) => {
-                eigenvalues = Some(
-                    section
-                        .read(&mut lines, usize::from(n > 0), n, false)?
-                        .pop()
-                        .map(|r| r.1),
-                );
-            }
-            ("Proportion explained", &[n]) => {
-                proportions = Some(
-                    section
-                        .read(&mut lines, usize::from(n > 0), n, false)?
-                        .pop()
-                        .map(|r| r.1),
-                );
+        match (name, counts.as_deref().unwrap_or_default()) {
+            ("Eigvals" | "Proportion explained", &[n]) => {
+                let row = section.read(&mut lines, usize::from(n > 0), n, false)?.pop();
+                let values = row.map(|r| r.1).unwrap_or_default();
+                if name == "Eigvals" {
+                    eigenvalues = Some(values);
+                } else {
+                    proportions = Some(values);
+                }
             }
             ("Site", &[rows, dims]) => site = Some((section.read(&mut lines, rows, dims, true)?, dims)),
             ("Species" | "Biplot" | "Site constraints", &[rows, cols]) => {
@@ -125,17 +118,28 @@ pub fn read_ordination(text: &str, ctx: &FileCtx, parts: &mut Parts) -> Result<(
     let (Some(eigenvalues), Some((rows, dims))) = (eigenvalues, site) else {
         return Err("not a scikit-bio ordination: no `Eigvals` or no `Site` section".to_owned());
     };
-    let eigenvalues = eigenvalues.unwrap_or_default();
     if rows.is_empty() || dims == 0 {
         return Err("the ordination places no samples".to_owned());
     }
-    let proportion_explained = proportions.flatten().unwrap_or_else(|| {
+    if eigenvalues.len() < dims {
+        return Err(format!(
+            "the `Site` section has {dims} axes but `Eigvals` gives {} eigenvalues",
+            eigenvalues.len()
+        ));
+    }
+    let proportion_explained = proportions.filter(|p| !p.is_empty()).unwrap_or_else(|| {
         let total: f64 = eigenvalues.iter().filter(|v| **v > 0.0).sum();
         eigenvalues
             .iter()
             .map(|v| if total > 0.0 { v / total } else { 0.0 })
             .collect()
     });
+    if proportion_explained.len() < dims {
+        return Err(format!(
+            "the `Site` section has {dims} axes but `Proportion explained` gives {} proportions",
+            proportion_explained.len()
+        ));
+    }
     let n = rows.len();
     let ids = rows.iter().map(|(id, _)| id.clone()).collect();
     let coordinates = rows.into_iter().flat_map(|(_, v)| v).collect();
@@ -224,7 +228,9 @@ pub fn read_alpha(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<
                     table.line(r)
                 )
             })?;
-            values.push((table.cell(r, 0).trim().to_owned(), v));
+            if v.is_finite() {
+                values.push((table.cell(r, 0).trim().to_owned(), v));
+            }
         }
         parts.sample_values.push(SampleValues {
             name: snake_case(&table.headers[col]),
@@ -242,4 +248,39 @@ fn clip(text: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Pcoa, String> {
+        let mut parts = Parts::default();
+        let ctx = FileCtx {
+            index: 0,
+            name: "o.txt",
+        };
+        read_ordination(text, &ctx, &mut parts)?;
+        Ok(parts.ordinations.remove(0).value)
+    }
+
+    #[test]
+    fn an_ordination_gives_its_axes_and_proportions() {
+        let text = "Eigvals\t2\n3.0\t1.0\n\nProportion explained\t0\n\nSpecies\t0\t0\n\nSite\t2\t2\nA\t0.5\t-0.1\nB\t-0.5\t0.1\n";
+        let ord = read(text).expect("ordination");
+        assert_eq!(ord.ids, ["A", "B"]);
+        assert_eq!(ord.coord(1, 0), -0.5);
+        // No proportions given: from the eigenvalues.
+        assert_eq!(ord.proportion_explained, [0.75, 0.25]);
+    }
+
+    #[test]
+    fn an_ordination_with_fewer_eigenvalues_than_axes_is_refused() {
+        let err = read("Eigvals\t1\n3.0\n\nSite\t2\t2\nA\t0.5\t-0.1\nB\t-0.5\t0.1\n").expect_err("short");
+        assert!(err.contains("2 axes but `Eigvals` gives 1"), "{err}");
+        let err = read("Eigvals\tx\n").expect_err("count");
+        assert!(err.contains("line 1 should head a section"), "{err}");
+        let err = read("Eigvals\t1\n3.0\n\nSite\t3\t1\nA\t0.5\n").expect_err("early end");
+        assert!(err.contains("`Site` section (line 4) ends early"), "{err}");
+    }
 }

@@ -12,7 +12,7 @@ use super::values::{DateCell, Number, is_missing, parse_date_column, parse_numbe
 use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
 /// BIOM classic TSV: features as rows, samples as columns, optional `taxonomy` last column.
-pub fn read_biom_tsv(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
+pub fn read_biom_tsv(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<(), String> {
     let taxonomy_col = table
         .headers
         .iter()
@@ -23,7 +23,7 @@ pub fn read_biom_tsv(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
         .map(|r| table.cell(r, 0).trim().to_owned())
         .collect();
     let nf = feature_ids.len();
-    let mut values = vec![0.0; sample_ids.len() * nf];
+    let mut values = zeroed(sample_ids.len(), nf)?;
     for f in 0..nf {
         for (s, &c) in sample_cols.iter().enumerate() {
             values[s * nf + f] = cell_value(table, f, c, ctx, parts);
@@ -34,11 +34,17 @@ pub fn read_biom_tsv(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
         }
     }
     push_table(sample_ids, feature_ids, values, ctx, parts);
+    Ok(())
 }
 
 /// Samples as rows and taxa as columns. Columns with a known role (subject, date, day, …) are
 /// sample metadata; the other numeric columns are taxa.
-pub fn read_sample_matrix(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: &mut Parts) {
+pub fn read_sample_matrix(
+    table: &RawTable,
+    matches: &[RoleMatch],
+    ctx: &FileCtx,
+    parts: &mut Parts,
+) -> Result<(), String> {
     let id_col = find(matches, Role::Sample).map_or(0, |m| m.col);
     let meta: Vec<&RoleMatch> = matches
         .iter()
@@ -58,21 +64,22 @@ pub fn read_sample_matrix(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx
         }
     }
     let nf = feature_ids.len();
-    let mut sample_ids = Vec::with_capacity(table.num_rows());
-    let mut values = Vec::with_capacity(table.num_rows() * nf);
     let rows: Vec<usize> = (0..table.num_rows())
         .filter(|&r| !is_missing(table.cell(r, id_col)))
         .collect();
-    for &r in &rows {
+    let mut sample_ids = Vec::with_capacity(rows.len());
+    let mut values = zeroed(rows.len(), nf)?;
+    for (s, &r) in rows.iter().enumerate() {
         sample_ids.push(table.cell(r, id_col).trim().to_owned());
-        for &c in &taxon_cols {
-            values.push(cell_value(table, r, c, ctx, parts));
+        for (f, &c) in taxon_cols.iter().enumerate() {
+            values[s * nf + f] = cell_value(table, r, c, ctx, parts);
         }
     }
     if !meta.is_empty() || !text_cols.is_empty() {
         read_sample_rows(table, id_col, &meta, &text_cols, &rows, ctx, parts);
     }
     push_table(sample_ids, feature_ids, values, ctx, parts);
+    Ok(())
 }
 
 /// QIIME 2 sample metadata: first column the sample id, roles for subject and time, the rest
@@ -171,7 +178,7 @@ fn read_sample_rows(
 
 /// `MetaPhlAn` merged table: keep one rank (species when present, else the deepest), so parents
 /// are not counted twice; percentages become fractions.
-pub fn read_metaphlan(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
+pub fn read_metaphlan(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<(), String> {
     let skip_cols: Vec<usize> = (1..table.num_cols())
         .filter(|&c| {
             matches!(
@@ -202,7 +209,7 @@ pub fn read_metaphlan(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
         parts
             .findings
             .push(Finding::new(Severity::Error, "schema.no-clades", "no `k__…|p__…` clade rows found").file(ctx.name));
-        return;
+        return Ok(());
     };
     let rows: Vec<usize> = (0..table.num_rows())
         .filter(|&r| {
@@ -220,23 +227,24 @@ pub fn read_metaphlan(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) {
     }
     let sample_ids: Vec<String> = sample_cols.iter().map(|&c| table.headers[c].clone()).collect();
     let nf = feature_ids.len();
-    let mut values = vec![0.0; sample_ids.len() * nf];
+    let mut values = zeroed(sample_ids.len(), nf)?;
     for (f, &r) in rows.iter().enumerate() {
         for (s, &c) in sample_cols.iter().enumerate() {
             values[s * nf + f] = cell_value(table, r, c, ctx, parts);
         }
     }
     push_table_as(sample_ids, feature_ids, values, true, ctx, parts);
+    Ok(())
 }
 
 /// Long table: one row per sample × taxon.
-pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: &mut Parts) {
+pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: &mut Parts) -> Result<(), String> {
     let (Some(sc), Some(tc), Some(ac)) = (
         find(matches, Role::Sample),
         find(matches, Role::Taxon),
         find(matches, Role::Abundance),
     ) else {
-        return;
+        return Ok(());
     };
     let mut samples: HashMap<String, usize> = HashMap::new();
     let mut features: HashMap<String, usize> = HashMap::new();
@@ -259,7 +267,7 @@ pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: 
         cells.push((si, fi, cell_value(table, r, ac.col, ctx, parts)));
     }
     let nf = feature_ids.len();
-    let mut values = vec![0.0; sample_ids.len() * nf];
+    let mut values = zeroed(sample_ids.len(), nf)?;
     for (s, f, v) in cells {
         values[s * nf + f] += v;
     }
@@ -281,6 +289,7 @@ pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: 
         read_sample_rows(table, sc.col, &meta, &[], &rows, ctx, parts);
     }
     push_table(sample_ids, feature_ids, values, ctx, parts);
+    Ok(())
 }
 
 fn column_is_numeric(table: &RawTable, c: usize) -> bool {
@@ -317,6 +326,22 @@ fn cell_value(table: &RawTable, r: usize, c: usize, ctx: &FileCtx, parts: &mut P
 }
 
 /// Decide counts vs relative abundances, convert percentages, and keep the table.
+/// Largest table held (dense, 8 bytes a cell: 16 GiB).
+const MAX_CELLS: usize = 1 << 31;
+
+/// A zeroed samples × features matrix, or why it cannot be held: a damaged file can name far
+/// more samples × features than it has bytes, and the allocation must fail with a message,
+/// not abort.
+pub(super) fn zeroed(ns: usize, nf: usize) -> Result<Vec<f64>, String> {
+    let mut values = Vec::new();
+    let cells = ns
+        .checked_mul(nf)
+        .filter(|&n| n <= MAX_CELLS && values.try_reserve_exact(n).is_ok())
+        .ok_or_else(|| format!("a table of {nf} features × {ns} samples is too large to hold in memory"))?;
+    values.resize(cells, 0.0);
+    Ok(values)
+}
+
 pub(super) fn push_table(
     sample_ids: Vec<String>,
     feature_ids: Vec<String>,

@@ -364,11 +364,11 @@ fn read_one(
         Layout::ClinicalVisits | Layout::Subjects | Layout::Redcap | Layout::ProActVisits | Layout::ProActSubjects => {
             source.ignored_columns = clinical::read(&table, &matches, layout, &ctx, parts);
         }
-        Layout::BiomTsv => microbiome::read_biom_tsv(&table, &ctx, parts),
-        Layout::SampleTaxonMatrix => microbiome::read_sample_matrix(&table, &matches, &ctx, parts),
+        Layout::BiomTsv => microbiome::read_biom_tsv(&table, &ctx, parts)?,
+        Layout::SampleTaxonMatrix => microbiome::read_sample_matrix(&table, &matches, &ctx, parts)?,
         Layout::SampleMetadata => microbiome::read_sample_metadata(&table, &matches, &ctx, parts),
-        Layout::MetaPhlAn => microbiome::read_metaphlan(&table, &ctx, parts),
-        Layout::LongAbundance => microbiome::read_long(&table, &matches, &ctx, parts),
+        Layout::MetaPhlAn => microbiome::read_metaphlan(&table, &ctx, parts)?,
+        Layout::LongAbundance => microbiome::read_long(&table, &matches, &ctx, parts)?,
         Layout::QiimeTaxonomy => taxonomy::read_qiime_taxonomy(&table, &input.name, parts),
         Layout::RankTaxonomy => taxonomy::read_rank_taxonomy(&table, &input.name, parts),
         Layout::DistanceMatrix => {

@@ -11,7 +11,7 @@ use zip::ZipArchive;
 
 use super::parts::{FileCtx, Parts};
 use super::{biom_hdf5, biom_json, given, table, taxonomy, text};
-use crate::model::Artifact;
+use crate::model::{Artifact, Finding, Severity};
 
 /// Largest payload unpacked into memory (a zip bomb is refused, not unpacked).
 const MAX_PAYLOAD_BYTES: u64 = 4 << 30;
@@ -111,6 +111,16 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
                 let (f, s) = biom_json::read(&biom, ctx, parts)?;
                 (f, s, "BIOM 1.0 JSON")
             };
+            if kind == "FeatureTable[PresenceAbsence]" {
+                parts.findings.push(
+                    Finding::new(
+                        Severity::Info,
+                        "composition.presence-absence",
+                        "a presence/absence table: abundances are 0 or 1, so observed features and Jaccard describe it; Shannon, Bray–Curtis and the F/B ratio count presence only",
+                    )
+                    .file(ctx.name),
+                );
+            }
             (format!("{inside} inside"), features, samples, true)
         }
         "FeatureData[Taxonomy]" => {

@@ -9,8 +9,11 @@ use crate::model::{Finding, Severity};
 pub struct RawTable {
     pub headers: Vec<String>,
     buf: String,
-    /// End offset in `buf` of each cell, row-major.
+    /// End offset in `buf` of each cell a row has, row after row.
     ends: Vec<usize>,
+    /// Index in `ends` of each row's first cell. A short row holds only the cells it had, so a
+    /// wide header over many short rows costs no more than the text.
+    row_starts: Vec<usize>,
     /// 1-based source line of each row, for findings.
     lines: Vec<usize>,
     /// Lines that started with `#` (header comments, `#q2:types`, …), without the newline.
@@ -40,11 +43,14 @@ impl RawTable {
 
     /// The cell text, untrimmed; empty when out of range.
     pub fn cell(&self, row: usize, col: usize) -> &str {
-        let ncols = self.headers.len();
-        if col >= ncols || row >= self.lines.len() {
+        let Some(&first) = self.row_starts.get(row) else {
+            return "";
+        };
+        let next = self.row_starts.get(row + 1).copied().unwrap_or(self.ends.len());
+        if col >= next - first {
             return "";
         }
-        let i = row * ncols + col;
+        let i = first + col;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.buf[start..self.ends[i]]
     }
@@ -54,15 +60,11 @@ impl RawTable {
         self.lines.get(row).copied().unwrap_or(0)
     }
 
-    /// Append a row; missing cells become empty, extra cells are ignored.
+    /// Append a row; missing cells read as empty, extra cells are ignored.
     pub fn push_row<'a>(&mut self, line: usize, cells: impl IntoIterator<Item = &'a str>) {
-        let mut n = 0;
+        self.row_starts.push(self.ends.len());
         for cell in cells.into_iter().take(self.headers.len()) {
             self.buf.push_str(cell);
-            self.ends.push(self.buf.len());
-            n += 1;
-        }
-        for _ in n..self.headers.len() {
             self.ends.push(self.buf.len());
         }
         self.lines.push(line);

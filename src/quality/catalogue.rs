@@ -344,6 +344,13 @@ pub const CATALOGUE: &[RuleInfo] = &[
         "relative abundances not summing to 1 (or 100)",
     ),
     rule(
+        "composition.presence-absence",
+        "composition",
+        I,
+        true,
+        "a presence/absence table (QIIME 2 FeatureTable[PresenceAbsence]): only presence-based metrics mean anything",
+    ),
+    rule(
         "composition.all-zero",
         "composition",
         E,
