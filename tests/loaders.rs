@@ -7,6 +7,9 @@ use cohort_explorer::metrics::tables::{MetricOptions, samples_table};
 use cohort_explorer::model::{AbundanceKind, Cohort, columns as c};
 use polars::prelude::*;
 
+mod common;
+use common::{f64_col, str_col};
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
@@ -14,25 +17,6 @@ fn fixture(name: &str) -> PathBuf {
 fn load(names: &[&str]) -> Cohort {
     let paths: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
     load_paths(&paths, &LoadOptions::default()).unwrap_or_else(|e| panic!("{names:?}: {e}"))
-}
-
-fn f64_col(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    df.column(name)
-        .unwrap_or_else(|_| panic!("no column {name}"))
-        .f64()
-        .expect("f64 column")
-        .iter()
-        .collect()
-}
-
-fn str_col(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-    df.column(name)
-        .unwrap_or_else(|_| panic!("no column {name}"))
-        .str()
-        .expect("string column")
-        .iter()
-        .map(|v| v.map(str::to_owned))
-        .collect()
 }
 
 fn layout_of(cohort: &Cohort, i: usize) -> &str {

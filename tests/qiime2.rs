@@ -13,7 +13,9 @@ use cohort_explorer::metrics::distance::BetaMetric;
 use cohort_explorer::metrics::ordination::{Basis, ordinate};
 use cohort_explorer::metrics::tables::{MetricOptions, samples_table};
 use cohort_explorer::model::{AbundanceKind, Cohort, columns as c};
-use polars::prelude::DataFrame;
+
+mod common;
+use common::f64_col;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,15 +33,6 @@ fn refused(name: &str) -> String {
         Ok(_) => panic!("{name} was loaded"),
         Err(e) => e.to_string(),
     }
-}
-
-fn f64_col(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    df.column(name)
-        .unwrap_or_else(|_| panic!("no column {name}"))
-        .f64()
-        .expect("f64 column")
-        .iter()
-        .collect()
 }
 
 /// scikit-bio's PCoA coordinates on the first two axes, by sample.

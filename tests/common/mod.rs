@@ -6,6 +6,7 @@ pub mod gui;
 use cohort_explorer::data::{Input, LoadOptions, load_inputs};
 use cohort_explorer::demo::{DemoCohort, DemoOptions, Planted, generate};
 use cohort_explorer::model::Cohort;
+use polars::prelude::DataFrame;
 
 /// The demo cohort of `options`, loaded from memory, and what was planted in it.
 pub fn load_demo(options: &DemoOptions) -> (Cohort, Vec<Planted>) {
@@ -37,4 +38,25 @@ pub fn write_messy_demo(subjects: usize) -> (tempfile::TempDir, DemoCohort) {
         std::fs::write(dir.path().join(name), bytes).expect("write demo");
     }
     (dir, demo)
+}
+
+/// A Float64 column's values (panics naming the column when it is missing).
+pub fn f64_col(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    df.column(name)
+        .unwrap_or_else(|_| panic!("no column {name}"))
+        .f64()
+        .expect("f64 column")
+        .iter()
+        .collect()
+}
+
+/// A string column's values (panics naming the column when it is missing).
+pub fn str_col(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    df.column(name)
+        .unwrap_or_else(|_| panic!("no column {name}"))
+        .str()
+        .expect("string column")
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect()
 }
