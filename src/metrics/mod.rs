@@ -12,5 +12,6 @@ pub mod ordination;
 pub mod ree;
 pub mod special;
 pub mod stats;
+pub mod survival;
 pub mod tables;
 pub mod trends;

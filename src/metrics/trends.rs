@@ -231,7 +231,7 @@ impl RandomInterceptDesign {
 }
 
 /// Inverse and log-determinant of a symmetric positive-definite matrix (Cholesky).
-fn invert_spd(a: &[f64], p: usize) -> Option<(Vec<f64>, f64)> {
+pub(crate) fn invert_spd(a: &[f64], p: usize) -> Option<(Vec<f64>, f64)> {
     let mut l = vec![0.0; p * p];
     for i in 0..p {
         for j in 0..=i {
