@@ -116,3 +116,42 @@ fn one_group_or_no_event_has_no_log_rank() {
     let km = kaplan_meier(&[], &[]);
     assert_eq!((km.median(), km.rmst(10.0)), (None, 10.0));
 }
+
+/// Cox proportional hazards with Efron ties on the Rossi recidivism data, against lifelines.
+#[test]
+fn cox_efron_matches_lifelines_on_rossi() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/survival/cox.json");
+    let want: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let durations: Vec<f64> = floats(&want["durations"]).into_iter().flatten().collect();
+    let events: Vec<bool> = want["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|v| v == 1)
+        .collect();
+    let x: Vec<f64> = want["x"]
+        .as_array()
+        .expect("x")
+        .iter()
+        .flat_map(|row| floats(row).into_iter().flatten())
+        .collect();
+    let p = want["covariates"].as_array().expect("covariates").len();
+    let fit = cohort_explorer::metrics::survival::cox(&durations, &events, &x, p).expect("fit");
+    for (name, ours, tol) in [
+        ("coef", &fit.coef, 1e-6),
+        ("se", &fit.se, 1e-6),
+        ("p", &fit.p, 1e-5),
+        ("hr_lower", &fit.hr_lower, 1e-6),
+        ("hr_upper", &fit.hr_upper, 1e-6),
+    ] {
+        for (a, b) in ours.iter().zip(floats(&want[name])) {
+            close(*a, b.expect("number"), tol, name);
+        }
+    }
+    close(
+        fit.log_likelihood,
+        want["log_likelihood"].as_f64().expect("loglik"),
+        1e-9,
+        "log-likelihood",
+    );
+}

@@ -211,3 +211,128 @@ pub fn logrank(durations: &[f64], events: &[bool], groups: &[usize]) -> Option<L
         p: chi2_sf(statistic, p as f64),
     })
 }
+
+/// A Cox proportional-hazards fit: one coefficient per covariate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cox {
+    pub coef: Vec<f64>,
+    pub se: Vec<f64>,
+    /// Two-sided Wald p of each coefficient.
+    pub p: Vec<f64>,
+    /// 95% CI of each hazard ratio exp(coef).
+    pub hr_lower: Vec<f64>,
+    pub hr_upper: Vec<f64>,
+    pub log_likelihood: f64,
+}
+
+/// The Efron partial log-likelihood of `beta`, its gradient and information matrix. `x` is
+/// row-major n × p; `order` sorts the subjects by duration, latest first.
+fn efron(
+    durations: &[f64],
+    events: &[bool],
+    x: &[f64],
+    p: usize,
+    order: &[usize],
+    beta: &[f64],
+) -> (f64, Vec<f64>, Vec<f64>) {
+    let (mut loglik, mut grad, mut info) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+    let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+    let row = |i: usize| &x[i * p..(i + 1) * p];
+    let mut k = 0;
+    // Walk from the latest time back, so each risk set is the running sum.
+    while k < order.len() {
+        let t = durations[order[k]];
+        let (mut t0, mut t1, mut t2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+        let mut deaths = 0usize;
+        while k < order.len() && durations[order[k]] == t {
+            let i = order[k];
+            let xi = row(i);
+            let w = xi.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp();
+            s0 += w;
+            for a in 0..p {
+                s1[a] += w * xi[a];
+                for b in 0..p {
+                    s2[a * p + b] += w * xi[a] * xi[b];
+                }
+            }
+            if events[i] {
+                deaths += 1;
+                t0 += w;
+                loglik += xi.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>();
+                for a in 0..p {
+                    t1[a] += w * xi[a];
+                    grad[a] += xi[a];
+                    for b in 0..p {
+                        t2[a * p + b] += w * xi[a] * xi[b];
+                    }
+                }
+            }
+            k += 1;
+        }
+        for l in 0..deaths {
+            let phi = l as f64 / deaths as f64;
+            let d0 = s0 - phi * t0;
+            loglik -= d0.ln();
+            let d1: Vec<f64> = (0..p).map(|a| s1[a] - phi * t1[a]).collect();
+            for a in 0..p {
+                grad[a] -= d1[a] / d0;
+                for b in 0..p {
+                    let d2 = s2[a * p + b] - phi * t2[a * p + b];
+                    info[a * p + b] += d2 / d0 - d1[a] * d1[b] / (d0 * d0);
+                }
+            }
+        }
+    }
+    (loglik, grad, info)
+}
+
+/// Cox proportional hazards with Efron's handling of tied times, fitted by Newton–Raphson with
+/// step halving (as lifelines' `CoxPHFitter`, no penalty). `x` is row-major n × p. `None` when
+/// there are no events or the information matrix is singular (a covariate constant among the
+/// subjects, or one that separates the events perfectly).
+pub fn cox(durations: &[f64], events: &[bool], x: &[f64], p: usize) -> Option<Cox> {
+    if p == 0 || x.len() != durations.len() * p || !events.iter().any(|e| *e) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..durations.len())
+        .filter(|&i| durations[i].is_finite() && x[i * p..(i + 1) * p].iter().all(|v| v.is_finite()))
+        .collect();
+    order.sort_by(|&a, &b| durations[b].total_cmp(&durations[a]));
+    let mut beta = vec![0.0; p];
+    let (mut loglik, mut grad, mut info) = efron(durations, events, x, p, &order, &beta);
+    for _ in 0..100 {
+        let (inv, _) = invert_spd(&info, p)?;
+        let step: Vec<f64> = (0..p).map(|a| (0..p).map(|b| inv[a * p + b] * grad[b]).sum()).collect();
+        let mut scale = 1.0;
+        let mut next;
+        loop {
+            let candidate: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + scale * s).collect();
+            next = (candidate.clone(), efron(durations, events, x, p, &order, &candidate));
+            if next.1.0 >= loglik - 1e-12 * loglik.abs() || scale < 1e-6 {
+                break;
+            }
+            scale /= 2.0;
+        }
+        let change = (next.1.0 - loglik).abs();
+        beta = next.0;
+        (loglik, grad, info) = next.1;
+        if change < 1e-10 && step.iter().all(|s| (scale * s).abs() < 1e-9) {
+            break;
+        }
+    }
+    let (inv, _) = invert_spd(&info, p)?;
+    let se: Vec<f64> = (0..p).map(|a| inv[a * p + a].sqrt()).collect();
+    let pvalue = (0..p)
+        .map(|a| 2.0 * super::special::normal_sf((beta[a] / se[a]).abs()))
+        .collect();
+    let hr_lower = (0..p).map(|a| (beta[a] - Z95 * se[a]).exp()).collect();
+    let hr_upper = (0..p).map(|a| (beta[a] + Z95 * se[a]).exp()).collect();
+    Some(Cox {
+        coef: beta,
+        se,
+        p: pvalue,
+        hr_lower,
+        hr_upper,
+        log_likelihood: loglik,
+    })
+}
