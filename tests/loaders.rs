@@ -658,3 +658,43 @@ fn a_table_too_large_to_hold_is_refused_with_its_size() {
         "{err}"
     );
 }
+
+/// Event and follow-up columns (issue 13) become subject attributes: dates as dates, `died`
+/// as yes/no from 是/否, with English and Chinese headers; PRO-ACT's death form fills them too.
+#[test]
+fn event_columns_become_subject_attributes() {
+    let cohort = load(&["subjects_events.csv"]);
+    let subjects = cohort.subjects();
+    let date = |name: &str| {
+        subjects
+            .column(name)
+            .unwrap_or_else(|_| panic!("no column {name}"))
+            .to_physical_repr()
+            .i32()
+            .expect("date column")
+            .iter()
+            .map(|d| d.map(cohort_explorer::model::time::iso_from_days))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(date(c::DEATH_DATE), [Some("2021-06-01".to_owned()), None]);
+    assert_eq!(date(c::TRACHEOSTOMY_DATE), [None, Some("2022-01-10".to_owned())]);
+    assert_eq!(date(c::NIV_DATE), [Some("2021-03-01".to_owned()), None]);
+    assert_eq!(date(c::GASTROSTOMY_DATE), [None, Some("2021-11-02".to_owned())]);
+    assert_eq!(
+        date(c::LAST_CONTACT_DATE),
+        [Some("2021-06-01".to_owned()), Some("2022-05-01".to_owned())]
+    );
+    assert_eq!(
+        str_col(subjects, c::DIED),
+        [Some("yes".to_owned()), Some("no".to_owned())]
+    );
+
+    let proact = load(&["proact"]);
+    let ids = str_col(proact.subjects(), c::SUBJECT_ID);
+    let row = ids
+        .iter()
+        .position(|s| s.as_deref() == Some("533"))
+        .expect("subject 533");
+    assert_eq!(str_col(proact.subjects(), c::DIED)[row].as_deref(), Some("yes"));
+    assert_eq!(f64_col(proact.subjects(), c::DEATH_DAYS)[row], Some(400.0));
+}

@@ -33,6 +33,13 @@ pub enum Role {
     OnsetDate,
     OnsetDelta,
     OnsetRegion,
+    DeathDate,
+    DeathDays,
+    Died,
+    TracheostomyDate,
+    NivDate,
+    GastrostomyDate,
+    LastContactDate,
     Height,
     HeightUnits,
     Weight,
@@ -148,6 +155,20 @@ pub const ROLES: &[RoleSpec] = &[
     RoleSpec { role: Role::OnsetRegion, name: "onset_region", scope: Scope::Subject, column: Some(c::ONSET_REGION), synonyms: &[
         p("onsetregion"), p("siteofonset"), p("onsetsite"), p("regionofonset"), p("onsettype"), p("起病部位"),
         p("发病部位")] },
+    RoleSpec { role: Role::DeathDate, name: "death_date", scope: Scope::Subject, column: Some(c::DEATH_DATE), synonyms: &[
+        p("deathdate"), p("dateofdeath"), p("dod"), p("死亡日期")] },
+    RoleSpec { role: Role::DeathDays, name: "death_days", scope: Scope::Subject, column: Some(c::DEATH_DAYS), synonyms: &[
+        p("deathdays"), p("daystodeath"), p("deathday")] },
+    RoleSpec { role: Role::Died, name: "died", scope: Scope::Subject, column: Some(c::DIED), synonyms: &[
+        p("subjectdied"), p("died"), p("deceased"), p("dead"), p("是否死亡"), p("死亡")] },
+    RoleSpec { role: Role::TracheostomyDate, name: "tracheostomy_date", scope: Scope::Subject, column: Some(c::TRACHEOSTOMY_DATE), synonyms: &[
+        p("tracheostomydate"), p("tracheotomydate"), p("dateoftracheostomy"), p("气管切开日期")] },
+    RoleSpec { role: Role::NivDate, name: "niv_date", scope: Scope::Subject, column: Some(c::NIV_DATE), synonyms: &[
+        p("nivdate"), p("nivstartdate"), p("dateofniv"), p("noninvasiveventilationdate"), p("无创通气日期")] },
+    RoleSpec { role: Role::GastrostomyDate, name: "gastrostomy_date", scope: Scope::Subject, column: Some(c::GASTROSTOMY_DATE), synonyms: &[
+        p("gastrostomydate"), p("pegdate"), p("dateofgastrostomy"), p("胃造瘘日期")] },
+    RoleSpec { role: Role::LastContactDate, name: "last_contact_date", scope: Scope::Subject, column: Some(c::LAST_CONTACT_DATE), synonyms: &[
+        p("lastcontactdate"), p("dateoflastcontact"), p("lastfollowupdate"), p("lastfollowup"), p("末次随访日期")] },
     RoleSpec { role: Role::Height, name: "height", scope: Scope::VisitOrSubject, column: Some(c::HEIGHT_CM), synonyms: &[
         p("height"), u("heightcm", Centimetre), u("heightm", Metre), u("heightin", Inch), u("heightinches", Inch),
         p("身高")] },

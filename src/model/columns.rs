@@ -53,6 +53,16 @@ pub const BIRTH_DATE: &str = "birth_date";
 pub const ONSET_DATE: &str = "onset_date";
 pub const ONSET_DELTA_DAYS: &str = "onset_delta_days";
 pub const ONSET_REGION: &str = "onset_region";
+// Events and follow-up (subject attributes).
+pub const DEATH_DATE: &str = "death_date";
+/// Days from the study's day 0 to death (PRO-ACT `Death_Days`).
+pub const DEATH_DAYS: &str = "death_days";
+/// `yes` or `no`.
+pub const DIED: &str = "died";
+pub const TRACHEOSTOMY_DATE: &str = "tracheostomy_date";
+pub const NIV_DATE: &str = "niv_date";
+pub const GASTROSTOMY_DATE: &str = "gastrostomy_date";
+pub const LAST_CONTACT_DATE: &str = "last_contact_date";
 pub const PREMORBID_WEIGHT_KG: &str = "premorbid_weight_kg";
 /// `yes` when the subject is listed in a subjects table (not only seen in visits or samples).
 pub const LISTED_IN_SUBJECTS_TABLE: &str = "listed_in_subjects_table";

@@ -17,14 +17,23 @@ pub(super) enum AttrKind {
     Sex,
     Region,
     Date,
+    /// `yes`/`no` from yes/no, 1/0, true/false, 是/否, dead/alive.
+    YesNo,
 }
 
 pub(super) fn attr_kind(m: &RoleMatch, table: &RawTable, matches: &[RoleMatch]) -> AttrKind {
     match m.role {
         Role::Sex => AttrKind::Sex,
         Role::OnsetRegion => AttrKind::Region,
-        Role::BirthDate | Role::OnsetDate => AttrKind::Date,
-        Role::Age | Role::BirthYear | Role::OnsetDelta => AttrKind::Num,
+        Role::BirthDate
+        | Role::OnsetDate
+        | Role::DeathDate
+        | Role::TracheostomyDate
+        | Role::NivDate
+        | Role::GastrostomyDate
+        | Role::LastContactDate => AttrKind::Date,
+        Role::Died => AttrKind::YesNo,
+        Role::Age | Role::BirthYear | Role::OnsetDelta | Role::DeathDays => AttrKind::Num,
         Role::PremorbidWeight | Role::Height | Role::Weight => AttrKind::NumConv(conv_for(m, table, matches)),
         _ => AttrKind::Text,
     }
@@ -47,6 +56,7 @@ pub(super) fn read_attr(
         AttrKind::Text => Some(Attr::Text(raw.to_owned())),
         AttrKind::Sex => Some(Attr::Text(normalize_sex(raw))),
         AttrKind::Region => Some(Attr::Text(normalize_region(raw))),
+        AttrKind::YesNo => Some(Attr::Text(normalize_yes_no(raw))),
         AttrKind::Date => match dates.get(c, r) {
             Some(DateCell::Date { days, .. }) => Some(Attr::Date(days)),
             _ => None,
@@ -111,6 +121,15 @@ pub fn normalize_region(raw: &str) -> String {
         (true, false) => "bulbar".to_owned(),
         (false, true) => "spinal".to_owned(),
         _ => t.to_owned(),
+    }
+}
+
+/// A yes/no cell as `yes` or `no`; anything else is kept as written, for a rule to flag.
+pub fn normalize_yes_no(raw: &str) -> String {
+    match raw.trim().to_lowercase().as_str() {
+        "yes" | "y" | "1" | "true" | "t" | "dead" | "died" | "deceased" | "是" | "死亡" => "yes".to_owned(),
+        "no" | "n" | "0" | "false" | "f" | "alive" | "living" | "否" | "存活" | "生存" => "no".to_owned(),
+        other => other.to_owned(),
     }
 }
 
