@@ -97,12 +97,7 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
     let mut sample_metadata = None;
     let (label, rows, columns, is_table) = match kind.as_str() {
         "FeatureTable[Frequency]" | "FeatureTable[RelativeFrequency]" | "FeatureTable[PresenceAbsence]" => {
-            let name = if names.iter().any(|n| n == &format!("{root}/data/feature-table.biom")) {
-                "feature-table.biom"
-            } else {
-                return Err(format!("{described}: no data/feature-table.biom inside"));
-            };
-            let biom = data(&mut zip, name)?;
+            let biom = data(&mut zip, "feature-table.biom")?;
             let (features, samples, inside) = if biom.starts_with(b"\x89HDF\r\n\x1a\n") {
                 let read = biom_hdf5::read(&biom, ctx, parts)?;
                 sample_metadata = read.sample_metadata;

@@ -242,6 +242,22 @@ impl Role {
         }
     }
 
+    /// Whether the role's values are calendar dates (parsed per column, day/month order decided
+    /// once for the column).
+    pub fn is_date(self) -> bool {
+        matches!(
+            self,
+            Role::Date
+                | Role::BirthDate
+                | Role::OnsetDate
+                | Role::DeathDate
+                | Role::TracheostomyDate
+                | Role::NivDate
+                | Role::GastrostomyDate
+                | Role::LastContactDate
+        )
+    }
+
     /// The cohort column this role fills: its visit measure or subject attribute.
     pub fn column(self) -> Option<&'static str> {
         match self {

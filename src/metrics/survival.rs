@@ -247,7 +247,8 @@ fn efron(
         while k < order.len() && durations[order[k]] == t {
             let i = order[k];
             let xi = row(i);
-            let w = xi.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp();
+            let eta: f64 = xi.iter().zip(beta).map(|(a, b)| a * b).sum();
+            let w = eta.exp();
             s0 += w;
             for a in 0..p {
                 s1[a] += w * xi[a];
@@ -258,7 +259,7 @@ fn efron(
             if events[i] {
                 deaths += 1;
                 t0 += w;
-                loglik += xi.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>();
+                loglik += eta;
                 for a in 0..p {
                     t1[a] += w * xi[a];
                     grad[a] += xi[a];

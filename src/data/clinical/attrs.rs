@@ -25,13 +25,7 @@ pub(super) fn attr_kind(m: &RoleMatch, table: &RawTable, matches: &[RoleMatch]) 
     match m.role {
         Role::Sex => AttrKind::Sex,
         Role::OnsetRegion => AttrKind::Region,
-        Role::BirthDate
-        | Role::OnsetDate
-        | Role::DeathDate
-        | Role::TracheostomyDate
-        | Role::NivDate
-        | Role::GastrostomyDate
-        | Role::LastContactDate => AttrKind::Date,
+        role if role.is_date() => AttrKind::Date,
         Role::Died => AttrKind::YesNo,
         Role::Age | Role::BirthYear | Role::OnsetDelta | Role::DeathDays => AttrKind::Num,
         Role::PremorbidWeight | Role::Height | Role::Weight => AttrKind::NumConv(conv_for(m, table, matches)),

@@ -23,19 +23,7 @@ impl DateCols {
 pub(super) fn date_columns(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: &mut Parts) -> DateCols {
     let subject_col = find(matches, Role::Subject).map(|m| m.col);
     let mut out = HashMap::new();
-    for m in matches.iter().filter(|m| {
-        matches!(
-            m.role,
-            Role::Date
-                | Role::BirthDate
-                | Role::OnsetDate
-                | Role::DeathDate
-                | Role::TracheostomyDate
-                | Role::NivDate
-                | Role::GastrostomyDate
-                | Role::LastContactDate
-        )
-    }) {
+    for m in matches.iter().filter(|m| m.role.is_date()) {
         let (cells, order) = parse_date_column(table.column(m.col));
         if order == DateOrder::Conflicting {
             parts.findings.push(
