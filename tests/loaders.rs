@@ -386,11 +386,9 @@ fn broken_inputs_are_refused_with_the_file_named() {
 
 #[test]
 fn moving_pictures_counts_when_shared_is_present() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
-    if !dir.exists() {
-        eprintln!("skipping: {} not present", dir.display());
+    let Some(dir) = common::moving_pictures() else {
         return;
-    }
+    };
     let cohort = load_paths(&[dir], &LoadOptions::default()).expect("moving pictures");
     assert_eq!(cohort.num_samples(), 34);
     assert_eq!(cohort.num_features(), 770);
@@ -413,11 +411,9 @@ fn moving_pictures_counts_when_shared_is_present() {
 /// same table: sample and feature ids in order, every count, each sample's depth.
 #[test]
 fn moving_pictures_biom_hdf5_and_tsv_load_to_identical_tables() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
-    if !dir.exists() {
-        eprintln!("skipping: {} not present", dir.display());
+    let Some(dir) = common::moving_pictures() else {
         return;
-    }
+    };
     let one = |name: &str| load_paths(&[dir.join(name)], &LoadOptions::default()).expect(name);
     let (biom, tsv) = (one("feature-table.biom"), one("feature-table.tsv"));
     assert_eq!(layout_of(&biom, 0), "BIOM 2.1 (HDF5) feature table");

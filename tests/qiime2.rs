@@ -237,11 +237,9 @@ fn artifact(semantic_type: &str, format: &str, name: &str, data: &[u8]) -> Vec<u
 /// Bray–Curtis matrix becomes the ordination; a matrix that misses a sample is named and not used.
 #[test]
 fn moving_pictures_as_artifacts_when_shared_is_present() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
-    if !dir.exists() {
-        eprintln!("skipping: {} not present", dir.display());
+    let Some(dir) = common::moving_pictures() else {
         return;
-    }
+    };
     let read = |name: &str| std::fs::read(dir.join(name)).expect(name);
     let input = |name: &str, bytes: Vec<u8>| Input {
         name: name.to_owned(),

@@ -1,8 +1,6 @@
 //! The data-quality check on whole cohorts: every problem `demo --messy` plants is found at
 //! its subject or sample, the clean demo has no errors, and the rules file is honoured.
 
-use std::path::Path;
-
 mod common;
 
 use cohort_explorer::data::{LoadOptions, load_paths};
@@ -123,11 +121,9 @@ fn a_bad_rules_file_is_refused_with_its_name_and_the_problem() {
 
 #[test]
 fn moving_pictures_checks_without_clinical_noise() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
-    if !dir.exists() {
-        eprintln!("skipped: ../shared not present");
+    let Some(dir) = common::moving_pictures() else {
         return;
-    }
+    };
     let paths: Vec<_> = ["feature-table.tsv", "taxonomy.tsv", "sample-metadata.tsv"]
         .iter()
         .map(|f| dir.join(f))

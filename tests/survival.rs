@@ -4,9 +4,15 @@
 use cohort_explorer::metrics::survival::{kaplan_meier, logrank};
 use serde_json::Value;
 
-fn fixture() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/survival/survival.json");
+/// A lifelines reference file of tests/reference/survival/.
+fn reference(name: &str) -> Value {
+    let path = format!("{}/tests/reference/survival/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
+/// A 0/1 event column as booleans.
+fn events(v: &Value) -> Vec<bool> {
+    v.as_array().expect("events").iter().map(|v| v == 1).collect()
 }
 
 fn floats(v: &Value) -> Vec<Option<f64>> {
@@ -27,12 +33,7 @@ fn same_option(a: Option<f64>, b: Option<f64>, what: &str) {
 
 fn check(name: &str, data: &Value) {
     let durations: Vec<f64> = floats(&data["durations"]).into_iter().flatten().collect();
-    let events: Vec<bool> = data["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|v| v == 1)
-        .collect();
+    let events = events(&data["events"]);
     let groups: Vec<usize> = data["groups"]
         .as_array()
         .expect("groups")
@@ -101,12 +102,12 @@ fn check(name: &str, data: &Value) {
 
 #[test]
 fn kaplan_meier_and_log_rank_match_lifelines_on_waltons() {
-    check("waltons", &fixture()["waltons"]);
+    check("waltons", &reference("survival.json")["waltons"]);
 }
 
 #[test]
 fn kaplan_meier_and_log_rank_match_lifelines_on_larynx_stages() {
-    check("larynx", &fixture()["larynx"]);
+    check("larynx", &reference("survival.json")["larynx"]);
 }
 
 #[test]
@@ -120,15 +121,9 @@ fn one_group_or_no_event_has_no_log_rank() {
 /// Cox proportional hazards with Efron ties on the Rossi recidivism data, against lifelines.
 #[test]
 fn cox_efron_matches_lifelines_on_rossi() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/survival/cox.json");
-    let want: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let want = reference("cox.json");
     let durations: Vec<f64> = floats(&want["durations"]).into_iter().flatten().collect();
-    let events: Vec<bool> = want["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|v| v == 1)
-        .collect();
+    let events = events(&want["events"]);
     let x: Vec<f64> = want["x"]
         .as_array()
         .expect("x")

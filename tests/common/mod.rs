@@ -60,3 +60,15 @@ pub fn str_col(df: &DataFrame, name: &str) -> Vec<Option<String>> {
         .map(|v| v.map(str::to_owned))
         .collect()
 }
+
+/// The public QIIME 2 moving-pictures data in `../shared`, or `None` (with a note on stderr)
+/// when it is not beside the repository, so the tests that use it skip.
+pub fn moving_pictures() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
+    if dir.exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: {} not present", dir.display());
+        None
+    }
+}
