@@ -514,3 +514,113 @@ fn inputs_that_hold_nothing_are_named_with_what_is_missing() {
         );
     }
 }
+
+#[test]
+fn survival_exports_curves_and_a_summary_per_group() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tidy = fixture("survival/tidy");
+    let tidy = tidy.to_str().expect("utf-8 path");
+    let curves = dir.path().join("km.csv");
+    let o = run(&[
+        "export",
+        tidy,
+        "--table",
+        "survival",
+        "--endpoint",
+        "death",
+        "--group-by",
+        "arm",
+        "--out",
+        curves.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("90 subjects, 41 events"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&curves).expect("curves written");
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    assert_eq!(
+        lines.next(),
+        Some("group,time_months,at_risk,events,censored,survival,ci_lower,ci_upper")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // A row at 0 for each of the three arms, the first group in natural order first.
+    let starts: Vec<&str> = rows.iter().filter(|r| r[1] == "0.0").map(|r| r[0]).collect();
+    assert_eq!(starts, ["high dose", "low dose", "placebo"]);
+    assert!(
+        rows.iter()
+            .all(|r| r[5].parse::<f64>().is_ok_and(|s| (0.0..=1.0).contains(&s)))
+    );
+
+    let summary = dir.path().join("summary.csv");
+    let o = run(&[
+        "export",
+        tidy,
+        "--table",
+        "survival-summary",
+        "--endpoint",
+        "death",
+        "--group-by",
+        "arm",
+        "--covariate",
+        "sex",
+        "--out",
+        summary.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&summary).expect("summary written");
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    assert_eq!(
+        lines.next(),
+        Some(
+            "group,n,events,median_months,median_ci_lower,median_ci_upper,rmst,hazard_ratio,hr_ci_lower,\
+             hr_ci_upper,hr_p,logrank_chi2,logrank_df,logrank_p"
+        )
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4, "three arms and sex=male: {rows:?}");
+    assert_eq!(&rows[0][..3], ["high dose", "30", "6"]);
+    assert_eq!(rows[0][7], "1.0", "the reference group's hazard ratio");
+    assert!(rows[0][8].is_empty(), "the reference has no CI");
+    assert_eq!(rows[3][0], "covariate:sex=male");
+    // The log-rank test repeats on every row.
+    assert!(
+        rows.iter()
+            .all(|r| r[11] == rows[0][11] && r[13] == rows[0][13] && r[12] == "2")
+    );
+}
+
+#[test]
+fn an_unknown_or_empty_endpoint_exits_2_saying_what_is_missing() {
+    let proact = fixture("survival/proact");
+    let proact = proact.to_str().expect("utf-8 path");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("km.csv");
+    let out = out.to_str().expect("path");
+    let o = run(&[
+        "export",
+        proact,
+        "--table",
+        "survival",
+        "--endpoint",
+        "pneumonia",
+        "--out",
+        out,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown endpoint `pneumonia`"), "{}", stderr(&o));
+    let o = run(&[
+        "export",
+        proact,
+        "--table",
+        "survival",
+        "--endpoint",
+        "niv",
+        "--out",
+        out,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("niv_date or niv_days"), "{}", stderr(&o));
+    let o = run(&["export", proact, "--table", "survival", "--out", out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--endpoint is needed"), "{}", stderr(&o));
+    assert!(!Path::new(out).exists(), "nothing written on an error");
+}

@@ -39,6 +39,8 @@ pub enum CohortError {
         rank: String,
         examples: Vec<String>,
     },
+    #[error("endpoint `{endpoint}` has no data in this cohort: it needs {needs}")]
+    NoEndpointData { endpoint: String, needs: String },
     #[error("{0}")]
     Column(#[from] ColumnError),
 }

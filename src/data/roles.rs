@@ -40,6 +40,10 @@ pub enum Role {
     NivDate,
     GastrostomyDate,
     LastContactDate,
+    TracheostomyDays,
+    NivDays,
+    GastrostomyDays,
+    LastContactDays,
     Height,
     HeightUnits,
     Weight,
@@ -169,6 +173,14 @@ pub const ROLES: &[RoleSpec] = &[
         p("gastrostomydate"), p("pegdate"), p("dateofgastrostomy"), p("胃造瘘日期")] },
     RoleSpec { role: Role::LastContactDate, name: "last_contact_date", scope: Scope::Subject, column: Some(c::LAST_CONTACT_DATE), synonyms: &[
         p("lastcontactdate"), p("dateoflastcontact"), p("lastfollowupdate"), p("lastfollowup"), p("末次随访日期")] },
+    RoleSpec { role: Role::TracheostomyDays, name: "tracheostomy_days", scope: Scope::Subject, column: Some(c::TRACHEOSTOMY_DAYS), synonyms: &[
+        p("tracheostomydays"), p("daystotracheostomy")] },
+    RoleSpec { role: Role::NivDays, name: "niv_days", scope: Scope::Subject, column: Some(c::NIV_DAYS), synonyms: &[
+        p("nivdays"), p("daystoniv")] },
+    RoleSpec { role: Role::GastrostomyDays, name: "gastrostomy_days", scope: Scope::Subject, column: Some(c::GASTROSTOMY_DAYS), synonyms: &[
+        p("gastrostomydays"), p("daystogastrostomy"), p("pegdays")] },
+    RoleSpec { role: Role::LastContactDays, name: "last_contact_days", scope: Scope::Subject, column: Some(c::LAST_CONTACT_DAYS), synonyms: &[
+        p("lastcontactdays"), p("daystolastcontact"), p("lastfollowupdays")] },
     RoleSpec { role: Role::Height, name: "height", scope: Scope::VisitOrSubject, column: Some(c::HEIGHT_CM), synonyms: &[
         p("height"), u("heightcm", Centimetre), u("heightm", Metre), u("heightin", Inch), u("heightinches", Inch),
         p("身高")] },

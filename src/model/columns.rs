@@ -63,6 +63,12 @@ pub const TRACHEOSTOMY_DATE: &str = "tracheostomy_date";
 pub const NIV_DATE: &str = "niv_date";
 pub const GASTROSTOMY_DATE: &str = "gastrostomy_date";
 pub const LAST_CONTACT_DATE: &str = "last_contact_date";
+/// Days from the study's day 0 (or the subject's baseline) to each event, where a file gives
+/// days instead of dates (a long events table with a `day` column).
+pub const TRACHEOSTOMY_DAYS: &str = "tracheostomy_days";
+pub const NIV_DAYS: &str = "niv_days";
+pub const GASTROSTOMY_DAYS: &str = "gastrostomy_days";
+pub const LAST_CONTACT_DAYS: &str = "last_contact_days";
 pub const PREMORBID_WEIGHT_KG: &str = "premorbid_weight_kg";
 /// `yes` when the subject is listed in a subjects table (not only seen in visits or samples).
 pub const LISTED_IN_SUBJECTS_TABLE: &str = "listed_in_subjects_table";

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
 mod longitudinal;
+mod survival;
 
 use super::input::InputArgs;
 use crate::data::write::{write_distance_matrix, write_table};
@@ -34,6 +35,10 @@ pub enum Table {
     MixedModel,
     /// One row per taxon at `--rank`: prevalence, mean abundance, CLR trend over time with q.
     TaxonTrends,
+    /// Kaplan–Meier curve of `--endpoint` per group, with its 95% band.
+    Survival,
+    /// Per group: n, events, median survival with CI, RMST, hazard ratio, log-rank test.
+    SurvivalSummary,
 }
 
 /// Metric choices shared by the export tables.
@@ -68,6 +73,21 @@ pub struct MetricArgs {
     /// Add a random slope on time per subject to `mixed-model`.
     #[arg(long)]
     pub random_slope: bool,
+    /// The event of `survival` and `survival-summary`: death, tracheostomy, niv, gastrostomy,
+    /// death-or-tracheostomy, kings-4, mitos-N, alsfrs-drop:N or alsfrs-below:N.
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Where survival time starts: baseline (the first visit; PRO-ACT's delta 0) or onset.
+    #[arg(long, default_value = "baseline")]
+    pub origin: String,
+    /// A subject column added to the Cox model of `survival-summary` (numeric, or categorical
+    /// with its first level as reference). Repeat for several.
+    #[arg(long = "covariate")]
+    pub covariates: Vec<String>,
+    /// Months up to which `survival-summary` gives the restricted mean survival time (default:
+    /// the shortest of the groups' follow-ups).
+    #[arg(long)]
+    pub horizon: Option<f64>,
 }
 
 pub(super) fn parse_rank(name: &str) -> Result<Option<usize>> {
@@ -96,7 +116,10 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
     };
     let cohort = input.load()?;
     let inputs: Vec<String> = cohort.sources.iter().map(|s| s.path.clone()).collect();
-    let longitudinal = matches!(table, Table::Changes | Table::MixedModel | Table::TaxonTrends);
+    let longitudinal = matches!(
+        table,
+        Table::Changes | Table::MixedModel | Table::TaxonTrends | Table::Survival | Table::SurvivalSummary
+    );
     if input.has_choices() && !longitudinal {
         // Checked here too, so a wrong column is named whatever the table.
         let tables = crate::pipeline::tables(&cohort, &options)?;
@@ -118,6 +141,25 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
                 eprintln!("chao1 left empty: {}", crate::metrics::diversity::CHAO1_NEEDS_COUNTS);
             }
             with_relative_abundance(&samples, &cohort, rank)?
+        }
+        Table::Survival | Table::SurvivalSummary => {
+            let tables = crate::pipeline::tables(&cohort, &options)?;
+            let frames = tables.frames(&cohort);
+            let choices = input.choices(frames)?;
+            let result = survival::analyse(
+                frames,
+                &choices,
+                metric.endpoint.as_deref(),
+                &metric.origin,
+                &metric.covariates,
+                metric.horizon,
+            )?;
+            if table == Table::Survival {
+                survival::curves(&result)?
+            } else {
+                eprintln!("RMST up to {:.2} months", result.horizon);
+                survival::summary(&result)?
+            }
         }
         Table::Changes | Table::MixedModel | Table::TaxonTrends => {
             let tables = crate::pipeline::tables(&cohort, &options)?;

@@ -27,7 +27,14 @@ pub(super) fn attr_kind(m: &RoleMatch, table: &RawTable, matches: &[RoleMatch]) 
         Role::OnsetRegion => AttrKind::Region,
         role if role.is_date() => AttrKind::Date,
         Role::Died => AttrKind::YesNo,
-        Role::Age | Role::BirthYear | Role::OnsetDelta | Role::DeathDays => AttrKind::Num,
+        Role::Age
+        | Role::BirthYear
+        | Role::OnsetDelta
+        | Role::DeathDays
+        | Role::TracheostomyDays
+        | Role::NivDays
+        | Role::GastrostomyDays
+        | Role::LastContactDays => AttrKind::Num,
         Role::PremorbidWeight | Role::Height | Role::Weight => AttrKind::NumConv(conv_for(m, table, matches)),
         _ => AttrKind::Text,
     }
