@@ -694,3 +694,51 @@ fn event_columns_become_subject_attributes() {
     assert_eq!(str_col(proact.subjects(), c::DIED)[row].as_deref(), Some("yes"));
     assert_eq!(f64_col(proact.subjects(), c::DEATH_DAYS)[row], Some(400.0));
 }
+
+#[test]
+fn a_long_events_table_fills_the_same_subject_attributes() {
+    let cohort = load(&["events_long.csv"]);
+    assert_eq!(cohort.sources[0].layout, "events table");
+    let subjects = cohort.subjects();
+    assert_eq!(
+        str_col(subjects, c::SUBJECT_ID),
+        [Some("P1".to_owned()), Some("P2".to_owned()), Some("P3".to_owned())]
+    );
+    let date = |name: &str| -> Vec<Option<String>> {
+        let days = subjects
+            .column(name)
+            .unwrap_or_else(|_| panic!("no column {name}"))
+            .to_physical_repr();
+        let days = days.i32().expect("date column");
+        days.iter()
+            .map(|d| d.map(cohort_explorer::model::time::iso_from_days))
+            .collect()
+    };
+    assert_eq!(date(c::DEATH_DATE), [Some("2021-06-01".to_owned()), None, None]);
+    assert_eq!(date(c::NIV_DATE), [Some("2021-03-01".to_owned()), None, None]);
+    assert_eq!(date(c::TRACHEOSTOMY_DATE), [None, Some("2022-01-10".to_owned()), None]);
+    assert_eq!(
+        date(c::GASTROSTOMY_DATE),
+        [None, Some("2021-11-02".to_owned()), Some("2021-08-15".to_owned())]
+    );
+    assert_eq!(date(c::LAST_CONTACT_DATE), [None, Some("2022-05-01".to_owned()), None]);
+    let rules: Vec<&str> = cohort.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"load.unknown-event"), "{rules:?}");
+    let untimed = cohort
+        .findings
+        .iter()
+        .find(|f| f.rule == "load.event-without-time")
+        .expect("the death without a date");
+    assert_eq!((untimed.row, untimed.subject.as_deref()), (Some(9), Some("P3")));
+
+    // Days instead of dates sit on the visits' day axis (PRO-ACT's deltas).
+    let proact = load(&["proact", "proact_events_days.csv"]);
+    let ids = str_col(proact.subjects(), c::SUBJECT_ID);
+    let row = |id: &str| ids.iter().position(|s| s.as_deref() == Some(id)).expect("subject");
+    assert_eq!(f64_col(proact.subjects(), c::NIV_DAYS)[row("329")], Some(150.0));
+    assert_eq!(
+        f64_col(proact.subjects(), c::LAST_CONTACT_DAYS)[row("329")],
+        Some(300.0)
+    );
+    assert_eq!(f64_col(proact.subjects(), c::DEATH_DAYS)[row("533")], Some(400.0));
+}

@@ -34,6 +34,8 @@ pub enum Layout {
     LongAbundance,
     /// A square sample × sample matrix (QIIME 2 distance output): recognised, not loaded.
     DistanceMatrix,
+    /// `subject_id, event, date | day`: one row per subject and event (death, NIV, …).
+    Events,
 }
 
 impl Layout {
@@ -53,6 +55,7 @@ impl Layout {
             Layout::MetaPhlAn => "MetaPhlAn merged table",
             Layout::LongAbundance => "long abundance table",
             Layout::DistanceMatrix => "distance matrix",
+            Layout::Events => "events table",
         }
     }
 }
@@ -117,6 +120,9 @@ pub fn detect(table: &RawTable, matches: &[RoleMatch]) -> Option<Layout> {
             return Some(Layout::SampleTaxonMatrix);
         }
         return Some(Layout::SampleMetadata);
+    }
+    if super::events::event_column(table, matches).is_some() {
+        return Some(Layout::Events);
     }
     if has("recordid") && has("redcapeventname") {
         return Some(Layout::Redcap);

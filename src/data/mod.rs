@@ -7,6 +7,7 @@ mod biom_hdf5;
 mod biom_json;
 pub mod clinical;
 pub mod detect;
+mod events;
 mod frames;
 mod given;
 mod microbiome;
@@ -369,6 +370,11 @@ fn read_one(
         Layout::SampleMetadata => microbiome::read_sample_metadata(&table, &matches, &ctx, parts),
         Layout::MetaPhlAn => microbiome::read_metaphlan(&table, &ctx, parts)?,
         Layout::LongAbundance => microbiome::read_long(&table, &matches, &ctx, parts)?,
+        Layout::Events => {
+            if let Some(col) = events::event_column(&table, &matches) {
+                events::read_events(&table, &matches, col, &ctx, parts);
+            }
+        }
         Layout::QiimeTaxonomy => taxonomy::read_qiime_taxonomy(&table, &input.name, parts),
         Layout::RankTaxonomy => taxonomy::read_rank_taxonomy(&table, &input.name, parts),
         Layout::DistanceMatrix => {

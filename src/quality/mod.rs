@@ -5,6 +5,7 @@
 pub mod alsfrs;
 pub mod catalogue;
 pub mod composition;
+pub mod events;
 pub mod frames;
 pub mod identity;
 pub mod ranges;
@@ -38,6 +39,7 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
     found.extend(identity::check(&visits, &subjects));
     found.extend(time::check(&visits, &subjects, cohort.samples(), &mixups, rules)?);
     found.extend(alsfrs::check(&visits, rules));
+    found.extend(events::check(cohort.subjects(), &visits)?);
     found.extend(composition::check(cohort, rules));
     let site: HashMap<&str, &str> = subjects
         .id
