@@ -181,6 +181,8 @@ pub enum LeftOut {
     NoOnset,
     /// Neither visits nor a last contact after the origin.
     NoFollowUp,
+    /// A visit endpoint's measure was never assessed (a control without ALSFRS-R).
+    NotAssessed,
 }
 
 impl LeftOut {
@@ -191,6 +193,7 @@ impl LeftOut {
             LeftOut::NoBaselineDate => "event date, but no visit date to count from",
             LeftOut::NoOnset => "no onset date or onset delta",
             LeftOut::NoFollowUp => "no follow-up after the origin",
+            LeftOut::NotAssessed => "never assessed for this endpoint",
         }
     }
 }
@@ -313,6 +316,15 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
         .map(|r| r.iter().filter_map(|&i| vday[i]).reduce(f64::max))
         .collect();
     let last_contact = EventDays::read(&frames, c::LAST_CONTACT_DATE, Some(c::LAST_CONTACT_DAYS))?;
+    // When a subject without the event is censored: the later of the last visit and the last
+    // contact; for an endpoint seen at visits, the last visit that assessed it (a milestone
+    // between assessments cannot be seen, and `None` means never assessed).
+    let mut censor: Vec<Result<Option<f64>, LeftOut>> = (0..n)
+        .map(|k| {
+            let contact = last_contact.at(k, baseline[k]).ok().flatten();
+            Ok([last_visit[k], contact].into_iter().flatten().reduce(f64::max))
+        })
+        .collect();
 
     // The event's day for each subject: Ok(None) when it did not happen (as far as we know).
     let event_day: Vec<Result<Option<f64>, LeftOut>> = match endpoint {
@@ -363,6 +375,10 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
             if values.iter().all(Option::is_none) {
                 return Err(no_data(endpoint, needs(endpoint)));
             }
+            for (k, rows) in visits.iter().enumerate() {
+                let assessed = rows.iter().filter(|&&i| values[i].is_some()).filter_map(|&i| vday[i]);
+                censor[k] = assessed.reduce(f64::max).map(Some).ok_or(LeftOut::NotAssessed);
+            }
             visits
                 .iter()
                 .map(|rows| {
@@ -405,8 +421,7 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
                     Ok((e, true))
                 };
             }
-            let contact = last_contact.at(k, baseline[k]).ok().flatten();
-            match [last_visit[k], contact].into_iter().flatten().reduce(f64::max) {
+            match censor[k].clone()? {
                 Some(end) if end >= start => Ok((end, false)),
                 _ => Err(LeftOut::NoFollowUp),
             }

@@ -1,6 +1,6 @@
 //! Survival by group: a Kaplan–Meier curve per group, the log-rank test across the groups and a
-//! Cox model of the grouping (first group in sorted order as the reference) with optional
-//! covariates — what the Survival view draws and `export --table survival*` writes.
+//! Cox model of the grouping (the first group in sorted order with events as the reference) with
+//! optional covariates — what the Survival view draws and `export --table survival*` writes.
 
 use polars::prelude::DataType;
 
@@ -61,8 +61,9 @@ pub struct CovariateHazard {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Survival {
     pub groups: Vec<GroupSurvival>,
-    /// Index into `groups` of the Cox reference: the first group in sorted order.
-    pub reference: usize,
+    /// Index into `groups` of the Cox reference: the first group in sorted order with events
+    /// (`None` when no group has any).
+    pub reference: Option<usize>,
     pub logrank: Option<LogRank>,
     pub covariates: Vec<CovariateHazard>,
     /// Subjects in the Cox model (those with every covariate).
@@ -202,22 +203,34 @@ pub fn survival(
     let group_of: Vec<usize> = rows.iter().map(|r| r.0).collect();
     let logrank = logrank(&durations, &events, &group_of);
 
-    // Cox: one indicator per non-reference group, then the covariates' terms.
-    let group_terms = groups.len().saturating_sub(1);
+    // Cox: one indicator per non-reference group, then the covariates' terms. A group without
+    // events has no finite hazard ratio (its coefficient runs to −∞), so it is left out of the
+    // model; the reference is the first group in sorted order that has events.
+    let modelled: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].events > 0).collect();
+    let reference = modelled.first().copied();
+    let compared: Vec<usize> = modelled.iter().skip(1).copied().collect();
+    let group_terms = compared.len();
     let p = group_terms + covs.iter().map(|c| c.terms.len()).sum::<usize>();
     let mut x = Vec::new();
     let (mut cd, mut ce) = (Vec::new(), Vec::new());
     for &(gi, t, e, k) in &rows {
+        if !modelled.contains(&gi) {
+            continue;
+        }
         let Some(cov_values): Option<Vec<&Vec<f64>>> = covs.iter().map(|c| c.values[k].as_ref()).collect() else {
             continue;
         };
-        x.extend((1..groups.len()).map(|j| f64::from(u8::from(gi == j))));
+        x.extend(compared.iter().map(|&j| f64::from(u8::from(gi == j))));
         x.extend(cov_values.into_iter().flatten());
         cd.push(t);
         ce.push(e);
     }
     let mut out_covariates = Vec::new();
     let mut cox_problem = None;
+    let without_events: Vec<String> = (0..groups.len())
+        .filter(|g| !modelled.contains(g))
+        .map(|g| groups[g].name.clone())
+        .collect();
     if p > 0 {
         match cox(&cd, &ce, &x, p) {
             Some(fit) => {
@@ -227,8 +240,8 @@ pub fn survival(
                     upper: fit.hr_upper[j],
                     p: fit.p[j],
                 };
-                for (j, g) in groups.iter_mut().enumerate().skip(1) {
-                    g.hazard = Some(hazard(j - 1));
+                for (j, &g) in compared.iter().enumerate() {
+                    groups[g].hazard = Some(hazard(j));
                 }
                 let terms = covs.iter().flat_map(|c| c.terms.iter());
                 for (j, term) in terms.enumerate() {
@@ -247,9 +260,15 @@ pub fn survival(
             }
         }
     }
+    if !without_events.is_empty() && groups.len() > 1 && cox_problem.is_none() {
+        cox_problem = Some(format!(
+            "no events in {}: left out of the Cox model (no finite hazard ratio)",
+            without_events.join(", ")
+        ));
+    }
     Ok(Survival {
         groups,
-        reference: 0,
+        reference,
         logrank,
         covariates: out_covariates,
         cox_n: cd.len(),

@@ -34,7 +34,21 @@ pub struct SimSubject {
     /// ALSFRS-R points lost per month.
     pub decline_per_month: f64,
     pub visits: Vec<SimVisit>,
+    pub events: SimEvents,
 }
+
+/// A subject's milestones and follow-up (days since 1970-01-01).
+#[derive(Clone, Debug, Default)]
+pub struct SimEvents {
+    pub niv: Option<i32>,
+    pub gastrostomy: Option<i32>,
+    pub tracheostomy: Option<i32>,
+    pub death: Option<i32>,
+    pub last_contact: Option<i32>,
+}
+
+/// The data cut: no event or contact after it.
+const DATA_CUT: (i32, u32, u32) = (2026, 6, 30);
 
 /// One simulated visit.
 #[derive(Clone, Debug, Default)]
@@ -108,6 +122,7 @@ pub fn simulate_subject(rng: &mut Rng, index: usize) -> SimSubject {
         hypermetabolic: hyper,
         decline_per_month: if als { rate } else { 0.0 },
         visits: Vec::new(),
+        events: SimEvents::default(),
     };
     subject.visits = simulate_visits(rng, &subject, baseline, months_onset);
     subject
@@ -206,6 +221,69 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
         }
     }
     visits
+}
+
+/// Milestones that follow the simulated ALSFRS-R course, drawn from their own stream `rng` so
+/// the visits stay as they were: NIV when breathing items fall (item 10 ≤ 1 or item 12 ≤ 3, the
+/// item that scores BiPAP use), tracheostomy when item 12 reaches 0 (invasive ventilation),
+/// gastrostomy when item 5b replaces 5a; each between the visit that shows it and the one
+/// before. Death follows the last visit, sooner and likelier the weaker the last visit and the
+/// faster the decline; the others are last contacted up to six months after their last visit.
+pub fn simulate_events(rng: &mut Rng, s: &SimSubject) -> SimEvents {
+    let cut = days_from_civil(DATA_CUT.0, DATA_CUT.1, DATA_CUT.2).unwrap_or(i32::MAX);
+    let mut ev = SimEvents::default();
+    let (Some(first), Some(last)) = (s.visits.first(), s.visits.last()) else {
+        return ev;
+    };
+    // A day between visit k − 1 (or 45 days before the first) and visit k.
+    let before = |rng: &mut Rng, k: usize| {
+        let from = if k == 0 {
+            first.date - 45
+        } else {
+            s.visits[k - 1].date + 1
+        };
+        let to = s.visits[k].date;
+        from + rng.below((to - from).max(0) as usize + 1) as i32
+    };
+    if s.als {
+        for (k, v) in s.visits.iter().enumerate() {
+            let Some(items) = v.items else { continue };
+            if ev.niv.is_none() && (items[9] <= 1 || items[11] <= 3) && rng.chance(0.85) {
+                ev.niv = Some(before(rng, k));
+            }
+            if ev.tracheostomy.is_none() && items[11] == 0 && rng.chance(0.7) {
+                ev.tracheostomy = Some(before(rng, k));
+            }
+            if ev.gastrostomy.is_none() && v.gastrostomy {
+                ev.gastrostomy = Some(before(rng, k));
+            }
+        }
+        let total = f64::from(last.total().unwrap_or(48));
+        let (chance, within) = if total < 12.0 {
+            (0.9, 150.0)
+        } else if total <= 24.0 {
+            (0.65, 270.0)
+        } else {
+            ((0.2 + 0.3 * s.decline_per_month).min(0.7), 420.0)
+        };
+        if rng.chance(chance) {
+            let death = last.date + 15 + rng.range(0.0, within) as i32;
+            if death <= cut {
+                ev.death = Some(death);
+            }
+        }
+        // Invasive ventilation late in the course for some of the breathless.
+        if ev.tracheostomy.is_none() && last.items.is_some_and(|i| i[11] <= 1) && rng.chance(0.3) {
+            let at = last.date + 10 + rng.below(80) as i32;
+            if at <= cut && ev.death.is_none_or(|d| at < d) {
+                ev.tracheostomy = Some(at);
+            }
+        }
+    }
+    if ev.death.is_none() && rng.chance(0.6) {
+        ev.last_contact = Some((last.date + 1 + rng.below(180) as i32).min(cut).max(last.date));
+    }
+    ev
 }
 
 /// Format a float with `decimals` places and a decimal point or comma.

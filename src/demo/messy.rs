@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::clinical::SimSubject;
 use super::{Tables, TextTable};
+use crate::model::time::iso_from_days;
 use crate::rng::Rng;
 
 /// One planted problem.
@@ -261,9 +262,80 @@ pub fn plant(t: &mut Tables, subjects: &[SimSubject], rng: &mut Rng) -> Vec<Plan
     if let Some(row) = st.rows.get_mut(3) {
         row[0] = format!(" {} ", row[0]);
     }
+    plant_events(st, subjects, &mut take, &mut out);
 
     plant_samples(t, &mut out);
     out
+}
+
+/// Events that contradict the record: a death before the last visit, `died` without a date and
+/// a date with `died = no`, a gastrostomy before onset.
+fn plant_events(
+    st: &mut TextTable,
+    subjects: &[SimSubject],
+    take: &mut dyn FnMut() -> Option<String>,
+    out: &mut Vec<Planted>,
+) {
+    let (died, death, gastrostomy, onset) = (
+        st.col("died"),
+        st.col("death_date"),
+        st.col("gastrostomy_date"),
+        st.col("onset_date"),
+    );
+    let row = |st: &TextTable, id: &str| rows_of(st, id).first().copied();
+    if let Some(s) = take()
+        && let Some(sim) = subjects.iter().find(|x| x.id == s)
+        && let Some(r) = row(st, &s)
+    {
+        let n = sim.visits.len();
+        let between = i32::midpoint(sim.visits[n - 2].date, sim.visits[n - 1].date);
+        st.rows[r][died] = "yes".to_owned();
+        st.rows[r][death] = iso_from_days(between);
+        out.push(planted(
+            "events.visit-after-death",
+            "subjects.csv",
+            Some(&s),
+            "death dated before the subject's last visit",
+        ));
+    }
+    if let Some(s) = take()
+        && let Some(r) = row(st, &s)
+    {
+        st.rows[r][died] = "yes".to_owned();
+        st.rows[r][death] = "NA".to_owned();
+        out.push(planted(
+            "events.died-without-date",
+            "subjects.csv",
+            Some(&s),
+            "died = yes with no date of death",
+        ));
+    }
+    if let Some(s) = take()
+        && let Some(sim) = subjects.iter().find(|x| x.id == s)
+        && let Some(r) = row(st, &s)
+    {
+        st.rows[r][died] = "no".to_owned();
+        st.rows[r][death] = iso_from_days(sim.visits[sim.visits.len() - 1].date + 60);
+        out.push(planted(
+            "events.death-but-alive",
+            "subjects.csv",
+            Some(&s),
+            "a date of death with died = no",
+        ));
+    }
+    if let Some(s) = take()
+        && let Some(sim) = subjects.iter().find(|x| x.id == s)
+        && let (Some(r), Some(o)) = (row(st, &s), sim.onset_date)
+    {
+        st.rows[r][gastrostomy] = iso_from_days(o - 90);
+        st.rows[r][onset] = iso_from_days(o);
+        out.push(planted(
+            "events.before-onset",
+            "subjects.csv",
+            Some(&s),
+            "gastrostomy dated three months before symptom onset",
+        ));
+    }
 }
 
 fn plant_samples(t: &mut Tables, out: &mut Vec<Planted>) {

@@ -12,13 +12,15 @@ use std::path::Path;
 use crate::data::Input;
 use crate::model::time::iso_from_days;
 use crate::rng::Rng;
-use clinical::{SimSubject, num, simulate_subject};
+use clinical::{SimSubject, num, simulate_events, simulate_subject};
 pub use messy::Planted;
 pub use tables::{Tables, TextTable};
 
 pub const DEFAULT_SUBJECTS: usize = 120;
 pub const DEFAULT_SEED: u64 = 20_240_601;
 pub const DEFAULT_FEATURES: usize = 300;
+/// First RNG stream of the subjects' events (one per subject), apart from their visits'.
+const EVENT_STREAMS: u64 = 1 << 40;
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -83,7 +85,11 @@ pub fn embedded_inputs() -> Vec<Input> {
 pub fn generate(options: &DemoOptions) -> DemoCohort {
     let root = Rng::new(options.seed);
     let subjects: Vec<SimSubject> = (0..options.subjects)
-        .map(|i| simulate_subject(&mut root.fork(i as u64), i))
+        .map(|i| {
+            let mut s = simulate_subject(&mut root.fork(i as u64), i);
+            s.events = simulate_events(&mut root.fork(EVENT_STREAMS + i as u64), &s);
+            s
+        })
         .collect();
     let mut tables = Tables {
         subjects: subjects_table(&subjects),
@@ -136,7 +142,14 @@ fn subjects_table(subjects: &[SimSubject]) -> TextTable {
         "onset_region",
         "height_cm",
         "premorbid_weight_kg",
+        "died",
+        "death_date",
+        "tracheostomy_date",
+        "niv_date",
+        "gastrostomy_date",
+        "last_contact_date",
     ]);
+    let date = |d: Option<i32>| d.map_or_else(|| "NA".to_owned(), iso_from_days);
     for s in subjects {
         t.rows.push(vec![
             s.id.clone(),
@@ -156,6 +169,12 @@ fn subjects_table(subjects: &[SimSubject]) -> TextTable {
             .to_owned(),
             num(s.height_cm, 1, false),
             num(s.premorbid_weight_kg, 1, false),
+            if s.events.death.is_some() { "yes" } else { "no" }.to_owned(),
+            date(s.events.death),
+            date(s.events.tracheostomy),
+            date(s.events.niv),
+            date(s.events.gastrostomy),
+            date(s.events.last_contact),
         ]);
     }
     t

@@ -61,9 +61,11 @@ pub fn analyse(
     }
     if let Some(problem) = &result.cox_problem {
         eprintln!("{problem}");
-    } else if result.cox_n < n {
+    }
+    let fitted = !result.covariates.is_empty() || result.groups.iter().any(|g| g.hazard.is_some());
+    if fitted && result.cox_n < n {
         eprintln!(
-            "Cox model on {} of {n} subjects (the others lack a covariate)",
+            "Cox model on {} of {n} subjects (the others lack a covariate or are in a group without events)",
             result.cox_n
         );
     }
@@ -117,7 +119,7 @@ pub fn summary(result: &Survival) -> Result<DataFrame> {
             median: g.median,
             median_ci: g.median_ci,
             rmst: Some(g.rmst),
-            hazard: if i == result.reference {
+            hazard: if Some(i) == result.reference {
                 Some((1.0, None, None, None))
             } else {
                 g.hazard.map(|h| (h.ratio, Some(h.lower), Some(h.upper), Some(h.p)))
