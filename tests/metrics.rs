@@ -309,3 +309,48 @@ fn wilcoxon_signed_rank_matches_scipy_on_each_of_its_paths() {
     }
     assert!(wilcoxon_signed_rank(&[0.0, 0.0]).is_none());
 }
+
+#[test]
+fn d50_fits_equal_scipy_least_squares() {
+    use cohort_explorer::metrics::progression::{d50_phase, delta_fs_category, fit_d50};
+    let path = format!("{}/tests/reference/progression/d50.json", env!("CARGO_MANIFEST_DIR"));
+    let cases: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let cases = cases.as_array().expect("cases");
+    assert!(cases.len() > 100);
+    for case in cases {
+        let t = case["t"].as_array().expect("t").iter().map(|v| v.as_f64().expect("t"));
+        let y = case["y"].as_array().expect("y").iter().map(|v| v.as_f64().expect("y"));
+        let points: Vec<(f64, f64)> = t.zip(y).collect();
+        let fit = fit_d50(&points).unwrap_or_else(|| panic!("{}: no fit", case["subject"]));
+        let (d50, dx, sse) = (
+            case["d50"].as_f64().expect("d50"),
+            case["dx"].as_f64().expect("dx"),
+            case["sse"].as_f64().expect("sse"),
+        );
+        let what = format!("{} {}", case["cohort"], case["subject"]);
+        assert!(
+            fit.sse <= sse * (1.0 + 1e-9) + 1e-12,
+            "{what}: SSE {} vs scipy {sse}",
+            fit.sse
+        );
+        assert!(
+            (fit.d50 - d50).abs() <= 1e-6 * d50,
+            "{what}: D50 {} vs scipy {d50}",
+            fit.d50
+        );
+        assert!((fit.dx - dx).abs() <= 1e-6 * dx, "{what}: dx {} vs scipy {dx}", fit.dx);
+    }
+    // Nothing to fit: one visit, or no decline.
+    assert!(fit_d50(&[(10.0, 40.0)]).is_none());
+    assert!(fit_d50(&[(10.0, 48.0), (20.0, 48.0)]).is_none());
+    assert_eq!(
+        [0.1, 0.3, 0.6, 0.9].map(|r| d50_phase(r).expect("phase")),
+        ["I", "II", "III", "IV"]
+    );
+    assert_eq!(d50_phase(-0.1), None);
+    assert_eq!(
+        [0.2, 0.5, 1.0, 1.4].map(|d| delta_fs_category(d).expect("category")),
+        ["slow", "intermediate", "intermediate", "fast"]
+    );
+}

@@ -50,6 +50,10 @@ impl Explorer {
                 GroupBy::Column(c) => c.clone(),
             };
             let mut choices = vec![GroupBy::Arm];
+            // The user's own cohorts next, ahead of the study's many columns.
+            if !self.state.cohorts.is_empty() {
+                choices.push(GroupBy::NamedCohorts);
+            }
             // The arm column is the default grouping already (with the group column for subjects
             // without an arm).
             choices.extend(
@@ -60,9 +64,6 @@ impl Explorer {
                     .cloned()
                     .map(GroupBy::Column),
             );
-            if !self.state.cohorts.is_empty() {
-                choices.push(GroupBy::NamedCohorts);
-            }
             egui::ComboBox::from_id_salt("group-by")
                 .selected_text(label(&self.state.group_by))
                 .show_ui(ui, |ui| {

@@ -9,6 +9,7 @@ pub mod longitudinal;
 pub mod microbiome;
 pub mod mixed;
 pub mod ordination;
+pub mod progression;
 pub mod ree;
 pub mod special;
 pub mod stats;

@@ -11,6 +11,7 @@ use super::diversity::{alpha, fb_ratio};
 use super::longitudinal::{delta_fs, ols};
 use super::microbiome::at_rank;
 use super::ordination::Pcoa;
+use super::progression::{d50_phase, delta_fs_category, fit_d50};
 use super::ree::{DEFAULT_HYPERMETABOLIC_RATIO, ReeEquation, compare};
 use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, strs};
 use crate::model::time::civil_from_days;
@@ -247,7 +248,16 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
     let mut slope_n = vec![None; n];
     let mut span = vec![None; n];
     let mut dfs = vec![None; n];
+    let (mut d50, mut dx, mut rd50, mut phase) = (vec![None; n], vec![None; n], vec![None; n], vec![None; n]);
     for (k, r) in rows.iter().enumerate() {
+        let points: Vec<(f64, f64)> = r.iter().filter_map(|&i| Some((since_onset[i]?, total[i]?))).collect();
+        if let Some(fit) = fit_d50(&points) {
+            d50[k] = Some(fit.d50);
+            dx[k] = Some(fit.dx);
+            let first = r.iter().find_map(|&i| since_onset[i]);
+            rd50[k] = first.map(|m| m / fit.d50);
+            phase[k] = rd50[k].and_then(d50_phase);
+        }
         if let Some(fit) = ols(r.iter().filter_map(|&i| Some((months[i]?, total[i]?)))) {
             slope[k] = Some(fit.slope);
             slope_n[k] = Some(fit.num_points as i32);
@@ -261,7 +271,15 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
         Column::new(c::ALSFRS_R_SLOPE_PER_MONTH.into(), slope),
         Column::new(c::ALSFRS_R_SLOPE_N.into(), slope_n),
         Column::new(c::ALSFRS_R_SLOPE_SPAN_MONTHS.into(), span),
-        Column::new(c::DELTA_FS.into(), dfs),
+        Column::new(c::DELTA_FS.into(), dfs.clone()),
+        Column::new(
+            c::DELTA_FS_CATEGORY.into(),
+            dfs.iter().map(|d| d.and_then(delta_fs_category)).collect::<Vec<_>>(),
+        ),
+        Column::new(c::D50_MONTHS.into(), d50),
+        Column::new(c::D50_DX_MONTHS.into(), dx),
+        Column::new(c::RD50_BASELINE.into(), rd50),
+        Column::new(c::D50_PHASE_BASELINE.into(), phase),
     ];
     let measures = crate::model::measure_columns(visits);
     for m in &measures {

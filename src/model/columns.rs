@@ -107,6 +107,15 @@ pub const ALSFRS_R_SLOPE_PER_MONTH: &str = "alsfrs_r_slope_per_month";
 pub const ALSFRS_R_SLOPE_N: &str = "alsfrs_r_slope_n";
 pub const ALSFRS_R_SLOPE_SPAN_MONTHS: &str = "alsfrs_r_slope_span_months";
 pub const DELTA_FS: &str = "delta_fs";
+/// slow (< 0.5 points/month), intermediate (0.5–1) or fast (> 1).
+pub const DELTA_FS_CATEGORY: &str = "delta_fs_category";
+/// D50 model (`metrics::progression`): months from onset to half of ALSFRS-R lost.
+pub const D50_MONTHS: &str = "d50_months";
+pub const D50_DX_MONTHS: &str = "d50_dx_months";
+/// Relative D50 at the first visit: months since onset / D50.
+pub const RD50_BASELINE: &str = "rd50_baseline";
+/// D50 phase (I–IV) at the first visit.
+pub const D50_PHASE_BASELINE: &str = "d50_phase_baseline";
 pub const BASELINE_ALSFRS_R_TOTAL: &str = "baseline_alsfrs_r_total";
 pub const BASELINE_BMI: &str = "baseline_bmi";
 pub const BASELINE_REE_RATIO: &str = "baseline_ree_ratio";

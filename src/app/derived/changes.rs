@@ -132,18 +132,8 @@ mod tests {
 
     fn subject(group: usize) -> SubjectInfo {
         SubjectInfo {
-            id: String::new(),
             group,
-            site: String::new(),
-            sex: String::new(),
-            onset_region: String::new(),
-            num_visits: 0,
-            num_samples: 0,
-            baseline_alsfrs: None,
-            slope: None,
-            delta_fs: None,
-            hypermetabolic: None,
-            metrics: Vec::new(),
+            ..SubjectInfo::default()
         }
     }
 

@@ -244,7 +244,8 @@ fn categories(subjects: &polars::prelude::DataFrame, groupable: &[String]) -> Ve
         groupable
             .iter()
             .map(String::as_str)
-            .filter(|g| !first.contains(g) && *g != c::ARM && *g != c::GROUP),
+            // The ΔFS band filter covers the ΔFS category.
+            .filter(|g| !first.contains(g) && ![c::ARM, c::GROUP, c::DELTA_FS_CATEGORY].contains(g)),
     );
     columns
         .into_iter()

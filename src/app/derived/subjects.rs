@@ -4,10 +4,10 @@
 use polars::prelude::DataFrame;
 
 use crate::model::columns as c;
-use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, strs};
+use crate::model::frame::{ColumnError, f64s, opt_bools, opt_dates, opt_f64s, opt_strs, strs};
 
 /// One subject as the views know it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SubjectInfo {
     pub id: String,
     /// Index into [`Derived::groups`].
@@ -23,10 +23,16 @@ pub struct SubjectInfo {
     pub hypermetabolic: Option<bool>,
     /// Per-subject metrics, aligned with [`SUBJECT_METRICS`].
     pub metrics: Vec<Option<f64>>,
+    /// The D50 model's (D50, dx) in months since onset.
+    pub d50: Option<(f64, f64)>,
+    /// Onset in days relative to the baseline (negative: before it).
+    pub onset_day: Option<f64>,
+    /// Baseline date (days since 1970-01-01).
+    pub baseline_date: Option<i32>,
 }
 
 /// Per-subject metrics offered by the Scatter view: (subjects-table column, label).
-pub const SUBJECT_METRICS: [(&str, &str); 8] = [
+pub const SUBJECT_METRICS: [(&str, &str); 11] = [
     (c::BASELINE_ALSFRS_R_TOTAL, "Baseline ALSFRS-R"),
     (c::ALSFRS_R_SLOPE_PER_MONTH, "ALSFRS-R slope (points/month)"),
     (c::DELTA_FS, "ΔFS (points lost/month)"),
@@ -35,6 +41,9 @@ pub const SUBJECT_METRICS: [(&str, &str); 8] = [
     (c::BASELINE_FB_RATIO, "Baseline F/B ratio"),
     (c::BASELINE_SHANNON, "Baseline Shannon (ln)"),
     (c::BASELINE_OBSERVED_FEATURES, "Baseline observed features"),
+    (c::D50_MONTHS, "D50 (months from onset to half function)"),
+    (c::D50_DX_MONTHS, "D50 dx (months)"),
+    (c::RD50_BASELINE, "Relative D50 at baseline"),
 ];
 
 /// Name of the one group when a cohort has no arm or group column.
@@ -56,6 +65,9 @@ pub fn subjects(s: &DataFrame) -> Result<(Vec<SubjectInfo>, Vec<String>), Column
         opt_f64s(s, c::DELTA_FS)?,
     );
     let hyper = opt_bools(s, c::HYPERMETABOLIC)?;
+    let (d50, dx) = (opt_f64s(s, c::D50_MONTHS)?, opt_f64s(s, c::D50_DX_MONTHS)?);
+    let onset = opt_f64s(s, c::ONSET_DELTA_DAYS)?;
+    let baseline = opt_dates(s, c::BASELINE_DATE)?;
     let metric_cols = SUBJECT_METRICS
         .iter()
         .map(|(col, _)| opt_f64s(s, col))
@@ -82,6 +94,9 @@ pub fn subjects(s: &DataFrame) -> Result<(Vec<SubjectInfo>, Vec<String>), Column
             delta_fs: dfs[i],
             hypermetabolic: hyper[i],
             metrics: metric_cols.iter().map(|c| c[i]).collect(),
+            d50: d50[i].zip(dx[i]),
+            onset_day: onset[i],
+            baseline_date: baseline[i],
         })
         .collect();
     Ok((subjects, arms))

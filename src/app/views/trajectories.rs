@@ -27,6 +27,10 @@ pub const MAX_LINES: usize = 400;
 
 /// Persistent state of one trajectory view.
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent overlay switches, each a checkbox"
+)]
 pub struct TrajectoryView {
     /// Index into `Derived::measures`.
     pub measure: usize,
@@ -38,6 +42,8 @@ pub struct TrajectoryView {
     pub show_ols: bool,
     /// Draw the mixed model's lines.
     pub show_mixed: bool,
+    /// Draw the D50 model's curve of the hovered and selected subjects (ALSFRS-R only).
+    pub show_d50: bool,
     mixed: Option<MixedJob>,
     /// Mark visits with data-quality findings.
     pub show_findings: bool,
@@ -70,6 +76,7 @@ impl TrajectoryView {
             last_transform: None,
             show_ols: false,
             show_mixed: false,
+            show_d50: false,
             mixed: None,
             show_findings: true,
             last_markers: Vec::new(),
@@ -137,6 +144,12 @@ impl TrajectoryView {
                 .response
                 .labelled_by(title.id);
             ui.checkbox(&mut self.show_ols, "Subject OLS lines");
+            let alsfrs = ctx.derived.measures.get(self.measure).is_some_and(|m| m.column == c::ALSFRS_R_TOTAL);
+            if alsfrs && self.mode == Mode::Values {
+                ui.checkbox(&mut self.show_d50, "D50 curve").on_hover_text(
+                    "The D50 model of the hovered and selected subjects: 48 / (1 + exp((t − D50)/dx)), t in months since onset (Steinbach et al. 2020)",
+                );
+            }
             if self.mode != Mode::Values {
                 // The mixed model describes the values themselves.
                 return;
@@ -221,6 +234,10 @@ impl TrajectoryView {
         let show_ols = self.show_ols;
         let show_findings = self.show_findings;
         let mut markers = Vec::new();
+        let show_d50 = self.show_d50
+            && self.mode == Mode::Values
+            && measure.column == c::ALSFRS_R_TOTAL
+            && matches!(axis, XAxis::MonthsSinceBaseline | XAxis::MonthsSinceOnset | XAxis::Date);
         let mixed_fit = if self.show_mixed && self.mode == Mode::Values {
             self.mixed_fit().and_then(|r| r.as_ref().ok())
         } else {
@@ -300,6 +317,20 @@ impl TrajectoryView {
             if let Some(fit) = mixed_fit {
                 draw_mixed(fit, plot_ui, ctx, measure, a, &emphasised);
             }
+            if show_d50 {
+                for (level, series) in order.iter().filter(|(h, _)| *h >= Highlight::Selected) {
+                    let last = series.points[a].last().map_or(0.0, |p| p.x);
+                    if let Some(curve) = d50_curve(&ctx.derived.subjects[series.subject], axis, last) {
+                        let color = highlighted(group_color(ctx.derived.subjects[series.subject].group), *level);
+                        plot_ui.line(
+                            Line::new("", PlotPoints::from(curve))
+                                .color(color)
+                                .width(2.0)
+                                .style(LineStyle::dashed_loose()),
+                        );
+                    }
+                }
+            }
             if show_findings {
                 markers = finding_markers(ctx, measure, a);
                 draw_markers(plot_ui, ctx, &markers);
@@ -363,6 +394,32 @@ impl TrajectoryView {
             }
         }
     }
+}
+
+/// A subject's D50 curve on `axis`, from onset to six months past `last_x` (the last visit's x):
+/// the model's months since onset moved onto months since baseline or calendar days.
+fn d50_curve(subject: &crate::app::derived::SubjectInfo, axis: XAxis, last_x: f64) -> Option<Vec<[f64; 2]>> {
+    let (d50, dx) = subject.d50?;
+    let onset = subject.onset_day?;
+    // x of a time t (months since onset) on the axis.
+    let to_x = |t: f64| match axis {
+        XAxis::MonthsSinceOnset => Some(t),
+        XAxis::MonthsSinceBaseline => Some(t + onset / DAYS_PER_MONTH),
+        XAxis::Date => subject.baseline_date.map(|b| f64::from(b) + onset + t * DAYS_PER_MONTH),
+        _ => None,
+    };
+    let x0 = to_x(0.0)?;
+    let per_month = to_x(1.0)? - x0;
+    let end = (last_x - x0) / per_month + 6.0;
+    let fit = crate::metrics::progression::D50Fit { d50, dx, sse: 0.0 };
+    Some(
+        (0..=120)
+            .map(|i| {
+                let t = end.max(1.0) * f64::from(i) / 120.0;
+                [x0 + t * per_month, fit.at(t)]
+            })
+            .collect(),
+    )
 }
 
 /// The ±3 SD limits of the control chart as dashed lines per group, and the observations of
