@@ -91,6 +91,8 @@ fn group_filter_applies_to_every_view() {
                     .iter()
                     .all(|&s| e.derived.subjects[s].group != control)
             ),
+            // Drawn only when its tab is open; then no control curve.
+            Pane::Survival(v) => assert!(v.last_curves.iter().all(|c| c.0 != "control")),
             Pane::Trajectory(_)
             | Pane::Scatter(_)
             | Pane::Composition(_)

@@ -106,16 +106,22 @@ pub struct Selection {
     /// What was hovered during the previous frame; views read this.
     pub hovered: Option<Item>,
     hovered_next: Option<Item>,
+    /// Subjects hovered together last frame (a survival step's events), sorted; views read this.
+    pub hovered_set: Vec<usize>,
+    hovered_set_next: Vec<usize>,
     pub selected: BTreeSet<usize>,
 }
 
 impl Selection {
     /// Highlight level of a subject given the current hover and selection.
     pub fn highlight(&self, subject: usize) -> Highlight {
+        if self.hovered_set.binary_search(&subject).is_ok() {
+            return Highlight::Hovered;
+        }
         match self.hovered {
             Some(Item::Subject(h)) if h == subject => Highlight::Hovered,
             _ if self.selected.contains(&subject) => Highlight::Selected,
-            None if self.selected.is_empty() => Highlight::Normal,
+            None if self.selected.is_empty() && self.hovered_set.is_empty() => Highlight::Normal,
             _ => Highlight::Faded,
         }
     }
@@ -203,6 +209,8 @@ pub const NOT_IN_A_COHORT: &str = "not in a named cohort";
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Hover(Item),
+    /// Hover several subjects at once (the events at a survival step).
+    HoverSet(Vec<usize>),
     /// Click: select only this item (or clear when it is the only one selected).
     Select(Item),
     /// Box/lasso select: replace the selection with these subjects.
@@ -290,6 +298,11 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
     for command in commands {
         match command {
             Command::Hover(item) => state.selection.hovered_next = Some(item),
+            Command::HoverSet(mut subjects) => {
+                subjects.sort_unstable();
+                subjects.dedup();
+                state.selection.hovered_set_next = subjects;
+            }
             Command::Select(Item::Subject(s)) => {
                 let only = state.selection.selected.len() == 1 && state.selection.selected.contains(&s);
                 state.selection.selected.clear();
@@ -350,6 +363,7 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();
+    state.selection.hovered_set = std::mem::take(&mut state.selection.hovered_set_next);
 }
 
 #[cfg(test)]

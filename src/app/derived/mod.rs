@@ -8,6 +8,7 @@ pub mod changes;
 mod composition;
 mod ordination;
 mod subjects;
+pub mod survival;
 mod taxa;
 mod trajectories;
 

@@ -9,6 +9,7 @@ pub mod ordination;
 pub mod quality;
 pub mod scatter;
 pub mod subject_profile;
+pub mod survival;
 pub mod taxa;
 pub mod trajectories;
 
@@ -25,7 +26,6 @@ macro_rules! views {
     ($($name:ident: $view:ty $(=> $param:ident)?),* $(,)?) => {
         /// A tile in the dock: one registered view with its state.
         #[derive(Clone, Debug)]
-        #[expect(clippy::large_enum_variant, reason = "a dock holds a dozen panes; boxing would only add indirection")]
         pub enum Pane {
             $($name($view)),*
         }
@@ -85,6 +85,7 @@ views! {
     Composition: composition::CompositionView,
     Scatter: scatter::ScatterView,
     Distribution: distribution::DistributionView,
+    Survival: survival::SurvivalView => String,
     Taxa: taxa::TaxaView,
     Trajectory: trajectories::TrajectoryView => String,
     Table: cohort_table::CohortTableView,
