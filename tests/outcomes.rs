@@ -238,3 +238,29 @@ fn an_endpoint_without_data_names_what_is_missing() {
             .contains("death-or-tracheostomy")
     );
 }
+
+#[test]
+fn died_no_reads_a_death_time_as_the_end_of_follow_up() {
+    // R's survival::pbc in its `time, status` form (status 0: censored at `time`).
+    use cohort_explorer::data::{LoadOptions, Overrides, Role};
+    let mut overrides = Overrides::new();
+    overrides.insert(Role::DeathDays, "time".to_owned());
+    overrides.insert(Role::Died, "status".to_owned());
+    let options = Options {
+        load: LoadOptions {
+            overrides,
+            ..LoadOptions::default()
+        },
+        ..Options::default()
+    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pbc_subjects.csv");
+    let analysis = analyse(&Source::Paths(vec![path]), &options, &(), 1.0).expect("pbc loads");
+    let frames = analysis.tables.frames(&analysis.cohort);
+    let tte = time_to_event(frames, Endpoint::Death, Origin::Baseline).expect("death");
+    let ids = strs(frames.subjects, c::SUBJECT_ID).expect("ids");
+    let k = ids.iter().position(|id| id.as_deref() == Some("2")).expect("subject 2");
+    assert_eq!(tte.of_subject[k], Some((4500.0 / 30.44, false)));
+    assert_eq!(tte.counts(), (6, 5));
+    let rules: Vec<&str> = analysis.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"events.death-but-alive"), "{rules:?}");
+}

@@ -338,8 +338,12 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
             (0..n)
                 .map(|k| {
                     let at = days.at(k, baseline[k])?;
-                    if at.is_none() && endpoint == Endpoint::Death && died[k].as_deref() == Some("yes") {
-                        return Err(LeftOut::DiedWithoutDate);
+                    if endpoint == Endpoint::Death {
+                        match died[k].as_deref() {
+                            Some("yes") if at.is_none() => return Err(LeftOut::DiedWithoutDate),
+                            Some("no") => return Ok(alive_until(&mut censor[k], at)),
+                            _ => {}
+                        }
                     }
                     Ok(at)
                 })
@@ -354,7 +358,10 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
             let died = opt_strs(s, c::DIED)?;
             (0..n)
                 .map(|k| {
-                    let d = death.at(k, baseline[k])?;
+                    let mut d = death.at(k, baseline[k])?;
+                    if died[k].as_deref() == Some("no") {
+                        d = alive_until(&mut censor[k], d);
+                    }
                     let t = trach.at(k, baseline[k])?;
                     match (d, t) {
                         (Some(d), Some(t)) => Ok(Some(d.min(t))),
@@ -437,6 +444,16 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
         of_subject,
         left_out,
     })
+}
+
+/// `died = no` wins over a death date or day: the subject is alive, and the time given is read
+/// as the end of follow-up (the `time, status` convention of survival tables), so it extends
+/// the censoring time. Returns no event.
+fn alive_until(censor: &mut Result<Option<f64>, LeftOut>, time: Option<f64>) -> Option<f64> {
+    if let (Ok(end), Some(t)) = (censor.as_mut(), time) {
+        *end = Some(end.map_or(t, |e| e.max(t)));
+    }
+    None
 }
 
 fn dated_event(frames: &Frames, endpoint: Endpoint) -> Result<EventDays, CohortError> {

@@ -130,7 +130,7 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                 finding(
                     "events.death-but-alive",
                     format!(
-                        "a death {} is recorded, but `died` says no; survival counts it as a death",
+                        "a death {} is recorded, but `died` says no; survival reads it as the end of follow-up, alive",
                         death.describe()
                     ),
                 )
