@@ -595,30 +595,23 @@ fn an_unknown_or_empty_endpoint_exits_2_saying_what_is_missing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("km.csv");
     let out = out.to_str().expect("path");
-    let o = run(&[
-        "export",
-        proact,
-        "--table",
-        "survival",
-        "--endpoint",
-        "pneumonia",
-        "--out",
-        out,
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown endpoint `pneumonia`"), "{}", stderr(&o));
-    let o = run(&[
-        "export",
-        proact,
-        "--table",
-        "survival",
-        "--endpoint",
-        "niv",
-        "--out",
-        out,
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("niv_date or niv_days"), "{}", stderr(&o));
+    for (endpoint, said) in [
+        ("pneumonia", "unknown endpoint `pneumonia`"),
+        ("niv", "niv_date or niv_days"),
+    ] {
+        let o = run(&[
+            "export",
+            proact,
+            "--table",
+            "survival",
+            "--endpoint",
+            endpoint,
+            "--out",
+            out,
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    }
     let o = run(&["export", proact, "--table", "survival", "--out", out]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--endpoint is needed"), "{}", stderr(&o));

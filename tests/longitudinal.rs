@@ -3,6 +3,10 @@
 //! tests/reference/make_longitudinal.py) on an ECAM-shaped fixture and on the real QIIME 2
 //! moving-pictures study.
 
+mod common;
+
+use common::floats;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -61,14 +65,6 @@ fn num(row: &HashMap<String, String>, key: &str) -> Option<f64> {
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1e-12)
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! Metric kernels against scikit-bio, scipy and statsmodels (tests/reference/reference.json,
 //! made by tests/reference/make_reference.py) and against QIIME 2's own moving-pictures results.
 
+mod common;
+
+use common::floats;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -16,14 +20,6 @@ use serde_json::Value;
 fn reference() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/reference.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("reference.json")).expect("json")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
 }
 
 fn matrix(v: &Value) -> Vec<Vec<f64>> {

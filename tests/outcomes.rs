@@ -3,6 +3,10 @@
 //! by the app, and the curves, log-rank test and Cox model compared with what lifelines 0.30.3
 //! makes of follow-ups that tests/fixtures/survival/make_cohorts.py derives on its own.
 
+mod common;
+
+use common::floats;
+
 use std::path::PathBuf;
 
 use cohort_explorer::cohort::{Endpoint, Grouping, Origin, group_by, survival, time_to_event};
@@ -28,14 +32,6 @@ fn expected() -> Vec<Value> {
         .as_array()
         .expect("cases")
         .clone()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
 }
 
 fn close(a: f64, b: f64, tol: f64, what: &str) {

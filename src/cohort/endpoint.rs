@@ -7,13 +7,12 @@
 //! An event given as a date sits at `date − baseline_date`; one given in days (PRO-ACT's
 //! `Death_Days`) is already on that axis.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use super::frames::{CohortError, Frames};
 use crate::model::columns as c;
-use crate::model::frame::{f64s, opt_dates, opt_f64s, opt_strs, strs};
+use crate::model::frame::{f64s, opt_dates, opt_f64s, opt_strs, rows_by_id, strs};
 use crate::model::time::DAYS_PER_MONTH;
 
 /// What counts as the event.
@@ -291,11 +290,6 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
     let s = frames.subjects;
     let n = s.height();
     let ids = strs(s, c::SUBJECT_ID)?;
-    let row_of: HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| Some((id.as_deref()?, i)))
-        .collect();
     let baseline = opt_dates(s, c::BASELINE_DATE)?;
     let onset = opt_f64s(s, c::ONSET_DELTA_DAYS)?;
     if origin == Origin::Onset && onset.iter().all(Option::is_none) {
@@ -305,11 +299,9 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
     let v = frames.visits;
     let vid = strs(v, c::SUBJECT_ID)?;
     let vday = f64s(v, c::DAY)?;
-    let mut visits: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, id) in vid.iter().enumerate() {
-        if let (Some(&k), Some(_)) = (id.as_deref().and_then(|id| row_of.get(id)), vday[i]) {
-            visits[k].push(i);
-        }
+    let mut visits = rows_by_id(&ids, &vid);
+    for rows in &mut visits {
+        rows.retain(|&i| vday[i].is_some());
     }
     let last_visit: Vec<Option<f64>> = visits
         .iter()

@@ -13,7 +13,7 @@ use super::microbiome::at_rank;
 use super::ordination::Pcoa;
 use super::progression::{d50_phase, delta_fs_category, fit_d50};
 use super::ree::{DEFAULT_HYPERMETABOLIC_RATIO, ReeEquation, compare};
-use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, strs};
+use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, rows_by_id, strs};
 use crate::model::time::civil_from_days;
 use crate::model::{Cohort, columns as c};
 
@@ -238,12 +238,7 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
     let since_onset = f64s(visits, c::MONTHS_SINCE_ONSET)?;
     let total = opt_f64s(visits, c::ALSFRS_R_TOTAL)?;
     // Visit rows per subject, in time order (the visits table is sorted).
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, id) in vids.iter().enumerate() {
-        if let Some(&k) = id.as_deref().and_then(|id| row_of.get(id)) {
-            rows[k].push(i);
-        }
-    }
+    let rows = rows_by_id(&ids, &vids);
     let mut slope = vec![None; n];
     let mut slope_n = vec![None; n];
     let mut span = vec![None; n];

@@ -137,6 +137,23 @@ fn optional<T: Clone>(df: &DataFrame, name: &str, read: Reader<T>) -> Result<Vec
     read(df, name)
 }
 
+/// The rows of a table (`row_ids`, e.g. the visits' subject ids) that belong to each entry of
+/// `ids` (e.g. the subjects table's), in row order; rows whose id is not in `ids` are left out.
+pub fn rows_by_id(ids: &[Option<String>], row_ids: &[Option<String>]) -> Vec<Vec<usize>> {
+    let index: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id.as_deref()?, i)))
+        .collect();
+    let mut rows = vec![Vec::new(); ids.len()];
+    for (i, id) in row_ids.iter().enumerate() {
+        if let Some(&k) = id.as_deref().and_then(|id| index.get(id)) {
+            rows[k].push(i);
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use polars::prelude::{Column, DataFrame};

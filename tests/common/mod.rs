@@ -72,3 +72,12 @@ pub fn moving_pictures() -> Option<std::path::PathBuf> {
         None
     }
 }
+
+/// A JSON array of numbers (a reference fixture's column).
+pub fn floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
