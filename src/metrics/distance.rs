@@ -1,5 +1,9 @@
 //! Beta diversity: sample × sample distances (Bray–Curtis, Jaccard, Aitchison), matching
 //! `skbio.diversity.beta_diversity` / `scipy.spatial.distance`, and within-subject distances.
+#![expect(
+    clippy::inline_always,
+    reason = "the kernels must inline into pulp's `with_simd` to be compiled with its wider instruction sets"
+)]
 
 use std::fmt;
 use std::str::FromStr;
@@ -87,8 +91,8 @@ pub fn prepare(values: &[f64], metric: BetaMetric) -> Vec<f64> {
 const LANES: usize = 8;
 
 /// Σ f(a[k], b[k]) over two equal-length slices, accumulated in [`LANES`] lanes.
-#[inline]
-fn lane_sum(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+#[inline(always)]
+pub(crate) fn lane_sum(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
     let mut acc = [0.0; LANES];
     let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     let (ra, rb) = (ca.remainder(), cb.remainder());
@@ -128,34 +132,191 @@ fn pair_with_sums(a: &[f64], b: &[f64], sum_a: f64, sum_b: f64, metric: BetaMetr
 }
 
 /// Tile size of the distance matrix: tiles of BLOCK × BLOCK samples keep both sets of rows in
-/// cache; streaming every row j past every row i would move n² rows through memory.
+/// cache (2 × 32 rows of 2,000 features is 1 MB); streaming every row j past every row i would
+/// move n² rows through memory.
 const BLOCK: usize = 32;
 
-/// All pairwise distances between the table's samples (upper triangle computed in parallel,
-/// then mirrored).
-pub fn distance_matrix(table: &AbundanceTable, metric: BetaMetric) -> DistanceMatrix {
-    let n = table.num_samples();
-    let rows: Vec<Vec<f64>> = (0..n)
+/// Lanes per pair in [`quad_sum`] (the PCoA's products): four pairs × 4 lanes fill four AVX2
+/// registers, leaving the rest for the loads (8 lanes each spilled).
+const QUAD_LANES: usize = 4;
+
+/// Σ over k of f(a[k], b[k]) for the four pairs (a0, b0), (a0, b1), (a1, b0), (a1, b1) at once:
+/// each loaded chunk serves two pairs, so the kernel does one load per min/multiply-add instead
+/// of two. `inline(always)`, so inside [`pulp::Arch::dispatch`] it is compiled with the CPU's
+/// widest vectors (AVX2/AVX-512 where present).
+#[inline(always)]
+pub(crate) fn quad_sum(a0: &[f64], a1: &[f64], b0: &[f64], b1: &[f64], f: impl Fn(f64, f64) -> f64 + Copy) -> [f64; 4] {
+    let mut acc = [[0.0; QUAD_LANES]; 4];
+    let chunks = a0
+        .chunks_exact(QUAD_LANES)
+        .zip(a1.chunks_exact(QUAD_LANES))
+        .zip(b0.chunks_exact(QUAD_LANES).zip(b1.chunks_exact(QUAD_LANES)));
+    for ((x0, x1), (y0, y1)) in chunks {
+        for l in 0..QUAD_LANES {
+            acc[0][l] += f(x0[l], y0[l]);
+            acc[1][l] += f(x0[l], y1[l]);
+            acc[2][l] += f(x1[l], y0[l]);
+            acc[3][l] += f(x1[l], y1[l]);
+        }
+    }
+    let mut out = [0.0; 4];
+    for (o, lanes) in out.iter_mut().zip(&acc) {
+        *o = lanes.iter().sum();
+    }
+    let whole = a0.len() - a0.len() % QUAD_LANES;
+    for k in whole..a0.len() {
+        out[0] += f(a0[k], b0[k]);
+        out[1] += f(a0[k], b1[k]);
+        out[2] += f(a1[k], b0[k]);
+        out[3] += f(a1[k], b1[k]);
+    }
+    out
+}
+
+/// The metric's sum for one pair of prepared rows (Σ min, or Σ squared difference).
+#[inline(always)]
+fn kernel_sum(metric: BetaMetric, a: &[f64], b: &[f64]) -> f64 {
+    match metric {
+        BetaMetric::Aitchison => lane_sum(a, b, |x, y| (x - y) * (x - y)),
+        _ => lane_sum(a, b, |x, y| if x < y { x } else { y }),
+    }
+}
+
+/// The distance from a pair's sum: Bray–Curtis from Σ min and the row totals, Aitchison from
+/// Σ squared difference.
+#[inline(always)]
+fn finish(metric: BetaMetric, sum: f64, total_a: f64, total_b: f64) -> f64 {
+    let total = total_a + total_b;
+    if metric == BetaMetric::Aitchison {
+        sum.sqrt()
+    } else if total > 0.0 {
+        (total - 2.0 * sum) / total
+    } else {
+        0.0
+    }
+}
+
+/// One tile of the upper triangle (rows i0..i1 against columns j0..j1), written to
+/// `out[i - i0][j - i - 1]` for j > i, one pair at a time over whole rows. (Measured on 5,000 ×
+/// 2,000: blocking the features, or two rows against two columns, was slower than this.)
+#[inline(always)]
+fn dense_tile(
+    metric: BetaMetric,
+    rows: &[f64],
+    m: usize,
+    sums: &[f64],
+    (i0, i1): (usize, usize),
+    (j0, j1): (usize, usize),
+    out: &mut [Vec<f64>],
+) {
+    let row = |i: usize| &rows[i * m..(i + 1) * m];
+    for i in i0..i1 {
+        for j in (i + 1).max(j0)..j1 {
+            out[i - i0][j - i - 1] = finish(metric, kernel_sum(metric, row(i), row(j)), sums[i], sums[j]);
+        }
+    }
+}
+
+/// A [`dense_tile`] to run with the CPU's widest vectors: `pulp` compiles `with_simd` (and what
+/// it inlines) once per instruction set and picks one at run time. (A closure given to
+/// `dispatch` is not inlined into the vectorised context; a `WithSimd` type is.)
+struct Tile<'a> {
+    metric: BetaMetric,
+    rows: &'a [f64],
+    m: usize,
+    sums: &'a [f64],
+    i: (usize, usize),
+    j: (usize, usize),
+    out: &'a mut [Vec<f64>],
+}
+
+impl pulp::WithSimd for Tile<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        dense_tile(self.metric, self.rows, self.m, self.sums, self.i, self.j, self.out);
+    }
+}
+
+/// Jaccard from presence bitsets: |a ∧ b| by popcount, |a ∨ b| from the two counts.
+fn jaccard_upper(table: &AbundanceTable, n: usize) -> Vec<Vec<f64>> {
+    let m = table.num_features();
+    let words = m.div_ceil(64);
+    let bits: Vec<u64> = (0..n)
         .into_par_iter()
-        .map(|s| prepare(table.sample(s), metric))
-        .collect();
-    let sums: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
-    let upper: Vec<Vec<f64>> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .flat_map_iter(|b| {
-            let (i0, i1) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
-            let mut out: Vec<Vec<f64>> = (i0..i1).map(|i| vec![0.0; n - i - 1]).collect();
-            for j0 in (i0..n).step_by(BLOCK) {
-                let j1 = (j0 + BLOCK).min(n);
-                for i in i0..i1 {
-                    for j in (i + 1).max(j0)..j1 {
-                        out[i - i0][j - i - 1] = pair_with_sums(&rows[i], &rows[j], sums[i], sums[j], metric);
-                    }
+        .flat_map_iter(|s| {
+            let mut w = vec![0u64; words];
+            for (k, v) in table.sample(s).iter().enumerate() {
+                if *v > 0.0 {
+                    w[k / 64] |= 1 << (k % 64);
                 }
             }
-            out
+            w
         })
         .collect();
+    let counts: Vec<u32> = bits
+        .chunks(words)
+        .map(|w| w.iter().map(|x| x.count_ones()).sum())
+        .collect();
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let a = &bits[i * words..(i + 1) * words];
+            pulp::Arch::new().dispatch(|| {
+                (i + 1..n)
+                    .map(|j| {
+                        let b = &bits[j * words..(j + 1) * words];
+                        let both: u32 = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
+                        let union = counts[i] + counts[j] - both;
+                        if union > 0 {
+                            1.0 - f64::from(both) / f64::from(union)
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+/// All pairwise distances between the table's samples: the upper triangle in parallel tiles
+/// (Bray–Curtis and Aitchison on the prepared rows with the CPU's widest vectors; Jaccard on
+/// bitsets), then mirrored.
+pub fn distance_matrix(table: &AbundanceTable, metric: BetaMetric) -> DistanceMatrix {
+    let n = table.num_samples();
+    let upper = if metric == BetaMetric::Jaccard {
+        jaccard_upper(table, n)
+    } else {
+        let m = table.num_features();
+        let rows: Vec<f64> = (0..n)
+            .into_par_iter()
+            .flat_map_iter(|s| prepare(table.sample(s), metric))
+            .collect();
+        let sums: Vec<f64> = rows.chunks(m.max(1)).map(|r| r.iter().sum()).collect();
+        (0..n.div_ceil(BLOCK))
+            .into_par_iter()
+            .flat_map_iter(|b| {
+                let (i0, i1) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+                let mut out: Vec<Vec<f64>> = (i0..i1).map(|i| vec![0.0; n - i - 1]).collect();
+                let arch = pulp::Arch::new();
+                for j0 in (i0..n).step_by(BLOCK) {
+                    let j1 = (j0 + BLOCK).min(n);
+                    arch.dispatch(Tile {
+                        metric,
+                        rows: &rows,
+                        m,
+                        sums: &sums,
+                        i: (i0, i1),
+                        j: (j0, j1),
+                        out: &mut out,
+                    });
+                }
+                out
+            })
+            .collect()
+    };
     let mut data = vec![0.0; n * n];
     for (i, row) in upper.iter().enumerate() {
         for (k, d) in row.iter().enumerate() {
@@ -194,5 +355,42 @@ mod tests {
         let m = 3f64.ln() / 2.0;
         assert!((d - (m * m + (3f64.ln() - m).powi(2)).sqrt()).abs() < 1e-12);
         assert_eq!("bray_curtis".parse::<BetaMetric>(), Ok(BetaMetric::BrayCurtis));
+    }
+
+    #[test]
+    fn tiled_matrix_equals_the_pairwise_definition_at_every_edge() {
+        // Sizes that leave partial tiles, odd rows and a feature tail past the lanes.
+        let mut rng = crate::rng::Rng::new(7);
+        for (n, m) in [(1, 5), (2, 3), (3, 17), (37, 13), (70, 9), (65, 64)] {
+            let values: Vec<f64> = (0..n * m)
+                .map(|_| {
+                    if rng.chance(0.4) {
+                        0.0
+                    } else {
+                        rng.range(0.0, 50.0).floor()
+                    }
+                })
+                .collect();
+            let t = AbundanceTable {
+                sample_ids: (0..n).map(|i| format!("s{i}")).collect(),
+                feature_ids: (0..m).map(|k| format!("f{k}")).collect(),
+                values,
+                kind: AbundanceKind::Counts,
+            };
+            for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
+                let dm = distance_matrix(&t, metric);
+                for i in 0..n {
+                    assert_eq!(dm.get(i, i), 0.0);
+                    for j in 0..n {
+                        let want = pair(&prepare(t.sample(i), metric), &prepare(t.sample(j), metric), metric);
+                        let got = dm.get(i, j);
+                        assert!(
+                            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+                            "{metric} n={n} m={m} ({i}, {j}): {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

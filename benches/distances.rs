@@ -1,0 +1,57 @@
+//! Beta diversity and PCoA at scale: Bray–Curtis, Jaccard and Aitchison for every pair of the
+//! cohort's samples, then the PCoA of the Bray–Curtis matrix, on a cohort folder (default: the
+//! 5,000-sample × 2,000-feature demo that `benches/scale.sh` writes). Targets (issue 14, 2 cores):
+//! each metric ≤ 0.6 s, the PCoA ≤ 0.5 s.
+//!
+//!   cargo bench --bench distances -- [FOLDER]
+//!
+//! Prints the best and median of 3 runs of each.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use cohort_explorer::data::{LoadOptions, load_paths};
+use cohort_explorer::metrics::distance::{BetaMetric, distance_matrix};
+use cohort_explorer::metrics::ordination::pcoa;
+
+fn timed<T>(label: &str, mut run: impl FnMut() -> T) -> T {
+    let mut times: Vec<Duration> = Vec::new();
+    let mut out = None;
+    for _ in 0..3 {
+        let started = Instant::now();
+        out = Some(run());
+        times.push(started.elapsed());
+    }
+    times.sort();
+    eprintln!("{label}: best {:.3?}, median {:.3?}", times[0], times[1]);
+    out.expect("ran")
+}
+
+fn main() {
+    let Some(folder) = common::cohort_folder() else {
+        return;
+    };
+    let started = Instant::now();
+    let cohort = load_paths(&[folder], &LoadOptions::default()).expect("the cohort loads");
+    eprintln!("loaded in {:.2?}", started.elapsed());
+    let table = cohort.abundances().expect("abundances");
+    let density = table.values.iter().filter(|v| **v != 0.0).count() as f64 / table.values.len() as f64;
+    eprintln!(
+        "{} samples × {} features, {:.0}% non-zero, {} threads, SIMD {:?}",
+        table.num_samples(),
+        table.num_features(),
+        density * 100.0,
+        rayon::current_num_threads(),
+        pulp::Arch::new()
+    );
+    let mut bray = None;
+    for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
+        let dm = timed(&metric.to_string(), || distance_matrix(table, metric));
+        if metric == BetaMetric::BrayCurtis {
+            bray = Some(dm);
+        }
+    }
+    let dm = bray.expect("Bray-Curtis");
+    timed("PCoA (5 axes)", || pcoa(&dm, 5));
+}
