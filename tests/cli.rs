@@ -617,3 +617,77 @@ fn an_unknown_or_empty_endpoint_exits_2_saying_what_is_missing() {
     assert!(stderr(&o).contains("--endpoint is needed"), "{}", stderr(&o));
     assert!(!Path::new(out).exists(), "nothing written on an error");
 }
+
+#[test]
+fn export_all_writes_every_table_from_one_load_as_each_alone_would() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let all = dir.path().join("all");
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "all",
+        "--endpoint",
+        "death",
+        "--out",
+        all.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let data = |path: &Path| -> Vec<String> {
+        std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    };
+    for (table, file) in [
+        ("visits", "visits.csv"),
+        ("subjects", "subjects.csv"),
+        ("samples", "samples.csv"),
+        ("distances", "distances.tsv"),
+        ("ordination", "ordination.csv"),
+        ("taxon-trends", "taxon-trends.csv"),
+        ("survival", "survival.csv"),
+        ("survival-summary", "survival-summary.csv"),
+    ] {
+        let alone = dir.path().join(file);
+        let o = run(&[
+            "export",
+            "--demo",
+            "--table",
+            table,
+            "--endpoint",
+            "death",
+            "--out",
+            alone.to_str().expect("path"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{table}: {}", stderr(&o));
+        assert_eq!(data(&all.join(file)), data(&alone), "{table}");
+    }
+    // Two tables into a file is refused; a cohort without microbiome skips its tables.
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "visits",
+        "--table",
+        "subjects",
+        "--out",
+        all.join("visits.csv").to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let tidy = fixture("survival/tidy");
+    let clinical = dir.path().join("clinical");
+    let o = run(&[
+        "export",
+        tidy.to_str().expect("path"),
+        "--table",
+        "all",
+        "--out",
+        clinical.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("skipped ordination.csv"), "{}", stderr(&o));
+    assert!(clinical.join("subjects.csv").exists() && !clinical.join("taxon-trends.csv").exists());
+}

@@ -63,10 +63,12 @@ pub enum Command {
     Export {
         #[command(flatten)]
         input: InputArgs,
-        /// Which table to write.
-        #[arg(long, value_enum)]
-        table: export::Table,
-        /// Output file (.csv, .tsv or .parquet). Never one of the input files.
+        /// Which table to write; repeat it, or give `all`, for several from one load into the
+        /// folder `--out`.
+        #[arg(long, value_enum, required = true)]
+        table: Vec<export::Table>,
+        /// Output file (.csv, .tsv or .parquet), or a folder for several tables. Never one of the
+        /// input files.
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -143,7 +145,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             table,
             out,
             metrics,
-        }) => export::run(&input, table, &out, &metrics),
+        }) => export::run(&input, &table, &out, &metrics),
         Some(Command::Demo {
             out,
             subjects,

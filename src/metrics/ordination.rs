@@ -56,40 +56,47 @@ pub fn ordinate(
     metric: BetaMetric,
     dims: usize,
 ) -> Option<(Pcoa, Basis)> {
-    if use_given {
-        let wanted = cohort.ordination_samples();
-        let has_table = cohort.abundances().is_some();
-        // The ids a given result is read over: all wanted ones, or (no table) those it shares.
-        let over = |ids: &[String]| -> Vec<String> {
-            if has_table {
-                return wanted.iter().map(|s| (*s).to_owned()).collect();
-            }
-            let mine: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-            let shared: Vec<String> = wanted
-                .iter()
-                .filter(|w| mine.contains(*w))
-                .map(|s| (*s).to_owned())
-                .collect();
-            if shared.len() >= 2 { shared } else { ids.to_vec() }
-        };
-        for given in cohort.given_ordinations() {
-            let ids = over(&given.value.ids);
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            if let Some(sub) = given.value.subset(&refs) {
-                return Some((truncate(sub, dims), Basis::GivenPcoa(given.file.clone())));
-            }
-        }
-        for given in cohort.given_distances() {
-            let ids = over(&given.value.ids);
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            if let Some(sub) = given.value.subset(&refs) {
-                return Some((pcoa(&sub, dims), Basis::GivenDistances(given.file.clone())));
-            }
-        }
+    if use_given && let Some(found) = given_ordination(cohort, dims) {
+        return Some(found);
     }
     let table = cohort.abundances()?;
     let ranked = at_rank(table, cohort.taxonomy(), rank);
     Some((pcoa(&distance_matrix(&ranked, metric), dims), Basis::Computed(metric)))
+}
+
+/// A PCoA a file gave, else the PCoA of a distance matrix a file gave — each only when it
+/// places every sample with abundances (see [`ordinate`]).
+pub fn given_ordination(cohort: &Cohort, dims: usize) -> Option<(Pcoa, Basis)> {
+    let wanted = cohort.ordination_samples();
+    let has_table = cohort.abundances().is_some();
+    // The ids a given result is read over: all wanted ones, or (no table) those it shares.
+    let over = |ids: &[String]| -> Vec<String> {
+        if has_table {
+            return wanted.iter().map(|s| (*s).to_owned()).collect();
+        }
+        let mine: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let shared: Vec<String> = wanted
+            .iter()
+            .filter(|w| mine.contains(*w))
+            .map(|s| (*s).to_owned())
+            .collect();
+        if shared.len() >= 2 { shared } else { ids.to_vec() }
+    };
+    for given in cohort.given_ordinations() {
+        let ids = over(&given.value.ids);
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        if let Some(sub) = given.value.subset(&refs) {
+            return Some((truncate(sub, dims), Basis::GivenPcoa(given.file.clone())));
+        }
+    }
+    for given in cohort.given_distances() {
+        let ids = over(&given.value.ids);
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        if let Some(sub) = given.value.subset(&refs) {
+            return Some((pcoa(&sub, dims), Basis::GivenDistances(given.file.clone())));
+        }
+    }
+    None
 }
 
 /// The first `dims` axes of a PCoA.

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 
 mod longitudinal;
@@ -14,7 +14,7 @@ use crate::data::write::{write_distance_matrix, write_table};
 use crate::metrics::distance::BetaMetric;
 use crate::metrics::microbiome::{rank_index, with_relative_abundance};
 use crate::metrics::ree::ReeEquation;
-use crate::metrics::tables::{MetricOptions, ordination_table, samples_table, visits_table};
+use crate::metrics::tables::{MetricOptions, ordination_table};
 
 /// Tables `export` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -39,6 +39,8 @@ pub enum Table {
     Survival,
     /// Per group: n, events, median survival with CI, RMST, hazard ratio, log-rank test.
     SurvivalSummary,
+    /// Every table from one load into the folder `--out` (`visits.csv`, `subjects.csv`, …).
+    All,
 }
 
 /// Metric choices shared by the export tables.
@@ -102,7 +104,194 @@ pub(super) fn parse_rank(name: &str) -> Result<Option<usize>> {
     }
 }
 
-pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> Result<ExitCode> {
+/// Every table, for `--table all`: those that need no further flag, plus the survival tables
+/// with `--endpoint` and the longitudinal ones with `--measure`; those the cohort cannot give
+/// (no microbiome: no samples' distances, ordination or taxon trends) are skipped, and said.
+fn expand(tables: &[Table], metric: &MetricArgs) -> Vec<Table> {
+    if !tables.contains(&Table::All) {
+        let mut out = tables.to_vec();
+        out.dedup();
+        return out;
+    }
+    let mut out = vec![
+        Table::Visits,
+        Table::Subjects,
+        Table::Samples,
+        Table::Distances,
+        Table::Ordination,
+        Table::TaxonTrends,
+    ];
+    if metric.endpoint.is_some() {
+        out.extend([Table::Survival, Table::SurvivalSummary]);
+    }
+    if metric.measure.is_some() {
+        out.extend([Table::Changes, Table::MixedModel]);
+    }
+    out
+}
+
+/// The file a table is written to inside `--out DIR` when several are asked for.
+fn file_name(table: Table) -> String {
+    let name = table
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned());
+    let ext = if table == Table::Distances { "tsv" } else { "csv" };
+    format!("{name}.{ext}")
+}
+
+/// One load, shared by every table asked for: the derived tables and the distance matrix are
+/// computed once.
+struct Run<'a> {
+    input: &'a InputArgs,
+    metric: &'a MetricArgs,
+    options: MetricOptions,
+    rank: Option<usize>,
+    cohort: crate::model::Cohort,
+    inputs: Vec<String>,
+    tables: Option<crate::pipeline::Tables>,
+    distances: Option<crate::metrics::distance::DistanceMatrix>,
+}
+
+impl Run<'_> {
+    fn tables(&mut self) -> Result<&crate::pipeline::Tables> {
+        if self.tables.is_none() {
+            self.tables = Some(crate::pipeline::tables(&self.cohort, &self.options)?);
+        }
+        Ok(self.tables.as_ref().expect("just computed"))
+    }
+
+    /// The distances of the abundance table at `--beta-rank` by `--metric`, once.
+    fn distances(&mut self) -> Option<&crate::metrics::distance::DistanceMatrix> {
+        if self.distances.is_none() {
+            let abundances = self.cohort.abundances()?;
+            let ranked = crate::metrics::microbiome::at_rank(abundances, self.cohort.taxonomy(), self.options.rank);
+            self.distances = Some(crate::metrics::distance::distance_matrix(
+                &ranked,
+                self.options.beta_metric,
+            ));
+        }
+        self.distances.as_ref()
+    }
+
+    /// Write one table to `out`; `Ok(false)` when the cohort cannot give it.
+    fn write(&mut self, table: Table, out: &Path) -> Result<bool> {
+        let options = self.options.clone();
+        if table == Table::TaxonTrends && self.cohort.abundances().is_none() {
+            return Ok(false);
+        }
+        let mut df = match table {
+            Table::All => bail!("`all` is expanded before writing"),
+            Table::Visits => self.tables()?.visits.clone(),
+            Table::Subjects => self.tables()?.subjects.clone(),
+            Table::Samples => {
+                if self
+                    .cohort
+                    .abundances()
+                    .is_some_and(|a| a.kind == crate::model::AbundanceKind::Relative)
+                {
+                    eprintln!("chao1 left empty: {}", crate::metrics::diversity::CHAO1_NEEDS_COUNTS);
+                }
+                let samples = self.tables()?.samples.clone();
+                with_relative_abundance(&samples, &self.cohort, self.rank)?
+            }
+            Table::Changes | Table::MixedModel | Table::TaxonTrends | Table::Survival | Table::SurvivalSummary => {
+                let (input, metric, rank) = (self.input, self.metric, self.rank);
+                let tables = self.tables()?.clone();
+                let frames = tables.frames(&self.cohort);
+                let choices = input.choices(frames)?;
+                match table {
+                    Table::Changes => {
+                        longitudinal::changes(frames, &choices, metric.measure.as_deref(), metric.baseline, rank)?
+                    }
+                    Table::MixedModel => longitudinal::mixed_model(
+                        frames,
+                        &choices,
+                        metric.measure.as_deref(),
+                        metric.random_slope,
+                        rank,
+                    )?,
+                    Table::TaxonTrends => longitudinal::taxon_trends(frames, &choices, rank)?,
+                    _ => {
+                        let result = survival::analyse(
+                            frames,
+                            &choices,
+                            metric.endpoint.as_deref(),
+                            &metric.origin,
+                            &metric.covariates,
+                            metric.horizon,
+                        )?;
+                        if table == Table::Survival {
+                            survival::curves(&result)?
+                        } else {
+                            eprintln!("RMST up to {:.2} months", result.horizon);
+                            survival::summary(&result)?
+                        }
+                    }
+                }
+            }
+            Table::Distances => {
+                let inputs = self.inputs.clone();
+                let Some(dm) = self.distances() else {
+                    return Ok(false);
+                };
+                write_distance_matrix(&dm.ids, &dm.data, out, &inputs)?;
+                eprintln!(
+                    "wrote {} x {} {} distances to {}",
+                    dm.len(),
+                    dm.len(),
+                    options.beta_metric,
+                    out.display()
+                );
+                return Ok(true);
+            }
+            Table::Ordination => {
+                // A PCoA or distance matrix the inputs give is used as given, unless a metric or
+                // rank is asked for explicitly.
+                let use_given = self.metric.metric.is_none() && self.metric.beta_rank.is_none();
+                let given = if use_given {
+                    crate::metrics::ordination::given_ordination(&self.cohort, options.pcoa_dims)
+                } else {
+                    None
+                };
+                let (ord, basis) = if let Some(found) = given {
+                    found
+                } else {
+                    let Some(dm) = self.distances() else {
+                        return Ok(false);
+                    };
+                    (
+                        crate::metrics::ordination::pcoa(dm, options.pcoa_dims),
+                        crate::metrics::ordination::Basis::Computed(options.beta_metric),
+                    )
+                };
+                let explained: Vec<String> = ord
+                    .proportion_explained
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| format!("pc{} {:.1}%", i + 1, p * 100.0))
+                    .collect();
+                let how = match basis {
+                    crate::metrics::ordination::Basis::Computed(_) if !ord.exact => {
+                        " (truncated eigensolver; proportions of the trace)"
+                    }
+                    _ => "",
+                };
+                eprintln!("{}{how}: {}", basis.label(), explained.join(", "));
+                ordination_table(&self.cohort, &ord)?
+            }
+        };
+        write_table(&mut df, out, &self.inputs)?;
+        eprintln!(
+            "wrote {} rows x {} columns to {}",
+            df.height(),
+            df.width(),
+            out.display()
+        );
+        Ok(true)
+    }
+}
+
+pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs) -> Result<ExitCode> {
     let rank = parse_rank(&metric.rank)?;
     if metric.hypermetabolic_ratio.is_nan() || metric.hypermetabolic_ratio <= 0.0 {
         bail!("--hypermetabolic-ratio must be a positive ratio, e.g. 1.10");
@@ -114,118 +303,65 @@ pub fn run(input: &InputArgs, table: Table, out: &Path, metric: &MetricArgs) -> 
         beta_metric: metric.metric.unwrap_or_default(),
         pcoa_dims: metric.dims.max(1),
     };
+    let tables = expand(tables, metric);
+    let several = tables.len() > 1;
+    if several && out.is_file() {
+        bail!(
+            "--out {}: several tables go into a folder, and this is a file",
+            out.display()
+        );
+    }
     let cohort = input.load()?;
     let inputs: Vec<String> = cohort.sources.iter().map(|s| s.path.clone()).collect();
-    let longitudinal = matches!(
-        table,
-        Table::Changes | Table::MixedModel | Table::TaxonTrends | Table::Survival | Table::SurvivalSummary
-    );
+    let mut run = Run {
+        input,
+        metric,
+        options,
+        rank,
+        cohort,
+        inputs,
+        tables: None,
+        distances: None,
+    };
+    let longitudinal = tables.iter().all(|t| {
+        matches!(
+            t,
+            Table::Changes | Table::MixedModel | Table::TaxonTrends | Table::Survival | Table::SurvivalSummary
+        )
+    });
     if input.has_choices() && !longitudinal {
         // Checked here too, so a wrong column is named whatever the table.
-        let tables = crate::pipeline::tables(&cohort, &options)?;
-        input.choices(tables.frames(&cohort))?;
+        let tables = run.tables()?.clone();
+        input.choices(tables.frames(&run.cohort))?;
     }
     eprintln!(
         "REE: {} (hypermetabolic when measured/predicted > {}); beta diversity: {}",
-        options.ree_equation, options.hypermetabolic_ratio, options.beta_metric
+        run.options.ree_equation, run.options.hypermetabolic_ratio, run.options.beta_metric
     );
-    let mut df = match table {
-        Table::Visits => visits_table(&cohort, &options)?,
-        Table::Subjects => crate::pipeline::tables(&cohort, &options)?.subjects,
-        Table::Samples => {
-            let samples = samples_table(&cohort, &options)?;
-            if cohort
-                .abundances()
-                .is_some_and(|a| a.kind == crate::model::AbundanceKind::Relative)
-            {
-                eprintln!("chao1 left empty: {}", crate::metrics::diversity::CHAO1_NEEDS_COUNTS);
-            }
-            with_relative_abundance(&samples, &cohort, rank)?
-        }
-        Table::Survival | Table::SurvivalSummary => {
-            let tables = crate::pipeline::tables(&cohort, &options)?;
-            let frames = tables.frames(&cohort);
-            let choices = input.choices(frames)?;
-            let result = survival::analyse(
-                frames,
-                &choices,
-                metric.endpoint.as_deref(),
-                &metric.origin,
-                &metric.covariates,
-                metric.horizon,
-            )?;
-            if table == Table::Survival {
-                survival::curves(&result)?
+    if several {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("--out {}: the folder could not be created", out.display()))?;
+    }
+    for table in tables {
+        let path = if several {
+            out.join(file_name(table))
+        } else {
+            out.to_path_buf()
+        };
+        let started = std::time::Instant::now();
+        if !run.write(table, &path)? {
+            let why = "the inputs give no microbiome abundances, distance matrix or PCoA";
+            if several {
+                eprintln!("skipped {}: {why}", file_name(table));
             } else {
-                eprintln!("RMST up to {:.2} months", result.horizon);
-                survival::summary(&result)?
+                bail!(
+                    "no {} table: {why}",
+                    file_name(table).trim_end_matches(".csv").trim_end_matches(".tsv")
+                );
             }
+        } else if several {
+            eprintln!("  ({:.2} s)", started.elapsed().as_secs_f64());
         }
-        Table::Changes | Table::MixedModel | Table::TaxonTrends => {
-            let tables = crate::pipeline::tables(&cohort, &options)?;
-            let frames = tables.frames(&cohort);
-            let choices = input.choices(frames)?;
-            match table {
-                Table::Changes => {
-                    longitudinal::changes(frames, &choices, metric.measure.as_deref(), metric.baseline, rank)?
-                }
-                Table::MixedModel => {
-                    longitudinal::mixed_model(frames, &choices, metric.measure.as_deref(), metric.random_slope, rank)?
-                }
-                _ => longitudinal::taxon_trends(frames, &choices, rank)?,
-            }
-        }
-        Table::Distances => {
-            let Some(abundances) = cohort.abundances() else {
-                bail!("no microbiome abundances were loaded, so there are no distances");
-            };
-            let ranked = crate::metrics::microbiome::at_rank(abundances, cohort.taxonomy(), options.rank);
-            let dm = crate::metrics::distance::distance_matrix(&ranked, options.beta_metric);
-            write_distance_matrix(&dm.ids, &dm.data, out, &inputs)?;
-            eprintln!(
-                "wrote {} x {} {} distances to {}",
-                dm.len(),
-                dm.len(),
-                options.beta_metric,
-                out.display()
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        Table::Ordination => {
-            // A PCoA or distance matrix the inputs give is used as given, unless a metric or
-            // rank is asked for explicitly.
-            let use_given = metric.metric.is_none() && metric.beta_rank.is_none();
-            let Some((ord, basis)) = crate::metrics::ordination::ordinate(
-                &cohort,
-                use_given,
-                options.rank,
-                options.beta_metric,
-                options.pcoa_dims,
-            ) else {
-                bail!("no microbiome abundances, distance matrix or PCoA were loaded, so there is no ordination");
-            };
-            let explained: Vec<String> = ord
-                .proportion_explained
-                .iter()
-                .enumerate()
-                .map(|(i, p)| format!("pc{} {:.1}%", i + 1, p * 100.0))
-                .collect();
-            let how = match basis {
-                crate::metrics::ordination::Basis::Computed(_) if !ord.exact => {
-                    " (truncated eigensolver; proportions of the trace)"
-                }
-                _ => "",
-            };
-            eprintln!("{}{how}: {}", basis.label(), explained.join(", "));
-            ordination_table(&cohort, &ord)?
-        }
-    };
-    write_table(&mut df, out, &inputs)?;
-    eprintln!(
-        "wrote {} rows x {} columns to {}",
-        df.height(),
-        df.width(),
-        out.display()
-    );
+    }
     Ok(ExitCode::SUCCESS)
 }
