@@ -28,3 +28,21 @@ for t in visits subjects samples distances ordination; do
   ext=csv; [ "$t" = distances ] && ext=tsv
   measure "export $t" "$bin" export "$work/demo" --table "$t" --out "$work/$t.$ext"
 done
+
+# Side by side with the Python pipeline (issue 14): the same four tables (visits, subjects,
+# samples, ordination) from one load, each stage timed, and the ratio of the totals.
+#   PY=/tmp/venv/bin/python benches/scale.sh   (a venv with pandas and scikit-bio)
+py=${PY:-/tmp/skb/bin/python}
+start=$(date +%s.%N)
+"$bin" export "$work/demo" --table visits --table subjects --table samples --table ordination \
+  --out "$work/four" 2>&1 | grep -E '^\s+\(|^PCoA' | paste -sd' ' | sed 's/^/ours, per table (visits subjects samples ordination): /'
+ours=$(echo "$(date +%s.%N) - $start" | bc)
+echo "ours: four tables in ${ours} s"
+if [ -x "$py" ]; then
+  start=$(date +%s.%N)
+  "$py" benches/python_baseline.py "$work/demo" | sed 's/^/python: /'
+  theirs=$(echo "$(date +%s.%N) - $start" | bc)
+  echo "python: ${theirs} s; ratio python / ours = $(echo "scale=1; $theirs / $ours" | bc)"
+else
+  echo "no Python at $py (PY=…): the comparison is skipped"
+fi
