@@ -11,7 +11,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use cohort_explorer::data::{LoadOptions, load_paths};
 use cohort_explorer::metrics::distance::{BetaMetric, distance_matrix};
 use cohort_explorer::metrics::ordination::pcoa;
 
@@ -29,12 +28,9 @@ fn timed<T>(label: &str, mut run: impl FnMut() -> T) -> T {
 }
 
 fn main() {
-    let Some(folder) = common::cohort_folder() else {
+    let Some(cohort) = common::load_cohort() else {
         return;
     };
-    let started = Instant::now();
-    let cohort = load_paths(&[folder], &LoadOptions::default()).expect("the cohort loads");
-    eprintln!("loaded in {:.2?}", started.elapsed());
     let table = cohort.abundances().expect("abundances");
     let density = table.values.iter().filter(|v| **v != 0.0).count() as f64 / table.values.len() as f64;
     eprintln!(

@@ -12,19 +12,15 @@ mod common;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use cohort_explorer::data::{LoadOptions, load_paths};
 use cohort_explorer::metrics::microbiome::clr;
 use cohort_explorer::metrics::trends::taxon_trends;
 use cohort_explorer::model::columns as c;
 use cohort_explorer::model::frame::{f64s, strs};
 
 fn main() {
-    let Some(folder) = common::cohort_folder() else {
+    let Some(cohort) = common::load_cohort() else {
         return;
     };
-    let started = Instant::now();
-    let cohort = load_paths(&[folder], &LoadOptions::default()).expect("the cohort loads");
-    eprintln!("loaded in {:.2?}", started.elapsed());
     let table = cohort.abundances().expect("abundances");
     let rel = table.relative();
     let samples = cohort.samples();
