@@ -242,7 +242,7 @@ impl pulp::WithSimd for Tile<'_> {
 /// Jaccard from presence bitsets: |a ∧ b| by popcount, |a ∨ b| from the two counts.
 fn jaccard_upper(table: &AbundanceTable, n: usize) -> Vec<Vec<f64>> {
     let m = table.num_features();
-    let words = m.div_ceil(64);
+    let words = m.div_ceil(64).max(1);
     let bits: Vec<u64> = (0..n)
         .into_par_iter()
         .flat_map_iter(|s| {
@@ -263,22 +263,53 @@ fn jaccard_upper(table: &AbundanceTable, n: usize) -> Vec<Vec<f64>> {
         .into_par_iter()
         .map(|i| {
             let a = &bits[i * words..(i + 1) * words];
-            pulp::Arch::new().dispatch(|| {
-                (i + 1..n)
-                    .map(|j| {
-                        let b = &bits[j * words..(j + 1) * words];
-                        let both: u32 = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
-                        let union = counts[i] + counts[j] - both;
-                        if union > 0 {
-                            1.0 - f64::from(both) / f64::from(union)
-                        } else {
-                            0.0
-                        }
-                    })
-                    .collect()
+            pulp::Arch::new().dispatch(JaccardRow {
+                a,
+                i,
+                bits: &bits,
+                words,
+                counts: &counts,
             })
         })
         .collect()
+}
+
+/// Row i's Jaccard distances to every later sample, with the CPU's popcount instruction (see
+/// [`Tile`]).
+struct JaccardRow<'a> {
+    a: &'a [u64],
+    i: usize,
+    bits: &'a [u64],
+    words: usize,
+    counts: &'a [u32],
+}
+
+impl pulp::WithSimd for JaccardRow<'_> {
+    type Output = Vec<f64>;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) -> Vec<f64> {
+        let JaccardRow {
+            a,
+            i,
+            bits,
+            words,
+            counts,
+        } = self;
+        let n = counts.len();
+        (i + 1..n)
+            .map(|j| {
+                let b = &bits[j * words..(j + 1) * words];
+                let both: u32 = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
+                let union = counts[i] + counts[j] - both;
+                if union > 0 {
+                    1.0 - f64::from(both) / f64::from(union)
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
 }
 
 /// All pairwise distances between the table's samples: the upper triangle in parallel tiles
