@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::floats;
+use common::{close, floats};
 
 use std::path::PathBuf;
 
@@ -32,10 +32,6 @@ fn expected() -> Vec<Value> {
         .as_array()
         .expect("cases")
         .clone()
-}
-
-fn close(a: f64, b: f64, tol: f64, what: &str) {
-    assert!((a - b).abs() <= tol * b.abs().max(1.0), "{what}: {a} vs lifelines {b}");
 }
 
 fn same(a: Option<f64>, b: &Value, tol: f64, what: &str) {

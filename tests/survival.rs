@@ -1,6 +1,10 @@
 //! Kaplan–Meier, its band, median, RMST and the log-rank test against lifelines 0.30.3 on two
 //! real datasets bundled with it (tests/reference/survival/make_survival_fixture.py).
 
+mod common;
+
+use common::close;
+
 use cohort_explorer::metrics::survival::{kaplan_meier, logrank};
 use serde_json::Value;
 
@@ -17,10 +21,6 @@ fn events(v: &Value) -> Vec<bool> {
 
 fn floats(v: &Value) -> Vec<Option<f64>> {
     v.as_array().expect("array").iter().map(Value::as_f64).collect()
-}
-
-fn close(a: f64, b: f64, tol: f64, what: &str) {
-    assert!((a - b).abs() <= tol * b.abs().max(1.0), "{what}: {a} vs lifelines {b}");
 }
 
 fn same_option(a: Option<f64>, b: Option<f64>, what: &str) {

@@ -239,14 +239,11 @@ struct EventDays {
 }
 
 impl EventDays {
-    fn read(frames: &Frames, date: &str, days: Option<&str>) -> Result<Self, CohortError> {
+    fn read(frames: &Frames, event: c::DatedEvent) -> Result<Self, CohortError> {
         let s = frames.subjects;
         Ok(EventDays {
-            dates: opt_dates(s, date)?,
-            days: match days {
-                Some(d) => opt_f64s(s, d)?,
-                None => vec![None; s.height()],
-            },
+            dates: opt_dates(s, event.date)?,
+            days: opt_f64s(s, event.days)?,
         })
     }
 
@@ -307,7 +304,7 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
         .iter()
         .map(|r| r.iter().filter_map(|&i| vday[i]).reduce(f64::max))
         .collect();
-    let last_contact = EventDays::read(&frames, c::LAST_CONTACT_DATE, Some(c::LAST_CONTACT_DAYS))?;
+    let last_contact = EventDays::read(&frames, c::LAST_CONTACT)?;
     // When a subject without the event is censored: the later of the last visit and the last
     // contact; for an endpoint seen at visits, the last visit that assessed it (a milestone
     // between assessments cannot be seen, and `None` means never assessed).
@@ -449,13 +446,13 @@ fn alive_until(censor: &mut Result<Option<f64>, LeftOut>, time: Option<f64>) -> 
 }
 
 fn dated_event(frames: &Frames, endpoint: Endpoint) -> Result<EventDays, CohortError> {
-    let (date, days) = match endpoint {
-        Endpoint::Death => (c::DEATH_DATE, c::DEATH_DAYS),
-        Endpoint::Tracheostomy => (c::TRACHEOSTOMY_DATE, c::TRACHEOSTOMY_DAYS),
-        Endpoint::Niv => (c::NIV_DATE, c::NIV_DAYS),
-        _ => (c::GASTROSTOMY_DATE, c::GASTROSTOMY_DAYS),
+    let event = match endpoint {
+        Endpoint::Death => c::DEATH,
+        Endpoint::Tracheostomy => c::TRACHEOSTOMY,
+        Endpoint::Niv => c::NIV,
+        _ => c::GASTROSTOMY,
     };
-    EventDays::read(frames, date, Some(days))
+    EventDays::read(frames, event)
 }
 
 fn no_data(endpoint: Endpoint, what: &str) -> CohortError {

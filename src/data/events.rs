@@ -11,42 +11,31 @@ use crate::model::{Finding, Severity, columns as c};
 /// Headers of an events table's event column (normalised).
 const EVENT_HEADERS: [&str; 5] = ["event", "eventtype", "eventname", "事件", "事件类型"];
 
-/// Each event's names (normalised) and its (date, days) subject columns.
-const EVENTS: [(&[&str], &str, Option<&str>); 5] = [
-    (
-        &["death", "died", "dead", "deceased", "死亡"],
-        c::DEATH_DATE,
-        Some(c::DEATH_DAYS),
-    ),
+/// Each event's names in an events table (normalised), and the subject columns it fills.
+const EVENTS: [(&[&str], c::DatedEvent); 5] = [
+    (&["death", "died", "dead", "deceased", "死亡"], c::DEATH),
     (
         &["tracheostomy", "tracheotomy", "trach", "tivstart", "气管切开"],
-        c::TRACHEOSTOMY_DATE,
-        Some(c::TRACHEOSTOMY_DAYS),
+        c::TRACHEOSTOMY,
     ),
     (
         &["niv", "nivstart", "noninvasiveventilation", "bipap", "无创通气"],
-        c::NIV_DATE,
-        Some(c::NIV_DAYS),
+        c::NIV,
     ),
-    (
-        &["gastrostomy", "peg", "rig", "feedingtube", "胃造瘘"],
-        c::GASTROSTOMY_DATE,
-        Some(c::GASTROSTOMY_DAYS),
-    ),
+    (&["gastrostomy", "peg", "rig", "feedingtube", "胃造瘘"], c::GASTROSTOMY),
     (
         &["lastcontact", "lastfollowup", "lastseen", "lastvisit", "末次随访"],
-        c::LAST_CONTACT_DATE,
-        Some(c::LAST_CONTACT_DAYS),
+        c::LAST_CONTACT,
     ),
 ];
 
-/// The (date, days) columns of an event name, if it is one we know.
-fn event_columns(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+/// The subject columns of an event name, if it is one we know.
+fn event_columns(name: &str) -> Option<c::DatedEvent> {
     let key = normalize(name).0;
     EVENTS
         .iter()
-        .find(|(names, _, _)| names.contains(&key.as_str()))
-        .map(|(_, date, days)| (*date, *days))
+        .find(|(names, _)| names.contains(&key.as_str()))
+        .map(|(_, event)| *event)
 }
 
 /// The event column of a table that is an events table: a subject, a date or day, an event
@@ -83,7 +72,7 @@ pub fn read_events(table: &RawTable, matches: &[RoleMatch], event_col: usize, ct
         if is_missing(subject) || is_missing(event) {
             continue;
         }
-        let Some((date_name, days_name)) = event_columns(event) else {
+        let Some(columns) = event_columns(event) else {
             if !unknown.iter().any(|u| u == event) {
                 unknown.push(event.to_owned());
             }
@@ -94,8 +83,8 @@ pub fn read_events(table: &RawTable, matches: &[RoleMatch], event_col: usize, ct
             date,
             day_col.map(|col| parse_number(table.cell(r, col), table.decimal_comma)),
         ) {
-            (DateCell::Date { days, .. }, _) => Some((date_name, Attr::Date(days))),
-            (_, Some(Number::Value(d))) => days_name.map(|n| (n, Attr::Num(d))),
+            (DateCell::Date { days, .. }, _) => Some((columns.date, Attr::Date(days))),
+            (_, Some(Number::Value(d))) => Some((columns.days, Attr::Num(d))),
             _ => None,
         };
         let Some((name, value)) = attr else {

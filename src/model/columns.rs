@@ -69,6 +69,43 @@ pub const TRACHEOSTOMY_DAYS: &str = "tracheostomy_days";
 pub const NIV_DAYS: &str = "niv_days";
 pub const GASTROSTOMY_DAYS: &str = "gastrostomy_days";
 pub const LAST_CONTACT_DAYS: &str = "last_contact_days";
+
+/// An event a subject may have, with its date column and its days column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatedEvent {
+    /// The event's name in messages.
+    pub name: &'static str,
+    pub date: &'static str,
+    pub days: &'static str,
+}
+
+pub const DEATH: DatedEvent = DatedEvent {
+    name: "death",
+    date: DEATH_DATE,
+    days: DEATH_DAYS,
+};
+pub const TRACHEOSTOMY: DatedEvent = DatedEvent {
+    name: "tracheostomy",
+    date: TRACHEOSTOMY_DATE,
+    days: TRACHEOSTOMY_DAYS,
+};
+pub const NIV: DatedEvent = DatedEvent {
+    name: "NIV",
+    date: NIV_DATE,
+    days: NIV_DAYS,
+};
+pub const GASTROSTOMY: DatedEvent = DatedEvent {
+    name: "gastrostomy",
+    date: GASTROSTOMY_DATE,
+    days: GASTROSTOMY_DAYS,
+};
+pub const LAST_CONTACT: DatedEvent = DatedEvent {
+    name: "last contact",
+    date: LAST_CONTACT_DATE,
+    days: LAST_CONTACT_DAYS,
+};
+/// The clinical events (not the last contact), as the rules and endpoints read them.
+pub const CLINICAL_EVENTS: [DatedEvent; 4] = [DEATH, TRACHEOSTOMY, NIV, GASTROSTOMY];
 pub const PREMORBID_WEIGHT_KG: &str = "premorbid_weight_kg";
 /// `yes` when the subject is listed in a subjects table (not only seen in visits or samples).
 pub const LISTED_IN_SUBJECTS_TABLE: &str = "listed_in_subjects_table";

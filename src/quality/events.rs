@@ -10,14 +10,6 @@ use crate::model::columns as c;
 use crate::model::frame::{ColumnError, opt_dates, opt_f64s, opt_strs};
 use crate::model::time::{civil_from_days, iso_from_days};
 
-/// The dated events of a subjects table: (name for messages, date column, days column).
-const EVENTS: [(&str, &str, &str); 4] = [
-    ("death", c::DEATH_DATE, c::DEATH_DAYS),
-    ("tracheostomy", c::TRACHEOSTOMY_DATE, c::TRACHEOSTOMY_DAYS),
-    ("NIV", c::NIV_DATE, c::NIV_DAYS),
-    ("gastrostomy", c::GASTROSTOMY_DATE, c::GASTROSTOMY_DAYS),
-];
-
 /// A subject's event: its date when given, and its day on the visits' day axis.
 #[derive(Clone, Copy)]
 struct At {
@@ -55,9 +47,16 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
     let birth_date = opt_dates(subjects, c::BIRTH_DATE)?;
     let birth_year = opt_f64s(subjects, c::BIRTH_YEAR)?;
     let died = opt_strs(subjects, c::DIED)?;
-    let events: Vec<Event> = EVENTS
+    let events: Vec<Event> = c::CLINICAL_EVENTS
         .iter()
-        .map(|(name, date, days)| Ok((*name, *date, opt_dates(subjects, date)?, opt_f64s(subjects, days)?)))
+        .map(|e| {
+            Ok((
+                e.name,
+                e.date,
+                opt_dates(subjects, e.date)?,
+                opt_f64s(subjects, e.days)?,
+            ))
+        })
         .collect::<Result<_, ColumnError>>()?;
     let at = |k: usize, dates: &[Option<i32>], days: &[Option<f64>]| At {
         date: dates[k],

@@ -81,3 +81,8 @@ pub fn floats(v: &serde_json::Value) -> Vec<f64> {
         .map(|x| x.as_f64().expect("number"))
         .collect()
 }
+
+/// Assert `a` is within `tol` of the reference `b` (relative, absolute below 1), naming `what`.
+pub fn close(a: f64, b: f64, tol: f64, what: &str) {
+    assert!((a - b).abs() <= tol * b.abs().max(1.0), "{what}: {a} vs lifelines {b}");
+}

@@ -150,6 +150,7 @@ struct Run<'a> {
     inputs: Vec<String>,
     tables: Option<crate::pipeline::Tables>,
     distances: Option<crate::metrics::distance::DistanceMatrix>,
+    survival: Option<crate::cohort::Survival>,
 }
 
 impl Run<'_> {
@@ -212,19 +213,23 @@ impl Run<'_> {
                     )?,
                     Table::TaxonTrends => longitudinal::taxon_trends(frames, &choices, rank)?,
                     _ => {
-                        let result = survival::analyse(
-                            frames,
-                            &choices,
-                            metric.endpoint.as_deref(),
-                            &metric.origin,
-                            &metric.covariates,
-                            metric.horizon,
-                        )?;
+                        // Both survival tables come from one analysis.
+                        if self.survival.is_none() {
+                            self.survival = Some(survival::analyse(
+                                frames,
+                                &choices,
+                                metric.endpoint.as_deref(),
+                                &metric.origin,
+                                &metric.covariates,
+                                metric.horizon,
+                            )?);
+                        }
+                        let result = self.survival.as_ref().expect("just analysed");
                         if table == Table::Survival {
-                            survival::curves(&result)?
+                            survival::curves(result)?
                         } else {
                             eprintln!("RMST up to {:.2} months", result.horizon);
-                            survival::summary(&result)?
+                            survival::summary(result)?
                         }
                     }
                 }
@@ -322,6 +327,7 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs)
         inputs,
         tables: None,
         distances: None,
+        survival: None,
     };
     let longitudinal = tables.iter().all(|t| {
         matches!(
