@@ -7,7 +7,7 @@ use std::sync::Arc;
 use eframe::egui;
 use egui_tiles::{Tile, TileId, Tree, UiResponse};
 
-use super::derived::Derived;
+use super::derived::{Derived, Ordination, Problem};
 use super::findings::Findings;
 use super::layout::Layout;
 use super::state::{AppCommand, Command, GroupBy, NamedCohort, ViewState, XAxis, apply};
@@ -79,6 +79,18 @@ impl Explorer {
         self.derived = Arc::clone(&self.base);
         // The grouping held before and its column is still there: it cannot fail here.
         let _ = self.regroup();
+    }
+
+    /// The ordination, built after the first screen: every view sees it, grouped as before.
+    pub fn set_ordination(&mut self, ord: &Result<Ordination, Problem>) {
+        let same = Arc::ptr_eq(&self.base, &self.derived);
+        self.base = Arc::new(self.base.with_ordination(ord));
+        self.derived = if same {
+            Arc::clone(&self.base)
+        } else {
+            // Its points do not depend on the grouping: no need to regroup.
+            Arc::new(self.derived.with_ordination(ord))
+        };
     }
 
     /// The dock's arrangement, to save.

@@ -40,6 +40,11 @@ impl Worker {
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
     }
+
+    /// The flag [`Worker::is_cancelled`] reads, for long computations to poll themselves.
+    pub fn stop_flag(&self) -> &AtomicBool {
+        &self.cancelled
+    }
 }
 
 impl pipeline::Progress for Worker {

@@ -25,7 +25,7 @@ use eframe::egui;
 use crate::data::LoadOptions;
 use crate::model::Cohort;
 use crate::pipeline::{self, Source, Stage};
-use derived::Derived;
+use derived::{Derived, Ordination, Problem};
 use explorer::Explorer;
 use findings::Findings;
 use jobs::{Job, Poll};
@@ -61,12 +61,17 @@ pub struct CohortApp {
     rules_file: Option<String>,
     /// A re-check under way after the rules changed.
     rechecking: Option<Job<Result<Findings, String>>>,
+    /// The open cohort's ordination, built after its first screen (dropped, so cancelled, when
+    /// another cohort opens).
+    ordinating: Option<Job<Result<Ordination, Problem>>>,
     pub explorer: Option<Explorer>,
     /// Errors and warnings shown until dismissed, oldest first.
     pub notifications: Vec<String>,
     title: String,
     /// Applied to the first cohort that loads, then forgotten.
     pub start: StartChoices,
+    /// The context the app was made for (background jobs ask it to repaint).
+    ctx: egui::Context,
 }
 
 impl CohortApp {
@@ -92,10 +97,12 @@ impl CohortApp {
             rules,
             rules_file,
             rechecking: None,
+            ordinating: None,
             explorer: None,
             notifications: Vec::new(),
             title: String::new(),
             start: StartChoices::default(),
+            ctx: ctx.clone(),
         };
         app.open(ctx, source);
         app
@@ -108,6 +115,7 @@ impl CohortApp {
     /// Load files or folders, or the demo: the path the dialog, drag-and-drop, the recent list
     /// and the command line all take. A load under way is cancelled.
     pub fn open(&mut self, ctx: &egui::Context, source: Source) {
+        self.ordinating = None;
         let options = pipeline::Options {
             load: self.options.clone(),
             metrics: crate::metrics::tables::MetricOptions::default(),
@@ -129,12 +137,43 @@ impl CohortApp {
     }
 
     /// Wait for the background load to finish (tests and headless harnesses).
+    /// Wait for the background load to finish, and for the ordination after it (tests and
+    /// headless harnesses).
     pub fn wait_until_loaded(&mut self) {
+        self.wait_for_first_screen();
+        if let Some(job) = self.ordinating.take() {
+            self.set_ordination(job.wait());
+        }
+    }
+
+    /// Wait for the load only: the clinical views are ready, the ordination may still be
+    /// building ([`CohortApp::is_ordinating`]).
+    pub fn wait_for_first_screen(&mut self) {
         if let Some(loading) = self.loading.take() {
             match loading.job.wait() {
                 Some(result) => self.finish(&loading.source, result),
                 None => self.notify("the loader stopped unexpectedly"),
             }
+        }
+    }
+
+    /// True while the open cohort's ordination is being built.
+    pub fn is_ordinating(&self) -> bool {
+        self.ordinating.is_some()
+    }
+
+    /// Hand a finished ordination to the explorer (`None`: its job was lost).
+    fn set_ordination(&mut self, result: Option<Result<Ordination, Problem>>) {
+        match result {
+            Some(ord) => {
+                if let Err(problem) = &ord {
+                    self.notify(problem.to_string());
+                }
+                if let Some(explorer) = &mut self.explorer {
+                    explorer.set_ordination(&ord);
+                }
+            }
+            None => self.notify("the ordination stopped unexpectedly"),
         }
     }
 
@@ -170,6 +209,17 @@ impl CohortApp {
                 }
                 let start = std::mem::take(&mut self.start);
                 self.apply_start(&mut explorer, start);
+                self.ordinating = None;
+                if explorer.base().ordination_pending {
+                    let base = explorer.base();
+                    match Job::spawn("ordination", &self.ctx, move |worker| {
+                        worker.report("Ordinating the samples (Bray-Curtis, PCoA)", 0.0);
+                        base.ordinate(worker.stop_flag())
+                    }) {
+                        Ok(job) => self.ordinating = Some(job),
+                        Err(e) => self.notify(e),
+                    }
+                }
                 if let Source::Paths(paths) = source {
                     self.settings.remember(paths);
                 }
@@ -247,6 +297,19 @@ impl CohortApp {
                         (_, Some(paths)) => self.apply(ctx, AppCommand::Open(Source::Paths(paths))),
                         (_, None) => {}
                     }
+                }
+            }
+        }
+        if let Some(job) = &self.ordinating {
+            match job.poll() {
+                Poll::Running => {}
+                Poll::Done(ord) => {
+                    self.ordinating = None;
+                    self.set_ordination(Some(ord));
+                }
+                Poll::Lost => {
+                    self.ordinating = None;
+                    self.set_ordination(None);
                 }
             }
         }
@@ -435,18 +498,20 @@ impl CohortApp {
                         .as_ref()
                         .map(|j| ("Re-checking".to_owned(), j.progress()))
                 });
-            match running {
-                Some((what, progress)) => {
+            if let Some((what, progress)) = running {
+                ui.spinner();
+                ui.add(
+                    egui::ProgressBar::new(progress.fraction)
+                        .desired_width(160.0)
+                        .show_percentage(),
+                );
+                ui.label(format!("{what}: {}…", progress.stage));
+            } else {
+                ui.label(egui::RichText::new(&self.title).strong());
+                if let Some(job) = &self.ordinating {
+                    ui.separator();
                     ui.spinner();
-                    ui.add(
-                        egui::ProgressBar::new(progress.fraction)
-                            .desired_width(160.0)
-                            .show_percentage(),
-                    );
-                    ui.label(format!("{what}: {}…", progress.stage));
-                }
-                None => {
-                    ui.label(egui::RichText::new(&self.title).strong());
+                    ui.weak(format!("{}…", job.progress().stage));
                 }
             }
         });

@@ -61,3 +61,23 @@ fn the_command_lines_group_by_and_time_open_the_window_grouped_and_placed() {
         state::GroupBy::Arm
     );
 }
+
+#[test]
+fn the_clinical_views_show_before_the_ordination_which_another_open_abandons() {
+    let ctx = egui::Context::default();
+    let mut app = CohortApp::new(&ctx, Source::Demo, LoadOptions::default());
+    app.wait_for_first_screen();
+    let explorer = app.explorer.as_ref().expect("the first screen");
+    // Trajectories are there; the ordination is being built (its result lands at a poll).
+    assert!(!explorer.derived.measures.is_empty());
+    assert!(explorer.derived.ordination_pending && explorer.derived.ordination.is_empty());
+    assert!(app.is_ordinating());
+    // Opening another cohort drops (so cancels) the ordination under way.
+    app.open(&ctx, Source::Demo);
+    assert!(!app.is_ordinating());
+    app.wait_until_loaded();
+    let derived = &app.explorer.as_ref().expect("loaded").derived;
+    assert!(!derived.ordination_pending);
+    assert_eq!(derived.ordination.len(), derived.cohort.ordination_samples().len());
+    assert!(app.notifications.is_empty(), "{:?}", app.notifications);
+}

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -240,7 +241,7 @@ impl pulp::WithSimd for Tile<'_> {
 }
 
 /// Jaccard from presence bitsets: |a ∧ b| by popcount, |a ∨ b| from the two counts.
-fn jaccard_upper(table: &AbundanceTable, n: usize) -> Vec<Vec<f64>> {
+fn jaccard_upper(table: &AbundanceTable, n: usize, stop: &AtomicBool) -> Vec<Vec<f64>> {
     let m = table.num_features();
     let words = m.div_ceil(64).max(1);
     let bits: Vec<u64> = (0..n)
@@ -262,6 +263,9 @@ fn jaccard_upper(table: &AbundanceTable, n: usize) -> Vec<Vec<f64>> {
     (0..n)
         .into_par_iter()
         .map(|i| {
+            if stop.load(Ordering::Relaxed) {
+                return Vec::new();
+            }
             let a = &bits[i * words..(i + 1) * words];
             pulp::Arch::new().dispatch(JaccardRow {
                 a,
@@ -316,38 +320,58 @@ impl pulp::WithSimd for JaccardRow<'_> {
 /// (Bray–Curtis and Aitchison on the prepared rows with the CPU's widest vectors; Jaccard on
 /// bitsets), then mirrored.
 pub fn distance_matrix(table: &AbundanceTable, metric: BetaMetric) -> DistanceMatrix {
+    let upper = upper_triangle(table, metric, &AtomicBool::new(false));
+    mirrored(table, &upper)
+}
+
+/// As [`distance_matrix`], giving up (`None`) soon after `stop` is set: the window's background
+/// ordination, abandoned when another cohort is opened.
+pub fn distance_matrix_unless(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Option<DistanceMatrix> {
+    let upper = upper_triangle(table, metric, stop);
+    (!stop.load(Ordering::Relaxed)).then(|| mirrored(table, &upper))
+}
+
+/// Row i's distances to samples i+1.. (rows left empty once `stop` is set).
+fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Vec<Vec<f64>> {
     let n = table.num_samples();
-    let upper = if metric == BetaMetric::Jaccard {
-        jaccard_upper(table, n)
-    } else {
-        let m = table.num_features();
-        let rows: Vec<f64> = (0..n)
-            .into_par_iter()
-            .flat_map_iter(|s| prepare(table.sample(s), metric))
-            .collect();
-        let sums: Vec<f64> = rows.chunks(m.max(1)).map(|r| r.iter().sum()).collect();
-        (0..n.div_ceil(BLOCK))
-            .into_par_iter()
-            .flat_map_iter(|b| {
-                let (i0, i1) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
-                let mut out: Vec<Vec<f64>> = (i0..i1).map(|i| vec![0.0; n - i - 1]).collect();
-                let arch = pulp::Arch::new();
-                for j0 in (i0..n).step_by(BLOCK) {
-                    let j1 = (j0 + BLOCK).min(n);
-                    arch.dispatch(Tile {
-                        metric,
-                        rows: &rows,
-                        m,
-                        sums: &sums,
-                        i: (i0, i1),
-                        j: (j0, j1),
-                        out: &mut out,
-                    });
-                }
-                out
-            })
-            .collect()
-    };
+    if metric == BetaMetric::Jaccard {
+        return jaccard_upper(table, n, stop);
+    }
+    let m = table.num_features();
+    let rows: Vec<f64> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|s| prepare(table.sample(s), metric))
+        .collect();
+    let sums: Vec<f64> = rows.chunks(m.max(1)).map(|r| r.iter().sum()).collect();
+    (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .flat_map_iter(|b| {
+            let (i0, i1) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+            if stop.load(Ordering::Relaxed) {
+                return vec![Vec::new(); i1 - i0];
+            }
+            let mut out: Vec<Vec<f64>> = (i0..i1).map(|i| vec![0.0; n - i - 1]).collect();
+            let arch = pulp::Arch::new();
+            for j0 in (i0..n).step_by(BLOCK) {
+                let j1 = (j0 + BLOCK).min(n);
+                arch.dispatch(Tile {
+                    metric,
+                    rows: &rows,
+                    m,
+                    sums: &sums,
+                    i: (i0, i1),
+                    j: (j0, j1),
+                    out: &mut out,
+                });
+            }
+            out
+        })
+        .collect()
+}
+
+/// The full symmetric matrix from its upper triangle.
+fn mirrored(table: &AbundanceTable, upper: &[Vec<f64>]) -> DistanceMatrix {
+    let n = table.num_samples();
     let mut data = vec![0.0; n * n];
     for (i, row) in upper.iter().enumerate() {
         for (k, d) in row.iter().enumerate() {
@@ -386,6 +410,21 @@ mod tests {
         let m = 3f64.ln() / 2.0;
         assert!((d - (m * m + (3f64.ln() - m).powi(2)).sqrt()).abs() < 1e-12);
         assert_eq!("bray_curtis".parse::<BetaMetric>(), Ok(BetaMetric::BrayCurtis));
+    }
+
+    #[test]
+    fn a_matrix_stopped_on_the_way_is_none_and_otherwise_the_same() {
+        let t = AbundanceTable {
+            sample_ids: (0..70).map(|i| format!("s{i}")).collect(),
+            feature_ids: (0..5).map(|i| format!("f{i}")).collect(),
+            values: (0..350).map(|i| f64::from(i % 7)).collect(),
+            kind: AbundanceKind::Counts,
+        };
+        for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
+            assert!(distance_matrix_unless(&t, metric, &AtomicBool::new(true)).is_none());
+            let dm = distance_matrix_unless(&t, metric, &AtomicBool::new(false)).expect("not stopped");
+            assert_eq!(dm.data, distance_matrix(&t, metric).data);
+        }
     }
 
     #[test]

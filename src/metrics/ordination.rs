@@ -9,7 +9,9 @@
 
 use rayon::prelude::*;
 
-use super::distance::{BetaMetric, DistanceMatrix, distance_matrix, lane_sum, quad_sum};
+use std::sync::atomic::AtomicBool;
+
+use super::distance::{BetaMetric, DistanceMatrix, distance_matrix_unless, lane_sum, quad_sum};
 use super::microbiome::at_rank;
 use crate::model::Cohort;
 use crate::rng::Rng;
@@ -56,12 +58,25 @@ pub fn ordinate(
     metric: BetaMetric,
     dims: usize,
 ) -> Option<(Pcoa, Basis)> {
+    ordinate_unless(cohort, use_given, rank, metric, dims, &AtomicBool::new(false))
+}
+
+/// As [`ordinate`], giving up (`None`) once `stop` is set while the distances are computed.
+pub fn ordinate_unless(
+    cohort: &Cohort,
+    use_given: bool,
+    rank: Option<usize>,
+    metric: BetaMetric,
+    dims: usize,
+    stop: &AtomicBool,
+) -> Option<(Pcoa, Basis)> {
     if use_given && let Some(found) = given_ordination(cohort, dims) {
         return Some(found);
     }
     let table = cohort.abundances()?;
     let ranked = at_rank(table, cohort.taxonomy(), rank);
-    Some((pcoa(&distance_matrix(&ranked, metric), dims), Basis::Computed(metric)))
+    let dm = distance_matrix_unless(&ranked, metric, stop)?;
+    Some((pcoa(&dm, dims), Basis::Computed(metric)))
 }
 
 /// A PCoA a file gave, else the PCoA of a distance matrix a file gave — each only when it
@@ -375,6 +390,7 @@ fn orthonormalize(q: &mut [f64], n: usize, l: usize) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::distance::distance_matrix;
     use super::*;
 
     #[test]

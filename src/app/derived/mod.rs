@@ -22,7 +22,7 @@ use crate::model::Cohort;
 use crate::model::frame::ColumnError;
 use crate::pipeline::{Analysis, Tables};
 pub use composition::{Composition, CompositionSample, TOP_TAXA, composition_at};
-pub use ordination::OrdinationPoint;
+pub use ordination::{Ordination, OrdinationPoint};
 pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
 pub use taxa::Taxa;
 pub use trajectories::{GroupMean, Measure, Series, bin_width, label_of};
@@ -48,6 +48,8 @@ pub struct Derived {
     pub groups: Vec<String>,
     pub measures: Vec<Measure>,
     pub ordination: Vec<OrdinationPoint>,
+    /// The ordination is still to be built ([`Derived::ordinate`], after the first screen).
+    pub ordination_pending: bool,
     /// Percent explained by the two plotted axes.
     pub ordination_explained: [f64; 2],
     /// Where the ordination comes from (`PCoA as given in beta.qza`, `PCoA of Bray-Curtis …`).
@@ -80,9 +82,11 @@ pub struct Derived {
 }
 
 impl Derived {
-    /// Prepare the views' data from an analysed cohort, grouped by its arm (or group) column.
-    /// Fails only when the subjects themselves cannot be read; a view whose own geometry fails
-    /// is left empty and listed in [`Derived::problems`].
+    /// Prepare the views' data from an analysed cohort, grouped by its arm (or group) column,
+    /// all but the ordination: a cohort with samples is left [`Derived::ordination_pending`] for
+    /// [`Derived::ordinate`], so the clinical views can show first. Fails only when the subjects
+    /// themselves cannot be read; a view whose own geometry fails is left empty and listed in
+    /// [`Derived::problems`].
     pub fn new(analysis: &Analysis, rules_file: Option<String>) -> Result<Self, Problem> {
         // The cohort's frames are Arc'd columns: keeping them with the geometry costs pointers.
         let tables = &analysis.tables;
@@ -108,10 +112,6 @@ impl Derived {
             keep("Trajectories", &e);
             Vec::new()
         });
-        let ord = ordination::ordination(&analysis.cohort, &tables.samples, &index).unwrap_or_else(|e| {
-            keep("Ordination", &e);
-            ordination::Ordination::default()
-        });
         let composition = composition::composition(&analysis.cohort, &index).unwrap_or_else(|e| {
             keep("Composition", &e);
             Composition::default()
@@ -128,9 +128,10 @@ impl Derived {
         drop(index);
         base.x_range = trajectories::x_range(&measures);
         base.measures = measures;
-        base.ordination = ord.points;
-        base.ordination_explained = ord.explained;
-        base.ordination_basis = ord.basis;
+        let cohort = &analysis.cohort;
+        base.ordination_pending = cohort.abundances().is_some()
+            || !cohort.given_ordinations().is_empty()
+            || !cohort.given_distances().is_empty();
         base.composition = Arc::new(composition);
         base.taxa_trends = Arc::new(taxa_trends);
         base.findings = Arc::new(findings);
@@ -144,6 +145,31 @@ impl Derived {
         base.cohort = Arc::new(analysis.cohort.clone());
         let (groups, group_of) = arm_grouping(&arms);
         Ok(base.regrouped(groups, &group_of))
+    }
+
+    /// The ordination plane of [`Derived::new`]'s cohort (the slow part of a load: distances and
+    /// PCoA), or why it could not be built; an empty plane when `stop` was set on the way.
+    pub fn ordinate(&self, stop: &std::sync::atomic::AtomicBool) -> Result<Ordination, Problem> {
+        ordination::ordination(&self.cohort, &self.tables.samples, &self.subject_index(), stop).map_err(|e| Problem {
+            view: "Ordination",
+            message: e.to_string(),
+        })
+    }
+
+    /// The same geometry with the ordination built (`Err`: left empty, and listed as a problem).
+    #[must_use]
+    pub fn with_ordination(&self, ord: &Result<Ordination, Problem>) -> Self {
+        let mut out = self.clone();
+        out.ordination_pending = false;
+        match ord {
+            Ok(ord) => {
+                out.ordination.clone_from(&ord.points);
+                out.ordination_explained = ord.explained;
+                out.ordination_basis.clone_from(&ord.basis);
+            }
+            Err(problem) => out.problems.push(problem.clone()),
+        }
+        out
     }
 
     /// The same geometry with one more trajectory measure (picked in a view); regroup after.
@@ -297,6 +323,8 @@ fn arm_grouping(arms: &[String]) -> (Vec<String>, Vec<usize>) {
 mod tests {
     use polars::prelude::{Column, DataFrame};
 
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
     use crate::model::columns as c;
     use crate::pipeline::{Options, Source, analyse};
@@ -326,9 +354,20 @@ mod tests {
             }]
         );
         assert!(derived.measures.is_empty());
-        // The other views are built as usual.
-        assert!(!derived.ordination.is_empty());
+        // The other views are built as usual (the ordination after the first screen).
+        assert!(derived.ordination_pending && derived.ordination.is_empty());
+        let ord = derived.ordinate(&AtomicBool::new(false));
+        let built = derived.with_ordination(&ord);
+        assert!(!built.ordination_pending);
+        assert_eq!(built.ordination.len(), analysis.cohort.ordination_samples().len());
         assert_eq!(derived.subjects.len(), analysis.cohort.num_subjects());
+    }
+
+    #[test]
+    fn an_ordination_stopped_on_the_way_is_empty() {
+        let derived = Derived::new(&demo(), None).expect("demo");
+        let ord = derived.ordinate(&AtomicBool::new(true)).expect("no problem");
+        assert!(ord.points.is_empty());
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! Geometry of the Ordination view: each sample's place on the first two PCoA axes, with its
 //! subject and day. A PCoA or distance matrix the inputs give (QIIME 2 artifacts) is drawn as
-//! given when it places every sample; otherwise Bray–Curtis distances are computed.
+//! given when it places every sample; otherwise Bray–Curtis distances are computed — the
+//! slowest geometry of a load, so the window builds it after the first screen (see
+//! [`super::Derived::ordination_pending`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 
 use polars::prelude::PolarsError;
 
 use crate::metrics::distance::BetaMetric;
-use crate::metrics::ordination::ordinate;
+use crate::metrics::ordination::ordinate_unless;
 use crate::metrics::tables::ordination_table;
 use crate::model::frame::{f64s, strs};
 use crate::model::{Cohort, columns as c};
@@ -33,12 +36,14 @@ pub struct Ordination {
     pub basis: String,
 }
 
+/// The plane, or an empty one when there is nothing to ordinate or `stop` was set on the way.
 pub fn ordination(
     cohort: &Cohort,
     samples: &polars::prelude::DataFrame,
     index: &HashMap<&str, usize>,
+    stop: &AtomicBool,
 ) -> Result<Ordination, PolarsError> {
-    let Some((ord, basis)) = ordinate(cohort, true, None, BetaMetric::BrayCurtis, 2) else {
+    let Some((ord, basis)) = ordinate_unless(cohort, true, None, BetaMetric::BrayCurtis, 2, stop) else {
         return Ok(Ordination::default());
     };
     let df = ordination_table(cohort, &ord)?;

@@ -157,6 +157,15 @@ impl OrdinationView {
             return;
         }
         let d = ctx.derived;
+        if d.ordination_pending {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(
+                    "Ordinating the samples (Bray-Curtis distances, PCoA)… The other views can be used meanwhile.",
+                );
+            });
+            return;
+        }
         if d.ordination.is_empty() {
             ui.label("No microbiome samples to ordinate.");
             return;
