@@ -2,7 +2,9 @@
 //! (`day` since the subject's baseline, months since onset), link samples to visits, and build
 //! the polars frames.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::model::hash::{HashMap, HashSet};
 
 use polars::prelude::*;
 
@@ -52,7 +54,7 @@ pub fn assemble(
     let abundances = merge_abundances(std::mem::take(&mut parts.abundances), &file_name, &mut findings);
 
     // Baseline per subject: first visit date, else first sample date.
-    let mut baseline: HashMap<&str, i32> = HashMap::new();
+    let mut baseline: HashMap<&str, i32> = HashMap::default();
     for v in &visits {
         if let Some(d) = v.row.date {
             baseline
@@ -88,7 +90,7 @@ pub fn assemble(
         .collect();
 
     // Visits table, sorted by subject and time.
-    let mut rows: Vec<(&MergedVisit, Option<f64>)> = visits
+    let rows: Vec<(&MergedVisit, Option<f64>)> = visits
         .iter()
         .map(|v| {
             let day = match (v.row.date, baseline.get(v.row.subject.as_str())) {
@@ -98,19 +100,30 @@ pub fn assemble(
             (v, day)
         })
         .collect();
-    rows.sort_by(|a, b| {
-        natural_cmp(&a.0.row.subject, &b.0.row.subject).then_with(|| {
-            let key = |r: &(&MergedVisit, Option<f64>)| {
-                (
-                    r.1.unwrap_or(f64::INFINITY),
-                    r.0.row.order.unwrap_or(f64::INFINITY),
-                    r.0.row.line,
-                )
-            };
-            let (x, y) = (key(a), key(b));
-            x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2))
+    // Subjects in natural order, ranked once (not compared at every step of the sort).
+    let mut names: Vec<&str> = subjects.keys().map(String::as_str).collect();
+    names.sort_by(|a, b| natural_cmp(a, b));
+    let rank: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut keyed: Vec<(VisitOrder, (&MergedVisit, Option<f64>))> = rows
+        .into_iter()
+        .map(|(v, day)| {
+            let rank = rank.get(v.row.subject.as_str()).copied().unwrap_or(usize::MAX);
+            let key = (
+                rank,
+                day.unwrap_or(f64::INFINITY),
+                v.row.order.unwrap_or(f64::INFINITY),
+                v.row.line,
+            );
+            (key, (v, day))
         })
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        a.0.cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.total_cmp(&b.2))
+            .then(a.3.cmp(&b.3))
     });
+    let rows: Vec<(&MergedVisit, Option<f64>)> = keyed.into_iter().map(|(_, row)| row).collect();
     let visits_df = visits_frame(&rows, &parts.measures, &subjects, &onset_day, &file_name)?;
 
     // Samples, linked to the nearest visit of their subject.
@@ -183,6 +196,9 @@ fn given_coverage(cohort: &Cohort, findings: &mut Vec<Finding>) {
     }
 }
 
+/// Where a visit sorts: its subject's rank (natural order), day, visit order and line.
+type VisitOrder = (usize, f64, f64, usize);
+
 #[derive(Hash, PartialEq, Eq)]
 enum VisitKey {
     Date(i32),
@@ -209,56 +225,69 @@ fn merge_visits(
     file_name: &dyn Fn(usize) -> String,
     findings: &mut Vec<Finding>,
 ) -> Vec<MergedVisit> {
+    // Which merged visit each row belongs to (keys borrow the rows; no copies).
+    let mut index: HashMap<(&str, VisitKey), usize> =
+        HashMap::with_capacity_and_hasher(rows.len(), foldhash::fast::RandomState::default());
+    let group: Vec<usize> = rows
+        .iter()
+        .map(|row| {
+            let next = index.len();
+            *index.entry((row.subject.as_str(), visit_key(row))).or_insert(next)
+        })
+        .collect();
+    drop(index);
     let mut out: Vec<MergedVisit> = Vec::with_capacity(rows.len());
-    let mut index: HashMap<(String, VisitKey), usize> = HashMap::new();
-    for row in rows {
-        let key = (row.subject.clone(), visit_key(&row));
-        if let Some(&i) = index.get(&key) {
-            let same_file = out[i].row.file == row.file;
-            let mut conflicts = Vec::new();
+    for (row, i) in rows.into_iter().zip(group) {
+        if i == out.len() {
+            let mut values: Vec<(usize, f64)> = Vec::with_capacity(row.values.len());
             for &(m, v) in &row.values {
-                match out[i].values.get(&m) {
-                    Some(old) if (old - v).abs() > 1e-9 => conflicts.push(format!("{} {old} vs {v}", measures[m])),
-                    _ => {}
+                if !values.iter().any(|(id, _)| *id == m) {
+                    values.push((m, v));
                 }
             }
-            if same_file || !conflicts.is_empty() {
-                let first = format!("{}:{}", file_name(out[i].row.file), out[i].row.line);
-                let (severity, message) = if conflicts.is_empty() {
-                    (
-                        Severity::Warning,
-                        format!(
-                            "same subject and visit as {first}, with the same values; the duplicate row was merged"
-                        ),
-                    )
-                } else {
-                    (
-                        Severity::Error,
-                        format!(
-                            "same subject and visit as {first} with different values ({}); the first values were kept",
-                            conflicts.join(", ")
-                        ),
-                    )
-                };
-                findings.push(
-                    Finding::new(severity, "identity.duplicate-visit", message)
-                        .file(&file_name(row.file))
-                        .row(row.line)
-                        .subject(&row.subject),
-                );
-            }
-            let merged = &mut out[i];
-            for (m, v) in row.values {
-                merged.values.entry(m).or_insert(v);
-            }
-            if merged.row.label.is_none() {
-                merged.row.label = row.label;
-            }
+            out.push(MergedVisit { row, values });
             continue;
         }
-        index.insert(key, out.len());
-        let values = row.values.iter().copied().collect();
-        out.push(MergedVisit { row, values });
+        let same_file = out[i].row.file == row.file;
+        let mut conflicts = Vec::new();
+        for &(m, v) in &row.values {
+            match out[i].value(m) {
+                Some(old) if (old - v).abs() > 1e-9 => conflicts.push(format!("{} {old} vs {v}", measures[m])),
+                _ => {}
+            }
+        }
+        if same_file || !conflicts.is_empty() {
+            let first = format!("{}:{}", file_name(out[i].row.file), out[i].row.line);
+            let (severity, message) = if conflicts.is_empty() {
+                (
+                    Severity::Warning,
+                    format!("same subject and visit as {first}, with the same values; the duplicate row was merged"),
+                )
+            } else {
+                (
+                    Severity::Error,
+                    format!(
+                        "same subject and visit as {first} with different values ({}); the first values were kept",
+                        conflicts.join(", ")
+                    ),
+                )
+            };
+            findings.push(
+                Finding::new(severity, "identity.duplicate-visit", message)
+                    .file(&file_name(row.file))
+                    .row(row.line)
+                    .subject(&row.subject),
+            );
+        }
+        let merged = &mut out[i];
+        for (m, v) in row.values {
+            if merged.value(m).is_none() {
+                merged.values.push((m, v));
+            }
+        }
+        if merged.row.label.is_none() {
+            merged.row.label = row.label;
+        }
     }
     out
 }
@@ -271,9 +300,9 @@ fn merge_subjects(
     findings: &mut Vec<Finding>,
 ) -> SubjectAttrs {
     let mut out: SubjectAttrs = BTreeMap::new();
-    let mut origin: HashMap<(String, String), (usize, usize)> = HashMap::new();
+    let mut origin: HashMap<(&str, &str), (usize, usize)> = HashMap::default();
     // Where each subject's subjects-table row was, to report a second one.
-    let mut listed_at: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut listed_at: HashMap<&str, (usize, usize)> = HashMap::default();
     for row in &parts.subjects {
         let entry = out.entry(row.subject.clone()).or_default();
         if subject_files.contains(&row.file) {
@@ -299,7 +328,7 @@ fn merge_subjects(
         for (name, value) in &row.attrs {
             match entry.get(name) {
                 Some(old) if old != value => {
-                    let (f, l) = origin[&(row.subject.clone(), name.clone())];
+                    let (f, l) = origin[&(row.subject.as_str(), name.as_str())];
                     findings.push(
                         Finding::new(
                             Severity::Warning,
@@ -320,18 +349,16 @@ fn merge_subjects(
                 Some(_) => {}
                 None => {
                     entry.insert(name.clone(), value.clone());
-                    origin.insert((row.subject.clone(), name.clone()), (row.file, row.line));
+                    origin.insert((row.subject.as_str(), name.as_str()), (row.file, row.line));
                 }
             }
         }
     }
     lift_sample_attributes(parts, &mut out, file_name, findings);
-    for v in visits {
-        out.entry(v.row.subject.clone()).or_default();
-    }
-    for s in &parts.samples {
-        if let Some(subj) = &s.subject {
-            out.entry(subj.clone()).or_default();
+    let visit_subjects = visits.iter().map(|v| &v.row.subject);
+    for subject in visit_subjects.chain(parts.samples.iter().filter_map(|s| s.subject.as_ref())) {
+        if !out.contains_key(subject) {
+            out.insert(subject.clone(), BTreeMap::new());
         }
     }
     out
@@ -469,7 +496,7 @@ fn merge_abundances(
         all = all.iter().map(AbundanceTable::relative).collect();
     }
     let kind = all[0].kind;
-    let mut feature_index: HashMap<String, usize> = HashMap::new();
+    let mut feature_index: HashMap<String, usize> = HashMap::default();
     let mut feature_ids = Vec::new();
     for t in &all {
         for f in &t.feature_ids {
@@ -481,7 +508,7 @@ fn merge_abundances(
     }
     let nf = feature_ids.len();
     let mut sample_ids = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut values = Vec::new();
     for t in &all {
         let map: Vec<usize> = t.feature_ids.iter().map(|f| feature_index[f]).collect();

@@ -1,7 +1,9 @@
 //! Building the cohort's polars frames (visits, samples, subjects) from merged rows: the
 //! second half of assembly, after visits and subjects are merged.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::hash::{HashMap, HashSet};
 
 use polars::prelude::*;
 
@@ -77,8 +79,15 @@ pub(super) fn visits_frame(
         Column::new(c::MONTHS_SINCE_ONSET.into(), since_onset),
     ];
     let height_id = measures.iter().position(|m| m == c::HEIGHT_CM);
+    // Every measure's column, filled in one pass over the visits.
+    let mut by_measure: Vec<Vec<Option<f64>>> = vec![vec![None; n]; measures.len()];
+    for (i, (v, _)) in rows.iter().enumerate() {
+        for &(m, value) in &v.values {
+            by_measure[m][i] = Some(value);
+        }
+    }
     for m in measure_order(measures) {
-        let mut values: Vec<Option<f64>> = rows.iter().map(|r| r.0.values.get(&m).copied()).collect();
+        let mut values = std::mem::take(&mut by_measure[m]);
         if Some(m) == height_id {
             fill_heights(rows, &mut values, subjects);
         }
@@ -92,9 +101,13 @@ pub(super) fn visits_frame(
     if n > 0 && !measures.iter().any(|m| m == c::BMI) {
         cols.push(Column::new(c::BMI.into(), vec![None::<f64>; n]));
     }
+    let mut names: HashMap<usize, String> = HashMap::default();
+    for (v, _) in rows {
+        names.entry(v.row.file).or_insert_with(|| file_name(v.row.file));
+    }
     cols.push(Column::new(
         c::SOURCE_FILE.into(),
-        rows.iter().map(|r| file_name(r.0.row.file)).collect::<Vec<_>>(),
+        rows.iter().map(|r| names[&r.0.row.file].as_str()).collect::<Vec<_>>(),
     ));
     cols.push(Column::new(
         c::SOURCE_LINE.into(),
@@ -202,7 +215,7 @@ pub(super) fn samples_frame(
     let mut ids: Vec<&str> = abundance_ids.clone();
     ids.extend(meta.keys().filter(|k| !in_table.contains(*k)));
 
-    let mut visit_days: HashMap<&str, Vec<(f64, i32)>> = HashMap::new();
+    let mut visit_days: HashMap<&str, Vec<(f64, i32)>> = HashMap::default();
     let mut k = 0;
     let mut last = "";
     for (v, d) in visits {
@@ -419,11 +432,11 @@ pub(super) fn subjects_frame(
     let mut ids: Vec<&str> = subjects.keys().map(String::as_str).collect();
     ids.sort_by(|a, b| natural_cmp(a, b));
     let n = ids.len();
-    let mut num_visits: HashMap<&str, i32> = HashMap::new();
+    let mut num_visits: HashMap<&str, i32> = HashMap::default();
     for (v, _) in visits {
         *num_visits.entry(v.row.subject.as_str()).or_default() += 1;
     }
-    let mut num_samples: HashMap<String, i32> = HashMap::new();
+    let mut num_samples: HashMap<String, i32> = HashMap::default();
     if let Ok(col) = samples.column(c::SUBJECT_ID).and_then(|c| c.str().cloned()) {
         for s in col.iter().flatten() {
             *num_samples.entry(s.to_owned()).or_default() += 1;

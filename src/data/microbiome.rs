@@ -1,7 +1,7 @@
 //! Readers for abundance tables (BIOM classic TSV, sample × taxon matrices, `MetaPhlAn` merged
 //! tables, long `sample, taxon, abundance` tables) and QIIME 2 sample metadata.
 
-use std::collections::HashMap;
+use crate::model::hash::HashMap;
 
 use super::parts::FileCtx;
 use super::parts::{Parts, SampleRow, snake_case};
@@ -13,10 +13,7 @@ use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
 /// BIOM classic TSV: features as rows, samples as columns, optional `taxonomy` last column.
 pub fn read_biom_tsv(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<(), String> {
-    let taxonomy_col = table
-        .headers
-        .iter()
-        .rposition(|h| matches!(normalize(h).0.as_str(), "taxonomy" | "taxon" | "consensuslineage"));
+    let taxonomy_col = table.headers.iter().rposition(|h| is_taxonomy_header(h));
     let sample_cols: Vec<usize> = (1..table.num_cols()).filter(|c| Some(*c) != taxonomy_col).collect();
     let sample_ids: Vec<String> = sample_cols.iter().map(|&c| table.headers[c].clone()).collect();
     let feature_ids: Vec<String> = (0..table.num_rows())
@@ -35,6 +32,11 @@ pub fn read_biom_tsv(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Resu
     }
     push_table(sample_ids, feature_ids, values, ctx, parts);
     Ok(())
+}
+
+/// The lineage column a BIOM TSV may end with.
+pub(super) fn is_taxonomy_header(header: &str) -> bool {
+    matches!(normalize(header).0.as_str(), "taxonomy" | "taxon" | "consensuslineage")
 }
 
 /// Samples as rows and taxa as columns. Columns with a known role (subject, date, day, …) are
@@ -246,8 +248,8 @@ pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: 
     ) else {
         return Ok(());
     };
-    let mut samples: HashMap<String, usize> = HashMap::new();
-    let mut features: HashMap<String, usize> = HashMap::new();
+    let mut samples: HashMap<String, usize> = HashMap::default();
+    let mut features: HashMap<String, usize> = HashMap::default();
     let (mut sample_ids, mut feature_ids) = (Vec::new(), Vec::new());
     let mut cells = Vec::new();
     for r in 0..table.num_rows() {
@@ -282,7 +284,7 @@ pub fn read_long(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: 
         .collect();
     if !meta.is_empty() {
         // One metadata row per sample: its first line.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::model::hash::HashSet::default();
         let rows: Vec<usize> = (0..table.num_rows())
             .filter(|&r| seen.insert(table.cell(r, sc.col).trim().to_owned()))
             .collect();

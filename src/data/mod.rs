@@ -8,6 +8,7 @@ mod biom_json;
 pub mod clinical;
 pub mod detect;
 mod events;
+mod fast;
 mod frames;
 mod given;
 mod microbiome;
@@ -22,8 +23,9 @@ pub mod units;
 pub mod values;
 pub mod write;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+use crate::model::hash::HashSet;
 
 use crate::model::{Cohort, Finding, RoleUse, Severity, SourceFile};
 use detect::Layout;
@@ -172,11 +174,16 @@ fn read_input(path: &Path, explicit: bool) -> Result<Input, LoadError> {
 
 /// Load inputs already in memory (the embedded demo cohort, tests, dropped files).
 pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, LoadError> {
+    load_inputs_with(inputs, options, true)
+}
+
+/// As [`load_inputs`]; `fast` lets clean feature tables take the fast path (`data::fast`).
+fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Result<Cohort, LoadError> {
     let mut parts = Parts::default();
     let mut sources = Vec::new();
-    let mut subject_files = HashSet::new();
+    let mut subject_files = HashSet::default();
     for (index, input) in inputs.into_iter().enumerate() {
-        let outcome = read_one(&input, index, options, &mut parts);
+        let outcome = read_one(&input, index, options, fast, &mut parts);
         match outcome {
             Ok((source, layout)) => {
                 if matches!(layout, Layout::Subjects | Layout::ProActSubjects) {
@@ -258,6 +265,7 @@ fn read_one(
     input: &Input,
     index: usize,
     options: &LoadOptions,
+    fast: bool,
     parts: &mut Parts,
 ) -> Result<(SourceFile, Layout), String> {
     if input.bytes.is_empty() {
@@ -326,41 +334,44 @@ fn read_one(
             source.num_columns = dims;
             return Ok((source, Layout::SampleMetadata));
         }
+        if let Some(clean) = fast
+            .then(|| fast::clean_biom_tsv(&text, &input.name, &options.overrides))
+            .flatten()
+        {
+            describe(
+                &mut source,
+                &clean.head,
+                &clean.matches,
+                Layout::BiomTsv,
+                &input.name,
+                parts,
+            );
+            source.num_rows = clean.feature_ids.len();
+            let sample_ids = clean.head.headers[1..].to_vec();
+            microbiome::push_table(sample_ids, clean.feature_ids, clean.values, &ctx, parts);
+            return Ok((source, Layout::BiomTsv));
+        }
         table::parse_delimited(&text, &input.name, &mut parse_findings)
     };
     if table.headers.is_empty() {
         return Err("no header row found".to_owned());
     }
-    source.separator = table
-        .separator
-        .map(|s| if s == '\t' { "tab".to_owned() } else { s.to_string() });
-    source.decimal_comma = table.decimal_comma;
-    source.num_rows = table.num_rows();
-    source.num_columns = table.num_cols();
     if table.num_rows() == 0 && table.num_cols() <= 1 {
         let chars: usize = table.headers.iter().map(|h| h.chars().count()).sum();
         return Err(format!(
             "one line of {chars} characters and nothing under it: not a table (no header row with separated columns)"
         ));
     }
-    report_duplicate_headers(&table, &input.name, parts);
-    parts.headers.extend(table.headers.iter().cloned());
     let matches = roles::assign_roles(&table.headers, &options.overrides);
     let Some(layout) = detect::detect(&table, &matches) else {
+        report_duplicate_headers(&table, &input.name, parts);
+        parts.headers.extend(table.headers.iter().cloned());
         return Err(format!(
             "not a recognised layout: no subject column ({}) and not a microbiome table; name the subject column with --column subject=NAME",
             "subject_id, patient_id, record_id, …"
         ));
     };
-    source.layout = layout.label().to_owned();
-    source.roles = matches
-        .iter()
-        .map(|m| RoleUse {
-            role: m.role.as_str(),
-            column: m.header.clone(),
-            unit: m.unit.map(|u| u.label().to_owned()),
-        })
-        .collect();
+    describe(&mut source, &table, &matches, layout, &input.name, parts);
     match layout {
         Layout::ClinicalVisits | Layout::Subjects | Layout::Redcap | Layout::ProActVisits | Layout::ProActSubjects => {
             source.ignored_columns = clinical::read(&table, &matches, layout, &ctx, parts);
@@ -386,6 +397,35 @@ fn read_one(
     Ok((source, layout))
 }
 
+/// What a recognised delimited table is (separator, size, layout, roles), and its headers in
+/// `parts` (for overrides) with a finding for each repeated one.
+fn describe(
+    source: &mut SourceFile,
+    table: &RawTable,
+    matches: &[roles::RoleMatch],
+    layout: Layout,
+    name: &str,
+    parts: &mut Parts,
+) {
+    source.separator = table
+        .separator
+        .map(|s| if s == '\t' { "tab".to_owned() } else { s.to_string() });
+    source.decimal_comma = table.decimal_comma;
+    source.num_rows = table.num_rows();
+    source.num_columns = table.num_cols();
+    report_duplicate_headers(table, name, parts);
+    parts.headers.extend(table.headers.iter().cloned());
+    source.layout = layout.label().to_owned();
+    source.roles = matches
+        .iter()
+        .map(|m| RoleUse {
+            role: m.role.as_str(),
+            column: m.header.clone(),
+            unit: m.unit.map(|u| u.label().to_owned()),
+        })
+        .collect();
+}
+
 /// Sample metadata stored inside a feature table, read with the same roles as a metadata file
 /// (a `host_subject_id` category becomes the subject) but kept only for samples that no
 /// metadata file lists.
@@ -400,7 +440,7 @@ fn table_sample_metadata(meta: &RawTable, ctx: &FileCtx, options: &LoadOptions, 
 }
 
 fn report_duplicate_headers(table: &RawTable, file: &str, parts: &mut Parts) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for h in &table.headers {
         if !h.is_empty() && !seen.insert(h.as_str()) {
             parts.findings.push(
@@ -421,4 +461,114 @@ fn has_extension(name: &str, extensions: &[&str]) -> bool {
     Path::new(name)
         .extension()
         .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A feature table with sample metadata, loaded with and without the fast path.
+    fn both_ways(table: &str) -> (Cohort, Cohort) {
+        let inputs = vec![
+            Input {
+                name: "table.tsv".to_owned(),
+                bytes: table.as_bytes().to_vec(),
+                explicit: true,
+            },
+            Input {
+                name: "meta.tsv".to_owned(),
+                bytes: b"sample-id\tsubject_id\tcollection_date\nS1\tP1\t2021-01-05\nS2\tP1\t2021-03-05\nS3\tP2\t2021-02-01\n".to_vec(),
+                explicit: true,
+            },
+        ];
+        let options = LoadOptions::default();
+        let fast = load_inputs_with(inputs.clone(), &options, true).expect("loads");
+        let careful = load_inputs_with(inputs, &options, false).expect("loads");
+        (fast, careful)
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_careful_reader_reads() {
+        // Tables the fast path reads (CRLF rows, no trailing newline, a negative value)…
+        let clean = [
+            "# Constructed from biom file\n#OTU ID\tS1\tS2\tS3\nf1\t10.0\t0.0\t3\nf2\t0.5\t2.0\t1e1\r\nf3\t0\t7\t0.125\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\t0\t3\nf2\t1\t2\t1",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\t-4\t3\nf2\t1\t2\t1\n",
+        ];
+        // …and those it leaves to the careful reader: missing values, a decimal comma, a short
+        // row, a long row, a blank line, a comment row, quotes, a taxonomy column.
+        let unusual = [
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\tNA\t3\nf2\t\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1,5\t0\t3\nf2\t1\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\t0\nf2\t1\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\t0\t3\t9\nf2\t1\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\t0\t3\n\nf2\t1\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t1\t0\t3\n#q2:note\tx\ty\tz\nf2\t1\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\n\"f1\"\t1\t0\t3\nf2\t1\t2\t1\n",
+            "#OTU ID\tS1\tS2\tS3\ttaxonomy\nf1\t1\t0\t3\tk__Bacteria; p__Firmicutes\nf2\t1\t2\t1\tk__Bacteria\n",
+        ];
+        for table in clean.into_iter().chain(unusual) {
+            let (fast, careful) = both_ways(table);
+            assert_eq!(
+                format!("{:?}", fast.abundances()),
+                format!("{:?}", careful.abundances()),
+                "{table:?}"
+            );
+            assert!(fast.abundances().is_some(), "{table:?}");
+            assert_eq!(
+                format!("{:?}", fast.findings),
+                format!("{:?}", careful.findings),
+                "{table:?}"
+            );
+            assert_eq!(
+                format!("{:?}", fast.sources),
+                format!("{:?}", careful.sources),
+                "{table:?}"
+            );
+            assert_eq!(fast.samples, careful.samples, "{table:?}");
+            let sorted = |c: &Cohort| {
+                format!(
+                    "{:?}",
+                    c.taxonomy().iter().collect::<std::collections::BTreeMap<_, _>>()
+                )
+            };
+            assert_eq!(sorted(&fast), sorted(&careful), "{table:?}");
+        }
+        // The clean table did take the fast path, and the unusual ones did not.
+        for table in clean {
+            assert!(
+                fast::clean_biom_tsv(table, "t.tsv", &Overrides::new()).is_some(),
+                "{table:?}"
+            );
+        }
+        for table in unusual {
+            assert!(
+                fast::clean_biom_tsv(table, "t.tsv", &Overrides::new()).is_none(),
+                "{table:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_moving_pictures_table_takes_the_fast_path_to_the_same_cohort() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
+        let Ok(table) = std::fs::read_to_string(dir.join("feature-table.tsv")) else {
+            return; // ../shared is not beside the checkout
+        };
+        assert!(fast::clean_biom_tsv(&table, "feature-table.tsv", &Overrides::new()).is_some());
+        let inputs: Vec<Input> = ["feature-table.tsv", "sample-metadata.tsv", "taxonomy.tsv"]
+            .iter()
+            .map(|f| read_input(&dir.join(f), true).expect("readable"))
+            .collect();
+        let options = LoadOptions::default();
+        let fast = load_inputs_with(inputs.clone(), &options, true).expect("loads");
+        let careful = load_inputs_with(inputs, &options, false).expect("loads");
+        assert_eq!(
+            format!("{:?}", fast.abundances()),
+            format!("{:?}", careful.abundances())
+        );
+        assert_eq!(format!("{:?}", fast.findings), format!("{:?}", careful.findings));
+        assert_eq!(format!("{:?}", fast.sources), format!("{:?}", careful.sources));
+        assert_eq!(fast.samples, careful.samples);
+    }
 }

@@ -1,7 +1,7 @@
 //! What the readers produce before assembly: visit rows, subject rows, sample rows,
 //! abundance tables and lineages, each remembering the file and line it came from.
 
-use std::collections::HashMap;
+use crate::model::hash::HashMap;
 
 use crate::model::{AbundanceTable, DistanceMatrix, Finding, Given, Pcoa, Taxonomy};
 
@@ -86,8 +86,15 @@ pub struct FileCtx<'a> {
 /// A visit after merging rows of several files that describe the same visit.
 pub(super) struct MergedVisit {
     pub(super) row: VisitRow,
-    /// Measure values by measure id.
-    pub(super) values: HashMap<usize, f64>,
+    /// Measure values by measure id, each measure once (the first value given).
+    pub(super) values: Vec<(MeasureId, f64)>,
+}
+
+impl MergedVisit {
+    /// The value of measure `m`, if the visit has one.
+    pub(super) fn value(&self, m: MeasureId) -> Option<f64> {
+        self.values.iter().find(|(id, _)| *id == m).map(|(_, v)| *v)
+    }
 }
 
 /// Each subject's attributes after merging subjects tables and visit rows: subject → name → value.

@@ -5,6 +5,7 @@ mod abundance;
 pub mod columns;
 mod finding;
 pub mod frame;
+pub mod hash;
 pub mod natural;
 mod ordination;
 pub mod time;

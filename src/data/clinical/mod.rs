@@ -5,7 +5,7 @@ mod attrs;
 mod cells;
 mod time;
 
-use std::collections::HashMap;
+use crate::model::hash::HashMap;
 
 use super::detect::Layout;
 use super::parts::{FileCtx, Parts, SubjectRow, VisitRow, snake_case};
@@ -75,7 +75,7 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
     }
     let measure_ids: Vec<usize> = measure_cols.iter().map(|(_, n, _)| parts.measure(n)).collect();
 
-    let mut per_subject_rows: HashMap<String, usize> = HashMap::new();
+    let mut per_subject_rows: HashMap<String, usize> = HashMap::default();
     let mut metres_converted = 0usize;
     for r in 0..table.num_rows() {
         let line = table.line(r);

@@ -1,7 +1,7 @@
 //! Time in clinical tables: date columns parsed with one day/month order per column, the
 //! order of visit labels, and each row's date, day, month or visit label.
 
-use std::collections::HashMap;
+use crate::model::hash::HashMap;
 
 use super::cells::not_a_number;
 use crate::data::parts::{FileCtx, Parts, VisitRow};
@@ -22,7 +22,7 @@ impl DateCols {
 
 pub(super) fn date_columns(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, parts: &mut Parts) -> DateCols {
     let subject_col = find(matches, Role::Subject).map(|m| m.col);
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for m in matches.iter().filter(|m| m.role.is_date()) {
         let (cells, order) = parse_date_column(table.column(m.col));
         if order == DateOrder::Conflicting {
@@ -71,7 +71,7 @@ pub(super) fn date_columns(table: &RawTable, matches: &[RoleMatch], ctx: &FileCt
 
 /// First-appearance order of visit labels (`REDCap` events are exported in event order).
 pub(super) fn event_order(table: &RawTable, visit_col: Option<usize>) -> HashMap<String, usize> {
-    let mut order = HashMap::new();
+    let mut order = HashMap::default();
     if let Some(c) = visit_col {
         for v in table.column(c) {
             if !is_missing(v) {
