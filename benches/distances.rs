@@ -3,7 +3,7 @@
 //! 5,000-sample × 2,000-feature demo that `benches/scale.sh` writes). Targets (issue 14, 2 cores):
 //! each metric ≤ 0.6 s, the PCoA ≤ 0.5 s.
 //!
-//!   cargo bench --bench distances -- [FOLDER]
+//!   cargo bench --bench distances -- [FOLDER] [--metric=bray-curtis|jaccard|aitchison]
 //!
 //! Prints the best and median of 3 runs of each.
 
@@ -41,6 +41,13 @@ fn main() {
         rayon::current_num_threads(),
         pulp::Arch::new()
     );
+    let only = std::env::args()
+        .find_map(|a| a.strip_prefix("--metric=").map(str::to_owned))
+        .map(|m| m.parse::<BetaMetric>().expect("bray-curtis, jaccard or aitchison"));
+    if let Some(metric) = only {
+        timed(&metric.to_string(), || distance_matrix(table, metric));
+        return;
+    }
     let mut bray = None;
     for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
         let dm = timed(&metric.to_string(), || distance_matrix(table, metric));
