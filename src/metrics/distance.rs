@@ -93,7 +93,7 @@ const LANES: usize = 8;
 
 /// Σ f(a[k], b[k]) over two equal-length slices, accumulated in [`LANES`] lanes.
 #[inline(always)]
-pub(crate) fn lane_sum(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+fn lane_sum(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
     let mut acc = [0.0; LANES];
     let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     let (ra, rb) = (ca.remainder(), cb.remainder());
@@ -136,43 +136,6 @@ fn pair_with_sums(a: &[f64], b: &[f64], sum_a: f64, sum_b: f64, metric: BetaMetr
 /// cache (2 × 32 rows of 2,000 features is 1 MB); streaming every row j past every row i would
 /// move n² rows through memory.
 const BLOCK: usize = 32;
-
-/// Lanes per pair in [`quad_sum`] (the PCoA's products): four pairs × 4 lanes fill four AVX2
-/// registers, leaving the rest for the loads (8 lanes each spilled).
-const QUAD_LANES: usize = 4;
-
-/// Σ over k of f(a[k], b[k]) for the four pairs (a0, b0), (a0, b1), (a1, b0), (a1, b1) at once:
-/// each loaded chunk serves two pairs, so the kernel does one load per min/multiply-add instead
-/// of two. `inline(always)`, so inside [`pulp::Arch::dispatch`] it is compiled with the CPU's
-/// widest vectors (AVX2/AVX-512 where present).
-#[inline(always)]
-pub(crate) fn quad_sum(a0: &[f64], a1: &[f64], b0: &[f64], b1: &[f64], f: impl Fn(f64, f64) -> f64 + Copy) -> [f64; 4] {
-    let mut acc = [[0.0; QUAD_LANES]; 4];
-    let chunks = a0
-        .chunks_exact(QUAD_LANES)
-        .zip(a1.chunks_exact(QUAD_LANES))
-        .zip(b0.chunks_exact(QUAD_LANES).zip(b1.chunks_exact(QUAD_LANES)));
-    for ((x0, x1), (y0, y1)) in chunks {
-        for l in 0..QUAD_LANES {
-            acc[0][l] += f(x0[l], y0[l]);
-            acc[1][l] += f(x0[l], y1[l]);
-            acc[2][l] += f(x1[l], y0[l]);
-            acc[3][l] += f(x1[l], y1[l]);
-        }
-    }
-    let mut out = [0.0; 4];
-    for (o, lanes) in out.iter_mut().zip(&acc) {
-        *o = lanes.iter().sum();
-    }
-    let whole = a0.len() - a0.len() % QUAD_LANES;
-    for k in whole..a0.len() {
-        out[0] += f(a0[k], b0[k]);
-        out[1] += f(a0[k], b1[k]);
-        out[2] += f(a1[k], b0[k]);
-        out[3] += f(a1[k], b1[k]);
-    }
-    out
-}
 
 /// The metric's sum for one pair of prepared rows (Σ min, or Σ squared difference).
 #[inline(always)]

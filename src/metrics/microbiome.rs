@@ -13,9 +13,13 @@ pub fn rank_index(name: &str) -> Option<usize> {
 
 /// Sum features to the taxa of one rank; features unassigned at that rank are grouped as
 /// `Unassigned (parent)` so no abundance is dropped. `None` keeps features as they are.
-pub fn at_rank(table: &AbundanceTable, taxonomy: &Taxonomy, rank: Option<usize>) -> AbundanceTable {
+pub fn at_rank<'a>(
+    table: &'a AbundanceTable,
+    taxonomy: &Taxonomy,
+    rank: Option<usize>,
+) -> std::borrow::Cow<'a, AbundanceTable> {
     let Some(rank) = rank else {
-        return table.clone();
+        return std::borrow::Cow::Borrowed(table);
     };
     let labels: Vec<String> = table
         .feature_ids
@@ -26,7 +30,7 @@ pub fn at_rank(table: &AbundanceTable, taxonomy: &Taxonomy, rank: Option<usize>)
                 .map_or_else(|| "Unassigned".to_owned(), |l| l.label_at(rank))
         })
         .collect();
-    table.aggregate(&labels)
+    std::borrow::Cow::Owned(table.aggregate(&labels))
 }
 
 /// Centred log-ratios of a relative-abundance table, with the pseudocount used.

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use std::sync::atomic::AtomicBool;
 
-use super::distance::{BetaMetric, DistanceMatrix, distance_matrix_unless, lane_sum, quad_sum};
+use super::distance::{BetaMetric, DistanceMatrix, distance_matrix_unless};
 use super::microbiome::at_rank;
 use crate::model::Cohort;
 use crate::rng::Rng;
@@ -161,15 +161,15 @@ pub fn pcoa(dm: &DistanceMatrix, dims: usize) -> Pcoa {
             exact: true,
         };
     }
-    let b = centred(dm);
     let exact = n <= EXACT_MAX_SAMPLES;
     let (mut values, vectors, total) = if exact {
-        let (values, vectors) = jacobi_eigen(b, n);
+        let (values, vectors) = jacobi_eigen(centred(dm), n);
         let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
         (values, vectors, total)
     } else {
-        let trace: f64 = (0..n).map(|i| b[i * n + i]).sum();
-        let (values, vectors) = subspace_eigen(&b, n, dims);
+        // trace(B) = trace(−½ J D² J) = Σᵢⱼ d²ᵢⱼ / 2n (D has a zero diagonal, J is idempotent).
+        let trace = dm.data.iter().map(|d| d * d).sum::<f64>() / (2.0 * n as f64);
+        let (values, vectors) = subspace_eigen(|q| gower_times(dm, q), n, dims);
         (values, vectors, trace)
     };
     // Descending order; near-zero and negative eigenvalues give zero coordinates, as in skbio.
@@ -263,20 +263,21 @@ pub fn jacobi_eigen(mut a: Vec<f64>, n: usize) -> (Vec<f64>, Vec<f64>) {
     ((0..n).map(|i| a[i * n + i]).collect(), v)
 }
 
-/// Leading eigenpairs of a symmetric n × n matrix by randomized subspace iteration with a
-/// Rayleigh–Ritz step (Halko, Martinsson & Tropp 2011). Returns `l` pairs (l ≥ dims) with
-/// eigenvectors as columns of a row-major n × l matrix.
-fn subspace_eigen(b: &[f64], n: usize, dims: usize) -> (Vec<f64>, Vec<f64>) {
+/// Leading eigenpairs of a symmetric n × n matrix, given as `times(Q)` = B·Q for a row-major
+/// n × l matrix Q, by randomized subspace iteration with a Rayleigh–Ritz step (Halko,
+/// Martinsson & Tropp 2011). Returns `l` pairs (l ≥ dims) with eigenvectors as columns of a
+/// row-major n × l matrix.
+fn subspace_eigen(times: impl Fn(&[f64]) -> Vec<f64>, n: usize, dims: usize) -> (Vec<f64>, Vec<f64>) {
     let l = (dims + 10).min(n);
     let mut rng = Rng::new(0x5EED);
     let mut q: Vec<f64> = (0..n * l).map(|_| rng.normal()).collect();
     orthonormalize(&mut q, n, l);
     for _ in 0..12 {
-        q = multiply(b, &q, n, l);
+        q = times(&q);
         orthonormalize(&mut q, n, l);
     }
     // T = Qᵀ B Q, then rotate Q by T's eigenvectors.
-    let bq = multiply(b, &q, n, l);
+    let bq = times(&q);
     let mut t = vec![0.0; l * l];
     for a in 0..l {
         for c in 0..l {
@@ -293,76 +294,102 @@ fn subspace_eigen(b: &[f64], n: usize, dims: usize) -> (Vec<f64>, Vec<f64>) {
     (values, vectors)
 }
 
-/// B (n × n, symmetric) times Q (n × l), both row-major: each output entry is the dot product
-/// of a row of B with a column of Q (Q transposed once so columns are contiguous), two rows
-/// against two columns at a time, with the CPU's widest vectors.
-fn multiply(b: &[f64], q: &[f64], n: usize, l: usize) -> Vec<f64> {
-    let mut qt = vec![0.0; l * n];
-    for i in 0..n {
-        for c in 0..l {
-            qt[c * n + i] = q[i * l + c];
+/// Columns of Q processed at once by [`SquaresTimes`] (Q's l columns padded with zeros).
+const PANEL: usize = 16;
+
+/// B·Q for PCoA's Gower-centred B = −½ J D² J (J = I − 11ᵀ/n), without forming B: centre Q's
+/// columns (J Q), multiply by the squared distances read from D as they are needed, centre
+/// the result's columns and scale by −½. Q is row-major n × l (l ≤ [`PANEL`]).
+fn gower_times(dm: &DistanceMatrix, q: &[f64]) -> Vec<f64> {
+    let n = dm.len();
+    let l = q.len() / n.max(1);
+    let centre = |x: &mut [f64], width: usize| {
+        for c in 0..width {
+            let mean = (0..n).map(|i| x[i * width + c]).sum::<f64>() / n as f64;
+            for i in 0..n {
+                x[i * width + c] -= mean;
+            }
         }
+    };
+    let mut panel = vec![0.0; n * PANEL];
+    for (row, q) in panel.chunks_mut(PANEL).zip(q.chunks(l)) {
+        row[..l].copy_from_slice(q);
     }
-    let mut out = vec![0.0; n * l];
+    centre(&mut panel, PANEL);
+    let mut product = vec![0.0; n * PANEL];
     let arch = pulp::Arch::new();
-    out.par_chunks_mut(2 * l).enumerate().for_each(|(p, rows)| {
-        arch.dispatch(RowsTimesColumns {
-            b,
-            qt: &qt,
-            n,
-            l,
-            first: 2 * p,
-            out: rows,
+    product
+        .par_chunks_mut(SQUARE_ROWS * PANEL)
+        .enumerate()
+        .for_each(|(p, out)| {
+            arch.dispatch(SquaresTimes {
+                d: &dm.data,
+                x: &panel,
+                n,
+                first: p * SQUARE_ROWS,
+                out,
+            });
         });
-    });
-    out
+    centre(&mut product, PANEL);
+    product
+        .chunks(PANEL)
+        .flat_map(|row| row[..l].iter().map(|v| -0.5 * v))
+        .collect()
 }
 
-/// One or two rows of B against every column of Q (transposed), run with the CPU's widest
-/// vectors through `pulp` (see `distance::Tile`).
-struct RowsTimesColumns<'a> {
-    b: &'a [f64],
-    qt: &'a [f64],
+/// Rows of D² taken together by [`SquaresTimes`].
+const SQUARE_ROWS: usize = 4;
+
+/// Up to [`SQUARE_ROWS`] rows of D² (each distance squared as it is read) times the n ×
+/// [`PANEL`] panel X: for each k, the rows' d²ᵢₖ times X's row k, added to the rows' output
+/// vectors — each loaded row of X serves every row, and the accumulators stay in registers.
+/// Run with the CPU's widest vectors through `pulp` (see `distance::Tile`).
+struct SquaresTimes<'a> {
+    d: &'a [f64],
+    x: &'a [f64],
     n: usize,
-    l: usize,
     first: usize,
     out: &'a mut [f64],
 }
 
-impl pulp::WithSimd for RowsTimesColumns<'_> {
+impl pulp::WithSimd for SquaresTimes<'_> {
     type Output = ();
 
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _simd: S) {
-        let RowsTimesColumns {
-            b,
-            qt,
-            n,
-            l,
-            first: i,
-            out: rows,
-        } = self;
-        let col = |c: usize| &qt[c * n..(c + 1) * n];
-        let r0 = &b[i * n..(i + 1) * n];
-        if rows.len() < 2 * l {
-            for (c, out) in rows.iter_mut().enumerate().take(l) {
-                *out = lane_sum(r0, col(c), |x, y| x * y);
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        let SquaresTimes { d, x, n, first, out } = self;
+        let lanes = std::mem::size_of::<S::f64s>() / std::mem::size_of::<f64>();
+        let per_row = PANEL / lanes;
+        let xs = S::as_simd_f64s(x).0;
+        let rows = out.len() / PANEL;
+        let zero = simd.splat_f64s(0.0);
+        let mut acc = [[zero; PANEL]; SQUARE_ROWS];
+        let d_row = |r: usize| &d[(first + r) * n..(first + r + 1) * n];
+        if rows == SQUARE_ROWS {
+            let (d0, d1, d2, d3) = (d_row(0), d_row(1), d_row(2), d_row(3));
+            for k in 0..n {
+                let s = [d0[k], d1[k], d2[k], d3[k]].map(|v| simd.splat_f64s(v * v));
+                let xk = &xs[k * per_row..(k + 1) * per_row];
+                for (v, xv) in xk.iter().enumerate() {
+                    for r in 0..SQUARE_ROWS {
+                        acc[r][v] = simd.mul_add_e_f64s(s[r], *xv, acc[r][v]);
+                    }
+                }
             }
-            return;
+        } else {
+            for (r, acc) in acc.iter_mut().enumerate().take(rows) {
+                let dr = d_row(r);
+                for k in 0..n {
+                    let s = simd.splat_f64s(dr[k] * dr[k]);
+                    for (v, xv) in xs[k * per_row..(k + 1) * per_row].iter().enumerate() {
+                        acc[v] = simd.mul_add_e_f64s(s, *xv, acc[v]);
+                    }
+                }
+            }
         }
-        let r1 = &b[(i + 1) * n..(i + 2) * n];
-        let mut c = 0;
-        while c + 1 < l {
-            let d = quad_sum(r0, r1, col(c), col(c + 1), |x, y| x * y);
-            rows[c] = d[0];
-            rows[c + 1] = d[1];
-            rows[l + c] = d[2];
-            rows[l + c + 1] = d[3];
-            c += 2;
-        }
-        if c < l {
-            rows[c] = lane_sum(r0, col(c), |x, y| x * y);
-            rows[l + c] = lane_sum(r1, col(c), |x, y| x * y);
+        let outs = S::as_mut_simd_f64s(out).0;
+        for r in 0..rows {
+            outs[r * per_row..(r + 1) * per_row].copy_from_slice(&acc[r][..per_row]);
         }
     }
 }
@@ -422,8 +449,7 @@ mod tests {
             data,
         };
         let exact = pcoa(&dm, 2);
-        let b = centred(&dm);
-        let (values, _) = subspace_eigen(&b, n, 2);
+        let (values, _) = subspace_eigen(|q| gower_times(&dm, q), n, 2);
         let mut values = values;
         values.sort_by(|a, b| b.total_cmp(a));
         assert!((values[0] - exact.eigenvalues[0]).abs() < 1e-8 * exact.eigenvalues[0]);
@@ -459,7 +485,7 @@ mod tests {
         let dm = distance_matrix(&table, BetaMetric::BrayCurtis);
         let b = centred(&dm);
         let (exact_values, exact_vectors) = jacobi_eigen(b.clone(), n);
-        let (values, vectors) = subspace_eigen(&b, n, 3);
+        let (values, vectors) = subspace_eigen(|q| gower_times(&dm, q), n, 3);
         let column = |vals: &[f64], vecs: &[f64], rank: usize| -> Vec<f64> {
             let mut order: Vec<usize> = (0..vals.len()).collect();
             order.sort_by(|&a, &c| vals[c].total_cmp(&vals[a]));

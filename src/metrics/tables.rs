@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::alsfrs::{AlsfrsItems, kings_stage, mitos_stage};
 use super::distance::{BetaMetric, pair, prepare};
@@ -326,6 +327,7 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
         .map(|id| id.as_deref().and_then(|id| row_of.get(id).copied()))
         .collect();
     let alphas: Vec<_> = (0..ranked.num_samples())
+        .into_par_iter()
         .map(|s| alpha(ranked.sample(s), ranked.kind))
         .collect();
     let fb = fb_ratio(table, cohort.taxonomy());
@@ -335,6 +337,7 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
             .collect()
     };
     let prepared: Vec<Vec<f64>> = (0..ranked.num_samples())
+        .into_par_iter()
         .map(|s| prepare(ranked.sample(s), options.beta_metric))
         .collect();
     let distance = |a: usize, b: usize| pair(&prepared[a], &prepared[b], options.beta_metric);
