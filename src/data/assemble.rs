@@ -237,12 +237,16 @@ fn merge_visits(
         .collect();
     drop(index);
     let mut out: Vec<MergedVisit> = Vec::with_capacity(rows.len());
-    for (row, i) in rows.into_iter().zip(group) {
+    for (mut row, i) in rows.into_iter().zip(group) {
         if i == out.len() {
-            let mut values: Vec<(usize, f64)> = Vec::with_capacity(row.values.len());
-            for &(m, v) in &row.values {
-                if !values.iter().any(|(id, _)| *id == m) {
-                    values.push((m, v));
+            // Each measure once: the first value a row gives.
+            let mut values = std::mem::take(&mut row.values);
+            let mut k = 0;
+            while k < values.len() {
+                if values[..k].iter().any(|(id, _)| *id == values[k].0) {
+                    values.remove(k);
+                } else {
+                    k += 1;
                 }
             }
             out.push(MergedVisit { row, values });

@@ -79,15 +79,8 @@ pub(super) fn visits_frame(
         Column::new(c::MONTHS_SINCE_ONSET.into(), since_onset),
     ];
     let height_id = measures.iter().position(|m| m == c::HEIGHT_CM);
-    // Every measure's column, filled in one pass over the visits.
-    let mut by_measure: Vec<Vec<Option<f64>>> = vec![vec![None; n]; measures.len()];
-    for (i, (v, _)) in rows.iter().enumerate() {
-        for &(m, value) in &v.values {
-            by_measure[m][i] = Some(value);
-        }
-    }
     for m in measure_order(measures) {
-        let mut values = std::mem::take(&mut by_measure[m]);
+        let mut values: Vec<Option<f64>> = rows.iter().map(|r| r.0.value(m)).collect();
         if Some(m) == height_id {
             fill_heights(rows, &mut values, subjects);
         }

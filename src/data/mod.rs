@@ -25,6 +25,8 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::model::hash::HashSet;
 
 use crate::model::{Cohort, Finding, RoleUse, Severity, SourceFile};
@@ -182,8 +184,21 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
     let mut parts = Parts::default();
     let mut sources = Vec::new();
     let mut subject_files = HashSet::default();
-    for (index, input) in inputs.into_iter().enumerate() {
-        let outcome = read_one(&input, index, options, fast, &mut parts);
+    // Decoding and splitting text into cells is most of reading: every input at once, each
+    // text's bytes let go as soon as it is read.
+    let staged: Vec<(Input, Option<TextReadResult>)> = inputs
+        .into_par_iter()
+        .map(|mut input| {
+            if !is_text(&input) {
+                return (input, None);
+            }
+            let read = read_text(&input, options, fast);
+            input.bytes = Vec::new();
+            (input, Some(read))
+        })
+        .collect();
+    for (index, (input, pre)) in staged.into_iter().enumerate() {
+        let outcome = read_one(&input, index, options, fast, pre, &mut parts);
         match outcome {
             Ok((source, layout)) => {
                 if matches!(layout, Layout::Subjects | Layout::ProActSubjects) {
@@ -260,98 +275,105 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
     })
 }
 
-/// Read one input into `parts`, or say why it is not usable.
+/// Read one input into `parts`, or say why it is not usable. `pre` is its [`read_text`]
+/// when that already ran (text inputs, whose bytes may then be gone; otherwise it runs here).
 fn read_one(
     input: &Input,
     index: usize,
     options: &LoadOptions,
     fast: bool,
+    pre: Option<TextReadResult>,
     parts: &mut Parts,
 ) -> Result<(SourceFile, Layout), String> {
-    if input.bytes.is_empty() {
-        return Err("the file is empty".to_owned());
-    }
     let ctx = FileCtx {
         index,
         name: &input.name,
     };
     let mut source = SourceFile::new(&input.name, "");
-    // Zip archives are told apart by what they hold: a QIIME 2 artifact, a workbook, other.
-    if input.bytes.starts_with(b"PK\x03\x04") || input.bytes.starts_with(b"PK\x05\x06") {
-        let read = qiime2::read(&input.bytes, &ctx, parts)?;
-        if let Some(meta) = &read.sample_metadata {
-            table_sample_metadata(meta, &ctx, options, parts);
-        }
-        source.layout = read.layout;
-        source.encoding = Some("zip".to_owned());
-        source.num_rows = read.rows;
-        source.num_columns = read.columns;
-        source.artifact = Some(read.artifact);
-        let layout = if read.is_table {
-            Layout::BiomTsv
-        } else {
-            Layout::SampleMetadata
-        };
-        return Ok((source, layout));
-    }
-    if input.bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") || has_extension(&input.name, &["xlsx", "xls"]) {
-        return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
-    }
-    let biom = if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
-        let biom = biom_hdf5::read(&input.bytes, &ctx, parts)?;
-        if let Some(meta) = &biom.sample_metadata {
-            table_sample_metadata(meta, &ctx, options, parts);
-        }
-        Some(((biom.features, biom.samples), "BIOM 2.1 (HDF5)", "HDF5"))
-    } else if input.bytes.trim_ascii_start().starts_with(b"{") {
-        Some((biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8"))
-    } else {
-        None
+    let pre = match pre {
+        None if is_text(input) => Some(read_text(input, options, fast)),
+        pre => pre,
     };
-    if let Some(((features, samples), format, encoding)) = biom {
-        source.layout = format!("{format} feature table");
-        source.encoding = Some(encoding.to_owned());
-        source.num_rows = features;
-        source.num_columns = samples;
-        return Ok((source, Layout::BiomTsv));
-    }
     // Parse problems count only once the file is recognised; a skipped file reports one line.
     let mut parse_findings = Vec::new();
-    let table = if input.bytes.starts_with(b"PAR1") {
-        source.encoding = Some("Parquet".to_owned());
-        parquet::read(&input.bytes)?
-    } else {
-        let (text, encoding) = text::decode(&input.bytes);
+    let table = if let Some(pre) = pre {
+        let (read, encoding) = pre?;
         source.encoding = Some(encoding.label().to_owned());
-        if text.contains('\0') {
-            return Err("this is a binary file, not a text table".to_owned());
+        match read {
+            // scikit-bio's ordination text (what a QIIME 2 PCoAResults holds), exported on its own.
+            TextRead::Ordination(text) => {
+                let (n, dims) = given::read_ordination(&text, &ctx, parts)?;
+                source.layout = "PCoA (scikit-bio ordination), shown as given".to_owned();
+                source.num_rows = n;
+                source.num_columns = dims;
+                return Ok((source, Layout::SampleMetadata));
+            }
+            TextRead::Clean(clean) => {
+                describe(
+                    &mut source,
+                    &clean.head,
+                    &clean.matches,
+                    Layout::BiomTsv,
+                    &input.name,
+                    parts,
+                );
+                source.num_rows = clean.feature_ids.len();
+                let sample_ids = clean.head.headers[1..].to_vec();
+                microbiome::push_table(sample_ids, clean.feature_ids, clean.values, &ctx, parts);
+                return Ok((source, Layout::BiomTsv));
+            }
+            TextRead::Table(table, findings) => {
+                parse_findings = findings;
+                table
+            }
         }
-        // scikit-bio's ordination text (what a QIIME 2 PCoAResults holds), exported on its own.
-        if text.trim_start_matches('\u{feff}').starts_with("Eigvals\t") {
-            let (n, dims) = given::read_ordination(&text, &ctx, parts)?;
-            source.layout = "PCoA (scikit-bio ordination), shown as given".to_owned();
-            source.num_rows = n;
-            source.num_columns = dims;
-            return Ok((source, Layout::SampleMetadata));
+    } else {
+        if input.bytes.is_empty() {
+            return Err("the file is empty".to_owned());
         }
-        if let Some(clean) = fast
-            .then(|| fast::clean_biom_tsv(&text, &input.name, &options.overrides))
-            .flatten()
+        // Zip archives are told apart by what they hold: a QIIME 2 artifact, a workbook, other.
+        if input.bytes.starts_with(b"PK\x03\x04") || input.bytes.starts_with(b"PK\x05\x06") {
+            let read = qiime2::read(&input.bytes, &ctx, parts)?;
+            if let Some(meta) = &read.sample_metadata {
+                table_sample_metadata(meta, &ctx, options, parts);
+            }
+            source.layout = read.layout;
+            source.encoding = Some("zip".to_owned());
+            source.num_rows = read.rows;
+            source.num_columns = read.columns;
+            source.artifact = Some(read.artifact);
+            let layout = if read.is_table {
+                Layout::BiomTsv
+            } else {
+                Layout::SampleMetadata
+            };
+            return Ok((source, layout));
+        }
+        if input.bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") || has_extension(&input.name, &["xlsx", "xls"])
         {
-            describe(
-                &mut source,
-                &clean.head,
-                &clean.matches,
-                Layout::BiomTsv,
-                &input.name,
-                parts,
-            );
-            source.num_rows = clean.feature_ids.len();
-            let sample_ids = clean.head.headers[1..].to_vec();
-            microbiome::push_table(sample_ids, clean.feature_ids, clean.values, &ctx, parts);
+            return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
+        }
+        let biom = if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
+            let biom = biom_hdf5::read(&input.bytes, &ctx, parts)?;
+            if let Some(meta) = &biom.sample_metadata {
+                table_sample_metadata(meta, &ctx, options, parts);
+            }
+            Some(((biom.features, biom.samples), "BIOM 2.1 (HDF5)", "HDF5"))
+        } else if input.bytes.trim_ascii_start().starts_with(b"{") {
+            Some((biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8"))
+        } else {
+            None
+        };
+        if let Some(((features, samples), format, encoding)) = biom {
+            source.layout = format!("{format} feature table");
+            source.encoding = Some(encoding.to_owned());
+            source.num_rows = features;
+            source.num_columns = samples;
             return Ok((source, Layout::BiomTsv));
         }
-        table::parse_delimited(&text, &input.name, &mut parse_findings)
+        // Not text, and none of the above: Parquet.
+        source.encoding = Some("Parquet".to_owned());
+        parquet::read(&input.bytes)?
     };
     if table.headers.is_empty() {
         return Err("no header row found".to_owned());
@@ -395,6 +417,52 @@ fn read_one(
     }
     parts.findings.append(&mut parse_findings);
     Ok((source, layout))
+}
+
+/// A text input decoded and split into cells, before its layout is known: the slow part of
+/// reading, which [`load_inputs`] does for every input at once.
+enum TextRead {
+    /// A clean BIOM TSV read straight into its matrix (`data::fast`).
+    Clean(fast::CleanMatrix),
+    /// Any other delimited text, with the parser's findings.
+    Table(RawTable, Vec<Finding>),
+    /// scikit-bio's ordination text.
+    Ordination(String),
+}
+
+/// A [`TextRead`] with the text's encoding, or why the input is not text.
+type TextReadResult = Result<(TextRead, text::TextEncoding), String>;
+
+/// True for inputs [`read_one`] reads as text: not empty, and not a zip archive, a workbook,
+/// HDF5, JSON or Parquet.
+fn is_text(input: &Input) -> bool {
+    let bytes = &input.bytes;
+    !(bytes.is_empty()
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"PK\x05\x06")
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+        || has_extension(&input.name, &["xlsx", "xls"])
+        || bytes.starts_with(b"\x89HDF\r\n\x1a\n")
+        || bytes.trim_ascii_start().starts_with(b"{")
+        || bytes.starts_with(b"PAR1"))
+}
+
+/// Decode a text input and split it into cells (or, when `fast`, a clean feature table into
+/// its matrix).
+fn read_text(input: &Input, options: &LoadOptions, fast: bool) -> TextReadResult {
+    let (text, encoding) = text::decode(&input.bytes);
+    if text.contains('\0') {
+        return Err("this is a binary file, not a text table".to_owned());
+    }
+    if text.trim_start_matches('\u{feff}').starts_with("Eigvals\t") {
+        return Ok((TextRead::Ordination(text.into_owned()), encoding));
+    }
+    if fast && let Some(clean) = fast::clean_biom_tsv(&text, &input.name, &options.overrides) {
+        return Ok((TextRead::Clean(clean), encoding));
+    }
+    let mut findings = Vec::new();
+    let table = table::parse_delimited(&text, &input.name, &mut findings);
+    Ok((TextRead::Table(table, findings), encoding))
 }
 
 /// What a recognised delimited table is (separator, size, layout, roles), and its headers in
