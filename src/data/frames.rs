@@ -79,8 +79,19 @@ pub(super) fn visits_frame(
         Column::new(c::MONTHS_SINCE_ONSET.into(), since_onset),
     ];
     let height_id = measures.iter().position(|m| m == c::HEIGHT_CM);
+    // Every measure's values in one pass over the visits (which lie scattered in memory): a
+    // measure after another, NaN where a visit has none (read values are always finite).
+    let mut by_measure = vec![f64::NAN; measures.len() * n];
+    for (i, (v, _)) in rows.iter().enumerate() {
+        for &(m, value) in &v.values {
+            by_measure[m * n + i] = value;
+        }
+    }
     for m in measure_order(measures) {
-        let mut values: Vec<Option<f64>> = rows.iter().map(|r| r.0.value(m)).collect();
+        let mut values: Vec<Option<f64>> = by_measure[m * n..(m + 1) * n]
+            .iter()
+            .map(|v| (!v.is_nan()).then_some(*v))
+            .collect();
         if Some(m) == height_id {
             fill_heights(rows, &mut values, subjects);
         }
@@ -459,11 +470,9 @@ pub(super) fn subjects_frame(
         .collect();
     names.extend(others);
     let derived = [c::BASELINE_DATE, c::NUM_VISITS, c::NUM_SAMPLES, c::SUBJECT_ID];
+    let attrs: Vec<Option<&BTreeMap<String, Attr>>> = ids.iter().map(|id| subjects.get(*id)).collect();
     for name in names {
-        let values: Vec<Option<&Attr>> = ids
-            .iter()
-            .map(|id| subjects.get(*id).and_then(|a| a.get(name)))
-            .collect();
+        let values: Vec<Option<&Attr>> = attrs.iter().map(|a| a.and_then(|a| a.get(name))).collect();
         // A file's own column named like a derived one is kept under another name.
         let column_name = if derived.contains(&name) {
             format!("{name}_given")

@@ -139,6 +139,16 @@ fn file_name(table: Table) -> String {
     format!("{name}.{ext}")
 }
 
+/// The distances of the cohort's abundances at the options' rank by their metric.
+fn compute_distances(
+    cohort: &crate::model::Cohort,
+    options: &MetricOptions,
+) -> Option<crate::metrics::distance::DistanceMatrix> {
+    let abundances = cohort.abundances()?;
+    let ranked = crate::metrics::microbiome::at_rank(abundances, cohort.taxonomy(), options.rank);
+    Some(crate::metrics::distance::distance_matrix(&ranked, options.beta_metric))
+}
+
 /// One load, shared by every table asked for: the derived tables and the distance matrix are
 /// computed once.
 struct Run<'a> {
@@ -146,10 +156,12 @@ struct Run<'a> {
     metric: &'a MetricArgs,
     options: MetricOptions,
     rank: Option<usize>,
-    cohort: crate::model::Cohort,
+    cohort: std::sync::Arc<crate::model::Cohort>,
     inputs: Vec<String>,
     tables: Option<crate::pipeline::Tables>,
     distances: Option<crate::metrics::distance::DistanceMatrix>,
+    /// The distances being computed on another thread (see [`Run::start_distances`]).
+    pending: Option<std::thread::JoinHandle<Option<crate::metrics::distance::DistanceMatrix>>>,
     survival: Option<crate::cohort::Survival>,
 }
 
@@ -163,15 +175,29 @@ impl Run<'_> {
 
     /// The distances of the abundance table at `--beta-rank` by `--metric`, once.
     fn distances(&mut self) -> Option<&crate::metrics::distance::DistanceMatrix> {
+        if let Some(pending) = self.pending.take() {
+            // A thread that panicked computes them again here (and panics the same way).
+            self.distances = pending.join().ok().flatten();
+        }
         if self.distances.is_none() {
-            let abundances = self.cohort.abundances()?;
-            let ranked = crate::metrics::microbiome::at_rank(abundances, self.cohort.taxonomy(), self.options.rank);
-            self.distances = Some(crate::metrics::distance::distance_matrix(
-                &ranked,
-                self.options.beta_metric,
-            ));
+            self.distances = compute_distances(&self.cohort, &self.options);
         }
         self.distances.as_ref()
+    }
+
+    /// Start computing the distances on another thread when `tables` will need them, so the
+    /// derived tables are written meanwhile (their work is mostly on one core; the distances
+    /// keep both busy).
+    fn start_distances(&mut self, tables: &[Table]) {
+        let ordination_computed = tables.contains(&Table::Ordination)
+            && (self.metric.metric.is_some()
+                || self.metric.beta_rank.is_some()
+                || crate::metrics::ordination::given_ordination(&self.cohort, self.options.pcoa_dims).is_none());
+        let needed = tables.contains(&Table::Distances) || ordination_computed;
+        if needed && tables.len() > 1 && self.cohort.abundances().is_some() {
+            let (cohort, options) = (std::sync::Arc::clone(&self.cohort), self.options.clone());
+            self.pending = Some(std::thread::spawn(move || compute_distances(&cohort, &options)));
+        }
     }
 
     /// Write one table to `out`; `Ok(false)` when the cohort cannot give it.
@@ -323,10 +349,11 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs)
         metric,
         options,
         rank,
-        cohort,
+        cohort: std::sync::Arc::new(cohort),
         inputs,
         tables: None,
         distances: None,
+        pending: None,
         survival: None,
     };
     let longitudinal = tables.iter().all(|t| {
@@ -348,6 +375,7 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs)
         std::fs::create_dir_all(out)
             .with_context(|| format!("--out {}: the folder could not be created", out.display()))?;
     }
+    run.start_distances(&tables);
     for table in tables {
         let path = if several {
             out.join(file_name(table))
