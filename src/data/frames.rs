@@ -43,7 +43,7 @@ pub(super) fn visits_frame(
     measures: &[String],
     subjects: &SubjectAttrs,
     onset_day: &HashMap<&str, f64>,
-    file_name: &dyn Fn(usize) -> String,
+    file_name: &(dyn Fn(usize) -> String + Sync),
 ) -> PolarsResult<DataFrame> {
     let n = rows.len();
     let mut visit_number = Vec::with_capacity(n);
@@ -162,7 +162,7 @@ pub(super) fn samples_frame(
     visits: &[(&MergedVisit, Option<f64>)],
     baseline: &HashMap<&str, i32>,
     max_gap: f64,
-    file_name: &dyn Fn(usize) -> String,
+    file_name: &(dyn Fn(usize) -> String + Sync),
     findings: &mut Vec<Finding>,
 ) -> PolarsResult<DataFrame> {
     // Metadata per sample (first row wins). A sample listed twice in one file is a finding at
@@ -373,7 +373,7 @@ fn given_sample_values(
     parts: &Parts,
     ids: &[&str],
     reserved: &HashSet<&str>,
-    file_name: &dyn Fn(usize) -> String,
+    file_name: &(dyn Fn(usize) -> String + Sync),
     findings: &mut Vec<Finding>,
 ) -> Vec<Column> {
     let row_of: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();

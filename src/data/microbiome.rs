@@ -1,6 +1,8 @@
 //! Readers for abundance tables (BIOM classic TSV, sample × taxon matrices, `MetaPhlAn` merged
 //! tables, long `sample, taxon, abundance` tables) and QIIME 2 sample metadata.
 
+use rayon::prelude::*;
+
 use crate::model::hash::HashMap;
 
 use super::parts::FileCtx;
@@ -370,19 +372,35 @@ fn push_table_as(
         );
         return;
     }
+    // Each sample in one pass (in parallel): its negative values and most negative feature,
+    // whether all its values are whole, and its total.
+    let scans: Vec<(usize, Option<usize>, bool, f64)> = values
+        .par_chunks(nf)
+        .map(|row| {
+            let (mut negatives, mut worst, mut integral, mut total) = (0, None::<usize>, true, 0.0);
+            for (f, v) in row.iter().enumerate() {
+                if *v < 0.0 {
+                    negatives += 1;
+                    if worst.is_none_or(|w| v.total_cmp(&row[w]).is_lt()) {
+                        worst = Some(f);
+                    }
+                }
+                integral &= v.fract() == 0.0;
+                total += v;
+            }
+            (negatives, worst, integral, total)
+        })
+        .collect();
     // One finding per sample with negative values, naming its most negative feature.
-    for (s, row) in values.chunks(nf).enumerate() {
-        let negative: Vec<usize> = (0..nf).filter(|&f| row[f] < 0.0).collect();
-        let Some(&worst) = negative.iter().min_by(|a, b| row[**a].total_cmp(&row[**b])) else {
-            continue;
-        };
+    for (s, (negatives, worst, _, _)) in scans.iter().enumerate() {
+        let Some(worst) = *worst else { continue };
+        let row = &values[s * nf..(s + 1) * nf];
         parts.findings.push(
             Finding::new(
                 Severity::Error,
                 "range.negative-abundance",
                 format!(
-                    "{} negative abundance value(s) in this sample (e.g. feature {}); abundances are ≥ 0",
-                    negative.len(),
+                    "{negatives} negative abundance value(s) in this sample (e.g. feature {}); abundances are ≥ 0",
                     feature_ids[worst]
                 ),
             )
@@ -391,12 +409,8 @@ fn push_table_as(
             .value(&row[worst].to_string()),
         );
     }
-    let integral = values.iter().all(|v| v.fract() == 0.0);
-    let mut sums: Vec<f64> = values
-        .chunks(nf)
-        .map(|r| r.iter().sum())
-        .filter(|s: &f64| *s > 0.0)
-        .collect();
+    let integral = scans.iter().all(|scan| scan.2);
+    let mut sums: Vec<f64> = scans.iter().map(|scan| scan.3).filter(|s| *s > 0.0).collect();
     sums.sort_by(f64::total_cmp);
     let median = sums.get(sums.len() / 2).copied().unwrap_or(0.0);
     // Percent: every sample sums to 100 (MetaPhlAn's unit, and common in exported tables).

@@ -97,7 +97,8 @@ const TABLE_EXTENSIONS: [&str; 11] = [
 
 /// Read files and folders (a folder's own files, not its subfolders) into one cohort.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, LoadError> {
-    let mut inputs = Vec::new();
+    // Every file to read (explicit or not), then all of them read at once.
+    let mut wanted: Vec<(PathBuf, bool)> = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|cause| LoadError::Io {
@@ -130,12 +131,16 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
                     skipped.push(entry.display().to_string());
                     continue;
                 }
-                inputs.push(read_input(&entry, false)?);
+                wanted.push((entry, false));
             }
         } else {
-            inputs.push(read_input(path, true)?);
+            wanted.push((path.clone(), true));
         }
     }
+    let inputs = wanted
+        .par_iter()
+        .map(|(path, explicit)| read_input(path, *explicit))
+        .collect::<Result<Vec<Input>, LoadError>>()?;
     if inputs.is_empty() {
         // A folder of notes and pictures: say what was there.
         let folders: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
