@@ -691,3 +691,64 @@ fn export_all_writes_every_table_from_one_load_as_each_alone_would() {
     assert!(stderr(&o).contains("skipped ordination.csv"), "{}", stderr(&o));
     assert!(clinical.join("subjects.csv").exists() && !clinical.join("taxon-trends.csv").exists());
 }
+
+#[test]
+fn above_the_full_matrix_limit_the_ordination_from_the_triangle_is_the_same() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cohort = dir.path().join("cohort");
+    let o = run(&[
+        "demo",
+        "--out",
+        cohort.to_str().expect("utf-8"),
+        "--subjects",
+        "200",
+        "--samples",
+        "340",
+        "--features",
+        "60",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let export = |out: &Path, limit: Option<&str>| -> Output {
+        let mut cmd = bin();
+        cmd.args([
+            "export",
+            cohort.to_str().expect("utf-8"),
+            "--table",
+            "ordination",
+            "--out",
+        ]);
+        cmd.arg(out);
+        if let Some(limit) = limit {
+            cmd.env("COHORT_EXPLORER_FULL_MATRIX_MAX", limit);
+        }
+        cmd.output().expect("run")
+    };
+    let (full, half) = (dir.path().join("full.csv"), dir.path().join("half.csv"));
+    let o = export(&full, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("above the diagonal"), "{}", stderr(&o));
+    let o = export(&half, Some("100"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("keeps only the distances above the diagonal"),
+        "{}",
+        stderr(&o)
+    );
+    let read = |p: &Path| -> Vec<Vec<String>> {
+        std::fs::read_to_string(p)
+            .expect("written")
+            .lines()
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect()
+    };
+    let (a, b) = (read(&full), read(&half));
+    assert_eq!(a.len(), b.len());
+    assert_eq!(a[0], b[0]);
+    for (x, y) in a.iter().zip(&b).skip(1) {
+        assert_eq!(x[..3], y[..3]);
+        for (u, v) in x[3..].iter().zip(&y[3..]) {
+            let (u, v): (f64, f64) = (u.parse().expect("number"), v.parse().expect("number"));
+            assert!((u - v).abs() < 1e-7, "{u} vs {v}");
+        }
+    }
+}

@@ -392,6 +392,44 @@ pub fn distance_matrix_unless(table: &AbundanceTable, metric: BetaMetric, stop: 
     (!stop.load(Ordering::Relaxed)).then(|| mirrored(table, &upper))
 }
 
+/// The distances above the diagonal only, row by row: half the memory of the full matrix, for
+/// ordinations of more samples than the full matrix should hold
+/// (`ordination::full_matrix_max`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Triangle {
+    pub ids: Vec<String>,
+    /// Row i: the distances from sample i to samples i+1, i+2, ….
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl Triangle {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The distance between samples i and j.
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        match i.cmp(&j) {
+            std::cmp::Ordering::Less => self.rows[i][j - i - 1],
+            std::cmp::Ordering::Greater => self.rows[j][i - j - 1],
+            std::cmp::Ordering::Equal => 0.0,
+        }
+    }
+}
+
+/// As [`distance_matrix_unless`], keeping only the [`Triangle`] above the diagonal.
+pub fn distance_triangle_unless(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Option<Triangle> {
+    let rows = upper_triangle(table, metric, stop);
+    (!stop.load(Ordering::Relaxed)).then(|| Triangle {
+        ids: table.sample_ids.clone(),
+        rows,
+    })
+}
+
 /// Row i's distances to samples i+1.. (rows left empty once `stop` is set).
 fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Vec<Vec<f64>> {
     let n = table.num_samples();
@@ -490,8 +528,15 @@ mod tests {
         };
         for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
             assert!(distance_matrix_unless(&t, metric, &AtomicBool::new(true)).is_none());
+            assert!(distance_triangle_unless(&t, metric, &AtomicBool::new(true)).is_none());
             let dm = distance_matrix_unless(&t, metric, &AtomicBool::new(false)).expect("not stopped");
             assert_eq!(dm.data, distance_matrix(&t, metric).data);
+            let triangle = distance_triangle_unless(&t, metric, &AtomicBool::new(false)).expect("not stopped");
+            for i in 0..70 {
+                for j in 0..70 {
+                    assert_eq!(triangle.get(i, j).to_bits(), dm.get(i, j).to_bits());
+                }
+            }
         }
     }
 

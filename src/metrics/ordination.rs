@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use std::sync::atomic::AtomicBool;
 
-use super::distance::{BetaMetric, DistanceMatrix, distance_matrix_unless};
+use super::distance::{BetaMetric, DistanceMatrix, Triangle, distance_matrix_unless, distance_triangle_unless};
 use super::microbiome::at_rank;
 use crate::model::Cohort;
 use crate::rng::Rng;
@@ -75,8 +75,26 @@ pub fn ordinate_unless(
     }
     let table = cohort.abundances()?;
     let ranked = at_rank(table, cohort.taxonomy(), rank);
-    let dm = distance_matrix_unless(&ranked, metric, stop)?;
-    Some((pcoa(&dm, dims), Basis::Computed(metric)))
+    let ord = if ranked.num_samples() > full_matrix_max() {
+        pcoa_of_triangle(&distance_triangle_unless(&ranked, metric, stop)?, dims)
+    } else {
+        pcoa(&distance_matrix_unless(&ranked, metric, stop)?, dims)
+    };
+    Some((ord, Basis::Computed(metric)))
+}
+
+/// Default of [`full_matrix_max`]: 10,000 samples make an 800 MB matrix.
+pub const FULL_MATRIX_MAX: usize = 10_000;
+
+/// The largest number of samples whose computed ordination holds the full square distance
+/// matrix; above it only the triangle above the diagonal is kept ([`pcoa_of_triangle`], half
+/// the memory: 1.6 GB rather than 3.2 GB at 20,000 samples). Set with the environment variable
+/// `COHORT_EXPLORER_FULL_MATRIX_MAX` (the window and every command read it).
+pub fn full_matrix_max() -> usize {
+    std::env::var("COHORT_EXPLORER_FULL_MATRIX_MAX")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(FULL_MATRIX_MAX)
 }
 
 /// A PCoA a file gave, else the PCoA of a distance matrix a file gave — each only when it
@@ -162,16 +180,50 @@ pub fn pcoa(dm: &DistanceMatrix, dims: usize) -> Pcoa {
         };
     }
     let exact = n <= EXACT_MAX_SAMPLES;
-    let (mut values, vectors, total) = if exact {
+    let (values, vectors, total) = if exact {
         let (values, vectors) = jacobi_eigen(centred(dm), n);
         let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
         (values, vectors, total)
     } else {
         // trace(B) = trace(−½ J D² J) = Σᵢⱼ d²ᵢⱼ / 2n (D has a zero diagonal, J is idempotent).
         let trace = dm.data.iter().map(|d| d * d).sum::<f64>() / (2.0 * n as f64);
-        let (values, vectors) = subspace_eigen(|q| gower_times(dm, q), n, dims);
+        let (values, vectors) = subspace_eigen(|q| gower_times(n, q, |x| squares_times(dm, x)), n, dims);
         (values, vectors, trace)
     };
+    axes(dm.ids.clone(), values, &vectors, total, dims, exact)
+}
+
+/// PCoA of the distances in a [`Triangle`] (always the truncated eigensolver): as [`pcoa`]
+/// without ever holding the full matrix.
+pub fn pcoa_of_triangle(tri: &Triangle, dims: usize) -> Pcoa {
+    let n = tri.len();
+    let dims = dims.min(n);
+    if n <= EXACT_MAX_SAMPLES {
+        let mut data = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                data[i * n + j] = tri.get(i, j);
+            }
+        }
+        return pcoa(
+            &DistanceMatrix {
+                ids: tri.ids.clone(),
+                data,
+            },
+            dims,
+        );
+    }
+    // Each pair once above the diagonal: Σᵢⱼ d² / 2n = Σᵢ<ⱼ d² / n.
+    let trace = tri.rows.iter().flatten().map(|d| d * d).sum::<f64>() / n as f64;
+    let (values, vectors) = subspace_eigen(|q| gower_times(n, q, |x| triangle_squares_times(tri, x)), n, dims);
+    axes(tri.ids.clone(), values, &vectors, trace, dims, false)
+}
+
+/// The first `dims` axes from eigenpairs (eigenvectors as columns of a row-major n × k
+/// matrix): descending order, each scaled by √eigenvalue with the largest component positive,
+/// proportions of `total`.
+fn axes(ids: Vec<String>, mut values: Vec<f64>, vectors: &[f64], total: f64, dims: usize, exact: bool) -> Pcoa {
+    let n = ids.len();
     // Descending order; near-zero and negative eigenvalues give zero coordinates, as in skbio.
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &c| values[c].total_cmp(&values[a]));
@@ -203,7 +255,7 @@ pub fn pcoa(dm: &DistanceMatrix, dims: usize) -> Pcoa {
         .map(|v| if total > 0.0 { v / total } else { 0.0 })
         .collect();
     Pcoa {
-        ids: dm.ids.clone(),
+        ids,
         eigenvalues,
         proportion_explained,
         coordinates,
@@ -298,10 +350,9 @@ fn subspace_eigen(times: impl Fn(&[f64]) -> Vec<f64>, n: usize, dims: usize) -> 
 const PANEL: usize = 16;
 
 /// B·Q for PCoA's Gower-centred B = −½ J D² J (J = I − 11ᵀ/n), without forming B: centre Q's
-/// columns (J Q), multiply by the squared distances read from D as they are needed, centre
-/// the result's columns and scale by −½. Q is row-major n × l (l ≤ [`PANEL`]).
-fn gower_times(dm: &DistanceMatrix, q: &[f64]) -> Vec<f64> {
-    let n = dm.len();
+/// columns (J Q), multiply by the squared distances (`squares_times`, given the n × [`PANEL`]
+/// panel), centre the result's columns and scale by −½. Q is row-major n × l (l ≤ [`PANEL`]).
+fn gower_times(n: usize, q: &[f64], squares_times: impl Fn(&[f64]) -> Vec<f64>) -> Vec<f64> {
     let l = q.len() / n.max(1);
     let centre = |x: &mut [f64], width: usize| {
         for c in 0..width {
@@ -316,6 +367,17 @@ fn gower_times(dm: &DistanceMatrix, q: &[f64]) -> Vec<f64> {
         row[..l].copy_from_slice(q);
     }
     centre(&mut panel, PANEL);
+    let mut product = squares_times(&panel);
+    centre(&mut product, PANEL);
+    product
+        .chunks(PANEL)
+        .flat_map(|row| row[..l].iter().map(|v| -0.5 * v))
+        .collect()
+}
+
+/// D² X for the full matrix D (squares read as needed) and an n × [`PANEL`] panel X.
+fn squares_times(dm: &DistanceMatrix, x: &[f64]) -> Vec<f64> {
+    let n = dm.len();
     let mut product = vec![0.0; n * PANEL];
     let arch = pulp::Arch::new();
     product
@@ -324,17 +386,96 @@ fn gower_times(dm: &DistanceMatrix, q: &[f64]) -> Vec<f64> {
         .for_each(|(p, out)| {
             arch.dispatch(SquaresTimes {
                 d: &dm.data,
-                x: &panel,
+                x,
                 n,
                 first: p * SQUARE_ROWS,
                 out,
             });
         });
-    centre(&mut product, PANEL);
     product
-        .chunks(PANEL)
-        .flat_map(|row| row[..l].iter().map(|v| -0.5 * v))
-        .collect()
+}
+
+/// Rows of the triangle per task of [`triangle_squares_times`] (and columns per tile).
+const TRIANGLE_BLOCK: usize = 64;
+
+/// D² X from the triangle above D's diagonal: each stored pair serves both of its rows (row i
+/// takes d²ᵢⱼ xⱼ, row j takes d²ᵢⱼ xᵢ), in tiles of [`TRIANGLE_BLOCK`] columns so the rows of the
+/// product they touch stay in cache; every task adds into its own product, summed at the end.
+fn triangle_squares_times(tri: &Triangle, x: &[f64]) -> Vec<f64> {
+    let n = tri.len();
+    let arch = pulp::Arch::new();
+    (0..n.div_ceil(TRIANGLE_BLOCK))
+        .into_par_iter()
+        .fold(
+            || vec![0.0; n * PANEL],
+            |mut y, b| {
+                arch.dispatch(TriangleRows {
+                    rows: &tri.rows,
+                    x,
+                    i: (b * TRIANGLE_BLOCK, ((b + 1) * TRIANGLE_BLOCK).min(n)),
+                    y: &mut y,
+                });
+                y
+            },
+        )
+        .reduce(
+            || vec![0.0; n * PANEL],
+            |mut a, b| {
+                for (a, b) in a.iter_mut().zip(&b) {
+                    *a += b;
+                }
+                a
+            },
+        )
+}
+
+/// Rows i0..i1 of the triangle times the panel, added into `y` (see
+/// [`triangle_squares_times`]); compiled for the CPU's widest vectors through `pulp`.
+struct TriangleRows<'a> {
+    rows: &'a [Vec<f64>],
+    x: &'a [f64],
+    i: (usize, usize),
+    y: &'a mut [f64],
+}
+
+impl pulp::WithSimd for TriangleRows<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let TriangleRows {
+            rows,
+            x,
+            i: (i0, i1),
+            y,
+        } = self;
+        let n = rows.len();
+        let panel = |v: &[f64], k: usize| -> [f64; PANEL] {
+            let mut out = [0.0; PANEL];
+            out.copy_from_slice(&v[k * PANEL..(k + 1) * PANEL]);
+            out
+        };
+        for j0 in (i0 + 1..n).step_by(TRIANGLE_BLOCK) {
+            let j1 = (j0 + TRIANGLE_BLOCK).min(n);
+            for i in i0..i1 {
+                let xi = panel(x, i);
+                let mut yi = [0.0; PANEL];
+                for j in (i + 1).max(j0)..j1 {
+                    let d = rows[i][j - i - 1];
+                    let s = d * d;
+                    let xj = panel(x, j);
+                    let yj = &mut y[j * PANEL..(j + 1) * PANEL];
+                    for c in 0..PANEL {
+                        yi[c] += s * xj[c];
+                        yj[c] += s * xi[c];
+                    }
+                }
+                for (y, v) in y[i * PANEL..(i + 1) * PANEL].iter_mut().zip(yi) {
+                    *y += v;
+                }
+            }
+        }
+    }
 }
 
 /// Rows of D² taken together by [`SquaresTimes`].
@@ -449,13 +590,50 @@ mod tests {
             data,
         };
         let exact = pcoa(&dm, 2);
-        let (values, _) = subspace_eigen(|q| gower_times(&dm, q), n, 2);
+        let (values, _) = subspace_eigen(|q| gower_times(n, q, |x| squares_times(&dm, x)), n, 2);
         let mut values = values;
         values.sort_by(|a, b| b.total_cmp(a));
         assert!((values[0] - exact.eigenvalues[0]).abs() < 1e-8 * exact.eigenvalues[0]);
         assert!((values[1] - exact.eigenvalues[1]).abs() < 1e-8 * exact.eigenvalues[0]);
         // 2-D Euclidean points: two axes explain everything.
         assert!((exact.proportion_explained.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_triangle_gives_the_pcoa_of_the_full_matrix() {
+        // Above the exact solver's size, so both take the truncated path.
+        let (n, m) = (EXACT_MAX_SAMPLES + 37, 40);
+        let mut rng = Rng::new(5);
+        let values: Vec<f64> = (0..n * m)
+            .map(|_| {
+                if rng.chance(0.5) {
+                    0.0
+                } else {
+                    rng.range(0.0, 30.0).floor()
+                }
+            })
+            .collect();
+        let table = crate::model::AbundanceTable {
+            sample_ids: (0..n).map(|i| format!("s{i}")).collect(),
+            feature_ids: (0..m).map(|k| format!("f{k}")).collect(),
+            values,
+            kind: crate::model::AbundanceKind::Counts,
+        };
+        let stop = AtomicBool::new(false);
+        let full = pcoa(&distance_matrix(&table, BetaMetric::BrayCurtis), 3);
+        let tri = distance_triangle_unless(&table, BetaMetric::BrayCurtis, &stop).expect("not stopped");
+        let half = pcoa_of_triangle(&tri, 3);
+        assert_eq!(half.ids, full.ids);
+        assert!(!half.exact && !full.exact);
+        for (a, b) in half.eigenvalues.iter().zip(&full.eigenvalues) {
+            assert!((a - b).abs() <= 1e-9 * b.abs(), "{a} vs {b}");
+        }
+        for (a, b) in half.proportion_explained.iter().zip(&full.proportion_explained) {
+            assert!((a - b).abs() <= 1e-9, "{a} vs {b}");
+        }
+        for (a, b) in half.coordinates.iter().zip(&full.coordinates) {
+            assert!((a - b).abs() <= 1e-7, "{a} vs {b}");
+        }
     }
 
     #[test]
@@ -485,7 +663,7 @@ mod tests {
         let dm = distance_matrix(&table, BetaMetric::BrayCurtis);
         let b = centred(&dm);
         let (exact_values, exact_vectors) = jacobi_eigen(b.clone(), n);
-        let (values, vectors) = subspace_eigen(|q| gower_times(&dm, q), n, 3);
+        let (values, vectors) = subspace_eigen(|q| gower_times(n, q, |x| squares_times(&dm, x)), n, 3);
         let column = |vals: &[f64], vecs: &[f64], rank: usize| -> Vec<f64> {
             let mut order: Vec<usize> = (0..vals.len()).collect();
             order.sort_by(|&a, &c| vals[c].total_cmp(&vals[a]));

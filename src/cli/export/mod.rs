@@ -185,6 +185,17 @@ impl Run<'_> {
         self.distances.as_ref()
     }
 
+    /// True when the ordination is to keep only the triangle above the diagonal (more samples
+    /// than `ordination::full_matrix_max`) and no table needs the full matrix.
+    fn triangle_only(&self) -> bool {
+        self.distances.is_none()
+            && self.pending.is_none()
+            && self
+                .cohort
+                .abundances()
+                .is_some_and(|a| a.num_samples() > crate::metrics::ordination::full_matrix_max())
+    }
+
     /// Start computing the distances on another thread when `tables` will need them, so the
     /// derived tables are written meanwhile (their work is mostly on one core; the distances
     /// keep both busy).
@@ -193,7 +204,7 @@ impl Run<'_> {
             && (self.metric.metric.is_some()
                 || self.metric.beta_rank.is_some()
                 || crate::metrics::ordination::given_ordination(&self.cohort, self.options.pcoa_dims).is_none());
-        let needed = tables.contains(&Table::Distances) || ordination_computed;
+        let needed = tables.contains(&Table::Distances) || (ordination_computed && !self.triangle_only());
         if needed && tables.len() > 1 && self.cohort.abundances().is_some() {
             let (cohort, options) = (std::sync::Arc::clone(&self.cohort), self.options.clone());
             self.pending = Some(std::thread::spawn(move || compute_distances(&cohort, &options)));
@@ -286,6 +297,26 @@ impl Run<'_> {
                 };
                 let (ord, basis) = if let Some(found) = given {
                     found
+                } else if self.triangle_only() {
+                    let Some(abundances) = self.cohort.abundances() else {
+                        return Ok(false);
+                    };
+                    eprintln!(
+                        "{} samples: the ordination keeps only the distances above the diagonal (more than COHORT_EXPLORER_FULL_MATRIX_MAX = {})",
+                        abundances.num_samples(),
+                        crate::metrics::ordination::full_matrix_max()
+                    );
+                    let ranked = crate::metrics::microbiome::at_rank(abundances, self.cohort.taxonomy(), options.rank);
+                    let stop = std::sync::atomic::AtomicBool::new(false);
+                    let Some(tri) =
+                        crate::metrics::distance::distance_triangle_unless(&ranked, options.beta_metric, &stop)
+                    else {
+                        return Ok(false);
+                    };
+                    (
+                        crate::metrics::ordination::pcoa_of_triangle(&tri, options.pcoa_dims),
+                        crate::metrics::ordination::Basis::Computed(options.beta_metric),
+                    )
                 } else {
                     let Some(dm) = self.distances() else {
                         return Ok(false);
