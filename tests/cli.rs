@@ -629,10 +629,24 @@ fn export_all_writes_every_table_from_one_load_as_each_alone_would() {
         "all",
         "--endpoint",
         "death",
+        "--timings",
         "--out",
         all.to_str().expect("path"),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // --timings: every stage, on one line at the end.
+    let last = stderr(&o).lines().last().unwrap_or_default().to_owned();
+    for stage in [
+        "stages: read ",
+        "derive ",
+        "alpha ",
+        "distances ",
+        "PCoA ",
+        "write ",
+        "total ",
+    ] {
+        assert!(last.contains(stage), "{last}");
+    }
     let data = |path: &Path| -> Vec<String> {
         std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))

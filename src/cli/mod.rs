@@ -73,6 +73,9 @@ pub enum Command {
         out: PathBuf,
         #[command(flatten)]
         metrics: export::MetricArgs,
+        /// Print the time of each stage (read, derive, alpha, distances, PCoA, write) at the end.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write the synthetic demo cohort to a folder.
     Demo {
@@ -145,7 +148,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             table,
             out,
             metrics,
-        }) => export::run(&input, &table, &out, &metrics),
+            timings,
+        }) => export::run(&input, &table, &out, &metrics, timings),
         Some(Command::Demo {
             out,
             subjects,

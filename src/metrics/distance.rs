@@ -118,7 +118,8 @@ fn pair_with_sums(a: &[f64], b: &[f64], sum_a: f64, sum_b: f64, metric: BetaMetr
         BetaMetric::BrayCurtis => {
             let shared = lane_sum(a, b, |x, y| if x < y { x } else { y });
             if total > 0.0 {
-                (total - 2.0 * shared) / total
+                // Never below 0 by rounding (a sample against itself).
+                ((total - 2.0 * shared) / total).max(0.0)
             } else {
                 0.0
             }
@@ -154,7 +155,7 @@ fn finish(metric: BetaMetric, sum: f64, total_a: f64, total_b: f64) -> f64 {
     if metric == BetaMetric::Aitchison {
         sum.sqrt()
     } else if total > 0.0 {
-        (total - 2.0 * sum) / total
+        ((total - 2.0 * sum) / total).max(0.0)
     } else {
         0.0
     }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -139,6 +140,44 @@ fn file_name(table: Table) -> String {
     format!("{name}.{ext}")
 }
 
+/// Time spent in each stage of an export (`--timings`, for `benches/scale.sh`).
+#[derive(Debug, Default)]
+struct Stages {
+    read: Duration,
+    derive: Duration,
+    alpha: Duration,
+    distances: Duration,
+    pcoa: Duration,
+    write: Duration,
+}
+
+/// Run `work`, adding its time to `stage`.
+fn timed<T>(stage: &mut Duration, work: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = work();
+    *stage += started.elapsed();
+    out
+}
+
+/// Distances being computed on another thread, and how long they took.
+type PendingDistances = std::thread::JoinHandle<(Option<crate::metrics::distance::DistanceMatrix>, Duration)>;
+
+/// Compute distances on another thread, in a thread pool of its own: in the shared one, the
+/// other tables' parallel steps would queue behind every tile of the distances instead of
+/// running beside them.
+fn spawn_distances(
+    compute: impl FnOnce() -> Option<crate::metrics::distance::DistanceMatrix> + Send + 'static,
+) -> PendingDistances {
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let dm = match rayon::ThreadPoolBuilder::new().build() {
+            Ok(pool) => pool.install(compute),
+            Err(_) => compute(),
+        };
+        (dm, started.elapsed())
+    })
+}
+
 /// The distances of the cohort's abundances at the options' rank by their metric.
 fn compute_distances(
     cohort: &crate::model::Cohort,
@@ -160,15 +199,30 @@ struct Run<'a> {
     inputs: Vec<String>,
     tables: Option<crate::pipeline::Tables>,
     distances: Option<crate::metrics::distance::DistanceMatrix>,
-    /// The distances being computed on another thread (see [`Run::start_distances`]).
-    pending: Option<std::thread::JoinHandle<Option<crate::metrics::distance::DistanceMatrix>>>,
+    /// The distances being computed on another thread (see [`Run::start_distances`]), and
+    /// how long that took.
+    pending: Option<PendingDistances>,
+    stages: Stages,
     survival: Option<crate::cohort::Survival>,
 }
 
 impl Run<'_> {
+    /// The derived tables (as `pipeline::tables`), once; the samples table's time counts as
+    /// the alpha-diversity stage.
     fn tables(&mut self) -> Result<&crate::pipeline::Tables> {
         if self.tables.is_none() {
-            self.tables = Some(crate::pipeline::tables(&self.cohort, &self.options)?);
+            use crate::metrics::tables::{samples_table, subjects_table, visits_table};
+            let (cohort, options) = (&self.cohort, &self.options);
+            let visits = timed(&mut self.stages.derive, || visits_table(cohort, options))?;
+            let samples = timed(&mut self.stages.alpha, || samples_table(cohort, options))?;
+            let subjects = timed(&mut self.stages.derive, || {
+                subjects_table(cohort, &visits, Some(&samples))
+            })?;
+            self.tables = Some(crate::pipeline::Tables {
+                visits,
+                samples,
+                subjects,
+            });
         }
         Ok(self.tables.as_ref().expect("just computed"))
     }
@@ -177,10 +231,14 @@ impl Run<'_> {
     fn distances(&mut self) -> Option<&crate::metrics::distance::DistanceMatrix> {
         if let Some(pending) = self.pending.take() {
             // A thread that panicked computes them again here (and panics the same way).
-            self.distances = pending.join().ok().flatten();
+            if let Ok((dm, took)) = pending.join() {
+                self.distances = dm;
+                self.stages.distances += took;
+            }
         }
         if self.distances.is_none() {
-            self.distances = compute_distances(&self.cohort, &self.options);
+            let (cohort, options) = (&self.cohort, &self.options);
+            self.distances = timed(&mut self.stages.distances, || compute_distances(cohort, options));
         }
         self.distances.as_ref()
     }
@@ -207,7 +265,7 @@ impl Run<'_> {
         let needed = tables.contains(&Table::Distances) || (ordination_computed && !self.triangle_only());
         if needed && tables.len() > 1 && self.cohort.abundances().is_some() {
             let (cohort, options) = (std::sync::Arc::clone(&self.cohort), self.options.clone());
-            self.pending = Some(std::thread::spawn(move || compute_distances(&cohort, &options)));
+            self.pending = Some(spawn_distances(move || compute_distances(&cohort, &options)));
         }
     }
 
@@ -276,11 +334,12 @@ impl Run<'_> {
                 let Some(dm) = self.distances() else {
                     return Ok(false);
                 };
-                write_distance_matrix(&dm.ids, &dm.data, out, &inputs)?;
+                let (ids, data) = (&dm.ids, &dm.data);
+                let (len, started) = (dm.len(), Instant::now());
+                write_distance_matrix(ids, data, out, &inputs)?;
+                self.stages.write += started.elapsed();
                 eprintln!(
-                    "wrote {} x {} {} distances to {}",
-                    dm.len(),
-                    dm.len(),
+                    "wrote {len} x {len} {} distances to {}",
                     options.beta_metric,
                     out.display()
                 );
@@ -314,15 +373,20 @@ impl Run<'_> {
                         return Ok(false);
                     };
                     (
-                        crate::metrics::ordination::pcoa_of_triangle(&tri, options.pcoa_dims),
+                        timed(&mut self.stages.pcoa, || {
+                            crate::metrics::ordination::pcoa_of_triangle(&tri, options.pcoa_dims)
+                        }),
                         crate::metrics::ordination::Basis::Computed(options.beta_metric),
                     )
                 } else {
-                    let Some(dm) = self.distances() else {
+                    if self.distances().is_none() {
                         return Ok(false);
-                    };
+                    }
+                    let dm = self.distances.as_ref().expect("just computed");
                     (
-                        crate::metrics::ordination::pcoa(dm, options.pcoa_dims),
+                        timed(&mut self.stages.pcoa, || {
+                            crate::metrics::ordination::pcoa(dm, options.pcoa_dims)
+                        }),
                         crate::metrics::ordination::Basis::Computed(options.beta_metric),
                     )
                 };
@@ -342,7 +406,7 @@ impl Run<'_> {
                 ordination_table(&self.cohort, &ord)?
             }
         };
-        write_table(&mut df, out, &self.inputs)?;
+        timed(&mut self.stages.write, || write_table(&mut df, out, &self.inputs))?;
         eprintln!(
             "wrote {} rows x {} columns to {}",
             df.height(),
@@ -353,7 +417,8 @@ impl Run<'_> {
     }
 }
 
-pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs) -> Result<ExitCode> {
+pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs, timings: bool) -> Result<ExitCode> {
+    let started = Instant::now();
     let rank = parse_rank(&metric.rank)?;
     if metric.hypermetabolic_ratio.is_nan() || metric.hypermetabolic_ratio <= 0.0 {
         bail!("--hypermetabolic-ratio must be a positive ratio, e.g. 1.10");
@@ -373,7 +438,8 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs)
             out.display()
         );
     }
-    let cohort = input.load()?;
+    let mut stages = Stages::default();
+    let cohort = timed(&mut stages.read, || input.load())?;
     let inputs: Vec<String> = cohort.sources.iter().map(|s| s.path.clone()).collect();
     let mut run = Run {
         input,
@@ -385,6 +451,7 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs)
         tables: None,
         distances: None,
         pending: None,
+        stages,
         survival: None,
     };
     let longitudinal = tables.iter().all(|t| {
@@ -427,6 +494,32 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs)
         } else if several {
             eprintln!("  ({:.2} s)", started.elapsed().as_secs_f64());
         }
+    }
+    if timings {
+        let Stages {
+            read,
+            derive,
+            alpha,
+            distances,
+            pcoa,
+            write,
+        } = run.stages;
+        let secs = |d: Duration| d.as_secs_f64();
+        eprintln!(
+            "stages: read {:.2} s, derive {:.2} s, alpha {:.2} s, distances {:.2} s, PCoA {:.2} s, write {:.2} s; total {:.2} s{}",
+            secs(read),
+            secs(derive),
+            secs(alpha),
+            secs(distances),
+            secs(pcoa),
+            secs(write),
+            secs(started.elapsed()),
+            if several {
+                " (the distances on another thread while the other tables are written)"
+            } else {
+                ""
+            }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
