@@ -136,8 +136,8 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Cohort, LoadError>
 
 /// The derived visits, samples and subjects tables of a cohort.
 pub fn tables(cohort: &Cohort, options: &MetricOptions) -> Result<Tables, PolarsError> {
-    let visits = visits_table(cohort, options)?;
-    let samples = samples_table(cohort, options)?;
+    let (visits, samples) = rayon::join(|| visits_table(cohort, options), || samples_table(cohort, options));
+    let (visits, samples) = (visits?, samples?);
     let subjects = subjects_table(cohort, &visits, Some(&samples))?;
     Ok(Tables {
         visits,

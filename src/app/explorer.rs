@@ -7,7 +7,7 @@ use std::sync::Arc;
 use eframe::egui;
 use egui_tiles::{Tile, TileId, Tree, UiResponse};
 
-use super::derived::{Derived, Ordination, Problem};
+use super::derived::{Derived, Microbiome};
 use super::findings::Findings;
 use super::layout::Layout;
 use super::state::{AppCommand, Command, GroupBy, NamedCohort, ViewState, XAxis, apply};
@@ -81,15 +81,18 @@ impl Explorer {
         let _ = self.regroup();
     }
 
-    /// The ordination, built after the first screen: every view sees it, grouped as before.
-    pub fn set_ordination(&mut self, ord: &Result<Ordination, Problem>) {
+    /// The microbiome geometry, built after the first screen (for the base's grouping): every
+    /// view sees it, grouped as before.
+    pub fn set_microbiome(&mut self, built: &Microbiome) {
         let same = Arc::ptr_eq(&self.base, &self.derived);
-        self.base = Arc::new(self.base.with_ordination(ord));
+        self.base = Arc::new(self.base.with_microbiome(built));
         self.derived = if same {
             Arc::clone(&self.base)
         } else {
-            // Its points do not depend on the grouping: no need to regroup.
-            Arc::new(self.derived.with_ordination(ord))
+            // Grouped otherwise meanwhile: the taxa's trends by those groups.
+            let group_of: Vec<usize> = self.derived.subjects.iter().map(|s| s.group).collect();
+            let groups = self.derived.groups.clone();
+            Arc::new(self.derived.with_microbiome(built).regrouped(groups, &group_of))
         };
     }
 

@@ -23,9 +23,8 @@ use anyhow::Result;
 use eframe::egui;
 
 use crate::data::LoadOptions;
-use crate::model::Cohort;
 use crate::pipeline::{self, Source, Stage};
-use derived::{Derived, Ordination, Problem};
+use derived::{Derived, Microbiome};
 use explorer::Explorer;
 use findings::Findings;
 use jobs::{Job, Poll};
@@ -33,8 +32,8 @@ use settings::SETTINGS_KEY;
 pub use settings::Settings;
 use state::{AppCommand, Dialog};
 
-/// A loaded cohort with the views' data, or why not.
-type Loaded = Result<(Cohort, Derived), String>;
+/// A loaded cohort with the views' data (the cohort is `Derived::cohort`), or why not.
+type Loaded = Result<Derived, String>;
 
 /// What the command line asked the first cohort to open with (`--group-by`, `--time`).
 #[derive(Clone, Debug, Default)]
@@ -61,9 +60,9 @@ pub struct CohortApp {
     rules_file: Option<String>,
     /// A re-check under way after the rules changed.
     rechecking: Option<Job<Result<Findings, String>>>,
-    /// The open cohort's ordination, built after its first screen (dropped, so cancelled, when
-    /// another cohort opens).
-    ordinating: Option<Job<Result<Ordination, Problem>>>,
+    /// The open cohort's microbiome geometry (ordination, taxa's trends), built after its first
+    /// screen (dropped, so cancelled, when another cohort opens).
+    ordinating: Option<Job<Microbiome>>,
     pub explorer: Option<Explorer>,
     /// Errors and warnings shown until dismissed, oldest first.
     pub notifications: Vec<String>,
@@ -126,8 +125,7 @@ impl CohortApp {
         let spawned = Job::spawn("cohort-loader", ctx, move |worker| -> Loaded {
             let analysis = pipeline::analyse(&what, &options, worker, 0.8).map_err(|e| e.to_string())?;
             pipeline::Progress::report(worker, Stage::Preparing, 0.8);
-            let derived = Derived::new(&analysis, rules_file).map_err(|e| e.to_string())?;
-            Ok((analysis.cohort, derived))
+            Derived::new(analysis, rules_file).map_err(|e| e.to_string())
         });
         match spawned {
             // Replacing the last load drops (and so cancels) it.
@@ -142,12 +140,12 @@ impl CohortApp {
     pub fn wait_until_loaded(&mut self) {
         self.wait_for_first_screen();
         if let Some(job) = self.ordinating.take() {
-            self.set_ordination(job.wait());
+            self.set_microbiome(job.wait());
         }
     }
 
-    /// Wait for the load only: the clinical views are ready, the ordination may still be
-    /// building ([`CohortApp::is_ordinating`]).
+    /// Wait for the load only: the clinical views are ready, the microbiome geometry may still
+    /// be building ([`CohortApp::is_ordinating`]).
     pub fn wait_for_first_screen(&mut self) {
         if let Some(loading) = self.loading.take() {
             match loading.job.wait() {
@@ -157,37 +155,40 @@ impl CohortApp {
         }
     }
 
-    /// True while the open cohort's ordination is being built.
+    /// True while the open cohort's ordination and taxa's trends are being built.
     pub fn is_ordinating(&self) -> bool {
         self.ordinating.is_some()
     }
 
-    /// Hand a finished ordination to the explorer (`None`: its job was lost).
-    fn set_ordination(&mut self, result: Option<Result<Ordination, Problem>>) {
+    /// Hand the finished microbiome geometry to the explorer (`None`: its job was lost).
+    fn set_microbiome(&mut self, result: Option<Microbiome>) {
         match result {
-            Some(ord) => {
-                if let Err(problem) = &ord {
+            Some(built) => {
+                for problem in [built.ordination.as_ref().err(), built.taxa.as_ref().err()]
+                    .into_iter()
+                    .flatten()
+                {
                     self.notify(problem.to_string());
                 }
                 if let Some(explorer) = &mut self.explorer {
-                    explorer.set_ordination(&ord);
+                    explorer.set_microbiome(&built);
                 }
             }
-            None => self.notify("the ordination stopped unexpectedly"),
+            None => self.notify("the ordination and taxa's trends stopped unexpectedly"),
         }
     }
 
     fn finish(&mut self, source: &Source, result: Loaded) {
         let label = source.label();
         match result {
-            Ok((cohort, derived)) => {
+            Ok(derived) => {
                 self.remember_explorer();
                 // A re-check of the last cohort must not land on this one.
                 self.rechecking = None;
                 for problem in &derived.problems {
                     self.notifications.push(format!("{problem}"));
                 }
-                let mut explorer = Explorer::new(Arc::new(cohort), Arc::new(derived));
+                let mut explorer = Explorer::new(Arc::clone(&derived.cohort), Arc::new(derived));
                 // The study's own time column is chosen again for each cohort.
                 explorer.state.x_axis = match self.settings.x_axis {
                     state::XAxis::Column => state::XAxis::default(),
@@ -212,9 +213,9 @@ impl CohortApp {
                 self.ordinating = None;
                 if explorer.base().ordination_pending {
                     let base = explorer.base();
-                    match Job::spawn("ordination", &self.ctx, move |worker| {
-                        worker.report("Ordinating the samples (Bray-Curtis, PCoA)", 0.0);
-                        base.ordinate(worker.stop_flag())
+                    match Job::spawn("microbiome", &self.ctx, move |worker| {
+                        worker.report("Ordinating the samples and fitting the taxa's trends", 0.0);
+                        base.microbiome(worker.stop_flag())
                     }) {
                         Ok(job) => self.ordinating = Some(job),
                         Err(e) => self.notify(e),
@@ -305,11 +306,11 @@ impl CohortApp {
                 Poll::Running => {}
                 Poll::Done(ord) => {
                     self.ordinating = None;
-                    self.set_ordination(Some(ord));
+                    self.set_microbiome(Some(ord));
                 }
                 Poll::Lost => {
                     self.ordinating = None;
-                    self.set_ordination(None);
+                    self.set_microbiome(None);
                 }
             }
         }

@@ -14,7 +14,7 @@ fn a_view_that_cannot_be_built_is_a_notification_naming_view_and_column() {
         view: "Ordination",
         message: "column `day` is missing".to_owned(),
     });
-    app.finish(&Source::Demo, Ok(((*explorer.cohort).clone(), derived)));
+    app.finish(&Source::Demo, Ok(derived));
     assert_eq!(app.notifications, ["Ordination: column `day` is missing"]);
     // And the load itself failing names the source.
     app.finish(
@@ -71,13 +71,18 @@ fn the_clinical_views_show_before_the_ordination_which_another_open_abandons() {
     // Trajectories are there; the ordination is being built (its result lands at a poll).
     assert!(!explorer.derived.measures.is_empty());
     assert!(explorer.derived.ordination_pending && explorer.derived.ordination.is_empty());
+    assert!(explorer.derived.taxa_pending && explorer.derived.taxa_trends.trends.taxa.is_empty());
+    // The Taxa view is on the default screen all the same, to fill in.
+    assert!(explorer.panes().any(|p| matches!(p, explorer::Pane::Taxa(_))));
     assert!(app.is_ordinating());
     // Opening another cohort drops (so cancels) the ordination under way.
     app.open(&ctx, Source::Demo);
     assert!(!app.is_ordinating());
     app.wait_until_loaded();
     let derived = &app.explorer.as_ref().expect("loaded").derived;
-    assert!(!derived.ordination_pending);
+    assert!(!derived.ordination_pending && !derived.taxa_pending);
     assert_eq!(derived.ordination.len(), derived.cohort.ordination_samples().len());
+    // The taxa's trends by the arms, as regrouping by them builds them.
+    assert!(derived.taxa_trends.trends.by_group && !derived.taxa.is_empty());
     assert!(app.notifications.is_empty(), "{:?}", app.notifications);
 }

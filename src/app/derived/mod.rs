@@ -13,6 +13,8 @@ mod taxa;
 mod trajectories;
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::sync::Arc;
 
 use super::findings::Findings;
@@ -48,8 +50,10 @@ pub struct Derived {
     pub groups: Vec<String>,
     pub measures: Vec<Measure>,
     pub ordination: Vec<OrdinationPoint>,
-    /// The ordination is still to be built ([`Derived::ordinate`], after the first screen).
+    /// The ordination is still to be built ([`Derived::microbiome`], after the first screen).
     pub ordination_pending: bool,
+    /// The taxa's trends and the taxon picker's lists are still to be built (as the ordination).
+    pub taxa_pending: bool,
     /// Percent explained by the two plotted axes.
     pub ordination_explained: [f64; 2],
     /// Where the ordination comes from (`PCoA as given in beta.qza`, `PCoA of Bray-Curtis …`).
@@ -83,13 +87,19 @@ pub struct Derived {
 
 impl Derived {
     /// Prepare the views' data from an analysed cohort, grouped by its arm (or group) column,
-    /// all but the ordination: a cohort with samples is left [`Derived::ordination_pending`] for
-    /// [`Derived::ordinate`], so the clinical views can show first. Fails only when the subjects
+    /// all but the slow microbiome geometry: a cohort with samples is left
+    /// [`Derived::ordination_pending`] and [`Derived::taxa_pending`] for [`Derived::microbiome`],
+    /// so the clinical views can show first. Fails only when the subjects
     /// themselves cannot be read; a view whose own geometry fails is left empty and listed in
     /// [`Derived::problems`].
-    pub fn new(analysis: &Analysis, rules_file: Option<String>) -> Result<Self, Problem> {
-        // The cohort's frames are Arc'd columns: keeping them with the geometry costs pointers.
-        let tables = &analysis.tables;
+    pub fn new(analysis: Analysis, rules_file: Option<String>) -> Result<Self, Problem> {
+        // The cohort and its frames are kept with the geometry (moved, not copied).
+        let Analysis {
+            cohort,
+            tables,
+            findings,
+        } = analysis;
+        let tables = &tables;
         let core = |e: ColumnError| Problem {
             view: "Cohort table",
             message: e.to_string(),
@@ -108,60 +118,83 @@ impl Derived {
                 message: e.to_string(),
             });
         };
-        let measures = trajectories::trajectories(tables.frames(&analysis.cohort), num_subjects).unwrap_or_else(|e| {
+        let measures = trajectories::trajectories(tables.frames(&cohort), num_subjects).unwrap_or_else(|e| {
             keep("Trajectories", &e);
             Vec::new()
         });
-        let composition = composition::composition(&analysis.cohort, &index).unwrap_or_else(|e| {
+        let composition = composition::composition(&cohort, &index).unwrap_or_else(|e| {
             keep("Composition", &e);
             Composition::default()
         });
-        let taxa_trends = taxa::taxa(tables.frames(&analysis.cohort)).unwrap_or_else(|e| {
-            keep("Taxa", &e);
-            Taxa::default()
+        let findings = Findings::new(&cohort, &index, findings, rules_file).unwrap_or_else(|e| {
+            keep("Data quality", &e);
+            Findings::default()
         });
-        let findings =
-            Findings::new(&analysis.cohort, &index, analysis.findings.clone(), rules_file).unwrap_or_else(|e| {
-                keep("Data quality", &e);
-                Findings::default()
-            });
         drop(index);
         base.x_range = trajectories::x_range(&measures);
         base.measures = measures;
-        let cohort = &analysis.cohort;
         base.ordination_pending = cohort.abundances().is_some()
             || !cohort.given_ordinations().is_empty()
             || !cohort.given_distances().is_empty();
+        base.taxa_pending = cohort.abundances().is_some();
         base.composition = Arc::new(composition);
-        base.taxa_trends = Arc::new(taxa_trends);
         base.findings = Arc::new(findings);
         base.problems = problems;
         base.group_columns = group_columns(&tables.subjects);
         base.categories = categories(&tables.subjects, &base.group_columns);
-        base.measure_choices = crate::cohort::measure_choices(tables.frames(&analysis.cohort));
-        base.time_columns = crate::cohort::time_columns(tables.frames(&analysis.cohort));
-        base.taxa = taxa_by_rank(&analysis.cohort);
+        base.measure_choices = crate::cohort::measure_choices(tables.frames(&cohort));
+        base.time_columns = crate::cohort::time_columns(tables.frames(&cohort));
         base.tables = Arc::new(tables.clone());
-        base.cohort = Arc::new(analysis.cohort.clone());
+        base.cohort = Arc::new(cohort);
         let (groups, group_of) = arm_grouping(&arms);
         Ok(base.regrouped(groups, &group_of))
     }
 
-    /// The ordination plane of [`Derived::new`]'s cohort (the slow part of a load: distances and
-    /// PCoA), or why it could not be built; an empty plane when `stop` was set on the way.
-    pub fn ordinate(&self, stop: &std::sync::atomic::AtomicBool) -> Result<Ordination, Problem> {
-        ordination::ordination(&self.cohort, &self.tables.samples, &self.subject_index(), stop).map_err(|e| Problem {
-            view: "Ordination",
-            message: e.to_string(),
-        })
+    /// The slow microbiome geometry of [`Derived::new`]'s cohort, built after the first screen:
+    /// the ordination plane (distances and PCoA; empty when `stop` was set on the way), the
+    /// taxa's trends by this geometry's groups, and the taxon lists.
+    pub fn microbiome(&self, stop: &std::sync::atomic::AtomicBool) -> Microbiome {
+        let frames = self.tables.frames(&self.cohort);
+        let problem = |view: &'static str| {
+            move |e: &dyn std::fmt::Display| Problem {
+                view,
+                message: e.to_string(),
+            }
+        };
+        let ordination = ordination::ordination(&self.cohort, &self.tables.samples, &self.subject_index(), stop)
+            .map_err(|e| problem("Ordination")(&e));
+        let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
+        let taxa = if self.cohort.abundances().is_none() || stopped {
+            Ok(Taxa::default())
+        } else {
+            // By this geometry's groups, as `regrouped` would.
+            let group_of: Vec<usize> = self.subjects.iter().map(|s| s.group).collect();
+            taxa::taxa(frames)
+                .and_then(|mut taxa| {
+                    taxa.trends = taxa::grouped_trends(frames, &group_of, self.groups.len())?;
+                    Ok(taxa)
+                })
+                .map_err(|e| problem("Taxa")(&e))
+        };
+        Microbiome {
+            ordination,
+            taxa,
+            taxa_by_rank: if stopped {
+                Vec::new()
+            } else {
+                taxa_by_rank(&self.cohort)
+            },
+        }
     }
 
-    /// The same geometry with the ordination built (`Err`: left empty, and listed as a problem).
+    /// The same geometry with the microbiome's built for its grouping (what failed is left empty
+    /// and listed as a problem).
     #[must_use]
-    pub fn with_ordination(&self, ord: &Result<Ordination, Problem>) -> Self {
+    pub fn with_microbiome(&self, built: &Microbiome) -> Self {
         let mut out = self.clone();
         out.ordination_pending = false;
-        match ord {
+        out.taxa_pending = false;
+        match &built.ordination {
             Ok(ord) => {
                 out.ordination.clone_from(&ord.points);
                 out.ordination_explained = ord.explained;
@@ -169,6 +202,11 @@ impl Derived {
             }
             Err(problem) => out.problems.push(problem.clone()),
         }
+        match &built.taxa {
+            Ok(taxa) => out.taxa_trends = Arc::new(taxa.clone()),
+            Err(problem) => out.problems.push(problem.clone()),
+        }
+        out.taxa.clone_from(&built.taxa_by_rank);
         out
     }
 
@@ -226,11 +264,13 @@ impl Derived {
         for (s, g) in out.subjects.iter_mut().zip(group_of) {
             s.group = *g;
         }
-        for m in &mut out.measures {
-            m.means = trajectories::group_means(&m.series, &out.subjects, groups.len());
-        }
-        // Which taxa change, by group when grouped (the correlations stay).
-        if self.cohort.abundances().is_some() {
+        let subjects = &out.subjects;
+        out.measures.par_iter_mut().for_each(|m| {
+            m.means = trajectories::group_means(&m.series, subjects, groups.len());
+        });
+        // Which taxa change, by group when grouped (the correlations stay); not before the
+        // microbiome geometry is built.
+        if self.cohort.abundances().is_some() && !self.taxa_pending {
             let frames = self.tables.frames(&self.cohort);
             let mut taxa = (*self.taxa_trends).clone();
             match taxa::grouped_trends(frames, group_of, groups.len()) {
@@ -245,6 +285,14 @@ impl Derived {
         out.groups = groups;
         out
     }
+}
+
+/// The microbiome geometry [`Derived::microbiome`] builds after the first screen.
+#[derive(Clone, Debug)]
+pub struct Microbiome {
+    pub ordination: Result<Ordination, Problem>,
+    pub taxa: Result<Taxa, Problem>,
+    pub taxa_by_rank: Vec<Vec<String>>,
 }
 
 /// A categorical subject column the filters list.
@@ -345,7 +393,7 @@ mod tests {
     fn a_column_of_the_wrong_type_is_a_problem_naming_the_view_and_the_column() {
         let mut analysis = demo();
         analysis.tables.visits = as_text(&analysis.tables.visits, c::BMI);
-        let derived = Derived::new(&analysis, None).expect("subjects still read");
+        let derived = Derived::new(analysis.clone(), None).expect("subjects still read");
         assert_eq!(
             derived.problems,
             [Problem {
@@ -356,31 +404,33 @@ mod tests {
         assert!(derived.measures.is_empty());
         // The other views are built as usual (the ordination after the first screen).
         assert!(derived.ordination_pending && derived.ordination.is_empty());
-        let ord = derived.ordinate(&AtomicBool::new(false));
-        let built = derived.with_ordination(&ord);
-        assert!(!built.ordination_pending);
+        assert!(derived.taxa_pending && derived.taxa_trends.trends.taxa.is_empty());
+        let built = derived.with_microbiome(&derived.microbiome(&AtomicBool::new(false)));
+        assert!(!built.ordination_pending && !built.taxa_pending);
         assert_eq!(built.ordination.len(), analysis.cohort.ordination_samples().len());
+        assert!(!built.taxa_trends.trends.taxa.is_empty() && !built.taxa.is_empty());
         assert_eq!(derived.subjects.len(), analysis.cohort.num_subjects());
     }
 
     #[test]
     fn an_ordination_stopped_on_the_way_is_empty() {
-        let derived = Derived::new(&demo(), None).expect("demo");
-        let ord = derived.ordinate(&AtomicBool::new(true)).expect("no problem");
-        assert!(ord.points.is_empty());
+        let derived = Derived::new(demo(), None).expect("demo");
+        let built = derived.microbiome(&AtomicBool::new(true));
+        assert!(built.ordination.expect("no problem").points.is_empty());
+        assert!(built.taxa.expect("no problem").trends.taxa.is_empty());
     }
 
     #[test]
     fn a_missing_subject_column_fails_the_whole_load_with_its_name() {
         let mut analysis = demo();
         analysis.tables.subjects = analysis.tables.subjects.drop(c::NUM_VISITS).expect("column");
-        let e = Derived::new(&analysis, None).expect_err("no subjects");
+        let e = Derived::new(analysis, None).expect_err("no subjects");
         assert_eq!(e.to_string(), "Cohort table: column `num_visits` is missing");
     }
 
     #[test]
     fn loading_and_regrouping_build_the_group_means_the_same_way() {
-        let derived = Derived::new(&demo(), None).expect("demo");
+        let derived = Derived::new(demo(), None).expect("demo");
         let group_of: Vec<usize> = derived.subjects.iter().map(|s| s.group).collect();
         let again = derived.regrouped(derived.groups.clone(), &group_of);
         for (a, b) in derived.measures.iter().zip(&again.measures) {

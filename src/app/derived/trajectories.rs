@@ -3,6 +3,7 @@
 //! stacked plots share.
 
 use egui_plot::PlotPoint;
+use rayon::prelude::*;
 
 use super::subjects::SubjectInfo;
 use crate::app::state::XAxis;
@@ -162,17 +163,27 @@ pub fn measure(
 
 /// The [`DEFAULTS`] the cohort has, each as series per subject.
 pub fn trajectories(frames: Frames<'_>, num_subjects: usize) -> Result<Vec<Measure>, CohortError> {
+    let specs: Vec<MeasureRef> = DEFAULTS
+        .iter()
+        .filter_map(|column| {
+            if frames.visits.column(column).is_ok() {
+                Some(MeasureRef::Visit((*column).to_owned()))
+            } else if frames.samples.column(column).is_ok() {
+                Some(MeasureRef::Sample((*column).to_owned()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    // Each measure on its own (in parallel); a default column of the wrong type is an error
+    // (named), not a silently missing plot.
+    let measured: Vec<Result<Measure, CohortError>> = specs
+        .par_iter()
+        .map(|spec| measure(frames, spec, None, num_subjects, None))
+        .collect();
     let mut out = Vec::new();
-    for column in DEFAULTS {
-        // A default column of the wrong type is an error (named), not a silently missing plot.
-        let spec = if frames.visits.column(column).is_ok() {
-            MeasureRef::Visit(column.to_owned())
-        } else if frames.samples.column(column).is_ok() {
-            MeasureRef::Sample(column.to_owned())
-        } else {
-            continue;
-        };
-        let m = measure(frames, &spec, None, num_subjects, None)?;
+    for m in measured {
+        let m = m?;
         if !m.series.is_empty() {
             out.push(m);
         }

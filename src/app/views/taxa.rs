@@ -300,6 +300,13 @@ impl TaxaView {
         if problem_ui(ui, ctx, "Taxa") {
             return;
         }
+        if ctx.derived.taxa_pending {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Fitting each taxon's trend… The other views can be used meanwhile.");
+            });
+            return;
+        }
         let trends = &ctx.derived.taxa_trends.trends;
         if trends.taxa.is_empty() {
             ui.label("No microbiome samples with a subject and a time.");
@@ -349,7 +356,7 @@ fn diverging(rho: f64) -> egui::Color32 {
 
 impl View for TaxaView {
     fn defaults(derived: &Derived) -> Vec<(Slot, Self)> {
-        if derived.taxa_trends.trends.taxa.is_empty() {
+        if derived.taxa_trends.trends.taxa.is_empty() && !derived.taxa_pending {
             Vec::new()
         } else {
             vec![(Slot::RightTop, Self::default())]
