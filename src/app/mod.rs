@@ -160,21 +160,26 @@ impl CohortApp {
         self.ordinating.is_some()
     }
 
-    /// Hand the finished microbiome geometry to the explorer (`None`: its job was lost).
+    /// Hand the finished microbiome geometry to the explorer (`None`: its job was lost, and the
+    /// views say so instead of waiting).
     fn set_microbiome(&mut self, result: Option<Microbiome>) {
-        match result {
-            Some(built) => {
-                for problem in [built.ordination.as_ref().err(), built.taxa.as_ref().err()]
-                    .into_iter()
-                    .flatten()
-                {
-                    self.notify(problem.to_string());
-                }
-                if let Some(explorer) = &mut self.explorer {
-                    explorer.set_microbiome(&built);
-                }
-            }
-            None => self.notify("the ordination and taxa's trends stopped unexpectedly"),
+        let lost = |view: &'static str| derived::Problem {
+            view,
+            message: "stopped unexpectedly while being built".to_owned(),
+        };
+        let built = result.unwrap_or_else(|| Microbiome {
+            ordination: Err(lost("Ordination")),
+            taxa: Err(lost("Taxa")),
+            taxa_by_rank: Vec::new(),
+        });
+        for problem in [built.ordination.as_ref().err(), built.taxa.as_ref().err()]
+            .into_iter()
+            .flatten()
+        {
+            self.notify(problem.to_string());
+        }
+        if let Some(explorer) = &mut self.explorer {
+            explorer.set_microbiome(&built);
         }
     }
 

@@ -86,3 +86,23 @@ fn the_clinical_views_show_before_the_ordination_which_another_open_abandons() {
     assert!(derived.taxa_trends.trends.by_group && !derived.taxa.is_empty());
     assert!(app.notifications.is_empty(), "{:?}", app.notifications);
 }
+
+#[test]
+fn a_lost_microbiome_job_is_said_in_the_views_not_waited_for() {
+    let ctx = egui::Context::default();
+    let mut app = CohortApp::new(&ctx, Source::Demo, LoadOptions::default());
+    app.wait_for_first_screen();
+    app.ordinating = None;
+    app.set_microbiome(None);
+    let derived = &app.explorer.as_ref().expect("loaded").derived;
+    assert!(!derived.ordination_pending && !derived.taxa_pending);
+    let views: Vec<&str> = derived.problems.iter().map(|p| p.view).collect();
+    assert_eq!(views, ["Ordination", "Taxa"]);
+    assert_eq!(
+        app.notifications,
+        [
+            "Ordination: stopped unexpectedly while being built",
+            "Taxa: stopped unexpectedly while being built"
+        ]
+    );
+}
