@@ -8,7 +8,7 @@ use crate::model::hash::{HashMap, HashSet};
 use polars::prelude::*;
 
 use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs};
-use crate::metrics::clinical::bmi_filled;
+use crate::metrics::clinical::fill_bmi;
 use crate::model::columns as c;
 use crate::model::natural::natural_cmp;
 use crate::model::time::DAYS_PER_MONTH;
@@ -117,13 +117,12 @@ pub(super) fn visits_frame(
         c::SOURCE_LINE.into(),
         rows.iter().map(|r| r.0.row.line as i64).collect::<Vec<_>>(),
     ));
-    let df = DataFrame::new(n, cols)?;
+    let mut df = DataFrame::new(n, cols)?;
     // With no rows there is no BMI column to fill (a header whose only row was unusable).
     if n > 0 && df.column(c::WEIGHT_KG).is_ok() && df.column(c::HEIGHT_CM).is_ok() {
-        df.lazy().with_column(bmi_filled()).collect()
-    } else {
-        Ok(df)
+        fill_bmi(&mut df)?;
     }
+    Ok(df)
 }
 
 /// Height for BMI: the visit's own, else the subject's recorded height, else the subject's
