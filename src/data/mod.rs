@@ -194,7 +194,7 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
     let staged: Vec<(Input, Option<TextReadResult>)> = inputs
         .into_par_iter()
         .map(|mut input| {
-            if !is_text(&input) {
+            if format_of(&input) != Format::Text {
                 return (input, None);
             }
             let read = read_text(&input, options, fast);
@@ -295,49 +295,46 @@ fn read_one(
         name: &input.name,
     };
     let mut source = SourceFile::new(&input.name, "");
-    let pre = match pre {
-        None if is_text(input) => Some(read_text(input, options, fast)),
-        pre => pre,
-    };
+    // What the input is: told by `pre` (its bytes may be gone) or by its first bytes.
+    let format = if pre.is_some() { Format::Text } else { format_of(input) };
     // Parse problems count only once the file is recognised; a skipped file reports one line.
     let mut parse_findings = Vec::new();
-    let table = if let Some(pre) = pre {
-        let (read, encoding) = pre?;
-        source.encoding = Some(encoding.label().to_owned());
-        match read {
-            // scikit-bio's ordination text (what a QIIME 2 PCoAResults holds), exported on its own.
-            TextRead::Ordination(text) => {
-                let (n, dims) = given::read_ordination(&text, &ctx, parts)?;
-                source.layout = "PCoA (scikit-bio ordination), shown as given".to_owned();
-                source.num_rows = n;
-                source.num_columns = dims;
-                return Ok((source, Layout::SampleMetadata));
-            }
-            TextRead::Clean(clean) => {
-                describe(
-                    &mut source,
-                    &clean.head,
-                    &clean.matches,
-                    Layout::BiomTsv,
-                    &input.name,
-                    parts,
-                );
-                source.num_rows = clean.feature_ids.len();
-                let sample_ids = clean.head.headers[1..].to_vec();
-                microbiome::push_table(sample_ids, clean.feature_ids, clean.values, &ctx, parts);
-                return Ok((source, Layout::BiomTsv));
-            }
-            TextRead::Table(table, findings) => {
-                parse_findings = findings;
-                table
+    let table = match format {
+        Format::Text => {
+            let (read, encoding) = pre.unwrap_or_else(|| read_text(input, options, fast))?;
+            source.encoding = Some(encoding.label().to_owned());
+            match read {
+                // scikit-bio's ordination text (what a QIIME 2 PCoAResults holds), exported on its own.
+                TextRead::Ordination(text) => {
+                    let (n, dims) = given::read_ordination(&text, &ctx, parts)?;
+                    source.layout = "PCoA (scikit-bio ordination), shown as given".to_owned();
+                    source.num_rows = n;
+                    source.num_columns = dims;
+                    return Ok((source, Layout::SampleMetadata));
+                }
+                TextRead::Clean(clean) => {
+                    describe(
+                        &mut source,
+                        &clean.head,
+                        &clean.matches,
+                        Layout::BiomTsv,
+                        &input.name,
+                        parts,
+                    );
+                    source.num_rows = clean.feature_ids.len();
+                    let sample_ids = clean.head.headers[1..].to_vec();
+                    microbiome::push_table(sample_ids, clean.feature_ids, clean.values, &ctx, parts);
+                    return Ok((source, Layout::BiomTsv));
+                }
+                TextRead::Table(table, findings) => {
+                    parse_findings = findings;
+                    table
+                }
             }
         }
-    } else {
-        if input.bytes.is_empty() {
-            return Err("the file is empty".to_owned());
-        }
+        Format::Empty => return Err("the file is empty".to_owned()),
         // Zip archives are told apart by what they hold: a QIIME 2 artifact, a workbook, other.
-        if input.bytes.starts_with(b"PK\x03\x04") || input.bytes.starts_with(b"PK\x05\x06") {
+        Format::Zip => {
             let read = qiime2::read(&input.bytes, &ctx, parts)?;
             if let Some(meta) = &read.sample_metadata {
                 table_sample_metadata(meta, &ctx, options, parts);
@@ -354,31 +351,29 @@ fn read_one(
             };
             return Ok((source, layout));
         }
-        if input.bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") || has_extension(&input.name, &["xlsx", "xls"])
-        {
+        Format::Workbook => {
             return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
         }
-        let biom = if input.bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
-            let biom = biom_hdf5::read(&input.bytes, &ctx, parts)?;
-            if let Some(meta) = &biom.sample_metadata {
-                table_sample_metadata(meta, &ctx, options, parts);
-            }
-            Some(((biom.features, biom.samples), "BIOM 2.1 (HDF5)", "HDF5"))
-        } else if input.bytes.trim_ascii_start().starts_with(b"{") {
-            Some((biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8"))
-        } else {
-            None
-        };
-        if let Some(((features, samples), format, encoding)) = biom {
+        Format::Hdf5 | Format::Json => {
+            let ((features, samples), format, encoding) = if format == Format::Hdf5 {
+                let biom = biom_hdf5::read(&input.bytes, &ctx, parts)?;
+                if let Some(meta) = &biom.sample_metadata {
+                    table_sample_metadata(meta, &ctx, options, parts);
+                }
+                ((biom.features, biom.samples), "BIOM 2.1 (HDF5)", "HDF5")
+            } else {
+                (biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8")
+            };
             source.layout = format!("{format} feature table");
             source.encoding = Some(encoding.to_owned());
             source.num_rows = features;
             source.num_columns = samples;
             return Ok((source, Layout::BiomTsv));
         }
-        // Not text, and none of the above: Parquet.
-        source.encoding = Some("Parquet".to_owned());
-        parquet::read(&input.bytes)?
+        Format::Parquet => {
+            source.encoding = Some("Parquet".to_owned());
+            parquet::read(&input.bytes)?
+        }
     };
     if table.headers.is_empty() {
         return Err("no header row found".to_owned());
@@ -438,18 +433,37 @@ enum TextRead {
 /// A [`TextRead`] with the text's encoding, or why the input is not text.
 type TextReadResult = Result<(TextRead, text::TextEncoding), String>;
 
-/// True for inputs [`read_one`] reads as text: not empty, and not a zip archive, a workbook,
-/// HDF5, JSON or Parquet.
-fn is_text(input: &Input) -> bool {
+/// What an input is, from its first bytes (and, for workbooks, its name's extension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Empty,
+    /// A zip archive: a QIIME 2 artifact, a workbook or other.
+    Zip,
+    Workbook,
+    Hdf5,
+    Json,
+    Parquet,
+    /// Delimited text (or scikit-bio's ordination text), read by [`read_text`].
+    Text,
+}
+
+fn format_of(input: &Input) -> Format {
     let bytes = &input.bytes;
-    !(bytes.is_empty()
-        || bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(b"PK\x05\x06")
-        || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
-        || has_extension(&input.name, &["xlsx", "xls"])
-        || bytes.starts_with(b"\x89HDF\r\n\x1a\n")
-        || bytes.trim_ascii_start().starts_with(b"{")
-        || bytes.starts_with(b"PAR1"))
+    if bytes.is_empty() {
+        Format::Empty
+    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Format::Zip
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") || has_extension(&input.name, &["xlsx", "xls"]) {
+        Format::Workbook
+    } else if bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
+        Format::Hdf5
+    } else if bytes.trim_ascii_start().starts_with(b"{") {
+        Format::Json
+    } else if bytes.starts_with(b"PAR1") {
+        Format::Parquet
+    } else {
+        Format::Text
+    }
 }
 
 /// Decode a text input and split it into cells (or, when `fast`, a clean feature table into
