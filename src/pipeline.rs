@@ -4,6 +4,7 @@
 //! stage reports progress and stops early when the caller cancels.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use polars::prelude::{DataFrame, PolarsError};
 
@@ -136,14 +137,42 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Cohort, LoadError>
 
 /// The derived visits, samples and subjects tables of a cohort.
 pub fn tables(cohort: &Cohort, options: &MetricOptions) -> Result<Tables, PolarsError> {
-    let (visits, samples) = rayon::join(|| visits_table(cohort, options), || samples_table(cohort, options));
-    let (visits, samples) = (visits?, samples?);
-    let subjects = subjects_table(cohort, &visits, Some(&samples))?;
-    Ok(Tables {
+    tables_timed(cohort, options).map(|(tables, _)| tables)
+}
+
+/// How long [`tables_timed`] took: the visits and subjects tables (`derive`), and the samples
+/// table with its alpha diversity (`alpha`), each as if alone.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableTimes {
+    pub derive: Duration,
+    pub alpha: Duration,
+}
+
+/// [`tables`], with the time of each (`export --timings`). The visits and samples tables are
+/// derived at once.
+pub fn tables_timed(cohort: &Cohort, options: &MetricOptions) -> Result<(Tables, TableTimes), PolarsError> {
+    let timed = |work: &dyn Fn() -> Result<DataFrame, PolarsError>| {
+        let started = Instant::now();
+        work().map(|df| (df, started.elapsed()))
+    };
+    let (visits, samples) = rayon::join(
+        || timed(&|| visits_table(cohort, options)),
+        || timed(&|| samples_table(cohort, options)),
+    );
+    let ((visits, visits_took), (samples, alpha)) = (visits?, samples?);
+    let (subjects, subjects_took) = timed(&|| subjects_table(cohort, &visits, Some(&samples)))?;
+    let tables = Tables {
         visits,
         samples,
         subjects,
-    })
+    };
+    Ok((
+        tables,
+        TableTimes {
+            derive: visits_took + subjects_took,
+            alpha,
+        },
+    ))
 }
 
 /// Every data-quality finding about a cohort, with the rules' thresholds and severities.

@@ -207,22 +207,13 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// The derived tables (as `pipeline::tables`), once; the samples table's time counts as
-    /// the alpha-diversity stage.
+    /// The derived tables, once, with their times in the stages.
     fn tables(&mut self) -> Result<&crate::pipeline::Tables> {
         if self.tables.is_none() {
-            use crate::metrics::tables::{samples_table, subjects_table, visits_table};
-            let (cohort, options) = (&self.cohort, &self.options);
-            let visits = timed(&mut self.stages.derive, || visits_table(cohort, options))?;
-            let samples = timed(&mut self.stages.alpha, || samples_table(cohort, options))?;
-            let subjects = timed(&mut self.stages.derive, || {
-                subjects_table(cohort, &visits, Some(&samples))
-            })?;
-            self.tables = Some(crate::pipeline::Tables {
-                visits,
-                samples,
-                subjects,
-            });
+            let (tables, took) = crate::pipeline::tables_timed(&self.cohort, &self.options)?;
+            self.stages.derive += took.derive;
+            self.stages.alpha += took.alpha;
+            self.tables = Some(tables);
         }
         Ok(self.tables.as_ref().expect("just computed"))
     }
