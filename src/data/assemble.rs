@@ -100,7 +100,8 @@ pub fn assemble(
             (v, day)
         })
         .collect();
-    // Subjects in natural order, ranked once (not compared at every step of the sort).
+    // Subjects in natural order (the subjects table's), ranked once (not compared at every
+    // step of the visits' sort).
     let mut names: Vec<&str> = subjects.keys().map(String::as_str).collect();
     names.sort_by(|a, b| natural_cmp(a, b));
     let rank: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
@@ -141,7 +142,7 @@ pub fn assemble(
         },
     );
     let (visits_df, samples_df) = (visits_df?, samples_df?);
-    let subjects_df = subjects_frame(&subjects, &baseline, &onset_day, &rows, &samples_df)?;
+    let subjects_df = subjects_frame(&subjects, &names, &baseline, &onset_day, &rows, &samples_df)?;
 
     let mut cohort = Cohort {
         subjects: subjects_df,

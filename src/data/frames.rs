@@ -10,7 +10,6 @@ use polars::prelude::*;
 use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs};
 use crate::metrics::clinical::fill_bmi;
 use crate::model::columns as c;
-use crate::model::natural::natural_cmp;
 use crate::model::time::DAYS_PER_MONTH;
 use crate::model::{AbundanceKind, AbundanceTable, Finding, Severity};
 
@@ -425,15 +424,15 @@ fn given_sample_values(
     out
 }
 
+/// The subjects table, one row per subject of `ids` (every subject, in natural order).
 pub(super) fn subjects_frame(
     subjects: &SubjectAttrs,
+    ids: &[&str],
     baseline: &HashMap<&str, i32>,
     onset_day: &HashMap<&str, f64>,
     visits: &[(&MergedVisit, Option<f64>)],
     samples: &DataFrame,
 ) -> PolarsResult<DataFrame> {
-    let mut ids: Vec<&str> = subjects.keys().map(String::as_str).collect();
-    ids.sort_by(|a, b| natural_cmp(a, b));
     let n = ids.len();
     let mut num_visits: HashMap<&str, i32> = HashMap::default();
     for (v, _) in visits {
@@ -445,7 +444,7 @@ pub(super) fn subjects_frame(
             *num_samples.entry(s.to_owned()).or_default() += 1;
         }
     }
-    let mut cols = vec![Column::new(c::SUBJECT_ID.into(), ids.clone())];
+    let mut cols = vec![Column::new(c::SUBJECT_ID.into(), ids.to_vec())];
     let preferred = [
         c::GROUP,
         c::ARM,
