@@ -149,6 +149,8 @@ struct Stages {
     distances: Duration,
     pcoa: Duration,
     write: Duration,
+    /// The distances ran on another thread, beside the other tables.
+    overlapped: bool,
 }
 
 /// Run `work`, adding its time to `stage`.
@@ -257,6 +259,7 @@ impl Run<'_> {
         if needed && tables.len() > 1 && self.cohort.abundances().is_some() {
             let (cohort, options) = (std::sync::Arc::clone(&self.cohort), self.options.clone());
             self.pending = Some(spawn_distances(move || compute_distances(&cohort, &options)));
+            self.stages.overlapped = true;
         }
     }
 
@@ -494,6 +497,7 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
             distances,
             pcoa,
             write,
+            overlapped,
         } = run.stages;
         let secs = |d: Duration| d.as_secs_f64();
         eprintln!(
@@ -505,7 +509,7 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
             secs(pcoa),
             secs(write),
             secs(started.elapsed()),
-            if several {
+            if overlapped {
                 " (the distances on another thread while the other tables are written)"
             } else {
                 ""
