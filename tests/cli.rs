@@ -766,3 +766,81 @@ fn above_the_full_matrix_limit_the_ordination_from_the_triangle_is_the_same() {
         }
     }
 }
+
+#[test]
+fn figure_writes_svg_and_png_headless_and_refuses_what_it_cannot_draw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg = dir.path().join("km.svg");
+    let o = run(&[
+        "figure",
+        "--demo",
+        "--view",
+        "survival",
+        "--measure",
+        "death",
+        "--out",
+        svg.to_str().expect("utf-8"),
+        "--width",
+        "800",
+        "--height",
+        "500",
+        "--footer",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&svg).expect("svg written");
+    for needle in [
+        ">Kaplan–Meier: death from baseline</text>",
+        ">Free of death</text>",
+        "cohort-explorer 0.1.0",
+    ] {
+        assert!(text.contains(needle), "no {needle}");
+    }
+    let png = dir.path().join("bmi.png");
+    let o = run(&[
+        "figure",
+        "--demo",
+        "--view",
+        "trajectories",
+        "--measure",
+        "bmi",
+        "--group-by",
+        "site",
+        "--out",
+        png.to_str().expect("utf-8"),
+        "--width",
+        "640",
+        "--height",
+        "400",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&png).expect("png written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // Width and height from the IHDR chunk.
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().expect("4 bytes")), 640);
+    assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().expect("4 bytes")), 400);
+
+    for (args, message) in [
+        (
+            vec!["--view", "ordination", "--out", "x.pdf"],
+            "--out must end in .svg or .png",
+        ),
+        (
+            vec!["--view", "ordination", "--measure", "bmi", "--out", "x.svg"],
+            "--measure does not apply",
+        ),
+        (
+            vec!["--view", "trajectories", "--group-by", "shoe_size", "--out", "x.svg"],
+            "shoe_size",
+        ),
+    ] {
+        let mut all = vec!["figure", "--demo"];
+        all.extend(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(message),
+            "{all:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}

@@ -521,3 +521,41 @@ fn the_date_axis_plots_visits_on_their_calendar_dates() {
     assert!(traj.screen_position(&e.derived, e.state.x_axis, s).is_some());
     assert_eq!(XAxis::Date.format(x[0].x).len(), 10);
 }
+
+#[test]
+fn the_figure_menu_copies_the_view_in_front_as_an_image_and_saves_it_as_a_file() {
+    let mut h = harness(None);
+    h.get_all_by_label("Figure")
+        .next()
+        .expect("a Figure menu on a tab bar")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Copy as image").click();
+    h.run_steps(1);
+    let copied = h.output().platform_output.commands.iter().find_map(|c| match c {
+        egui::OutputCommand::CopyImage(image) => Some(image.size),
+        _ => None,
+    });
+    assert_eq!(copied, Some([1600, 1000]), "{:?}", h.state().notifications);
+    // Saving goes through a file dialog; after it, the same figure is written where picked.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tile = {
+        let e = explorer(&h);
+        e.tree
+            .tiles
+            .iter()
+            .find_map(|(id, t)| matches!(t, egui_tiles::Tile::Pane(Pane::Distribution(_))).then_some(*id))
+            .expect("a Distribution view")
+    };
+    let path = dir.path().join("distribution.svg");
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .save_figure(&ctx, tile, cohort_explorer::app::figure::Format::Svg, &path);
+    let svg = std::fs::read_to_string(&path).expect("written");
+    assert!(
+        svg.contains(">ALSFRS-R slope (points/month) by group</text>"),
+        "{}",
+        &svg[..300.min(svg.len())]
+    );
+    assert!(h.state().notifications.is_empty(), "{:?}", h.state().notifications);
+}

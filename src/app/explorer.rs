@@ -10,7 +10,9 @@ use egui_tiles::{Tile, TileId, Tree, UiResponse};
 use super::derived::{Derived, Microbiome};
 use super::findings::Findings;
 use super::layout::Layout;
-use super::state::{AppCommand, Command, GroupBy, NamedCohort, ViewState, XAxis, apply};
+use super::state::{
+    AppCommand, Command, FigureAction, FigureFormat as Format, GroupBy, NamedCohort, ViewState, XAxis, apply,
+};
 use super::view::ViewCtx;
 pub use super::views::Pane;
 use super::views::default_tree;
@@ -42,6 +44,38 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
 
     fn tab_title_for_pane(&mut self, pane: &Pane) -> egui::WidgetText {
         pane.title(&self.ctx)
+    }
+
+    /// A Figure menu on each tab bar, for the view in front.
+    fn top_bar_right_ui(
+        &mut self,
+        _tiles: &egui_tiles::Tiles<Pane>,
+        ui: &mut egui::Ui,
+        _tile_id: TileId,
+        tabs: &egui_tiles::Tabs,
+        _scroll_offset: &mut f32,
+    ) {
+        let Some(active) = tabs.active else { return };
+        ui.menu_button("Figure", |ui| {
+            let mut action = None;
+            if ui.button("Save as SVG…").clicked() {
+                action = Some(FigureAction::Save(Format::Svg));
+            }
+            if ui.button("Save as PNG…").clicked() {
+                action = Some(FigureAction::Save(Format::Png));
+            }
+            if ui.button("Copy as image").clicked() {
+                action = Some(FigureAction::Copy);
+            }
+            if let Some(action) = action {
+                self.ctx.commands.push(Command::App(AppCommand::Figure(active, action)));
+                ui.close();
+            }
+        })
+        .response
+        .on_hover_text(
+            "This view as a figure for a slide: title, legend with n, caption with the grouping and filters",
+        );
     }
 
     fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
@@ -296,6 +330,14 @@ impl Explorer {
                     members,
                 });
             }
+        }
+    }
+
+    /// The view in a tile, if the tile is a view.
+    pub fn pane(&self, tile: TileId) -> Option<&Pane> {
+        match self.tree.tiles.get(tile)? {
+            Tile::Pane(p) => Some(p),
+            Tile::Container(_) => None,
         }
     }
 

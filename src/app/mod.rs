@@ -4,6 +4,7 @@
 
 pub mod derived;
 pub mod explorer;
+pub mod figure;
 pub mod findings;
 mod fonts;
 pub mod jobs;
@@ -30,7 +31,7 @@ use findings::Findings;
 use jobs::{Job, Poll};
 use settings::SETTINGS_KEY;
 pub use settings::Settings;
-use state::{AppCommand, Dialog};
+use state::{AppCommand, Dialog, FigureAction};
 
 /// A loaded cohort with the views' data (the cohort is `Derived::cohort`), or why not.
 type Loaded = Result<Derived, String>;
@@ -300,6 +301,11 @@ impl CohortApp {
                                 self.apply(ctx, AppCommand::UseRulesFile(path));
                             }
                         }
+                        (Dialog::SaveFigure(tile, format), Some(paths)) => {
+                            if let Some(path) = paths.into_iter().next() {
+                                self.save_figure(ctx, tile, format, &path);
+                            }
+                        }
                         (_, Some(paths)) => self.apply(ctx, AppCommand::Open(Source::Paths(paths))),
                         (_, None) => {}
                     }
@@ -359,6 +365,46 @@ impl CohortApp {
                 }
             }
             AppCommand::Notify(message) => self.notify(message),
+            AppCommand::Figure(tile, FigureAction::Save(format)) => self.pick(ctx, Dialog::SaveFigure(tile, format)),
+            AppCommand::Figure(tile, FigureAction::Copy) => {
+                if let Some(drawn) = self.figure(ctx, tile) {
+                    ctx.copy_image(drawn.image());
+                }
+            }
+        }
+    }
+
+    /// The view in `tile` drawn as a figure, on the window's theme, with the footer.
+    pub fn figure(&mut self, ctx: &egui::Context, tile: egui_tiles::TileId) -> Option<figure::Drawn> {
+        let explorer = self.explorer.as_ref()?;
+        let Some(pane) = explorer.pane(tile) else {
+            self.notify("Figure: that view is no longer open");
+            return None;
+        };
+        let options = figure::FigureOptions {
+            footer: Some(figure::footer(&explorer.derived)),
+            theme: ctx.theme(),
+            ..figure::FigureOptions::default()
+        };
+        Some(figure::draw(explorer, pane, &options))
+    }
+
+    /// Write the figure of the view in `tile` to `path`.
+    pub fn save_figure(
+        &mut self,
+        ctx: &egui::Context,
+        tile: egui_tiles::TileId,
+        format: figure::Format,
+        path: &std::path::Path,
+    ) {
+        let Some(drawn) = self.figure(ctx, tile) else { return };
+        let inputs: Vec<String> = self
+            .explorer
+            .as_ref()
+            .map(|e| e.cohort.sources.iter().map(|s| s.path.clone()).collect())
+            .unwrap_or_default();
+        if let Err(e) = drawn.write(path, format, &inputs) {
+            self.notify(format!("Figure: {e}"));
         }
     }
 
@@ -375,6 +421,15 @@ impl CohortApp {
                 .add_filter("rules", &["toml", "json"])
                 .pick_file()
                 .map(|p| vec![p]),
+            Dialog::SaveFigure(_, format) => {
+                let ext = format.extension();
+                rfd::FileDialog::new()
+                    .set_title("Save figure")
+                    .add_filter(ext, &[ext])
+                    .set_file_name(format!("figure.{ext}"))
+                    .save_file()
+                    .map(|p| vec![p])
+            }
         });
         match spawned {
             Ok(job) => self.dialog = Some((purpose, job)),

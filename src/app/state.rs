@@ -248,6 +248,43 @@ pub enum Dialog {
     Files,
     Folder,
     Rules,
+    /// Where to save the figure of the view in this tile.
+    SaveFigure(egui_tiles::TileId, FigureFormat),
+}
+
+/// The file formats a figure is written in (see `app::figure`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureFormat {
+    Svg,
+    Png,
+}
+
+impl FigureFormat {
+    /// The format a file name's extension asks for.
+    pub fn of(path: &std::path::Path) -> Option<FigureFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "svg" => Some(FigureFormat::Svg),
+            "png" => Some(FigureFormat::Png),
+            _ => None,
+        }
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FigureFormat::Svg => "svg",
+            FigureFormat::Png => "png",
+        }
+    }
+}
+
+/// What to do with a view's figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureAction {
+    /// Ask where, then write it in this format.
+    Save(FigureFormat),
+    /// Put it on the clipboard as an image.
+    Copy,
 }
 
 /// What the shell does for a view or its menu after the UI pass (never through view state).
@@ -262,6 +299,8 @@ pub enum AppCommand {
     /// Back to the default arrangement of views.
     ResetLayout,
     SetTheme(eframe::egui::Theme),
+    /// Save or copy the figure of the view in this tile.
+    Figure(egui_tiles::TileId, FigureAction),
     /// Remove the notification at this index.
     Dismiss(usize),
     /// Show a message (a choice that did not fit the cohort).

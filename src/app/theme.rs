@@ -1,25 +1,53 @@
-//! Colours: the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies),
-//! one colour per group, the same in every view, and how highlight levels change them.
+//! Colours: one per group (ten distinguishable hues, readable on light and dark backgrounds),
+//! the same in every view, line and marker styles past ten groups, and how highlight levels
+//! change them.
 
 use eframe::egui::Color32;
 
 use super::state::Highlight;
 use crate::model::Severity;
 
-/// Okabe & Ito (2008) colour-blind-safe palette, black left out for dark backgrounds.
-const OKABE_ITO: [Color32; 7] = [
-    Color32::from_rgb(0xE6, 0x9F, 0x00),
-    Color32::from_rgb(0x56, 0xB4, 0xE9),
-    Color32::from_rgb(0x00, 0x9E, 0x73),
-    Color32::from_rgb(0xF0, 0xE4, 0x42),
+/// Group colours: ten hues told apart by colour-vision-deficient eyes too (Okabe & Ito's blue,
+/// vermillion and bluish green first, then darkened Tableau-like hues), each of a luminance
+/// that keeps a contrast of at least 3:1 as text or line on the light and the dark theme's
+/// backgrounds alike (tested below) — Okabe–Ito's yellow and sky blue vanish on white.
+pub const GROUP_PALETTE: [Color32; 10] = [
     Color32::from_rgb(0x00, 0x72, 0xB2),
     Color32::from_rgb(0xD5, 0x5E, 0x00),
-    Color32::from_rgb(0xCC, 0x79, 0xA7),
+    Color32::from_rgb(0x00, 0x9E, 0x73),
+    Color32::from_rgb(0xB5, 0x50, 0x8F),
+    Color32::from_rgb(0xA0, 0x78, 0x00),
+    Color32::from_rgb(0x1A, 0x8A, 0x9E),
+    Color32::from_rgb(0x7C, 0x6B, 0xC4),
+    Color32::from_rgb(0xC2, 0x45, 0x4A),
+    Color32::from_rgb(0x5E, 0x8C, 0x31),
+    Color32::from_rgb(0x8A, 0x6D, 0x5A),
 ];
 
-/// The colour of a group.
+/// The colour of a group, the same in every view; past ten groups colours repeat, told apart by
+/// [`group_line_style`] and [`group_marker`].
 pub fn group_color(group: usize) -> Color32 {
-    OKABE_ITO[group % OKABE_ITO.len()]
+    GROUP_PALETTE[group % GROUP_PALETTE.len()]
+}
+
+/// How a group's lines are drawn: solid for the first ten groups, then dashed, then dotted.
+pub fn group_line_style(group: usize) -> egui_plot::LineStyle {
+    match (group / GROUP_PALETTE.len()) % 3 {
+        0 => egui_plot::LineStyle::Solid,
+        1 => egui_plot::LineStyle::Dashed { length: 10.0 },
+        _ => egui_plot::LineStyle::Dotted { spacing: 6.0 },
+    }
+}
+
+/// A group's marker: circles for the first ten groups, then squares, triangles, diamonds.
+pub fn group_marker(group: usize) -> egui_plot::MarkerShape {
+    const SHAPES: [egui_plot::MarkerShape; 4] = [
+        egui_plot::MarkerShape::Circle,
+        egui_plot::MarkerShape::Square,
+        egui_plot::MarkerShape::Up,
+        egui_plot::MarkerShape::Diamond,
+    ];
+    SHAPES[(group / GROUP_PALETTE.len()) % SHAPES.len()]
 }
 
 /// A group colour adjusted for a highlight level.
@@ -93,5 +121,65 @@ pub fn severity_color(ui: &eframe::egui::Ui, s: Severity) -> Color32 {
         Severity::Error => ui.visuals().error_fg_color,
         Severity::Warning => ui.visuals().warn_fg_color,
         Severity::Info => ui.visuals().weak_text_color(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eframe::egui::Visuals;
+
+    /// WCAG 2 relative luminance of an sRGB colour.
+    fn relative_luminance(c: Color32) -> f64 {
+        let linear = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(c.r()) + 0.7152 * linear(c.g()) + 0.0722 * linear(c.b())
+    }
+
+    /// WCAG 2 contrast ratio of two colours (1 to 21).
+    fn contrast(a: Color32, b: Color32) -> f64 {
+        let (a, b) = (relative_luminance(a), relative_luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    #[test]
+    fn every_group_colour_has_3_to_1_contrast_on_both_themes_backgrounds() {
+        for visuals in [Visuals::light(), Visuals::dark()] {
+            let backgrounds = [
+                visuals.panel_fill,
+                visuals.extreme_bg_color,
+                visuals.window_fill,
+                visuals.faint_bg_color,
+            ];
+            for (g, color) in GROUP_PALETTE.iter().enumerate() {
+                for bg in backgrounds {
+                    let ratio = contrast(*color, bg);
+                    assert!(ratio >= 3.0, "group {g} {color:?} on {bg:?}: {ratio:.2}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn contrast_matches_the_wcag_definition() {
+        assert!((contrast(Color32::WHITE, Color32::BLACK) - 21.0).abs() < 1e-9);
+        // WCAG's own example: #767676 on white is 4.54:1.
+        assert!((contrast(Color32::from_gray(0x76), Color32::WHITE) - 4.54).abs() < 0.01);
+    }
+
+    #[test]
+    fn the_first_ten_groups_differ_in_colour_and_later_ones_in_style() {
+        let colours: std::collections::HashSet<_> = (0..10).map(group_color).collect();
+        assert_eq!(colours.len(), 10);
+        for g in 10..30 {
+            assert_eq!(group_color(g), group_color(g % 10));
+            assert!(group_line_style(g) != group_line_style(g % 10) || group_marker(g) != group_marker(g % 10));
+        }
     }
 }

@@ -30,6 +30,11 @@ pub trait View: Sized {
     /// The tab title.
     fn title(&self, ctx: &ViewCtx<'_>) -> egui::WidgetText;
 
+    /// A figure's title: what the plot shows, where the tab title only names the view.
+    fn figure_title(&self, ctx: &ViewCtx<'_>) -> String {
+        self.title(ctx).text().to_owned()
+    }
+
     /// Draw one frame, queueing commands in `ctx`.
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>);
 
@@ -50,6 +55,8 @@ pub struct ViewCtx<'a> {
     pub commands: &'a mut Vec<Command>,
     /// Which subjects pass the filters, computed once per frame.
     visible: Vec<bool>,
+    /// Drawn as a figure (export, presentation): plots only, without the view's controls.
+    pub figure: bool,
 }
 
 impl<'a> ViewCtx<'a> {
@@ -77,7 +84,28 @@ impl<'a> ViewCtx<'a> {
             state,
             commands,
             visible,
+            figure: false,
         }
+    }
+
+    /// The same context for drawing a figure: views leave out their controls.
+    #[must_use]
+    pub fn for_figure(mut self) -> Self {
+        self.figure = true;
+        self
+    }
+
+    /// Number of subjects passing the filters in each group.
+    pub fn num_visible_by_group(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.derived.groups.len()];
+        for (s, info) in self.derived.subjects.iter().enumerate() {
+            if self.visible(s)
+                && let Some(c) = counts.get_mut(info.group)
+            {
+                *c += 1;
+            }
+        }
+        counts
     }
 
     /// True when the subject passes the filters.

@@ -1,9 +1,11 @@
-//! The command line: no subcommand opens the GUI; `summary`, `check`, `export` and `demo` run
+//! The command line: no subcommand opens the GUI; `summary`, `check`, `export`, `figure` and `demo` run
 //! headless on the same loaders and rules. Exit codes: 0 success, 1 `check` found errors, 2 unusable input.
 
 mod check;
 mod demo;
 mod export;
+#[cfg(feature = "gui")]
+mod figure;
 mod input;
 mod summary;
 
@@ -76,6 +78,14 @@ pub enum Command {
         /// Print the time of each stage (read, derive, alpha, distances, PCoA, write) at the end.
         #[arg(long)]
         timings: bool,
+    },
+    /// Draw one view to SVG or PNG, headless (no display, no GPU), as the window draws it.
+    #[cfg(feature = "gui")]
+    Figure {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        figure: figure::FigureArgs,
     },
     /// Write the synthetic demo cohort to a folder.
     Demo {
@@ -150,6 +160,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             metrics,
             timings,
         }) => export::run(&input, &table, &out, &metrics, timings),
+        #[cfg(feature = "gui")]
+        Some(Command::Figure { input, figure }) => figure::run(&input, &figure),
         Some(Command::Demo {
             out,
             subjects,

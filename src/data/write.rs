@@ -92,8 +92,13 @@ pub fn write_distance_matrix(ids: &[String], data: &[f64], path: &Path, inputs: 
 
 /// Write a text report to `path`; `inputs` are the files read, which are never overwritten.
 pub fn write_text(text: &str, path: &Path, inputs: &[String]) -> Result<(), WriteError> {
+    write_bytes(text.as_bytes(), path, inputs)
+}
+
+/// Write a file (a report, a figure) to `path`; `inputs` are the files read, never overwritten.
+pub fn write_bytes(bytes: &[u8], path: &Path, inputs: &[String]) -> Result<(), WriteError> {
     refuse_inputs(path, inputs)?;
-    std::fs::write(path, text).map_err(|cause| WriteError::Create {
+    std::fs::write(path, bytes).map_err(|cause| WriteError::Create {
         path: path.display().to_string(),
         cause,
     })

@@ -226,7 +226,9 @@ impl CompositionView {
             ui.label("No microbiome samples.");
             return;
         }
-        self.controls_ui(ui, &comp);
+        if !ctx.figure {
+            self.controls_ui(ui, &comp);
+        }
         let (mut bars, facets) = self.layout(ctx, &comp);
         let total = bars.len();
         if bars.len() > MAX_BARS {

@@ -3,12 +3,13 @@
 //! Kruskal–Wallis (or Mann–Whitney for two groups) test across the visible groups.
 
 use eframe::egui;
-use egui_plot::{BoxElem, BoxPlot, BoxSpread, Legend, MarkerShape, Plot, Points};
+use egui_plot::{BoxElem, BoxPlot, BoxSpread, GridMark, MarkerShape, Plot, Points};
 
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::Highlight;
 use crate::app::theme::{group_color, highlighted};
 use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::widgets::legend::group_legend_ui;
 use crate::metrics::stats::{kruskal_wallis, mann_whitney_u};
 
 /// Persistent state of the distribution view.
@@ -38,13 +39,15 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 impl DistributionView {
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
-        egui::ComboBox::from_label("metric")
-            .selected_text(SUBJECT_METRICS[self.metric].1)
-            .show_ui(ui, |ui| {
-                for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
-                    ui.selectable_value(&mut self.metric, i, *name);
-                }
-            });
+        if !ctx.figure {
+            egui::ComboBox::from_label("metric")
+                .selected_text(SUBJECT_METRICS[self.metric].1)
+                .show_ui(ui, |ui| {
+                    for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
+                        ui.selectable_value(&mut self.metric, i, *name);
+                    }
+                });
+        }
         let d = ctx.derived;
         let mut by_group: Vec<Vec<(usize, f64)>> = vec![Vec::new(); d.groups.len()];
         for (s, info) in d.subjects.iter().enumerate() {
@@ -67,11 +70,33 @@ impl DistributionView {
             || "Too few groups with values for a test".to_owned(),
             |t| format!("{t} (exploratory)"),
         ));
+        let counts: Vec<usize> = by_group.iter().map(Vec::len).collect();
+        group_legend_ui(ui, ctx, &counts);
         let mut boxes = Vec::new();
+        let names = d.groups.clone();
         Plot::new(("distribution", self.metric))
-            .legend(Legend::default())
             .y_axis_label(SUBJECT_METRICS[self.metric].1)
-            .x_axis_formatter(|_, _| String::new())
+            .x_axis_label(group_axis_title(ctx))
+            // One mark per group, named: the boxes stand at x = 0, 1, 2…
+            .x_grid_spacer(|input| {
+                let (lo, hi) = input.bounds;
+                let (lo, hi) = (lo.ceil().max(0.0) as usize, hi.floor().max(-1.0));
+                (lo..=(hi.max(0.0) as usize))
+                    .filter(|g| *g as f64 <= hi)
+                    .map(|g| GridMark {
+                        value: g as f64,
+                        step_size: 1.0,
+                    })
+                    .collect()
+            })
+            .x_axis_formatter(move |mark, _| {
+                let x = mark.value.round();
+                if (mark.value - x).abs() < 1e-9 && x >= 0.0 {
+                    names.get(x as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
             .allow_scroll(false)
             .show(ui, |plot_ui| {
                 for (g, group) in by_group.iter().enumerate() {
@@ -136,6 +161,15 @@ impl DistributionView {
     }
 }
 
+/// The x-axis title: what the groups are.
+fn group_axis_title(ctx: &ViewCtx<'_>) -> String {
+    match &ctx.state.group_by {
+        crate::app::state::GroupBy::Arm => "Group".to_owned(),
+        crate::app::state::GroupBy::NamedCohorts => "Named cohort".to_owned(),
+        crate::app::state::GroupBy::Column(column) => column.clone(),
+    }
+}
+
 impl View for DistributionView {
     fn defaults(_derived: &crate::app::derived::Derived) -> Vec<(Slot, Self)> {
         vec![(Slot::RightTop, Self::default())]
@@ -143,6 +177,14 @@ impl View for DistributionView {
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
         "Distribution".into()
+    }
+
+    fn figure_title(&self, ctx: &ViewCtx<'_>) -> String {
+        format!(
+            "{} by {}",
+            SUBJECT_METRICS[self.metric].1,
+            group_axis_title(ctx).to_lowercase()
+        )
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

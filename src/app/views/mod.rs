@@ -49,6 +49,12 @@ macro_rules! views {
                 }
             }
 
+            pub fn figure_title(&self, ctx: &ViewCtx<'_>) -> String {
+                match self {
+                    $(Pane::$name(v) => v.figure_title(ctx)),*
+                }
+            }
+
             /// The view reduced to its kind, to save.
             pub fn kind(&self, derived: &Derived) -> PaneKind {
                 match self {

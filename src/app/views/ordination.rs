@@ -12,6 +12,7 @@ use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted, sequential_color};
 use crate::app::view::{Slot, View, ViewCtx};
 use crate::app::widgets::color_by::{self, Scale};
+use crate::app::widgets::legend::group_legend_ui;
 use crate::app::widgets::plot::{layered_points, nearest_subject};
 use crate::app::widgets::select::{DragSelect, Tool};
 
@@ -170,32 +171,34 @@ impl OrdinationView {
             ui.label("No microbiome samples to ordinate.");
             return;
         }
-        ui.horizontal_wrapped(|ui| {
-            ui.label("Colour by");
-            ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
-            ui.selectable_value(&mut self.color_by, ColorBy::Time, "time since baseline");
-            let name = match &self.color_by {
-                ColorBy::Sample(c) => format!("sample: {c}"),
-                ColorBy::Subject(c) => format!("subject: {c}"),
-                ColorBy::Group | ColorBy::Time => "a column…".to_owned(),
-            };
-            let title = ui.label("or");
-            egui::ComboBox::from_id_salt(("colour-column", ui.scope_id()))
-                .selected_text(name)
-                .show_ui(ui, |ui| {
-                    for c in color_by::columns(&d.tables.samples) {
-                        ui.selectable_value(&mut self.color_by, ColorBy::Sample(c.clone()), format!("sample: {c}"));
-                    }
-                    for c in color_by::columns(&d.tables.subjects) {
-                        let choice = ColorBy::Subject(c.clone());
-                        ui.selectable_value(&mut self.color_by, choice, format!("subject: {c}"));
-                    }
-                })
-                .response
-                .labelled_by(title.id);
-            ui.separator();
-            self.select.tool_ui(ui, true);
-        });
+        if !ctx.figure {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Colour by");
+                ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
+                ui.selectable_value(&mut self.color_by, ColorBy::Time, "time since baseline");
+                let name = match &self.color_by {
+                    ColorBy::Sample(c) => format!("sample: {c}"),
+                    ColorBy::Subject(c) => format!("subject: {c}"),
+                    ColorBy::Group | ColorBy::Time => "a column…".to_owned(),
+                };
+                let title = ui.label("or");
+                egui::ComboBox::from_id_salt(("colour-column", ui.scope_id()))
+                    .selected_text(name)
+                    .show_ui(ui, |ui| {
+                        for c in color_by::columns(&d.tables.samples) {
+                            ui.selectable_value(&mut self.color_by, ColorBy::Sample(c.clone()), format!("sample: {c}"));
+                        }
+                        for c in color_by::columns(&d.tables.subjects) {
+                            let choice = ColorBy::Subject(c.clone());
+                            ui.selectable_value(&mut self.color_by, choice, format!("subject: {c}"));
+                        }
+                    })
+                    .response
+                    .labelled_by(title.id);
+                ui.separator();
+                self.select.tool_ui(ui, true);
+            });
+        }
         ui.weak(&d.ordination_basis);
         let derived = Arc::clone(d);
         let scale = self.column_scale(&derived);
@@ -205,12 +208,32 @@ impl OrdinationView {
             color_by::colour_bar_ui(ui, c, (lo, hi));
         }
         let [e1, e2] = d.ordination_explained;
-        let legend = match self.color_by {
-            ColorBy::Time => Legend::default().title("Since baseline").follow_insertion_order(true),
-            ColorBy::Group | ColorBy::Sample(_) | ColorBy::Subject(_) => Legend::default(),
-        };
-        let plot = Plot::new("ordination")
-            .legend(legend)
+        // Groups: the legend outside the plot, with n (subjects with samples); other colourings:
+        // egui_plot's legend of their classes.
+        let mut plot = Plot::new("ordination");
+        match self.color_by {
+            ColorBy::Group => {
+                let mut subjects: Vec<(usize, usize)> = d
+                    .ordination
+                    .iter()
+                    .filter_map(|p| p.subject)
+                    .filter(|s| ctx.visible(*s))
+                    .map(|s| (d.subjects[s].group, s))
+                    .collect();
+                subjects.sort_unstable();
+                subjects.dedup();
+                let mut counts = vec![0; d.groups.len()];
+                for (g, _) in subjects {
+                    counts[g] += 1;
+                }
+                group_legend_ui(ui, ctx, &counts);
+            }
+            ColorBy::Time => {
+                plot = plot.legend(Legend::default().title("Since baseline").follow_insertion_order(true));
+            }
+            ColorBy::Sample(_) | ColorBy::Subject(_) => plot = plot.legend(Legend::default()),
+        }
+        let plot = plot
             .x_axis_label(format!("PC1 ({e1:.1}%)"))
             .y_axis_label(format!("PC2 ({e2:.1}%)"))
             .data_aspect(1.0)

@@ -12,6 +12,7 @@ use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted};
 use crate::app::view::{Slot, View, ViewCtx};
 use crate::app::widgets::color_by::{self, Scale};
+use crate::app::widgets::legend::group_legend_ui;
 use crate::app::widgets::plot::{layered_points, nearest_subject};
 use crate::app::widgets::select::DragSelect;
 use crate::metrics::longitudinal::ols;
@@ -67,30 +68,32 @@ impl ScatterView {
     }
 
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
-        ui.horizontal_wrapped(|ui| {
-            for (label, axis) in [("x", &mut self.x), ("y", &mut self.y)] {
-                egui::ComboBox::from_label(label)
-                    .selected_text(SUBJECT_METRICS[*axis].1)
+        if !ctx.figure {
+            ui.horizontal_wrapped(|ui| {
+                for (label, axis) in [("x", &mut self.x), ("y", &mut self.y)] {
+                    egui::ComboBox::from_label(label)
+                        .selected_text(SUBJECT_METRICS[*axis].1)
+                        .show_ui(ui, |ui| {
+                            for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
+                                ui.selectable_value(axis, i, *name);
+                            }
+                        });
+                }
+                let title = ui.label("Colour by");
+                egui::ComboBox::from_id_salt(("scatter-colour", ui.scope_id()))
+                    .selected_text(self.color_by.as_deref().unwrap_or("group"))
                     .show_ui(ui, |ui| {
-                        for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
-                            ui.selectable_value(axis, i, *name);
+                        ui.selectable_value(&mut self.color_by, None, "group");
+                        for c in color_by::columns(&ctx.derived.tables.subjects) {
+                            ui.selectable_value(&mut self.color_by, Some(c.clone()), c);
                         }
-                    });
-            }
-            let title = ui.label("Colour by");
-            egui::ComboBox::from_id_salt(("scatter-colour", ui.scope_id()))
-                .selected_text(self.color_by.as_deref().unwrap_or("group"))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.color_by, None, "group");
-                    for c in color_by::columns(&ctx.derived.tables.subjects) {
-                        ui.selectable_value(&mut self.color_by, Some(c.clone()), c);
-                    }
-                })
-                .response
-                .labelled_by(title.id);
-            ui.separator();
-            self.select.tool_ui(ui, true);
-        });
+                    })
+                    .response
+                    .labelled_by(title.id);
+                ui.separator();
+                self.select.tool_ui(ui, true);
+            });
+        }
         let derived = Arc::clone(ctx.derived);
         let scale = self.color_by.clone().map(|column| {
             let fresh = self
@@ -126,8 +129,18 @@ impl ScatterView {
                 points.len()
             ),
         });
-        let plot = Plot::new(("scatter", self.x, self.y))
-            .legend(Legend::default())
+        // Groups: the legend outside the plot, with n; a column's classes: egui_plot's.
+        let mut plot = Plot::new(("scatter", self.x, self.y));
+        if scale.is_none() {
+            let mut counts = vec![0; ctx.derived.groups.len()];
+            for (s, _) in &points {
+                counts[ctx.derived.subjects[*s].group] += 1;
+            }
+            group_legend_ui(ui, ctx, &counts);
+        } else {
+            plot = plot.legend(Legend::default());
+        }
+        let plot = plot
             .x_axis_label(SUBJECT_METRICS[self.x].1)
             .y_axis_label(SUBJECT_METRICS[self.y].1)
             .allow_drag(!self.select.selecting())
@@ -206,6 +219,10 @@ impl View for ScatterView {
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
         "Scatter".into()
+    }
+
+    fn figure_title(&self, _ctx: &ViewCtx<'_>) -> String {
+        format!("{} against {}", SUBJECT_METRICS[self.y].1, SUBJECT_METRICS[self.x].1)
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

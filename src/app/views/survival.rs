@@ -203,7 +203,9 @@ impl SurvivalView {
         if problem_ui(ui, ctx, "Survival") {
             return;
         }
-        self.controls_ui(ui, ctx);
+        if !ctx.figure {
+            self.controls_ui(ui, ctx);
+        }
         let derived = Arc::clone(ctx.derived);
         let tte = self.follow_up(&derived);
         let tte = match tte.as_ref() {
@@ -489,6 +491,10 @@ impl View for SurvivalView {
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
         "Survival".into()
+    }
+
+    fn figure_title(&self, _ctx: &ViewCtx<'_>) -> String {
+        format!("Kaplan–Meier: {} from {}", self.endpoint.label(), self.origin)
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

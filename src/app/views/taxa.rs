@@ -313,14 +313,16 @@ impl TaxaView {
             return;
         }
         ui.horizontal_wrapped(|ui| {
-            for (panel, name) in [
-                (Panel::Table, "Table"),
-                (Panel::Volcano, "Volcano"),
-                (Panel::Heatmap, "Taxa × clinical"),
-            ] {
-                ui.selectable_value(&mut self.panel, panel, name);
+            if !ctx.figure {
+                for (panel, name) in [
+                    (Panel::Table, "Table"),
+                    (Panel::Volcano, "Volcano"),
+                    (Panel::Heatmap, "Taxa × clinical"),
+                ] {
+                    ui.selectable_value(&mut self.panel, panel, name);
+                }
+                ui.separator();
             }
-            ui.separator();
             let model = if trends.by_group {
                 "genus CLR ~ months × group + (1 | subject), REML; slope of the first group, p of months × group"
             } else {

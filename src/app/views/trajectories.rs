@@ -7,13 +7,14 @@
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
-use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
+use egui_plot::{Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
 use crate::app::derived::changes::{Mode, control_limits, outside_limits, transformed};
 use crate::app::derived::{Derived, GroupMean, Measure, Series, bin_width};
 use crate::app::state::{Command, Highlight, Item, XAxis};
-use crate::app::theme::{group_color, highlighted, line_width};
+use crate::app::theme::{group_color, group_line_style, highlighted, line_width};
 use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::widgets::legend::group_legend_ui;
 use crate::app::widgets::measure_picker::MeasurePicker;
 use crate::app::widgets::mixed_overlay::{GroupedFit, MixedJob, draw_mixed, segment_line};
 use crate::app::widgets::paired_change::PairedChange;
@@ -205,7 +206,9 @@ impl TrajectoryView {
         }
         let axis = ctx.state.x_axis;
         let a = axis.index();
-        self.overlay_controls_ui(ui, ctx, a);
+        if !ctx.figure {
+            self.overlay_controls_ui(ui, ctx, a);
+        }
         let shown = self.shown(&derived);
         let Some(measure) = shown
             .as_ref()
@@ -214,12 +217,20 @@ impl TrajectoryView {
         else {
             return;
         };
-        if let Some(values) = derived.measures.get(self.measure) {
+        if let Some(values) = derived.measures.get(self.measure).filter(|_| !ctx.figure) {
             let tolerance = bin_width(&values.series, a) / 2.0;
             self.paired.ui(ui, ctx, values, a, tolerance);
         }
+        let mut counts = vec![0; derived.groups.len()];
+        for s in measure
+            .series
+            .iter()
+            .filter(|s| ctx.visible(s.subject) && !s.points[a].is_empty())
+        {
+            counts[derived.subjects[s.subject].group] += 1;
+        }
+        group_legend_ui(ui, ctx, &counts);
         let plot = time_axis(Plot::new(("trajectory", self.measure, a)), axis)
-            .legend(Legend::default())
             .x_axis_label(match (axis, &derived.time_column) {
                 (XAxis::Column, Some(name)) => name.clone(),
                 _ => axis.label().to_owned(),
@@ -262,37 +273,25 @@ impl TrajectoryView {
                 .collect();
             sampled = (order.len(), visible.len());
             order.sort_by_key(|(h, _)| *h);
-            let mut legend_done = vec![false; ctx.derived.groups.len()];
-            for (level, series) in &order {
-                let group = ctx.derived.subjects[series.subject].group;
-                // One legend entry per group: name the first line of each group after it.
-                let name = if legend_done[group] {
-                    String::new()
-                } else {
-                    ctx.derived.groups[group].clone()
-                };
-                legend_done[group] = true;
-                let color = highlighted(group_color(group), *level);
-                plot_ui.line(
-                    Line::new(name, PlotPoints::from(&series.points[a][..]))
-                        .color(color)
-                        .width(line_width(*level)),
-                );
-                if *level >= Highlight::Selected {
-                    emphasised.push(series.subject);
-                }
-                if show_ols && let Some(fit) = ols(series.points[a].iter().map(|p| (p.x, p.y))) {
-                    let (x0, x1) = (series.points[a][0].x, series.points[a][series.points[a].len() - 1].x);
-                    let ends = [[x0, fit.at(x0)], [x1, fit.at(x1)]];
-                    segment_line(plot_ui, ends, color, line_width(*level), LineStyle::dashed_dense());
-                }
+            // Faded and plain lines under the group means; hovered and selected ones over
+            // everything (below), so a subject near its group's mean stays visible.
+            let split = order.partition_point(|(h, _)| *h <= Highlight::Normal);
+            for (level, series) in &order[..split] {
+                draw_series(plot_ui, ctx, series, *level, a, show_ols);
             }
             // Group means with 95% CI bands, over the individual lines.
+            // The means fade while a subject is hovered, so its line reads against them.
+            let fade = if ctx.state.selection.hovered_subject().is_some() || !ctx.state.selection.hovered_set.is_empty()
+            {
+                0.35
+            } else {
+                1.0
+            };
             for mean in &measure.means {
                 if ctx.state.filters.hidden_groups.contains(&mean.group) || mean.points[a].len() < 2 {
                     continue;
                 }
-                let color = group_color(mean.group);
+                let color = group_color(mean.group).gamma_multiply(fade);
                 let pts = &mean.points[a];
                 // The band as one convex quad per segment (a polygon fill must be convex).
                 for w in pts.windows(2) {
@@ -309,12 +308,18 @@ impl TrajectoryView {
                     );
                 }
                 let line: Vec<[f64; 2]> = pts.iter().map(|p| [p[0], p[1]]).collect();
-                plot_ui.line(Line::new("", PlotPoints::from(line)).color(color).width(4.0));
+                plot_ui.line(
+                    Line::new("", PlotPoints::from(line))
+                        .color(color)
+                        .width(4.0)
+                        .style(group_line_style(mean.group)),
+                );
             }
             if let Some(shown) = &shown {
                 draw_control_chart(plot_ui, ctx, shown, a);
             }
             if let Some(fit) = mixed_fit {
+                let emphasised: Vec<usize> = order[split..].iter().map(|(_, s)| s.subject).collect();
                 draw_mixed(fit, plot_ui, ctx, measure, a, &emphasised);
             }
             if show_d50 {
@@ -330,6 +335,10 @@ impl TrajectoryView {
                         );
                     }
                 }
+            }
+            for (level, series) in &order[split..] {
+                draw_series(plot_ui, ctx, series, *level, a, show_ols);
+                emphasised.push(series.subject);
             }
             if show_findings {
                 markers = finding_markers(ctx, measure, a);
@@ -393,6 +402,31 @@ impl TrajectoryView {
                 ctx.commands.push(Command::Select(Item::Subject(subject)));
             }
         }
+    }
+}
+
+/// One subject's line in its group's colour and style at its highlight level, with its OLS
+/// line when asked.
+fn draw_series<'a>(
+    plot_ui: &mut PlotUi<'a>,
+    ctx: &ViewCtx<'_>,
+    series: &'a Series,
+    level: Highlight,
+    a: usize,
+    show_ols: bool,
+) {
+    let group = ctx.derived.subjects[series.subject].group;
+    let color = highlighted(group_color(group), level);
+    plot_ui.line(
+        Line::new("", PlotPoints::from(&series.points[a][..]))
+            .color(color)
+            .width(line_width(level))
+            .style(group_line_style(group)),
+    );
+    if show_ols && let Some(fit) = ols(series.points[a].iter().map(|p| (p.x, p.y))) {
+        let (x0, x1) = (series.points[a][0].x, series.points[a][series.points[a].len() - 1].x);
+        let ends = [[x0, fit.at(x0)], [x1, fit.at(x1)]];
+        segment_line(plot_ui, ends, color, line_width(level), LineStyle::dashed_dense());
     }
 }
 

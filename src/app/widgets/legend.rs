@@ -1,0 +1,72 @@
+//! The groups' legend, drawn beside a plot rather than over its data: each visible group's
+//! colour with its line and marker style (past ten groups the styles tell repeated colours
+//! apart), its name and how many subjects it has after the filters.
+
+use eframe::egui::{self, Color32, Sense, Shape, Stroke};
+
+use crate::app::theme::{group_color, group_line_style, group_marker};
+use crate::app::view::ViewCtx;
+
+/// One row (wrapping) of "— name (n = k)" for the groups with subjects in the plot: `counts`
+/// are the subjects drawn per group (a group with none is left out).
+pub fn group_legend_ui(ui: &mut egui::Ui, ctx: &ViewCtx<'_>, counts: &[usize]) {
+    ui.horizontal_wrapped(|ui| {
+        for (g, name) in ctx.derived.groups.iter().enumerate() {
+            let n = counts.get(g).copied().unwrap_or(0);
+            if n == 0 || ctx.state.filters.hidden_groups.contains(&g) {
+                continue;
+            }
+            swatch_ui(ui, g);
+            ui.label(format!("{name} (n = {n})"));
+            ui.add_space(10.0);
+        }
+    });
+}
+
+/// A short line in the group's colour and line style with its marker in the middle.
+pub fn swatch_ui(ui: &mut egui::Ui, group: usize) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(30.0, 14.0), Sense::hover());
+    let color = group_color(group);
+    let y = rect.center().y;
+    let (a, b) = (egui::pos2(rect.left() + 1.0, y), egui::pos2(rect.right() - 1.0, y));
+    let stroke = Stroke::new(2.5, color);
+    match group_line_style(group) {
+        egui_plot::LineStyle::Solid => {
+            ui.painter().line_segment([a, b], stroke);
+        }
+        egui_plot::LineStyle::Dashed { length } => {
+            ui.painter()
+                .extend(Shape::dashed_line(&[a, b], stroke, length * 0.6, length * 0.4));
+        }
+        egui_plot::LineStyle::Dotted { spacing } => {
+            ui.painter()
+                .extend(Shape::dotted_line(&[a, b], color, spacing * 0.7, 1.5));
+        }
+    }
+    marker(ui.painter(), rect.center(), group_marker(group), color);
+}
+
+/// A marker of `shape` at `at`, 4 px in radius.
+fn marker(painter: &egui::Painter, at: egui::Pos2, shape: egui_plot::MarkerShape, color: Color32) {
+    let r = 4.0;
+    let points: Vec<egui::Pos2> = match shape {
+        egui_plot::MarkerShape::Square => vec![
+            at + egui::vec2(-r, -r),
+            at + egui::vec2(r, -r),
+            at + egui::vec2(r, r),
+            at + egui::vec2(-r, r),
+        ],
+        egui_plot::MarkerShape::Up => vec![at + egui::vec2(0.0, -r), at + egui::vec2(r, r), at + egui::vec2(-r, r)],
+        egui_plot::MarkerShape::Diamond => vec![
+            at + egui::vec2(0.0, -r),
+            at + egui::vec2(r, 0.0),
+            at + egui::vec2(0.0, r),
+            at + egui::vec2(-r, 0.0),
+        ],
+        _ => {
+            painter.circle_filled(at, r, color);
+            return;
+        }
+    };
+    painter.add(Shape::convex_polygon(points, color, Stroke::NONE));
+}
