@@ -129,10 +129,17 @@ pub struct Analysis {
 
 /// Read a source into a cohort.
 pub fn load(source: &Source, options: &LoadOptions) -> Result<Cohort, LoadError> {
-    match source {
+    let mut cohort = match source {
         Source::Demo => data::load_inputs(crate::demo::embedded_inputs(), options),
         Source::Paths(paths) => data::load_paths(paths, options),
+    }?;
+    // Before anything else reads the cohort: no original ID reaches a view, table or report.
+    if let Some(pseudonyms) = &options.pseudonyms {
+        pseudonyms
+            .apply(&mut cohort)
+            .map_err(|e| LoadError::Pseudonymise(e.to_string()))?;
     }
+    Ok(cohort)
 }
 
 /// The derived visits, samples and subjects tables of a cohort.

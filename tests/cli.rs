@@ -844,3 +844,145 @@ fn figure_writes_svg_and_png_headless_and_refuses_what_it_cannot_draw() {
         );
     }
 }
+
+/// Whole words of letters, digits and `-_.` in `text`.
+fn words(text: &str) -> std::collections::HashSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .map(|w| w.trim_end_matches('.').to_owned())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The values of one column of a CSV file (no quoted commas in the columns read here).
+fn csv_column(path: &Path, column: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let i = header.iter().position(|h| *h == column).expect("column");
+    lines.map(|l| l.split(',').nth(i).unwrap_or("").to_owned()).collect()
+}
+
+#[test]
+fn pseudonymised_exports_and_reports_hold_no_original_id_and_keep_each_subjects_pseudonym() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("messy");
+    let o = run(&[
+        "demo",
+        "--out",
+        data.to_str().expect("utf-8"),
+        "--messy",
+        "--subjects",
+        "40",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Every original ID: the subjects' and the samples', as the files give them.
+    let mut originals = std::collections::HashSet::new();
+    for (file, sep) in [
+        ("subjects.csv", ','),
+        ("visits.csv", ';'),
+        ("sample-metadata.tsv", '\t'),
+    ] {
+        let text = std::fs::read_to_string(data.join(file)).expect("demo file");
+        for line in text.lines().skip(1).filter(|l| !l.starts_with('#')) {
+            let first = line.split(sep).next().unwrap_or("").trim_start_matches('\u{feff}');
+            if !first.is_empty() {
+                originals.insert(first.to_owned());
+            }
+        }
+    }
+    assert!(originals.len() > 40, "{}", originals.len());
+    let plain = dir.path().join("plain");
+    let hidden = dir.path().join("hidden");
+    let input = data.to_str().expect("utf-8");
+    for (out, extra) in [(&plain, vec![]), (&hidden, vec!["--pseudonymise", "--shift-dates"])] {
+        let mut args = vec!["export", input, "--table", "all", "--out", out.to_str().expect("utf-8")];
+        args.extend(extra.iter().copied());
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let report = dir.path().join("report.html");
+    let o = run(&[
+        "check",
+        input,
+        "--pseudonymise",
+        "--format",
+        "html",
+        "--out",
+        report.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "the messy demo has errors: {}", stderr(&o));
+    let summary = run(&["summary", input, "--pseudonymise", "--all"]);
+    let mut written = vec![
+        ("summary".to_owned(), stdout(&summary)),
+        ("report".to_owned(), std::fs::read_to_string(&report).expect("report")),
+    ];
+    for entry in std::fs::read_dir(&hidden).expect("out dir") {
+        let path = entry.expect("entry").path();
+        written.push((
+            path.display().to_string(),
+            std::fs::read_to_string(&path).expect("table"),
+        ));
+    }
+    for (what, text) in &written {
+        let leaked: Vec<&String> = words(text)
+            .iter()
+            .filter(|w| originals.contains(*w))
+            .map(|w| originals.get(w).expect("in the set"))
+            .collect();
+        assert!(leaked.is_empty(), "{what} holds original IDs: {leaked:?}");
+    }
+    // One pseudonym per subject in every table, and the same rows as without pseudonyms.
+    let subjects: std::collections::HashSet<String> = csv_column(&hidden.join("subjects.csv"), "subject_id")
+        .into_iter()
+        .collect();
+    assert_eq!(
+        subjects.len(),
+        csv_column(&plain.join("subjects.csv"), "subject_id").len()
+    );
+    for table in ["visits.csv", "samples.csv", "ordination.csv"] {
+        let ids = csv_column(&hidden.join(table), "subject_id");
+        assert!(
+            ids.iter().filter(|s| !s.is_empty()).all(|s| subjects.contains(s)),
+            "{table}"
+        );
+        assert_eq!(ids.len(), csv_column(&plain.join(table), "subject_id").len(), "{table}");
+    }
+    // Intervals kept: within each subject, date − day (its baseline date) is one value, with
+    // and without shifted dates; the baseline dates themselves moved.
+    let day_of = |d: &str| -> Option<i64> {
+        let mut p = d.split('-').map(|x| x.parse::<i64>().ok());
+        let (y, m, dd) = (p.next()??, p.next()??, p.next()??);
+        // Days from civil (Howard Hinnant), enough to compare offsets.
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + dd - 1;
+        Some(era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy)
+    };
+    let baselines = |dir: &Path| -> std::collections::HashMap<String, i64> {
+        let (ids, dates, days) = (
+            csv_column(&dir.join("visits.csv"), "subject_id"),
+            csv_column(&dir.join("visits.csv"), "date"),
+            csv_column(&dir.join("visits.csv"), "day"),
+        );
+        let mut out = std::collections::HashMap::new();
+        for i in 0..ids.len() {
+            let (Some(date), Ok(day)) = (day_of(&dates[i]), days[i].parse::<f64>()) else {
+                continue;
+            };
+            let base = date - day as i64;
+            let first = *out.entry(ids[i].clone()).or_insert(base);
+            assert_eq!(first, base, "{}: visits moved apart in {}", ids[i], dir.display());
+        }
+        out
+    };
+    let (before, after) = (baselines(&plain), baselines(&hidden));
+    assert_eq!(before.len(), after.len());
+    let kept: std::collections::HashSet<i64> = before.values().copied().collect();
+    let unmoved = after.values().filter(|d| kept.contains(d)).count();
+    assert!(
+        unmoved * 5 < after.len(),
+        "{unmoved} of {} baseline dates did not move",
+        after.len()
+    );
+}

@@ -559,3 +559,36 @@ fn the_figure_menu_copies_the_view_in_front_as_an_image_and_saves_it_as_a_file()
     );
     assert!(h.state().notifications.is_empty(), "{:?}", h.state().notifications);
 }
+
+#[test]
+fn switching_pseudonyms_on_replaces_every_id_and_keeps_each_subjects_pseudonym() {
+    let mut h = harness(None);
+    let originals: Vec<String> = explorer(&h).derived.subjects.iter().map(|s| s.id.clone()).collect();
+    h.get_by_label("Pseudonyms").click();
+    h.run_steps(2);
+    h.get_by_label("Replace subject and sample IDs").click();
+    h.run_steps(2);
+    h.state_mut().wait_until_loaded();
+    h.run_steps(3);
+    assert!(h.state().pseudonymised());
+    let first: Vec<String> = explorer(&h).derived.subjects.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(first.len(), originals.len());
+    assert!(
+        first.iter().all(|id| id.starts_with("S-") && !originals.contains(id)),
+        "{first:?}"
+    );
+    let cohort = &explorer(&h).cohort;
+    let samples = cohort.abundances().expect("demo abundances");
+    assert!(samples.sample_ids.iter().all(|id| id.starts_with("X-")));
+    // The menu says so, and a figure carries pseudonyms only.
+    h.get_by_label("IDs pseudonymised");
+    // Off and on again: the same pseudonyms (the key is kept).
+    let ctx = h.ctx.clone();
+    h.state_mut().set_pseudonyms(&ctx, false, false);
+    h.state_mut().wait_until_loaded();
+    assert_eq!(explorer(&h).derived.subjects[0].id, originals[0]);
+    h.state_mut().set_pseudonyms(&ctx, true, false);
+    h.state_mut().wait_until_loaded();
+    let again: std::collections::HashSet<String> = explorer(&h).derived.subjects.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(again, first.into_iter().collect());
+}

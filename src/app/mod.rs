@@ -24,6 +24,7 @@ use anyhow::Result;
 use eframe::egui;
 
 use crate::data::LoadOptions;
+use crate::model::pseudonym::{PseudonymKey, Pseudonyms};
 use crate::pipeline::{self, Source, Stage};
 use derived::{Derived, Microbiome};
 use explorer::Explorer;
@@ -72,6 +73,8 @@ pub struct CohortApp {
     pub start: StartChoices,
     /// The context the app was made for (background jobs ask it to repaint).
     ctx: egui::Context,
+    /// What is open (or opening), to load again when the pseudonyms are switched.
+    source: Option<Source>,
 }
 
 impl CohortApp {
@@ -103,6 +106,7 @@ impl CohortApp {
             title: String::new(),
             start: StartChoices::default(),
             ctx: ctx.clone(),
+            source: None,
         };
         app.open(ctx, source);
         app
@@ -116,6 +120,7 @@ impl CohortApp {
     /// and the command line all take. A load under way is cancelled.
     pub fn open(&mut self, ctx: &egui::Context, source: Source) {
         self.ordinating = None;
+        self.source = Some(source.clone());
         let options = pipeline::Options {
             load: self.options.clone(),
             metrics: crate::metrics::tables::MetricOptions::default(),
@@ -365,6 +370,7 @@ impl CohortApp {
                 }
             }
             AppCommand::Notify(message) => self.notify(message),
+            AppCommand::SetPseudonyms { on, shift_dates } => self.set_pseudonyms(ctx, on, shift_dates),
             AppCommand::Figure(tile, FigureAction::Save(format)) => self.pick(ctx, Dialog::SaveFigure(tile, format)),
             AppCommand::Figure(tile, FigureAction::Copy) => {
                 if let Some(drawn) = self.figure(ctx, tile) {
@@ -372,6 +378,41 @@ impl CohortApp {
                 }
             }
         }
+    }
+
+    /// Show pseudonyms in place of every subject and sample ID (or the IDs again), loading the
+    /// open cohort again; the key is the settings' (made once), so pseudonyms stay the same.
+    pub fn set_pseudonyms(&mut self, ctx: &egui::Context, on: bool, shift_dates: bool) {
+        self.options.pseudonyms = if on {
+            let key = self
+                .settings
+                .pseudonym_key
+                .as_deref()
+                .and_then(|k| PseudonymKey::from_hex(k).ok())
+                .map_or_else(PseudonymKey::random, Ok);
+            match key {
+                Ok(key) => {
+                    self.settings.pseudonym_key = Some(key.to_hex());
+                    Some(Pseudonyms { key, shift_dates })
+                }
+                Err(e) => {
+                    self.notify(e);
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(source) = self.source.clone() {
+            // Named cohorts and the layout are kept with the settings across the reload.
+            self.remember_explorer();
+            self.open(ctx, source);
+        }
+    }
+
+    /// True when subject and sample IDs are shown as pseudonyms.
+    pub fn pseudonymised(&self) -> bool {
+        self.options.pseudonyms.is_some()
     }
 
     /// The view in `tile` drawn as a figure, on the window's theme, with the footer.
@@ -549,6 +590,24 @@ impl CohortApp {
             if ui.selectable_label(dark, "Dark").clicked() {
                 commands.push(AppCommand::SetTheme(egui::Theme::Dark));
             }
+            let (mut on, mut shift) = (
+                self.pseudonymised(),
+                self.options.pseudonyms.as_ref().is_some_and(|p| p.shift_dates),
+            );
+            let label = if on { "IDs pseudonymised" } else { "Pseudonyms" };
+            ui.menu_button(label, |ui| {
+                let before = (on, shift);
+                ui.checkbox(&mut on, "Replace subject and sample IDs")
+                    .on_hover_text("Everywhere: views, tooltips, tables, figures, exports. Stable: a keyed hash, the key kept on this machine");
+                ui.add_enabled(on, egui::Checkbox::new(&mut shift, "Shift each subject's dates"))
+                    .on_hover_text("All of a subject's dates move by one random offset of its own; intervals are kept");
+                if (on, shift) != before {
+                    commands.push(AppCommand::SetPseudonyms {
+                        on,
+                        shift_dates: on && shift,
+                    });
+                }
+            });
             ui.separator();
             let running = self
                 .loading

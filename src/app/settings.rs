@@ -25,6 +25,9 @@ pub struct Settings {
     pub cohorts: std::collections::BTreeMap<String, Vec<(String, Vec<String>)>>,
     /// The dock's arrangement (None: the default screen).
     pub layout: Option<layout::Layout>,
+    /// The key of pseudonymised IDs (hex), made the first time they are switched on, so a
+    /// subject keeps its pseudonym from one run to the next.
+    pub pseudonym_key: Option<String>,
 }
 
 impl Settings {

@@ -299,6 +299,12 @@ pub enum AppCommand {
     /// Back to the default arrangement of views.
     ResetLayout,
     SetTheme(eframe::egui::Theme),
+    /// Replace subject and sample IDs by pseudonyms (and shift each subject's dates), or not:
+    /// the open cohort is loaded again.
+    SetPseudonyms {
+        on: bool,
+        shift_dates: bool,
+    },
     /// Save or copy the figure of the view in this tile.
     Figure(egui_tiles::TileId, FigureAction),
     /// Remove the notification at this index.

@@ -9,6 +9,7 @@ use clap::Args;
 use crate::cohort::{Frames, Grouping, TimeAxis, group_by};
 use crate::data::{self, LoadOptions, Overrides, Role};
 use crate::model::Cohort;
+use crate::model::pseudonym::{PseudonymKey, Pseudonyms};
 use crate::pipeline::{self, Source};
 
 /// Inputs shared by every subcommand.
@@ -33,6 +34,14 @@ pub struct InputArgs {
     /// visit or sample-metadata column.
     #[arg(long, value_name = "COLUMN", default_value = "months_since_baseline")]
     pub time: String,
+    /// Replace every subject and sample ID (views, tables, figures, exports, reports) by a
+    /// keyed hash; the key comes from `--session`, else a new one for this run.
+    #[arg(long)]
+    pub pseudonymise: bool,
+    /// With `--pseudonymise`: move all of each subject's dates by one random offset of its own
+    /// (intervals are kept).
+    #[arg(long, requires = "pseudonymise")]
+    pub shift_dates: bool,
 }
 
 /// The grouping and time axis the flags chose, checked against the cohort.
@@ -55,9 +64,18 @@ impl InputArgs {
         if self.max_gap_days.is_nan() || self.max_gap_days < 0.0 {
             bail!("--max-gap-days must be a number of days >= 0");
         }
+        let pseudonyms = if self.pseudonymise {
+            Some(Pseudonyms {
+                key: PseudonymKey::random().map_err(anyhow::Error::msg)?,
+                shift_dates: self.shift_dates,
+            })
+        } else {
+            None
+        };
         Ok(LoadOptions {
             overrides,
             max_link_gap_days: self.max_gap_days,
+            pseudonyms,
         })
     }
 

@@ -44,6 +44,8 @@ pub const DEFAULT_MAX_LINK_GAP_DAYS: f64 = 30.0;
 pub struct LoadOptions {
     pub overrides: Overrides,
     pub max_link_gap_days: f64,
+    /// Replace every subject and sample ID as soon as the cohort is loaded (`--pseudonymise`).
+    pub pseudonyms: Option<crate::model::pseudonym::Pseudonyms>,
 }
 
 impl Default for LoadOptions {
@@ -51,6 +53,7 @@ impl Default for LoadOptions {
         Self {
             overrides: Overrides::new(),
             max_link_gap_days: DEFAULT_MAX_LINK_GAP_DAYS,
+            pseudonyms: None,
         }
     }
 }
@@ -79,6 +82,8 @@ pub enum LoadError {
         column: String,
         found: String,
     },
+    #[error("the IDs could not be pseudonymised: {0}")]
+    Pseudonymise(String),
 }
 
 /// One input: a name for messages and its bytes. `explicit` inputs were named by the user

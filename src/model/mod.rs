@@ -8,6 +8,7 @@ pub mod frame;
 pub mod hash;
 pub mod natural;
 mod ordination;
+pub mod pseudonym;
 pub mod time;
 
 use polars::prelude::{DataFrame, DataType};
