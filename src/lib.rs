@@ -5,7 +5,7 @@
 /// feature, on by default, so the fuzz targets build without them).
 #[cfg(feature = "gui")]
 pub mod app;
-/// Headless subcommands: `summary`, `export`, `demo`.
+/// Headless subcommands: `summary`, `check`, `export`, `figure`, `demo`.
 pub mod cli;
 /// Groupings, time axes and measures a user chooses over a loaded cohort.
 pub mod cohort;
@@ -23,3 +23,5 @@ pub mod pipeline;
 pub mod quality;
 /// The seeded random number generator shared by the demo and randomized metrics.
 pub mod rng;
+/// Session files: inputs with checksums, options, the pseudonym key and the window's screen.
+pub mod session;

@@ -986,3 +986,73 @@ fn pseudonymised_exports_and_reports_hold_no_original_id_and_keep_each_subjects_
         after.len()
     );
 }
+
+#[test]
+fn a_session_gives_the_inputs_options_and_screen_to_headless_commands() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let session = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sessions/v1.cohort.json");
+    let session = session.to_str().expect("utf-8");
+    // Its inputs (the demo) and options (Mifflin–St Jeor, hypermetabolic above 1.2).
+    let out = dir.path().join("visits.csv");
+    let o = run(&[
+        "export",
+        "--session",
+        session,
+        "--table",
+        "visits",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plain = dir.path().join("plain.csv");
+    let o = run(&[
+        "export",
+        "--demo",
+        "--table",
+        "visits",
+        "--out",
+        plain.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (
+        csv_column(&out, "ree_predicted_kcal"),
+        csv_column(&plain, "ree_predicted_kcal"),
+    );
+    assert_eq!(a.len(), b.len());
+    assert!(
+        a.iter().zip(&b).any(|(x, y)| x != y),
+        "the session's REE equation was not used"
+    );
+    // Its screen in a figure: grouped by site, Milan hidden.
+    let svg = dir.path().join("f.svg");
+    let o = run(&[
+        "figure",
+        "--session",
+        session,
+        "--view",
+        "distribution",
+        "--out",
+        svg.to_str().expect("utf-8"),
+        "--width",
+        "700",
+        "--height",
+        "450",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(
+        text.contains("Grouped by `site`; filters: groups hidden: Milan"),
+        "{}",
+        &text[..400.min(text.len())]
+    );
+    // A session that is not one: exit 2 naming it.
+    let bad = dir.path().join("bad.cohort.json");
+    std::fs::write(&bad, "{}").expect("write");
+    let o = run(&["summary", "--session", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("damaged") && stderr(&o).contains("bad.cohort.json"),
+        "{}",
+        stderr(&o)
+    );
+}

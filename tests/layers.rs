@@ -17,8 +17,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("demo", 3),
     ("cohort", 3),
     ("pipeline", 4),
-    ("app", 5),
-    ("cli", 6),
+    ("session", 5),
+    ("app", 6),
+    ("cli", 7),
 ];
 
 /// One problem found: an import that runs up or across the layers, or a circle of files.

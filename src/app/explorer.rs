@@ -67,6 +67,11 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             if ui.button("Copy as image").clicked() {
                 action = Some(FigureAction::Copy);
             }
+            ui.separator();
+            if ui.button("Add as a slide").clicked() {
+                self.ctx.commands.push(Command::App(AppCommand::AddSlide(active)));
+                ui.close();
+            }
             if let Some(action) = action {
                 self.ctx.commands.push(Command::App(AppCommand::Figure(active, action)));
                 ui.close();

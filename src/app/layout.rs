@@ -14,15 +14,25 @@ pub use super::views::PaneKind;
 pub struct Layout {
     pub root: TileId,
     pub tiles: Tiles<PaneKind>,
+    /// Each view's settings beyond its kind (`View::settings`), by tile.
+    #[serde(default)]
+    pub settings: Vec<(TileId, String)>,
 }
 
 impl Layout {
     /// The arrangement of `tree`, or None when it is empty.
     pub fn of(tree: &Tree<Pane>, derived: &Derived) -> Option<Self> {
         let mut tiles = Tiles::default();
+        let mut settings = Vec::new();
         for (id, tile) in tree.tiles.iter() {
             let tile = match tile {
-                Tile::Pane(pane) => Tile::Pane(pane.kind(derived)),
+                Tile::Pane(pane) => {
+                    let s = pane.settings(derived);
+                    if !s.is_empty() {
+                        settings.push((*id, s));
+                    }
+                    Tile::Pane(pane.kind(derived))
+                }
                 Tile::Container(c) => Tile::Container(c.clone()),
             };
             tiles.insert(*id, tile);
@@ -30,6 +40,7 @@ impl Layout {
         Some(Self {
             root: tree.root()?,
             tiles,
+            settings,
         })
     }
 
@@ -46,7 +57,10 @@ impl Layout {
             let tile = match tile {
                 Tile::Container(c) => Tile::Container(c.clone()),
                 Tile::Pane(kind) => {
-                    if let Some(p) = Pane::restore(kind, derived) {
+                    if let Some(mut p) = Pane::restore(kind, derived) {
+                        if let Some((_, s)) = self.settings.iter().find(|(t, _)| t == id) {
+                            p.apply_settings(s, derived);
+                        }
                         Tile::Pane(p)
                     } else {
                         // A placeholder, removed below with its parent's link to it.
@@ -63,6 +77,25 @@ impl Layout {
             tree.remove_recursively(id);
         }
         tree.tiles.get(self.root).is_some().then_some(tree)
+    }
+
+    /// The first view of the same kind as `like` in this layout, with its settings (for a
+    /// figure drawn from a session).
+    pub fn pane_like(&self, like: &Pane, derived: &Derived) -> Option<Pane> {
+        let wanted = std::mem::discriminant(&like.kind(derived));
+        // Tiles are a hash map: the lowest id (the first made) is the first view.
+        let mut tiles: Vec<(&TileId, &Tile<PaneKind>)> = self.tiles.iter().collect();
+        tiles.sort_by_key(|(id, _)| id.0);
+        tiles.into_iter().find_map(|(id, tile)| match tile {
+            Tile::Pane(kind) if std::mem::discriminant(kind) == wanted => {
+                let mut pane = Pane::restore(kind, derived)?;
+                if let Some((_, s)) = self.settings.iter().find(|(t, _)| t == id) {
+                    pane.apply_settings(s, derived);
+                }
+                Some(pane)
+            }
+            _ => None,
+        })
     }
 
     /// True when every tile reachable from the root exists and is reached once (no cycles, no

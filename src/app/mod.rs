@@ -2,6 +2,7 @@
 //! progress bar, applies app-level commands after each frame, and shows the
 //! [`explorer::Explorer`] of linked views. The only module that uses GUI crates.
 
+mod actions;
 pub mod derived;
 pub mod explorer;
 pub mod figure;
@@ -9,6 +10,9 @@ pub mod findings;
 mod fonts;
 pub mod jobs;
 pub mod layout;
+mod menu;
+mod present;
+pub mod session;
 mod settings;
 mod side_panel;
 pub mod state;
@@ -24,7 +28,6 @@ use anyhow::Result;
 use eframe::egui;
 
 use crate::data::LoadOptions;
-use crate::model::pseudonym::{PseudonymKey, Pseudonyms};
 use crate::pipeline::{self, Source, Stage};
 use derived::{Derived, Microbiome};
 use explorer::Explorer;
@@ -42,6 +45,8 @@ type Loaded = Result<Derived, String>;
 pub struct StartChoices {
     pub group_by: Option<String>,
     pub time: Option<String>,
+    /// A session file to open (`--session`).
+    pub session: Option<PathBuf>,
 }
 
 /// A load under way: what is loading, and the job.
@@ -75,6 +80,14 @@ pub struct CohortApp {
     ctx: egui::Context,
     /// What is open (or opening), to load again when the pseudonyms are switched.
     source: Option<Source>,
+    /// Options of what is derived (REE equation, hypermetabolic threshold): a session's.
+    metrics: crate::metrics::tables::MetricOptions,
+    /// A session's screen, put back when its cohort has loaded.
+    pending_screen: Option<session::Screen>,
+    /// The presentation's slides.
+    pub slides: Vec<session::Slide>,
+    /// Presentation mode, when on.
+    pub presenting: Option<session::Presentation>,
 }
 
 impl CohortApp {
@@ -107,6 +120,10 @@ impl CohortApp {
             start: StartChoices::default(),
             ctx: ctx.clone(),
             source: None,
+            metrics: crate::metrics::tables::MetricOptions::default(),
+            pending_screen: None,
+            slides: Vec::new(),
+            presenting: None,
         };
         app.open(ctx, source);
         app
@@ -123,7 +140,7 @@ impl CohortApp {
         self.source = Some(source.clone());
         let options = pipeline::Options {
             load: self.options.clone(),
-            metrics: crate::metrics::tables::MetricOptions::default(),
+            metrics: self.metrics.clone(),
             rules: self.rules.clone(),
         };
         let rules_file = self.rules_file.clone();
@@ -140,7 +157,6 @@ impl CohortApp {
         }
     }
 
-    /// Wait for the background load to finish (tests and headless harnesses).
     /// Wait for the background load to finish, and for the ordination after it (tests and
     /// headless harnesses).
     pub fn wait_until_loaded(&mut self) {
@@ -219,8 +235,19 @@ impl CohortApp {
                     // The column can group this cohort (checked just above).
                     let _ = explorer.regroup();
                 }
+                self.ensure_demo_deck(source);
                 let start = std::mem::take(&mut self.start);
                 self.apply_start(&mut explorer, start);
+                if let Some(screen) = self.pending_screen.take() {
+                    for note in screen.restore(&mut explorer) {
+                        self.notify(note);
+                    }
+                    match screen.theme.as_deref() {
+                        Some("dark") => self.ctx.set_theme(egui::Theme::Dark),
+                        Some("light") => self.ctx.set_theme(egui::Theme::Light),
+                        _ => {}
+                    }
+                }
                 self.ordinating = None;
                 if explorer.base().ordination_pending {
                     let base = explorer.base();
@@ -239,44 +266,6 @@ impl CohortApp {
                 self.explorer = Some(explorer);
             }
             Err(e) => self.notify(format!("Could not load {label}: {e}")),
-        }
-    }
-
-    /// Group and place in time as the command line asked; a column the cohort cannot use is a
-    /// notification naming it.
-    fn apply_start(&mut self, explorer: &mut Explorer, start: StartChoices) {
-        if let Some(column) = start.group_by {
-            if explorer.base().group_columns.contains(&column) {
-                explorer.state.group_by = state::GroupBy::Column(column);
-                if let Err(message) = explorer.regroup() {
-                    self.notify(message);
-                }
-            } else {
-                self.notify(format!(
-                    "--group-by: no column `{column}` to group by; columns that can: {}",
-                    explorer.base().group_columns.join(", ")
-                ));
-            }
-        }
-        let Some(time) = start.time else { return };
-        let axis = match time.parse::<crate::cohort::TimeAxis>() {
-            Ok(crate::cohort::TimeAxis::MonthsSinceBaseline | crate::cohort::TimeAxis::Day) => {
-                Some(state::XAxis::MonthsSinceBaseline)
-            }
-            Ok(crate::cohort::TimeAxis::MonthsSinceOnset) => Some(state::XAxis::MonthsSinceOnset),
-            Ok(crate::cohort::TimeAxis::Date) => Some(state::XAxis::Date),
-            Ok(crate::cohort::TimeAxis::VisitNumber) => Some(state::XAxis::VisitNumber),
-            Ok(crate::cohort::TimeAxis::Column(_)) | Err(_) => None,
-        };
-        match axis {
-            Some(axis) => explorer.state.x_axis = axis,
-            None => {
-                for command in explorer.apply(vec![state::Command::SetTimeColumn(time)]) {
-                    if let AppCommand::Notify(message) = command {
-                        self.notify(format!("--time: {message}"));
-                    }
-                }
-            }
         }
     }
 
@@ -304,6 +293,16 @@ impl CohortApp {
                         (Dialog::Rules, Some(paths)) => {
                             if let Some(path) = paths.into_iter().next() {
                                 self.apply(ctx, AppCommand::UseRulesFile(path));
+                            }
+                        }
+                        (Dialog::OpenSession, Some(paths)) => {
+                            if let Some(path) = paths.into_iter().next() {
+                                self.open_session(ctx, &path);
+                            }
+                        }
+                        (Dialog::SaveSession, Some(paths)) => {
+                            if let Some(path) = paths.into_iter().next() {
+                                self.save_session(&path);
                             }
                         }
                         (Dialog::SaveFigure(tile, format), Some(paths)) => {
@@ -371,81 +370,14 @@ impl CohortApp {
             }
             AppCommand::Notify(message) => self.notify(message),
             AppCommand::SetPseudonyms { on, shift_dates } => self.set_pseudonyms(ctx, on, shift_dates),
+            AppCommand::Present => self.start_presentation(ctx),
+            AppCommand::AddSlide(tile) => self.add_slide(tile),
             AppCommand::Figure(tile, FigureAction::Save(format)) => self.pick(ctx, Dialog::SaveFigure(tile, format)),
             AppCommand::Figure(tile, FigureAction::Copy) => {
                 if let Some(drawn) = self.figure(ctx, tile) {
                     ctx.copy_image(drawn.image());
                 }
             }
-        }
-    }
-
-    /// Show pseudonyms in place of every subject and sample ID (or the IDs again), loading the
-    /// open cohort again; the key is the settings' (made once), so pseudonyms stay the same.
-    pub fn set_pseudonyms(&mut self, ctx: &egui::Context, on: bool, shift_dates: bool) {
-        self.options.pseudonyms = if on {
-            let key = self
-                .settings
-                .pseudonym_key
-                .as_deref()
-                .and_then(|k| PseudonymKey::from_hex(k).ok())
-                .map_or_else(PseudonymKey::random, Ok);
-            match key {
-                Ok(key) => {
-                    self.settings.pseudonym_key = Some(key.to_hex());
-                    Some(Pseudonyms { key, shift_dates })
-                }
-                Err(e) => {
-                    self.notify(e);
-                    return;
-                }
-            }
-        } else {
-            None
-        };
-        if let Some(source) = self.source.clone() {
-            // Named cohorts and the layout are kept with the settings across the reload.
-            self.remember_explorer();
-            self.open(ctx, source);
-        }
-    }
-
-    /// True when subject and sample IDs are shown as pseudonyms.
-    pub fn pseudonymised(&self) -> bool {
-        self.options.pseudonyms.is_some()
-    }
-
-    /// The view in `tile` drawn as a figure, on the window's theme, with the footer.
-    pub fn figure(&mut self, ctx: &egui::Context, tile: egui_tiles::TileId) -> Option<figure::Drawn> {
-        let explorer = self.explorer.as_ref()?;
-        let Some(pane) = explorer.pane(tile) else {
-            self.notify("Figure: that view is no longer open");
-            return None;
-        };
-        let options = figure::FigureOptions {
-            footer: Some(figure::footer(&explorer.derived)),
-            theme: ctx.theme(),
-            ..figure::FigureOptions::default()
-        };
-        Some(figure::draw(explorer, pane, &options))
-    }
-
-    /// Write the figure of the view in `tile` to `path`.
-    pub fn save_figure(
-        &mut self,
-        ctx: &egui::Context,
-        tile: egui_tiles::TileId,
-        format: figure::Format,
-        path: &std::path::Path,
-    ) {
-        let Some(drawn) = self.figure(ctx, tile) else { return };
-        let inputs: Vec<String> = self
-            .explorer
-            .as_ref()
-            .map(|e| e.cohort.sources.iter().map(|s| s.path.clone()).collect())
-            .unwrap_or_default();
-        if let Err(e) = drawn.write(path, format, &inputs) {
-            self.notify(format!("Figure: {e}"));
         }
     }
 
@@ -461,6 +393,17 @@ impl CohortApp {
                 .set_title("Data-quality rules file")
                 .add_filter("rules", &["toml", "json"])
                 .pick_file()
+                .map(|p| vec![p]),
+            Dialog::OpenSession => rfd::FileDialog::new()
+                .set_title("Open session")
+                .add_filter("session", &["json"])
+                .pick_file()
+                .map(|p| vec![p]),
+            Dialog::SaveSession => rfd::FileDialog::new()
+                .set_title("Save session")
+                .add_filter("session", &["json"])
+                .set_file_name("cohort.cohort.json")
+                .save_file()
                 .map(|p| vec![p]),
             Dialog::SaveFigure(_, format) => {
                 let ext = format.extension();
@@ -526,7 +469,14 @@ impl CohortApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
+        if self.presenting.is_some() {
+            self.presentation_ui(ui);
+            return;
+        }
         let mut commands = Vec::new();
+        if ui.input(|i| i.key_pressed(egui::Key::F11)) {
+            commands.push(AppCommand::Present);
+        }
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
                 .dropped_files
@@ -549,99 +499,6 @@ impl CohortApp {
         }
         for command in commands {
             self.apply(&ctx, command);
-        }
-    }
-
-    /// The menu bar: open, recent, layout, theme, the load's progress and the notifications.
-    fn menu_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
-        ui.horizontal(|ui| {
-            if ui.button("Open files…").clicked() {
-                commands.push(AppCommand::Pick(Dialog::Files));
-            }
-            if ui.button("Open folder…").clicked() {
-                commands.push(AppCommand::Pick(Dialog::Folder));
-            }
-            if ui.button("Demo cohort").clicked() {
-                commands.push(AppCommand::Open(Source::Demo));
-            }
-            ui.add_enabled_ui(!self.settings.recent.is_empty(), |ui| {
-                ui.menu_button("Recent", |ui| {
-                    for paths in &self.settings.recent {
-                        let source = Source::Paths(paths.clone());
-                        if ui.button(source.label()).clicked() {
-                            commands.push(AppCommand::Open(source));
-                        }
-                    }
-                });
-            });
-            if self.explorer.is_some()
-                && ui
-                    .button("Reset layout")
-                    .on_hover_text("Back to the default arrangement of views")
-                    .clicked()
-            {
-                commands.push(AppCommand::ResetLayout);
-            }
-            // Text, not egui's emoji theme buttons: the bundled fonts lack their glyphs.
-            let dark = ui.ctx().theme() == egui::Theme::Dark;
-            if ui.selectable_label(!dark, "Light").clicked() {
-                commands.push(AppCommand::SetTheme(egui::Theme::Light));
-            }
-            if ui.selectable_label(dark, "Dark").clicked() {
-                commands.push(AppCommand::SetTheme(egui::Theme::Dark));
-            }
-            let (mut on, mut shift) = (
-                self.pseudonymised(),
-                self.options.pseudonyms.as_ref().is_some_and(|p| p.shift_dates),
-            );
-            let label = if on { "IDs pseudonymised" } else { "Pseudonyms" };
-            ui.menu_button(label, |ui| {
-                let before = (on, shift);
-                ui.checkbox(&mut on, "Replace subject and sample IDs")
-                    .on_hover_text("Everywhere: views, tooltips, tables, figures, exports. Stable: a keyed hash, the key kept on this machine");
-                ui.add_enabled(on, egui::Checkbox::new(&mut shift, "Shift each subject's dates"))
-                    .on_hover_text("All of a subject's dates move by one random offset of its own; intervals are kept");
-                if (on, shift) != before {
-                    commands.push(AppCommand::SetPseudonyms {
-                        on,
-                        shift_dates: on && shift,
-                    });
-                }
-            });
-            ui.separator();
-            let running = self
-                .loading
-                .as_ref()
-                .map(|l| (format!("Loading {}", l.source.label()), l.job.progress()))
-                .or_else(|| {
-                    self.rechecking
-                        .as_ref()
-                        .map(|j| ("Re-checking".to_owned(), j.progress()))
-                });
-            if let Some((what, progress)) = running {
-                ui.spinner();
-                ui.add(
-                    egui::ProgressBar::new(progress.fraction)
-                        .desired_width(160.0)
-                        .show_percentage(),
-                );
-                ui.label(format!("{what}: {}…", progress.stage));
-            } else {
-                ui.label(egui::RichText::new(&self.title).strong());
-                if let Some(job) = &self.ordinating {
-                    ui.separator();
-                    ui.spinner();
-                    ui.weak(format!("{}…", job.progress().stage));
-                }
-            }
-        });
-        for (i, message) in self.notifications.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.colored_label(ui.visuals().error_fg_color, message);
-                if ui.button("Dismiss").clicked() {
-                    commands.push(AppCommand::Dismiss(i));
-                }
-            });
         }
     }
 }
@@ -693,9 +550,13 @@ pub fn run(
         native,
         Box::new(move |cc| {
             let mut app = CohortApp::with_rules(&cc.egui_ctx, source, options, rules, rules_file);
+            let session = start.session.clone();
             app.start = start;
             if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
                 app.settings = settings;
+            }
+            if let Some(path) = session {
+                app.open_session(&cc.egui_ctx, &path);
             }
             Ok(Box::new(app))
         }),

@@ -133,14 +133,14 @@ impl Selection {
 }
 
 /// A yes/no attribute filtered as any / only yes / only no.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Flag {
     Hypermetabolic,
     HasMicrobiome,
 }
 
 /// ΔFS bands (points lost per month before baseline), as used to stratify ALS trials.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DfsBand {
     Slow,
     Intermediate,
@@ -248,6 +248,8 @@ pub enum Dialog {
     Files,
     Folder,
     Rules,
+    OpenSession,
+    SaveSession,
     /// Where to save the figure of the view in this tile.
     SaveFigure(egui_tiles::TileId, FigureFormat),
 }
@@ -305,6 +307,10 @@ pub enum AppCommand {
         on: bool,
         shift_dates: bool,
     },
+    /// Start presentation mode.
+    Present,
+    /// Add the view in this tile, as shown now, to the slides.
+    AddSlide(egui_tiles::TileId),
     /// Save or copy the figure of the view in this tile.
     Figure(egui_tiles::TileId, FigureAction),
     /// Remove the notification at this index.

@@ -46,6 +46,31 @@ pub trait View: Sized {
     /// A fresh view from what a saved layout kept; `None` when this cohort lacks what the view
     /// shows (the layout then leaves it out).
     fn restore(saved: Option<&str>, derived: &Derived) -> Option<Self>;
+
+    /// The view's settings beyond its kind (an axis, a colouring, an overlay) as
+    /// `key=value;…` (see [`settings_text`]), kept by sessions and slides.
+    fn settings(&self, _derived: &Derived) -> String {
+        String::new()
+    }
+
+    /// Take settings written by [`View::settings`]; unknown keys and values are left out.
+    fn apply_settings(&mut self, _settings: &str, _derived: &Derived) {}
+}
+
+/// Settings as `key=value;…` (values must not hold `;`).
+pub fn settings_text(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.replace(';', ",")))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The `key=value` pairs of a settings text.
+pub fn settings_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.trim(), v.trim()))
 }
 
 /// What every view may read, and where it queues what it wants changed.

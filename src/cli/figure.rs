@@ -12,6 +12,7 @@ use eframe::egui;
 
 use super::InputArgs;
 use crate::app::figure::{self, FigureOptions, FigureView, Format};
+use crate::app::session::Screen;
 use crate::app::{CohortApp, StartChoices};
 
 /// What `figure` draws, and how.
@@ -64,7 +65,27 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
     app.start = StartChoices {
         group_by: input.group_by.clone(),
         time: input.has_choices().then(|| input.time.clone()),
+        session: None,
     };
+    // A session: its inputs (unless paths are given), options and screen — grouping, filters,
+    // selection, the views' settings — opened as the window opens it.
+    let opened = input.opened_session()?;
+    let screen: Option<Screen> = match &opened {
+        Some(opened) if !opened.session.view.is_null() => Some(
+            serde_json::from_value(opened.session.view.clone())
+                .map_err(|e| anyhow::anyhow!("--session: the screen could not be read: {e}"))?,
+        ),
+        _ => None,
+    };
+    if let (Some(path), true) = (&input.session, input.paths.is_empty() && !input.demo) {
+        app.open_session(&ctx, path);
+        if input.pseudonymise {
+            // The session's key (kept by open_session), or a new one.
+            app.set_pseudonyms(&ctx, true, input.shift_dates);
+        }
+    } else if let Some(screen) = &screen {
+        app.restore_screen_after_load(screen.clone());
+    }
     app.wait_until_loaded();
     let notes = std::mem::take(&mut app.notifications);
     let Some(explorer) = app.explorer.as_mut() else {
@@ -80,7 +101,14 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
     for note in &notes {
         eprintln!("cohort-explorer: warning: {note}");
     }
-    let pane = figure::pane(explorer, args.view, args.measure.as_deref()).map_err(anyhow::Error::msg)?;
+    let mut pane = figure::pane(explorer, args.view, args.measure.as_deref()).map_err(anyhow::Error::msg)?;
+    // Without --measure, the session's view of this kind, with its settings.
+    if args.measure.is_none()
+        && let Some(saved) = screen.as_ref().and_then(|s| s.layout.as_ref())
+        && let Some(from_session) = saved.pane_like(&pane, &explorer.derived)
+    {
+        pane = from_session;
+    }
     let options = FigureOptions {
         width: args.width,
         height: args.height,

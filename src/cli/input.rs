@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::cohort::{Frames, Grouping, TimeAxis, group_by};
-use crate::data::{self, LoadOptions, Overrides, Role};
+use crate::data::{self, LoadOptions, Role};
 use crate::model::Cohort;
 use crate::model::pseudonym::{PseudonymKey, Pseudonyms};
 use crate::pipeline::{self, Source};
@@ -42,6 +42,10 @@ pub struct InputArgs {
     /// (intervals are kept).
     #[arg(long, requires = "pseudonymise")]
     pub shift_dates: bool,
+    /// A session file (`.cohort.json`): its inputs when no paths are given, its options, its
+    /// pseudonym key, and (window, `figure`) its screen.
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
 }
 
 /// The grouping and time axis the flags chose, checked against the cohort.
@@ -51,9 +55,16 @@ pub struct Choices {
 }
 
 impl InputArgs {
-    /// Load options from the flags.
+    /// The session file, read and checked (its missing or changed sources are warnings).
+    pub fn opened_session(&self) -> Result<Option<crate::session::Opened>> {
+        let Some(path) = &self.session else { return Ok(None) };
+        Ok(Some(crate::session::open(path)?))
+    }
+
+    /// Load options from the flags, on top of the session's.
     pub fn options(&self) -> Result<LoadOptions> {
-        let mut overrides = Overrides::new();
+        let session = self.opened_session()?;
+        let mut overrides = session.as_ref().map(|s| s.load.overrides.clone()).unwrap_or_default();
         for spec in &self.columns {
             let Some((role, name)) = spec.split_once('=') else {
                 bail!("--column takes ROLE=NAME, got `{spec}`");
@@ -64,17 +75,27 @@ impl InputArgs {
         if self.max_gap_days.is_nan() || self.max_gap_days < 0.0 {
             bail!("--max-gap-days must be a number of days >= 0");
         }
+        let session_key = session.as_ref().and_then(|s| s.session.key());
         let pseudonyms = if self.pseudonymise {
+            let key = match session_key {
+                Some(key) => key,
+                None => PseudonymKey::random().map_err(anyhow::Error::msg)?,
+            };
             Some(Pseudonyms {
-                key: PseudonymKey::random().map_err(anyhow::Error::msg)?,
+                key,
                 shift_dates: self.shift_dates,
             })
         } else {
-            None
+            // A session saved with pseudonyms on stays pseudonymised.
+            session.as_ref().and_then(|s| s.load.pseudonyms.clone())
+        };
+        let max_link_gap_days = match &session {
+            Some(s) if self.max_gap_days == data::DEFAULT_MAX_LINK_GAP_DAYS => s.load.max_link_gap_days,
+            _ => self.max_gap_days,
         };
         Ok(LoadOptions {
             overrides,
-            max_link_gap_days: self.max_gap_days,
+            max_link_gap_days,
             pseudonyms,
         })
     }
@@ -88,7 +109,13 @@ impl InputArgs {
             return Ok(Source::Demo);
         }
         if self.paths.is_empty() {
-            bail!("no input: give files or folders, or --demo");
+            if let Some(opened) = self.opened_session()? {
+                for problem in &opened.problems {
+                    eprintln!("cohort-explorer: warning: session: {problem}");
+                }
+                return Ok(opened.source);
+            }
+            bail!("no input: give files or folders, --demo, or --session FILE");
         }
         Ok(Source::Paths(self.paths.clone()))
     }

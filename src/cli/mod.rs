@@ -193,7 +193,13 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
     } else {
         Source::Paths(cli.input.paths.clone())
     };
-    let options = cli.input.options()?;
+    // A session is opened by the window itself, so that a damaged one is a notification there
+    // (and the demo opens) rather than an error here.
+    let options = InputArgs {
+        session: None,
+        ..cli.input.clone()
+    }
+    .options()?;
     let rules = match &cli.rules {
         Some(path) => crate::quality::Rules::from_file(path)?,
         None => crate::quality::Rules::default(),
@@ -202,6 +208,7 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
     let start = crate::app::StartChoices {
         group_by: cli.input.group_by.clone(),
         time: cli.input.has_choices().then(|| cli.input.time.clone()),
+        session: cli.input.session.clone(),
     };
     crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
     Ok(ExitCode::SUCCESS)

@@ -151,7 +151,16 @@ pub fn draw_with(derived: &std::sync::Arc<Derived>, state: &ViewState, pane: &Pa
     let mut background = Color32::WHITE;
     // egui sizes some widgets in a first pass and plots settle their bounds in the next: the
     // third frame is the one a user sees.
-    for _ in 0..3 {
+    // A view still fitting what it shows (a trajectory's mixed model) is waited for, up to a
+    // minute.
+    let started = std::time::Instant::now();
+    let fitting = |pane: &Pane| matches!(pane, Pane::Trajectory(t) if t.is_fitting());
+    let mut frame = 0;
+    while frame < 3 || (fitting(&pane) && started.elapsed() < std::time::Duration::from_secs(60)) {
+        if frame >= 3 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        frame += 1;
         let mut output = ctx.run_ui(input.clone(), |ui| {
             background = ui.visuals().panel_fill;
             frame_ui(ui, derived, state, &mut pane, options);

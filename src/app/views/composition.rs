@@ -12,7 +12,7 @@ use egui_plot::{Bar, BarChart, Plot, PlotPoint, Text};
 use crate::app::derived::{Composition, CompositionSample, Derived, composition_at};
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, taxon_color};
-use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
 use crate::model::RANKS;
 use crate::model::time::DAYS_PER_MONTH;
 
@@ -349,6 +349,25 @@ impl View for CompositionView {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         self.view_ui(ui, ctx);
+    }
+
+    fn settings(&self, _derived: &Derived) -> String {
+        settings_text(&[
+            ("rank", self.rank.to_string()),
+            ("top", self.top.to_string()),
+            ("average", self.average.to_string()),
+        ])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &Derived) {
+        for (key, value) in settings_pairs(settings) {
+            match key {
+                "rank" => self.rank = value.parse().unwrap_or(self.rank).min(RANKS.len()),
+                "top" => self.top = value.parse().unwrap_or(self.top).clamp(1, 30),
+                "average" => self.average = value == "true",
+                _ => {}
+            }
+        }
     }
 
     fn restore(_saved: Option<&str>, _derived: &Derived) -> Option<Self> {

@@ -8,7 +8,7 @@ use egui_plot::{BoxElem, BoxPlot, BoxSpread, GridMark, MarkerShape, Plot, Points
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::Highlight;
 use crate::app::theme::{group_color, highlighted};
-use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
 use crate::app::widgets::legend::group_legend_ui;
 use crate::metrics::stats::{kruskal_wallis, mann_whitney_u};
 
@@ -193,5 +193,19 @@ impl View for DistributionView {
 
     fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {
         Some(Self::default())
+    }
+
+    fn settings(&self, _derived: &crate::app::derived::Derived) -> String {
+        settings_text(&[("metric", SUBJECT_METRICS[self.metric].0.to_owned())])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &crate::app::derived::Derived) {
+        for (key, value) in settings_pairs(settings) {
+            if key == "metric"
+                && let Some(i) = SUBJECT_METRICS.iter().position(|m| m.0 == value)
+            {
+                self.metric = i;
+            }
+        }
     }
 }

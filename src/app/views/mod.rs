@@ -55,6 +55,20 @@ macro_rules! views {
                 }
             }
 
+            /// The view's settings beyond its kind (see [`View::settings`]).
+            pub fn settings(&self, derived: &Derived) -> String {
+                match self {
+                    $(Pane::$name(v) => v.settings(derived)),*
+                }
+            }
+
+            /// Take settings written by [`Pane::settings`].
+            pub fn apply_settings(&mut self, settings: &str, derived: &Derived) {
+                match self {
+                    $(Pane::$name(v) => v.apply_settings(settings, derived)),*
+                }
+            }
+
             /// The view reduced to its kind, to save.
             pub fn kind(&self, derived: &Derived) -> PaneKind {
                 match self {

@@ -10,10 +10,10 @@ use egui_plot::{Arrows, Legend, Line, Plot, PlotPoint, PlotPoints, PlotUi};
 use crate::app::derived::{Derived, OrdinationPoint};
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted, sequential_color};
-use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
 use crate::app::widgets::color_by::{self, Scale};
 use crate::app::widgets::legend::group_legend_ui;
-use crate::app::widgets::plot::{layered_points, nearest_subject};
+use crate::app::widgets::plot::{emptiest_corner, layered_points, nearest_subject};
 use crate::app::widgets::select::{DragSelect, Tool};
 
 /// What the points' colour shows.
@@ -229,9 +229,17 @@ impl OrdinationView {
                 group_legend_ui(ui, ctx, &counts);
             }
             ColorBy::Time => {
-                plot = plot.legend(Legend::default().title("Since baseline").follow_insertion_order(true));
+                plot = plot.legend(
+                    Legend::default()
+                        .title("Since baseline")
+                        .follow_insertion_order(true)
+                        .position(emptiest_corner(d.ordination.iter().map(|p| [p.x, p.y]))),
+                );
             }
-            ColorBy::Sample(_) | ColorBy::Subject(_) => plot = plot.legend(Legend::default()),
+            ColorBy::Sample(_) | ColorBy::Subject(_) => {
+                plot =
+                    plot.legend(Legend::default().position(emptiest_corner(d.ordination.iter().map(|p| [p.x, p.y]))));
+            }
         }
         let plot = plot
             .x_axis_label(format!("PC1 ({e1:.1}%)"))
@@ -330,6 +338,29 @@ impl View for OrdinationView {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         self.view_ui(ui, ctx);
+    }
+
+    fn settings(&self, _derived: &crate::app::derived::Derived) -> String {
+        let colour = match &self.color_by {
+            ColorBy::Group => "group".to_owned(),
+            ColorBy::Time => "time".to_owned(),
+            ColorBy::Sample(c) => format!("sample:{c}"),
+            ColorBy::Subject(c) => format!("subject:{c}"),
+        };
+        settings_text(&[("colour", colour)])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &crate::app::derived::Derived) {
+        for (key, value) in settings_pairs(settings) {
+            if key == "colour" {
+                self.color_by = match value.split_once(':') {
+                    Some(("sample", c)) => ColorBy::Sample(c.to_owned()),
+                    Some(("subject", c)) => ColorBy::Subject(c.to_owned()),
+                    _ if value == "time" => ColorBy::Time,
+                    _ => ColorBy::Group,
+                };
+            }
+        }
     }
 
     fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {

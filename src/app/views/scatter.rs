@@ -10,10 +10,10 @@ use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints};
 use crate::app::derived::{Derived, SUBJECT_METRICS};
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted};
-use crate::app::view::{Slot, View, ViewCtx};
+use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
 use crate::app::widgets::color_by::{self, Scale};
 use crate::app::widgets::legend::group_legend_ui;
-use crate::app::widgets::plot::{layered_points, nearest_subject};
+use crate::app::widgets::plot::{emptiest_corner, layered_points, nearest_subject};
 use crate::app::widgets::select::DragSelect;
 use crate::metrics::longitudinal::ols;
 use crate::metrics::stats::pearson;
@@ -138,7 +138,7 @@ impl ScatterView {
             }
             group_legend_ui(ui, ctx, &counts);
         } else {
-            plot = plot.legend(Legend::default());
+            plot = plot.legend(Legend::default().position(emptiest_corner(points.iter().map(|(_, p)| [p.x, p.y]))));
         }
         let plot = plot
             .x_axis_label(SUBJECT_METRICS[self.x].1)
@@ -227,6 +227,26 @@ impl View for ScatterView {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         self.view_ui(ui, ctx);
+    }
+
+    fn settings(&self, _derived: &crate::app::derived::Derived) -> String {
+        settings_text(&[
+            ("x", SUBJECT_METRICS[self.x].0.to_owned()),
+            ("y", SUBJECT_METRICS[self.y].0.to_owned()),
+            ("colour", self.color_by.clone().unwrap_or_default()),
+        ])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &crate::app::derived::Derived) {
+        let metric = |v: &str| SUBJECT_METRICS.iter().position(|m| m.0 == v);
+        for (key, value) in settings_pairs(settings) {
+            match key {
+                "x" => self.x = metric(value).unwrap_or(self.x),
+                "y" => self.y = metric(value).unwrap_or(self.y),
+                "colour" => self.color_by = (!value.is_empty()).then(|| value.to_owned()),
+                _ => {}
+            }
+        }
     }
 
     fn restore(_saved: Option<&str>, _derived: &crate::app::derived::Derived) -> Option<Self> {

@@ -7,13 +7,14 @@
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
-use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotTransform, Points, Polygon};
+use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotTransform, Points, Polygon};
 
 use crate::app::derived::Derived;
 use crate::app::derived::survival::{curves, follow_up};
 use crate::app::state::{Command, Highlight};
 use crate::app::theme::{group_color, highlighted};
-use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::view::{Slot, View, ViewCtx, problem_ui, settings_pairs, settings_text};
+use crate::app::widgets::legend::entry_ui;
 use crate::cohort::{Endpoint, Origin, Survival, TimeToEvent};
 
 /// Which groups the curves compare.
@@ -261,9 +262,30 @@ impl SurvivalView {
             .iter()
             .filter_map(|g| g.km.times.last())
             .fold(0.0f64, |a, &b| a.max(b));
+        // The legend above the plot, never over the curves: per curve n, events, median, HR.
+        let names: Vec<String> = result
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                let hazard = match (result.reference, g.hazard) {
+                    (Some(r), _) if r == gi && result.groups.len() > 1 => " · HR 1 (ref)".to_owned(),
+                    (_, Some(h)) => format!(" · HR {:.2} ({:.2}–{:.2})", h.ratio, h.lower, h.upper),
+                    _ => String::new(),
+                };
+                let median = g
+                    .median
+                    .map_or_else(|| "median not reached".to_owned(), |m| format!("median {m:.1} mo"));
+                format!("{} (n={}, {} events) · {median}{hazard}", g.name, g.n, g.events)
+            })
+            .collect();
+        ui.horizontal_wrapped(|ui| {
+            for (g, name) in result.groups.iter().zip(&names) {
+                entry_ui(ui, color_of(g.level), name);
+                ui.add_space(8.0);
+            }
+        });
         let plot = Plot::new("survival")
-            // Curves fall from the top left: the lower left stays clear for the legend.
-            .legend(Legend::default().position(Corner::LeftBottom))
             .x_axis_label(format!("Months since {}", self.origin))
             .y_axis_label(format!("Free of {}", self.endpoint.label()))
             .include_y(0.0)
@@ -275,7 +297,7 @@ impl SurvivalView {
         let show_bands = self.show_bands;
         let hovered_set = &ctx.state.selection.hovered_set;
         let response = plot.show(ui, |plot_ui| {
-            for (gi, g) in result.groups.iter().enumerate() {
+            for (g, name) in result.groups.iter().zip(&names) {
                 let color = color_of(g.level);
                 let km = &g.km;
                 if show_bands {
@@ -297,18 +319,9 @@ impl SurvivalView {
                         );
                     }
                 }
-                let hazard = match (result.reference, g.hazard) {
-                    (Some(r), _) if r == gi && result.groups.len() > 1 => " · HR 1 (ref)".to_owned(),
-                    (_, Some(h)) => format!(" · HR {:.2} ({:.2}–{:.2})", h.ratio, h.lower, h.upper),
-                    _ => String::new(),
-                };
-                let median = g
-                    .median
-                    .map_or_else(|| "median not reached".to_owned(), |m| format!("median {m:.1} mo"));
-                let name = format!("{} (n={}, {} events) · {median}{hazard}", g.name, g.n, g.events);
                 // Vertical drops at one x must stay lines, not be aggregated into a band.
                 plot_ui.line(
-                    Line::new(name, PlotPoints::from(steps(&km.times, &km.survival)))
+                    Line::new(name.as_str(), PlotPoints::from(steps(&km.times, &km.survival)))
                         .color(color)
                         .width(2.5)
                         .allow_band(false),
@@ -499,6 +512,24 @@ impl View for SurvivalView {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         self.view_ui(ui, ctx);
+    }
+
+    fn settings(&self, _derived: &Derived) -> String {
+        settings_text(&[
+            ("bands", self.show_bands.to_string()),
+            ("vs_rest", (self.compare == Compare::SelectionVsRest).to_string()),
+        ])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &Derived) {
+        for (key, value) in settings_pairs(settings) {
+            match key {
+                "bands" => self.show_bands = value == "true",
+                "vs_rest" if value == "true" => self.compare = Compare::SelectionVsRest,
+                "vs_rest" => self.compare = Compare::Groups,
+                _ => {}
+            }
+        }
     }
 
     fn saved(&self, _derived: &Derived) -> Option<String> {

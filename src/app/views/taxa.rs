@@ -8,7 +8,8 @@ use egui_plot::{Legend, MarkerShape, Plot, PlotPoint, Points};
 
 use crate::app::derived::Derived;
 use crate::app::state::Command;
-use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::view::{Slot, View, ViewCtx, problem_ui, settings_pairs, settings_text};
+use crate::app::widgets::plot::emptiest_corner;
 use crate::app::widgets::table::sortable_header_ui;
 use crate::cohort::{CLINICAL, MeasureRef};
 use crate::metrics::trends::TaxonTrend;
@@ -196,8 +197,9 @@ impl TaxaView {
             .map(|(_, p)| *p)
             .collect();
         let text = ui.visuals().text_color();
+        let corner = emptiest_corner(points.iter().map(|(_, p)| *p));
         let response = Plot::new("taxa-volcano")
-            .legend(Legend::default())
+            .legend(Legend::default().position(corner))
             .x_axis_label("CLR change per month")
             .y_axis_label("−log10 q")
             .allow_scroll(false)
@@ -371,6 +373,27 @@ impl View for TaxaView {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         self.view_ui(ui, ctx);
+    }
+
+    fn settings(&self, _derived: &Derived) -> String {
+        let panel = match self.panel {
+            Panel::Table => "table",
+            Panel::Volcano => "volcano",
+            Panel::Heatmap => "heatmap",
+        };
+        settings_text(&[("panel", panel.to_owned())])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &Derived) {
+        for (key, value) in settings_pairs(settings) {
+            if key == "panel" {
+                self.panel = match value {
+                    "volcano" => Panel::Volcano,
+                    "heatmap" => Panel::Heatmap,
+                    _ => Panel::Table,
+                };
+            }
+        }
     }
 
     fn restore(_saved: Option<&str>, _derived: &Derived) -> Option<Self> {

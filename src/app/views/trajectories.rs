@@ -13,7 +13,7 @@ use crate::app::derived::changes::{Mode, control_limits, outside_limits, transfo
 use crate::app::derived::{Derived, GroupMean, Measure, Series, bin_width};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, group_line_style, highlighted, line_width};
-use crate::app::view::{Slot, View, ViewCtx, problem_ui};
+use crate::app::view::{Slot, View, ViewCtx, problem_ui, settings_pairs, settings_text};
 use crate::app::widgets::legend::group_legend_ui;
 use crate::app::widgets::measure_picker::MeasurePicker;
 use crate::app::widgets::mixed_overlay::{GroupedFit, MixedJob, draw_mixed, segment_line};
@@ -123,6 +123,25 @@ impl TrajectoryView {
         self.shown.as_ref().map(|(_, _, _, s)| Arc::clone(s))
     }
 
+    /// Start (or keep polling) the mixed-model fit of this measure on this axis and grouping.
+    fn fit_mixed(&mut self, ui: &egui::Ui, ctx: &ViewCtx<'_>, axis: usize) {
+        if self
+            .mixed
+            .as_ref()
+            .is_none_or(|j| !j.fits(ctx.derived, self.measure, axis))
+        {
+            self.mixed = Some(MixedJob::start(ui, ctx.derived, self.measure, axis));
+        }
+        if let Some(job) = &mut self.mixed {
+            job.poll();
+        }
+    }
+
+    /// True while the mixed model it shows is still being fitted (a figure waits for it).
+    pub fn is_fitting(&self) -> bool {
+        self.show_mixed && self.mode == Mode::Values && self.mixed.as_ref().is_some_and(|j| j.result.is_none())
+    }
+
     /// The finished mixed-model fit for the current axis and grouping, if any.
     pub fn mixed_fit(&self) -> Option<&Result<GroupedFit, String>> {
         self.mixed.as_ref()?.result.as_ref()
@@ -160,12 +179,7 @@ impl TrajectoryView {
             if !self.show_mixed {
                 return;
             }
-            if self.mixed.as_ref().is_none_or(|j| !j.fits(ctx.derived, self.measure, axis)) {
-                self.mixed = Some(MixedJob::start(ui, ctx.derived, self.measure, axis));
-            }
-            if let Some(job) = &mut self.mixed {
-                job.poll();
-            }
+            self.fit_mixed(ui, ctx, axis);
             match self.mixed_fit() {
                 None => {
                     ui.spinner();
@@ -208,6 +222,9 @@ impl TrajectoryView {
         let a = axis.index();
         if !ctx.figure {
             self.overlay_controls_ui(ui, ctx, a);
+        } else if self.show_mixed && self.mode == Mode::Values {
+            // No controls in a figure or on a slide, but the model it shows.
+            self.fit_mixed(ui, ctx, a);
         }
         let shown = self.shown(&derived);
         let Some(measure) = shown
@@ -528,6 +545,43 @@ impl View for TrajectoryView {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         self.view_ui(ui, ctx);
+    }
+
+    fn settings(&self, _derived: &Derived) -> String {
+        let mode = match self.mode {
+            Mode::Values => "values",
+            Mode::FromPrevious => "previous",
+            Mode::FromBaseline => "baseline",
+            Mode::ControlChart => "control",
+        };
+        settings_text(&[
+            ("mode", mode.to_owned()),
+            ("ols", self.show_ols.to_string()),
+            ("mixed", self.show_mixed.to_string()),
+            ("d50", self.show_d50.to_string()),
+            ("findings", self.show_findings.to_string()),
+        ])
+    }
+
+    fn apply_settings(&mut self, settings: &str, _derived: &Derived) {
+        for (key, value) in settings_pairs(settings) {
+            let on = value == "true";
+            match key {
+                "mode" => {
+                    self.mode = match value {
+                        "previous" => Mode::FromPrevious,
+                        "baseline" => Mode::FromBaseline,
+                        "control" => Mode::ControlChart,
+                        _ => Mode::Values,
+                    }
+                }
+                "ols" => self.show_ols = on,
+                "mixed" => self.show_mixed = on,
+                "d50" => self.show_d50 = on,
+                "findings" => self.show_findings = on,
+                _ => {}
+            }
+        }
     }
 
     fn saved(&self, derived: &Derived) -> Option<String> {

@@ -17,7 +17,7 @@ pub fn group_legend_ui(ui: &mut egui::Ui, ctx: &ViewCtx<'_>, counts: &[usize]) {
                 continue;
             }
             swatch_ui(ui, g);
-            ui.label(format!("{name} (n = {n})"));
+            ui.add(egui::Label::new(format!("{name} (n = {n})")).wrap_mode(egui::TextWrapMode::Extend));
             ui.add_space(10.0);
         }
     });
@@ -44,6 +44,18 @@ pub fn swatch_ui(ui: &mut egui::Ui, group: usize) {
         }
     }
     marker(ui.painter(), rect.center(), group_marker(group), color);
+}
+
+/// A legend entry outside a plot: a short solid line in `color`, then `text` (in a
+/// `horizontal_wrapped` row, which moves whole entries to the next line).
+pub fn entry_ui(ui: &mut egui::Ui, color: Color32, text: &str) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 14.0), Sense::hover());
+    let y = rect.center().y;
+    ui.painter().line_segment(
+        [egui::pos2(rect.left() + 1.0, y), egui::pos2(rect.right() - 1.0, y)],
+        Stroke::new(2.5, color),
+    );
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
 }
 
 /// A marker of `shape` at `at`, 4 px in radius.

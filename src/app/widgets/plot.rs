@@ -26,8 +26,8 @@ pub fn nearest_subject(
 }
 
 /// Points drawn in layers, one item per (class, highlight level), faded first within each
-/// class so emphasised points are on top; only unemphasised items are named, so the legend has
-/// one entry per class. `points` are (class, subject, position); emphasised points are drawn
+/// level over every class so emphasised points are on top; one empty item per class in its base colour carries
+/// the name, so the legend has one entry per class, in the class's colour. `points` are (class, subject, position); emphasised points are drawn
 /// 2 px larger than `radius`; `color` maps a class colour to a highlight level.
 pub fn layered_points(
     plot_ui: &mut PlotUi<'_>,
@@ -50,29 +50,70 @@ pub fn layered_points(
             layer[l].push(p);
         }
     }
-    for ((name, base), layer) in classes.iter().zip(layers) {
-        for (level, pts) in LEVELS.into_iter().zip(layer) {
+    // The legend's entries: an item per class in its own colour, so the legend shows the colour
+    // of the group (not of its faded points), the same as every other view. Its one point is
+    // not a number, so nothing is drawn (egui_plot's legend leaves out items with no points).
+    for ((name, base), layer) in classes.iter().zip(&layers) {
+        if layer.iter().any(|l| !l.is_empty()) {
+            plot_ui.points(
+                Points::new(name.clone(), vec![[f64::NAN, f64::NAN]])
+                    .color(*base)
+                    .radius(radius),
+            );
+        }
+    }
+    // Level by level across the classes, so a hovered or selected point is over every class.
+    for (l, level) in LEVELS.into_iter().enumerate() {
+        for ((_, base), layer) in classes.iter().zip(&mut layers) {
+            let pts = std::mem::take(&mut layer[l]);
             if pts.is_empty() {
                 continue;
             }
-            let label = if level <= Highlight::Normal {
-                name.clone()
-            } else {
-                String::new()
-            };
             let r = if level >= Highlight::Selected {
                 radius + 2.0
             } else {
                 radius
             };
             plot_ui.points(
-                Points::new(label, pts)
+                Points::new("", pts)
                     .color(color(*base, level))
                     .radius(r)
                     .shape(MarkerShape::Circle),
             );
         }
     }
+}
+
+/// The corner of the plot where a legend covers the fewest of `points`: each corner's box of
+/// 35 % × 35 % of the points' extent is counted; ties go to the top right, then the top left,
+/// bottom right, bottom left.
+pub fn emptiest_corner(points: impl Iterator<Item = [f64; 2]> + Clone) -> egui_plot::Corner {
+    use egui_plot::Corner;
+    let finite = points.filter(|p| p[0].is_finite() && p[1].is_finite());
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in finite.clone() {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    if !(lo[0] < hi[0] && lo[1] < hi[1]) {
+        return Corner::RightTop;
+    }
+    let within = |p: &[f64; 2], right: bool, top: bool| {
+        let fx = (p[0] - lo[0]) / (hi[0] - lo[0]);
+        let fy = (p[1] - lo[1]) / (hi[1] - lo[1]);
+        (if right { fx >= 0.65 } else { fx <= 0.35 }) && (if top { fy >= 0.65 } else { fy <= 0.35 })
+    };
+    [
+        (Corner::RightTop, true, true),
+        (Corner::LeftTop, false, true),
+        (Corner::RightBottom, true, false),
+        (Corner::LeftBottom, false, false),
+    ]
+    .into_iter()
+    .min_by_key(|(_, right, top)| finite.clone().filter(|p| within(p, *right, *top)).count())
+    .map_or(Corner::RightTop, |(c, _, _)| c)
 }
 
 /// A plot with `axis` as its x-axis: its label, and on the date axis month/quarter/year grid
@@ -168,6 +209,24 @@ pub fn draw_markers(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, markers: &[(usi
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_legend_goes_to_the_corner_with_fewest_points() {
+        use egui_plot::Corner;
+        // A cloud falling from the top left: the top right and bottom left are empty, and
+        // the bottom left has one point.
+        let mut points: Vec<[f64; 2]> = (0..50)
+            .map(|i| [f64::from(i) / 50.0, 1.0 - f64::from(i) / 50.0])
+            .collect();
+        points.push([0.1, 0.1]);
+        points.push([0.9, 0.95]);
+        points.push([0.95, 0.9]);
+        assert!(matches!(
+            super::emptiest_corner(points.iter().copied()),
+            Corner::LeftBottom
+        ));
+        assert!(matches!(super::emptiest_corner(std::iter::empty()), Corner::RightTop));
+    }
+
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> f64 {

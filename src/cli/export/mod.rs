@@ -417,9 +417,21 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
     if metric.hypermetabolic_ratio.is_nan() || metric.hypermetabolic_ratio <= 0.0 {
         bail!("--hypermetabolic-ratio must be a positive ratio, e.g. 1.10");
     }
+    // A session's options, unless the flags say otherwise.
+    let session = input.opened_session()?.map(|s| s.metrics);
+    let ree_equation = match &session {
+        Some(s) if metric.ree_equation == ReeEquation::default() => s.ree_equation,
+        _ => metric.ree_equation,
+    };
+    let hypermetabolic_ratio = match &session {
+        Some(s) if metric.hypermetabolic_ratio == crate::metrics::ree::DEFAULT_HYPERMETABOLIC_RATIO => {
+            s.hypermetabolic_ratio
+        }
+        _ => metric.hypermetabolic_ratio,
+    };
     let options = MetricOptions {
-        ree_equation: metric.ree_equation,
-        hypermetabolic_ratio: metric.hypermetabolic_ratio,
+        ree_equation,
+        hypermetabolic_ratio,
         rank: parse_rank(metric.beta_rank.as_deref().unwrap_or("feature"))?,
         beta_metric: metric.metric.unwrap_or_default(),
         pcoa_dims: metric.dims.max(1),

@@ -1,0 +1,214 @@
+//! What the shell does for the command line's start choices, the menu's Session and
+//! Pseudonyms entries and the views' Figure menus: group and place in time as asked, open and
+//! save a session file, switch pseudonyms (loading the cohort again), draw a view as a figure
+//! to save or copy.
+
+use eframe::egui;
+
+use super::explorer::Explorer;
+use super::state::{self, AppCommand};
+use super::{CohortApp, StartChoices, figure, session};
+use crate::model::pseudonym::{PseudonymKey, Pseudonyms};
+
+impl CohortApp {
+    /// Show pseudonyms in place of every subject and sample ID (or the IDs again), loading the
+    /// open cohort again; the key is the settings' (made once), so pseudonyms stay the same.
+    pub fn set_pseudonyms(&mut self, ctx: &egui::Context, on: bool, shift_dates: bool) {
+        self.options.pseudonyms = if on {
+            let key = self
+                .settings
+                .pseudonym_key
+                .as_deref()
+                .and_then(|k| PseudonymKey::from_hex(k).ok())
+                .map_or_else(PseudonymKey::random, Ok);
+            match key {
+                Ok(key) => {
+                    self.settings.pseudonym_key = Some(key.to_hex());
+                    Some(Pseudonyms { key, shift_dates })
+                }
+                Err(e) => {
+                    self.notify(e);
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(source) = self.source.clone() {
+            // Named cohorts and the layout are kept with the settings across the reload.
+            self.remember_explorer();
+            self.open(ctx, source);
+        }
+    }
+
+    /// Open a session file: its inputs, options, pseudonym key, screen and slides. A missing or
+    /// changed source is named in a notification and the rest opens; a damaged session, or one
+    /// from a newer version, is a notification and changes nothing.
+    pub fn open_session(&mut self, ctx: &egui::Context, path: &std::path::Path) {
+        let opened = match crate::session::open(path) {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.notify(e.to_string());
+                return;
+            }
+        };
+        for problem in &opened.problems {
+            self.notify(format!("Session: {problem}"));
+        }
+        let session = &opened.session;
+        if let Some(key) = session.key() {
+            self.settings.pseudonym_key = Some(key.to_hex());
+        }
+        self.pending_screen = match serde_json::from_value::<session::Screen>(session.view.clone()) {
+            Ok(screen) => Some(screen),
+            Err(_) if session.view.is_null() => None,
+            Err(e) => {
+                self.notify(format!(
+                    "Session: the screen could not be read ({e}); the default one is shown"
+                ));
+                None
+            }
+        };
+        self.slides = session
+            .slides
+            .iter()
+            .filter_map(|s| match serde_json::from_value::<session::Slide>(s.clone()) {
+                Ok(slide) => Some(slide),
+                Err(e) => {
+                    self.notifications.push(format!("Session: a slide was left out ({e})"));
+                    None
+                }
+            })
+            .collect();
+        if let Some(rules) = &opened.rules_file {
+            match crate::quality::Rules::from_file(rules) {
+                Ok(r) => {
+                    self.rules = r;
+                    self.rules_file = Some(rules.display().to_string());
+                }
+                Err(e) => self.notify(format!("Session: {e}")),
+            }
+        }
+        self.options = opened.load;
+        self.metrics = opened.metrics;
+        // The layout and cohorts come from the session, not from the last run's settings.
+        self.settings.layout = None;
+        self.open(ctx, opened.source);
+    }
+
+    /// Save the open cohort's session (inputs, options, key, screen, slides) to `path`.
+    pub fn save_session(&mut self, path: &std::path::Path) {
+        let (Some(explorer), Some(source)) = (&self.explorer, &self.source) else {
+            self.notify("Save session: no cohort is open");
+            return;
+        };
+        let key = self
+            .settings
+            .pseudonym_key
+            .as_deref()
+            .and_then(|k| PseudonymKey::from_hex(k).ok());
+        let mut file = crate::session::Session::new(source, &explorer.cohort.sources, path).with_options(
+            &self.options,
+            &self.metrics,
+            key.as_ref(),
+        );
+        file.options.rules_file = self.rules_file.clone().map(|r| {
+            let base = path.parent().unwrap_or(std::path::Path::new("."));
+            std::path::Path::new(&r)
+                .strip_prefix(base)
+                .map_or(r.clone(), |p| p.display().to_string())
+        });
+        let dark = self.ctx.theme() == egui::Theme::Dark;
+        file.view = serde_json::to_value(session::Screen::of(explorer, dark)).unwrap_or_default();
+        file.slides = self
+            .slides
+            .iter()
+            .filter_map(|s| serde_json::to_value(s).ok())
+            .collect();
+        if let Err(e) = file.write(path) {
+            self.notify(e.to_string());
+        }
+    }
+
+    /// Put a session's screen back when the cohort has loaded (the headless `figure`).
+    pub fn restore_screen_after_load(&mut self, screen: session::Screen) {
+        self.pending_screen = Some(screen);
+    }
+
+    /// True when subject and sample IDs are shown as pseudonyms.
+    pub fn pseudonymised(&self) -> bool {
+        self.options.pseudonyms.is_some()
+    }
+
+    /// The view in `tile` drawn as a figure, on the window's theme, with the footer.
+    pub fn figure(&mut self, ctx: &egui::Context, tile: egui_tiles::TileId) -> Option<figure::Drawn> {
+        let explorer = self.explorer.as_ref()?;
+        let Some(pane) = explorer.pane(tile) else {
+            self.notify("Figure: that view is no longer open");
+            return None;
+        };
+        let options = figure::FigureOptions {
+            footer: Some(figure::footer(&explorer.derived)),
+            theme: ctx.theme(),
+            ..figure::FigureOptions::default()
+        };
+        Some(figure::draw(explorer, pane, &options))
+    }
+
+    /// Write the figure of the view in `tile` to `path`.
+    pub fn save_figure(
+        &mut self,
+        ctx: &egui::Context,
+        tile: egui_tiles::TileId,
+        format: figure::Format,
+        path: &std::path::Path,
+    ) {
+        let Some(drawn) = self.figure(ctx, tile) else { return };
+        let inputs: Vec<String> = self
+            .explorer
+            .as_ref()
+            .map(|e| e.cohort.sources.iter().map(|s| s.path.clone()).collect())
+            .unwrap_or_default();
+        if let Err(e) = drawn.write(path, format, &inputs) {
+            self.notify(format!("Figure: {e}"));
+        }
+    }
+
+    /// Group and place in time as the command line asked; a column the cohort cannot use is a
+    /// notification naming it.
+    pub(super) fn apply_start(&mut self, explorer: &mut Explorer, start: StartChoices) {
+        if let Some(column) = start.group_by {
+            if explorer.base().group_columns.contains(&column) {
+                explorer.state.group_by = state::GroupBy::Column(column);
+                if let Err(message) = explorer.regroup() {
+                    self.notify(message);
+                }
+            } else {
+                self.notify(format!(
+                    "--group-by: no column `{column}` to group by; columns that can: {}",
+                    explorer.base().group_columns.join(", ")
+                ));
+            }
+        }
+        let Some(time) = start.time else { return };
+        let axis = match time.parse::<crate::cohort::TimeAxis>() {
+            Ok(crate::cohort::TimeAxis::MonthsSinceBaseline | crate::cohort::TimeAxis::Day) => {
+                Some(state::XAxis::MonthsSinceBaseline)
+            }
+            Ok(crate::cohort::TimeAxis::MonthsSinceOnset) => Some(state::XAxis::MonthsSinceOnset),
+            Ok(crate::cohort::TimeAxis::Date) => Some(state::XAxis::Date),
+            Ok(crate::cohort::TimeAxis::VisitNumber) => Some(state::XAxis::VisitNumber),
+            Ok(crate::cohort::TimeAxis::Column(_)) | Err(_) => None,
+        };
+        match axis {
+            Some(axis) => explorer.state.x_axis = axis,
+            None => {
+                for command in explorer.apply(vec![state::Command::SetTimeColumn(time)]) {
+                    if let AppCommand::Notify(message) = command {
+                        self.notify(format!("--time: {message}"));
+                    }
+                }
+            }
+        }
+    }
+}
