@@ -166,3 +166,95 @@ fn messy_demo_loads_and_reports_what_loading_can_see() {
     assert!(cohort.sources[1].decimal_comma);
     assert_eq!(cohort.num_subjects(), 121, "120 subjects plus the planted unknown one");
 }
+
+/// The embedded demo's findings, each as the README states it (section "The demo cohort"),
+/// from the subjects table every front end reads.
+#[test]
+fn the_embedded_demo_shows_each_finding_of_its_story() {
+    use cohort_explorer::metrics::stats::{kruskal_wallis, mann_whitney_u, spearman};
+    use cohort_explorer::metrics::tables::MetricOptions;
+    use cohort_explorer::pipeline::{self, Source};
+    let cohort = pipeline::load(&Source::Demo, &cohort_explorer::data::LoadOptions::default()).expect("demo");
+    let tables = pipeline::tables(&cohort, &MetricOptions::default()).expect("tables");
+    let s = &tables.subjects;
+    let group = common::str_col(s, "group");
+    let arm = common::str_col(s, "arm");
+    let hyper: Vec<Option<bool>> = s
+        .column(c::HYPERMETABOLIC)
+        .expect("hyper")
+        .bool()
+        .expect("bool")
+        .iter()
+        .collect();
+    let slope = common::f64_col(s, c::ALSFRS_R_SLOPE_PER_MONTH);
+    let baseline = common::f64_col(s, c::BASELINE_ALSFRS_R_TOTAL);
+    let bmi_change = common::f64_col(s, "last_bmi_change_pct_from_baseline");
+    let fb = common::f64_col(s, c::BASELINE_FB_RATIO);
+    let shannon = common::f64_col(s, c::BASELINE_SHANNON);
+    let patients: Vec<usize> = (0..s.height())
+        .filter(|&i| group[i].as_deref() == Some("ALS"))
+        .collect();
+    let controls: Vec<usize> = (0..s.height())
+        .filter(|&i| group[i].as_deref() == Some("control"))
+        .collect();
+    let values = |rows: &[usize], col: &[Option<f64>]| -> Vec<f64> { rows.iter().filter_map(|&i| col[i]).collect() };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+
+    // Patients against controls: lower Shannon and F/B at baseline.
+    for (what, col) in [("Shannon", &shannon), ("F/B", &fb)] {
+        let (p, c) = (values(&patients, col), values(&controls, col));
+        assert!(median(p.clone()) < median(c.clone()), "{what} lower in ALS");
+        let test = mann_whitney_u(&p, &c).expect("test");
+        assert!(test.p_value < 0.01, "{what}: p = {}", test.p_value);
+    }
+    // About half the patients hypermetabolic; they decline faster and lose more weight.
+    let hyper_rows: Vec<usize> = patients.iter().copied().filter(|&i| hyper[i] == Some(true)).collect();
+    let normo_rows: Vec<usize> = patients.iter().copied().filter(|&i| hyper[i] == Some(false)).collect();
+    let share = hyper_rows.len() as f64 / (hyper_rows.len() + normo_rows.len()) as f64;
+    assert!((0.35..=0.65).contains(&share), "{share}");
+    assert!(median(values(&hyper_rows, &slope)) < median(values(&normo_rows, &slope)));
+    assert!(median(values(&hyper_rows, &bmi_change)) < median(values(&normo_rows, &bmi_change)));
+    let test = mann_whitney_u(&values(&hyper_rows, &slope), &values(&normo_rows, &slope)).expect("test");
+    assert!(test.p_value < 0.01, "hypermetabolic decline: p = {}", test.p_value);
+    // Greater BMI loss with faster decline (both negative: a positive correlation).
+    let pairs: Vec<(f64, f64)> = patients.iter().filter_map(|&i| bmi_change[i].zip(slope[i])).collect();
+    let (x, y): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+    let rho = spearman(&x, &y).expect("rho");
+    assert!(
+        rho.statistic > 0.15 && rho.p_value < 0.05,
+        "BMI change vs slope: {rho:?}"
+    );
+    // A lower baseline F/B with faster decline.
+    let pairs: Vec<(f64, f64)> = patients.iter().filter_map(|&i| fb[i].zip(slope[i])).collect();
+    let (x, y): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+    let rho = spearman(&x, &y).expect("rho");
+    assert!(rho.statistic > 0.15 && rho.p_value < 0.05, "F/B vs slope: {rho:?}");
+    // Exercise slows early-stage patients' decline (baseline ALSFRS-R ≥ 40), not later ones'.
+    for (early, wanted) in [(true, true), (false, false)] {
+        let by_arm: Vec<Vec<f64>> = ["aerobic", "resistance", "combined", "usual care"]
+            .iter()
+            .map(|a| {
+                patients
+                    .iter()
+                    .filter(|&&i| arm[i].as_deref() == Some(*a) && baseline[i].is_some_and(|b| (b >= 40.0) == early))
+                    .filter_map(|&i| slope[i])
+                    .collect()
+            })
+            .collect();
+        let groups: Vec<&[f64]> = by_arm.iter().map(Vec::as_slice).collect();
+        let test = kruskal_wallis(&groups).expect("test");
+        assert_eq!(test.p_value < 0.05, wanted, "early = {early}: p = {}", test.p_value);
+        if early {
+            let usual = median(by_arm[3].clone());
+            for exercised in &by_arm[..3] {
+                assert!(
+                    median(exercised.clone()) > usual,
+                    "an exercise arm declines more slowly"
+                );
+            }
+        }
+    }
+}

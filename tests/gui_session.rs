@@ -188,6 +188,7 @@ fn presenting_steps_through_the_demo_deck_and_puts_the_screen_back() {
     h.key_press(egui::Key::F11);
     h.run_steps(3);
     assert_eq!(h.state().presenting.as_ref().map(|p| p.slide), Some(0));
+    assert_eq!(h.ctx.zoom_factor(), 1.5, "larger text and thicker lines");
     h.get_by_label(&h.state().slides[0].title.clone());
     assert_eq!(explorer(&h).state.group_by, GroupBy::Column("group".to_owned()));
     h.key_press(egui::Key::ArrowRight);
@@ -205,4 +206,5 @@ fn presenting_steps_through_the_demo_deck_and_puts_the_screen_back() {
     h.run_steps(2);
     assert!(h.state().presenting.is_none());
     assert_eq!(explorer(&h).state.group_by, before);
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
 }

@@ -74,7 +74,7 @@ fn the_rules_file_sets_thresholds_and_severities() {
     let rules = Rules::parse(
         r#"
         [time]
-        max_visit_gap_days = 120
+        max_visit_gap_days = 80
         [severity]
         "time.before-onset" = "info"
         "composition.missing-taxonomy" = "off"

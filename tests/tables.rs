@@ -145,9 +145,18 @@ fn microbiome_metrics_show_the_als_shift() {
             if als.contains(s) { a.push(v) } else { b.push(v) }
         }
     }
-    assert!(median(a) > median(b), "F/B higher in ALS");
+    assert!(median(a) < median(b), "F/B lower in ALS");
     let shannon: Vec<f64> = f64s(&samples, "shannon").into_iter().flatten().collect();
     assert_eq!(shannon.len(), samples.height());
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for (s, v) in sid.iter().zip(&shannon) {
+        if s.as_ref().is_some_and(|s| als.contains(s)) {
+            a.push(*v);
+        } else {
+            b.push(*v);
+        }
+    }
+    assert!(median(a) < median(b), "Shannon diversity lower in ALS");
     // First samples are at distance 0 from baseline; later ones are not.
     let from_base: Vec<f64> = f64s(&samples, "distance_from_baseline").into_iter().flatten().collect();
     assert!(from_base.contains(&0.0) && from_base.iter().any(|d| *d > 0.0));

@@ -262,7 +262,7 @@ impl Explorer {
                 Arc::new(self.base.regrouped(names, &groups))
             }
             GroupBy::Column(column) => match group_by(&self.base.tables.subjects, column) {
-                Ok(g) => Arc::new(self.base.regrouped(g.levels, &g.of_subject)),
+                Ok(g) => Arc::new(self.base.regrouped(named_levels(column, g.levels), &g.of_subject)),
                 Err(e) => {
                     outcome = Err(format!("Group by: {e}"));
                     self.state.group_by = GroupBy::Arm;
@@ -353,4 +353,25 @@ impl Explorer {
             Tile::Container(_) => None,
         })
     }
+}
+
+/// Group names for a yes/no column say what is yes (`hypermetabolic: yes`), as a legend of
+/// "yes" and "no" would not; other columns' levels are their values.
+fn named_levels(column: &str, levels: Vec<String>) -> Vec<String> {
+    let yes_no = levels
+        .iter()
+        .all(|l| matches!(l.as_str(), "yes" | "no" | crate::cohort::NOT_RECORDED));
+    if !yes_no {
+        return levels;
+    }
+    levels
+        .into_iter()
+        .map(|l| {
+            if l == crate::cohort::NOT_RECORDED {
+                l
+            } else {
+                format!("{column}: {l}")
+            }
+        })
+        .collect()
 }

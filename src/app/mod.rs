@@ -526,7 +526,17 @@ impl eframe::App for CohortApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Saved while presenting (eframe saves every 30 s, and on closing): remember the screen
+        // as it was before the presentation, and carry on presenting.
+        let before = self.presenting.as_ref().map(|p| p.before.clone());
+        let during = match (before, &mut self.explorer) {
+            (Some(before), Some(explorer)) => Some(std::mem::replace(&mut explorer.state, before)),
+            _ => None,
+        };
         self.remember_explorer();
+        if let (Some(during), Some(explorer)) = (during, &mut self.explorer) {
+            explorer.state = during;
+        }
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }
@@ -555,6 +565,7 @@ pub fn run(
             if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
                 app.settings = settings;
             }
+            CohortApp::unzoom_a_closed_presentation(&cc.egui_ctx);
             if let Some(path) = session {
                 app.open_session(&cc.egui_ctx, &path);
             }

@@ -24,6 +24,14 @@ impl CohortApp {
         }
     }
 
+    /// egui keeps its zoom with the window's memory: a run closed while presenting must not
+    /// start the next one enlarged.
+    pub(super) fn unzoom_a_closed_presentation(ctx: &egui::Context) {
+        if (ctx.zoom_factor() - ZOOM).abs() < 1e-6 {
+            ctx.set_zoom_factor(1.0);
+        }
+    }
+
     /// Start presenting the slides (the open views, one per slide, when there are none).
     pub fn start_presentation(&mut self, ctx: &egui::Context) {
         let Some(explorer) = &self.explorer else {
@@ -204,7 +212,17 @@ pub fn demo_deck() -> Vec<Slide> {
             patients.clone(),
         ),
         slide(
-            "Baseline F/B ratio against ALSFRS-R slope",
+            "Greater BMI loss goes with faster decline",
+            PaneKind::Scatter,
+            settings_text(&[
+                ("x", "last_bmi_change_pct_from_baseline".to_owned()),
+                ("y", "alsfrs_r_slope_per_month".to_owned()),
+            ]),
+            GroupBy::Arm,
+            patients.clone(),
+        ),
+        slide(
+            "A lower baseline F/B ratio goes with faster decline",
             PaneKind::Scatter,
             settings_text(&[
                 ("x", "baseline_fb_ratio".to_owned()),

@@ -1,7 +1,9 @@
-//! Simulated subjects and visits, modelled on the ALS literature summarised in DESIGN.md:
-//! heterogeneous ALSFRS-R decline (faster when hypermetabolic or bulbar-onset), region-specific
-//! item loss, gastrostomy, weight loss, REE with about half of patients hypermetabolic, FVC and
-//! 6-minute walk, visits every ~3 months with dropout.
+//! Simulated subjects and visits, modelled on the ALS literature summarised in DESIGN.md (and
+//! cited in the README's "The demo cohort"): heterogeneous ALSFRS-R decline, faster when
+//! hypermetabolic (about half of patients) or bulbar-onset; weight loss that goes with the
+//! decline; exercise arms that slow the decline of early-stage patients (baseline ALSFRS-R ≥ 40)
+//! only; region-specific item loss, gastrostomy, FVC and 6-minute walk, visits every 3 months
+//! with dropout, for patients and healthy controls alike.
 
 use crate::metrics::ree::ReeEquation;
 use crate::model::time::days_from_civil;
@@ -31,8 +33,10 @@ pub struct SimSubject {
     pub onset_date: Option<i32>,
     pub bulbar_onset: bool,
     pub hypermetabolic: bool,
-    /// ALSFRS-R points lost per month.
+    /// ALSFRS-R points lost per month from baseline on.
     pub decline_per_month: f64,
+    /// ALSFRS-R points lost per month between onset and baseline (before any exercise).
+    pub decline_before_baseline: f64,
     pub visits: Vec<SimVisit>,
     pub events: SimEvents,
 }
@@ -92,20 +96,25 @@ pub fn simulate_subject(rng: &mut Rng, index: usize) -> SimSubject {
     let bulbar = als && rng.chance(0.3);
     let hyper = als && rng.chance(0.5);
     let arm = als.then(|| ARMS[rng.below(ARMS.len())]);
-    let arm_effect = match arm {
-        Some("aerobic") => 0.92,
-        Some("resistance") => 0.9,
-        Some("combined") => 0.85,
-        _ => 1.0,
-    };
-    let mut rate = (rng.gauss(0.65f64.ln(), 0.5)).exp() * arm_effect;
+    // The natural course, before baseline and without exercise.
+    let mut natural = (rng.gauss(0.65f64.ln(), 0.45)).exp();
     if hyper {
-        rate *= 1.35;
+        natural *= 1.6;
     }
     if bulbar {
-        rate *= 1.2;
+        natural *= 1.2;
     }
     let months_onset = rng.range(4.0, 18.0);
+    // Exercise slows the decline after baseline of patients still early in the disease (baseline
+    // ALSFRS-R ≥ 40), not of later-stage ones.
+    let early = 48.0 - natural * 0.9 * months_onset >= 40.0;
+    let arm_effect = match arm {
+        Some("aerobic") if early => 0.5,
+        Some("resistance") if early => 0.55,
+        Some("combined") if early => 0.45,
+        _ => 1.0,
+    };
+    let rate = natural * arm_effect;
     let onset_date = als.then(|| baseline - (months_onset * 30.44).round() as i32);
     let mut subject = SimSubject {
         id: format!("{code}-{:04}", index + 1),
@@ -121,6 +130,7 @@ pub fn simulate_subject(rng: &mut Rng, index: usize) -> SimSubject {
         bulbar_onset: bulbar,
         hypermetabolic: hyper,
         decline_per_month: if als { rate } else { 0.0 },
+        decline_before_baseline: if als { natural } else { 0.0 },
         visits: Vec::new(),
         events: SimEvents::default(),
     };
@@ -129,7 +139,7 @@ pub fn simulate_subject(rng: &mut Rng, index: usize) -> SimSubject {
 }
 
 fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f64) -> Vec<SimVisit> {
-    let max_visits = if s.als { 13 } else { 5 };
+    let max_visits = if s.als { 13 } else { 9 };
     let weights = if s.bulbar_onset { BULBAR_WEIGHTS } else { SPINAL_WEIGHTS };
     let mut items = [4u8; 12];
     let mut lost = 0u32;
@@ -146,11 +156,15 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
             } else {
                 rng.gauss(0.0, 0.01)
             });
+    // Patients lose weight with each ALSFRS-R point lost (and more when hypermetabolic), so a
+    // greater BMI loss goes with a faster decline; controls' weight drifts.
+    let kg_per_point = rng.range(0.15, 0.3);
     let weight_slope = if s.als {
-        -(0.12 + 0.25 * f64::from(u8::from(s.hypermetabolic)) + rng.range(0.0, 0.2))
+        -(0.1 * f64::from(u8::from(s.hypermetabolic)) + rng.range(0.0, 0.04))
     } else {
         rng.gauss(0.0, 0.03)
     };
+    let mut lost_at_baseline = None;
     let fvc0 = if s.als {
         rng.gauss(88.0, 12.0)
     } else {
@@ -167,8 +181,7 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
     let mut date = baseline;
     for k in 0..max_visits {
         if k > 0 {
-            let step = if s.als { 91 } else { 182 };
-            date += step + rng.gauss(0.0, 7.0).round() as i32;
+            date += 91 + rng.gauss(0.0, 7.0).round() as i32;
         }
         let months = f64::from(date - baseline) / 30.44;
         let mut visit = SimVisit {
@@ -182,7 +195,8 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
         };
         if s.als {
             // Deficit so far: pre-baseline decline plus decline since, with visit-to-visit noise.
-            let deficit = s.decline_per_month * (0.9 * months_onset + months) + rng.gauss(0.0, 0.6);
+            let deficit =
+                s.decline_before_baseline * 0.9 * months_onset + s.decline_per_month * months + rng.gauss(0.0, 0.6);
             let target = deficit.max(0.0).floor() as u32;
             while lost < target.min(48) {
                 let w: Vec<f64> = weights
@@ -200,7 +214,8 @@ fn simulate_visits(rng: &mut Rng, s: &SimSubject, baseline: i32, months_onset: f
             visit.items = Some(items);
             visit.gastrostomy = gastrostomy;
         }
-        visit.weight_kg = weight0 + weight_slope * months + rng.gauss(0.0, 0.6);
+        let since_baseline = f64::from(lost - *lost_at_baseline.get_or_insert(lost));
+        visit.weight_kg = weight0 + weight_slope * months - kg_per_point * since_baseline + rng.gauss(0.0, 0.6);
         if k % 2 == 0 {
             let predicted = ReeEquation::HarrisBenedict.predict(
                 s.male,

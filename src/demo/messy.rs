@@ -360,16 +360,21 @@ fn plant_samples(t: &mut Tables, out: &mut Vec<Planted>) {
         ),
         &id,
     ));
-    // A sample taken far from any visit.
+    // A sample taken far from any visit: a baseline sample moved 60 days before the baseline
+    // visit (after it, visits every 3 months would leave it near the next one). Rows 3 and 4 are
+    // planted below.
     let date_col = meta.col("collection_date");
-    let id = meta.rows[2][0].clone();
-    let subject = meta.rows[2][1].clone();
-    if let Some(d) = crate::data::values::parse_date_column(std::iter::once(meta.rows[2][date_col].as_str()))
+    let row = (5..meta.rows.len())
+        .find(|&i| meta.rows[i][0].ends_with("-M1"))
+        .unwrap_or(2);
+    let id = meta.rows[row][0].clone();
+    let subject = meta.rows[row][1].clone();
+    if let Some(d) = crate::data::values::parse_date_column(std::iter::once(meta.rows[row][date_col].as_str()))
         .0
         .first()
         && let crate::data::values::DateCell::Date { days, .. } = d
     {
-        meta.rows[2][date_col] = crate::model::time::iso_from_days(days + 60);
+        meta.rows[row][date_col] = crate::model::time::iso_from_days(days - 60);
     }
     out.push(sample(
         planted(

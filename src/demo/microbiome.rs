@@ -1,6 +1,10 @@
-//! Simulated 16S counts: ASVs over ~150–300 genera with the shifts reported in ALS (fewer
-//! Faecalibacterium, Bacteroides, Bifidobacterium, Lachnospira, Oscillibacter, Roseburia; more
-//! Methanobrevibacter and Dorea; higher F/B ratio), read depths of 5k–50k.
+//! Simulated 16S counts: ASVs over ~150–300 genera with the shifts reported in ALS (README, "The
+//! demo cohort"): lower diversity (patients carry fewer of the rarer genera, and their
+//! compositions are less even), a lower F/B ratio (fewer butyrate-producing Firmicutes —
+//! Faecalibacterium, Roseburia, Lachnospira, Oscillibacter — and more Bacteroides), more
+//! Methanobrevibacter and Dorea; the faster a patient declines, the further the shift (so a
+//! lower baseline F/B ratio goes with a faster decline); Faecalibacterium falls further over a
+//! patient's follow-up, while controls stay stable. Read depths of 5k–50k.
 
 use super::clinical::SimSubject;
 use crate::rng::Rng;
@@ -33,7 +37,7 @@ type NamedGenus = (
 
 #[rustfmt::skip]
 const NAMED: &[NamedGenus] = &[
-    (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Faecalibacterium", -2.2, 0.55, 0.98),
+    (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Faecalibacterium", -2.2, 0.35, 0.98),
     (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Ruminococcus", -3.2, 1.0, 0.9),
     (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Oscillibacter", -4.0, 0.55, 0.85),
     (F, "Clostridia", "Clostridiales", "Ruminococcaceae", "Subdoligranulum", -3.5, 0.9, 0.85),
@@ -62,7 +66,7 @@ const NAMED: &[NamedGenus] = &[
     (F, "Bacilli", "Lactobacillales", "Streptococcaceae", "Streptococcus", -4.8, 1.4, 0.9),
     (F, "Bacilli", "Lactobacillales", "Lactobacillaceae", "Lactobacillus", -6.0, 1.2, 0.5),
     (F, "Bacilli", "Lactobacillales", "Enterococcaceae", "Enterococcus", -6.5, 1.3, 0.4),
-    (B, "Bacteroidia", "Bacteroidales", "Bacteroidaceae", "Bacteroides", -1.6, 0.4, 0.99),
+    (B, "Bacteroidia", "Bacteroidales", "Bacteroidaceae", "Bacteroides", -1.6, 2.1, 0.99),
     (B, "Bacteroidia", "Bacteroidales", "Prevotellaceae", "Prevotella", -3.5, 0.8, 0.5),
     (B, "Bacteroidia", "Bacteroidales", "Porphyromonadaceae", "Parabacteroides", -3.6, 0.8, 0.95),
     (B, "Bacteroidia", "Bacteroidales", "Porphyromonadaceae", "Barnesiella", -4.8, 0.8, 0.7),
@@ -80,7 +84,7 @@ const NAMED: &[NamedGenus] = &[
     ("Proteobacteria", "Deltaproteobacteria", "Desulfovibrionales", "Desulfovibrionaceae", "Bilophila", -5.5, 1.2, 0.7),
     ("Proteobacteria", "Deltaproteobacteria", "Desulfovibrionales", "Desulfovibrionaceae", "Desulfovibrio", -5.6, 1.2, 0.6),
     ("Verrucomicrobia", "Verrucomicrobiae", "Verrucomicrobiales", "Verrucomicrobiaceae", "Akkermansia", -4.2, 1.2, 0.6),
-    ("Euryarchaeota", "Methanobacteria", "Methanobacteriales", "Methanobacteriaceae", "Methanobrevibacter", -5.2, 3.0, 0.35),
+    ("Euryarchaeota", "Methanobacteria", "Methanobacteriales", "Methanobacteriaceae", "Methanobrevibacter", -5.2, 4.0, 0.35),
     ("Fusobacteria", "Fusobacteriia", "Fusobacteriales", "Fusobacteriaceae", "Fusobacterium", -6.5, 1.2, 0.3),
 ];
 
@@ -233,11 +237,27 @@ pub fn subject_profile(rng: &mut Rng, subject: &SimSubject, genera: &[Genus]) ->
             if subject.als && g.als_fold > 2.0 {
                 prevalence = (prevalence * 1.6).min(0.95);
             }
+            // Patients carry fewer of the rarer genera: lower richness and Shannon diversity.
+            if subject.als && g.log_abundance < -5.0 && g.als_fold <= 2.0 {
+                prevalence *= 0.6;
+            }
             if !rng.chance(prevalence) {
                 return f64::NEG_INFINITY;
             }
-            let fold = if subject.als { g.als_fold.ln() } else { 0.0 };
-            g.log_abundance + fold + rng.gauss(0.0, 0.8)
+            let mut fold = if subject.als { g.als_fold.ln() } else { 0.0 };
+            // The faster a patient declines, the further the shift: more Bacteroides and fewer
+            // Faecalibacterium (a lower F/B ratio goes with a faster decline).
+            if subject.als {
+                let severity = (subject.decline_per_month.max(0.05) / 0.65).ln().clamp(-1.5, 1.5);
+                match g.lineage[4].as_str() {
+                    "Bacteroides" => fold += 0.6 * severity,
+                    "Faecalibacterium" | "Roseburia" => fold -= 0.5 * severity,
+                    _ => {}
+                }
+            }
+            // ... and less even compositions (a wider spread of log-abundances).
+            let spread = if subject.als { 1.1 } else { 0.8 };
+            g.log_abundance + fold + rng.gauss(0.0, spread)
         })
         .collect()
 }

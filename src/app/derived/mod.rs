@@ -319,8 +319,13 @@ fn categories(subjects: &polars::prelude::DataFrame, groupable: &[String]) -> Ve
         groupable
             .iter()
             .map(String::as_str)
-            // The ΔFS band filter covers the ΔFS category.
-            .filter(|g| !first.contains(g) && ![c::ARM, c::GROUP, c::DELTA_FS_CATEGORY].contains(g)),
+            // The ΔFS band filter covers the ΔFS category; the group filter covers the arm (or,
+            // without an arm, the group column). With both, the group column (patients and
+            // controls) is a filter of its own.
+            .filter(|g| {
+                let arm_groups = groupable.iter().any(|x| x == c::ARM);
+                !first.contains(g) && ![c::ARM, c::DELTA_FS_CATEGORY].contains(g) && (arm_groups || *g != c::GROUP)
+            }),
     );
     columns
         .into_iter()

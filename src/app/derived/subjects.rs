@@ -32,7 +32,7 @@ pub struct SubjectInfo {
 }
 
 /// Per-subject metrics offered by the Scatter view: (subjects-table column, label).
-pub const SUBJECT_METRICS: [(&str, &str); 11] = [
+pub const SUBJECT_METRICS: [(&str, &str); 12] = [
     (c::BASELINE_ALSFRS_R_TOTAL, "Baseline ALSFRS-R"),
     (c::ALSFRS_R_SLOPE_PER_MONTH, "ALSFRS-R slope (points/month)"),
     (c::DELTA_FS, "ΔFS (points lost/month)"),
@@ -44,6 +44,7 @@ pub const SUBJECT_METRICS: [(&str, &str); 11] = [
     (c::D50_MONTHS, "D50 (months from onset to half function)"),
     (c::D50_DX_MONTHS, "D50 dx (months)"),
     (c::RD50_BASELINE, "Relative D50 at baseline"),
+    ("last_bmi_change_pct_from_baseline", "BMI change by the last visit (%)"),
 ];
 
 /// Name of the one group when a cohort has no arm or group column.

@@ -16,8 +16,10 @@ pub fn group_legend_ui(ui: &mut egui::Ui, ctx: &ViewCtx<'_>, counts: &[usize]) {
             if n == 0 || ctx.state.filters.hidden_groups.contains(&g) {
                 continue;
             }
+            let text = format!("{name} (n = {n})");
+            keep_together(ui, &text, 30.0);
             swatch_ui(ui, g);
-            ui.add(egui::Label::new(format!("{name} (n = {n})")).wrap_mode(egui::TextWrapMode::Extend));
+            ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
             ui.add_space(10.0);
         }
     });
@@ -49,6 +51,7 @@ pub fn swatch_ui(ui: &mut egui::Ui, group: usize) {
 /// A legend entry outside a plot: a short solid line in `color`, then `text` (in a
 /// `horizontal_wrapped` row, which moves whole entries to the next line).
 pub fn entry_ui(ui: &mut egui::Ui, color: Color32, text: &str) {
+    keep_together(ui, text, 24.0);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 14.0), Sense::hover());
     let y = rect.center().y;
     ui.painter().line_segment(
@@ -56,6 +59,17 @@ pub fn entry_ui(ui: &mut egui::Ui, color: Color32, text: &str) {
         Stroke::new(2.5, color),
     );
     ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+}
+
+/// In a `horizontal_wrapped` row: start a new line unless a swatch `swatch_width` wide and
+/// `text` both fit on this one, so an entry's swatch never ends a line its label does not.
+fn keep_together(ui: &mut egui::Ui, text: &str, swatch_width: f32) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let text_width = ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, Color32::WHITE).size().x);
+    let needed = swatch_width + 2.0 * ui.spacing().item_spacing.x + text_width;
+    if ui.available_size_before_wrap().x < needed && ui.cursor().min.x > ui.max_rect().min.x + 1.0 {
+        ui.end_row();
+    }
 }
 
 /// A marker of `shape` at `at`, 4 px in radius.
