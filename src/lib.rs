@@ -13,6 +13,8 @@ pub mod cohort;
 pub mod data;
 /// The deterministic synthetic demo cohort (and the embedded default one).
 pub mod demo;
+/// The interface's language (English, Simplified Chinese) and its one catalogue of strings.
+pub mod i18n;
 /// Derived metrics as polars expressions and plain kernels.
 pub mod metrics;
 /// The Cohort and its id, finding and abundance types.

@@ -50,10 +50,10 @@ pub enum Stage {
 impl Stage {
     pub fn label(self) -> &'static str {
         match self {
-            Stage::Reading => "Reading files",
-            Stage::Deriving => "Deriving metrics",
-            Stage::Checking => "Checking data quality",
-            Stage::Preparing => "Preparing views",
+            Stage::Reading => crate::i18n::tr("Reading files"),
+            Stage::Deriving => crate::i18n::tr("Deriving metrics"),
+            Stage::Checking => crate::i18n::tr("Checking data quality"),
+            Stage::Preparing => crate::i18n::tr("Preparing views"),
         }
     }
 }

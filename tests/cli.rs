@@ -1056,3 +1056,38 @@ fn a_session_gives_the_inputs_options_and_screen_to_headless_commands() {
         stderr(&o)
     );
 }
+
+#[test]
+fn lang_zh_writes_the_reports_headings_in_chinese() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("report.html");
+    let o = run(&[
+        "check",
+        "--demo",
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+        "--out",
+        html.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&html).expect("report");
+    assert!(
+        text.contains("<html lang=\"zh-Hans\">") && text.contains("<h1>数据质量：the demo cohort</h1>"),
+        "{}",
+        &text[..400]
+    );
+    let o = run(&["check", "--demo", "--lang", "zh"]);
+    assert!(
+        stdout(&o).starts_with("the demo cohort 的数据质量：0 个错误，0 个警告"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["check", "--demo", "--lang", "en"]);
+    assert!(
+        stdout(&o).starts_with("Data quality of the demo cohort: 0 errors, 0 warnings"),
+        "{}",
+        stdout(&o)
+    );
+}

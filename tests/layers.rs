@@ -11,6 +11,7 @@ use std::path::Path;
 const LAYERS: &[(&str, u8)] = &[
     ("model", 0),
     ("rng", 0),
+    ("i18n", 0),
     ("metrics", 1),
     ("data", 2),
     ("quality", 3),

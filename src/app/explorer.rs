@@ -2,6 +2,7 @@
 //! views (egui_tiles) from the view registry. Views queue commands during the frame; they are
 //! applied after the UI pass, and app-level ones are handed to the shell.
 
+use crate::i18n::tr;
 use std::sync::Arc;
 
 use eframe::egui;
@@ -56,19 +57,19 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
         _scroll_offset: &mut f32,
     ) {
         let Some(active) = tabs.active else { return };
-        ui.menu_button("Figure", |ui| {
+        ui.menu_button(tr("Figure"), |ui| {
             let mut action = None;
-            if ui.button("Save as SVG…").clicked() {
+            if ui.button(tr("Save as SVG…")).clicked() {
                 action = Some(FigureAction::Save(Format::Svg));
             }
-            if ui.button("Save as PNG…").clicked() {
+            if ui.button(tr("Save as PNG…")).clicked() {
                 action = Some(FigureAction::Save(Format::Png));
             }
-            if ui.button("Copy as image").clicked() {
+            if ui.button(tr("Copy as image")).clicked() {
                 action = Some(FigureAction::Copy);
             }
             ui.separator();
-            if ui.button("Add as a slide").clicked() {
+            if ui.button(tr("Add as a slide")).clicked() {
                 self.ctx.commands.push(Command::App(AppCommand::AddSlide(active)));
                 ui.close();
             }
@@ -78,9 +79,9 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             }
         })
         .response
-        .on_hover_text(
+        .on_hover_text(tr(
             "This view as a figure for a slide: title, legend with n, caption with the grouping and filters",
-        );
+        ));
     }
 
     fn simplification_options(&self) -> egui_tiles::SimplificationOptions {

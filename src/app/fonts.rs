@@ -75,4 +75,19 @@ mod tests {
             assert!(ctx.fonts_mut(|f| f.has_glyph(&font, c)), "{c} has no glyph");
         }
     }
+
+    #[test]
+    fn every_character_of_the_chinese_interface_has_a_glyph_without_system_fonts() {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(definitions(false));
+        ctx.run_ui(egui::RawInput::default(), |_| {}).textures_delta.clear();
+        let font = egui::FontId::proportional(14.0);
+        let entries = crate::i18n::entries().expect("catalogue");
+        let missing: std::collections::BTreeSet<char> = entries
+            .iter()
+            .flat_map(|(_, zh)| zh.chars())
+            .filter(|c| !c.is_whitespace() && !ctx.fonts_mut(|f| f.has_glyph(&font, *c)))
+            .collect();
+        assert!(missing.is_empty(), "no glyph for {missing:?}");
+    }
 }

@@ -3,6 +3,8 @@
 
 use eframe::egui;
 
+use crate::i18n::{tr, trf};
+
 use super::CohortApp;
 use super::state::{AppCommand, Dialog};
 use crate::pipeline::Source;
@@ -11,34 +13,34 @@ impl CohortApp {
     /// The menu bar: open, recent, layout, theme, the load's progress and the notifications.
     pub(super) fn menu_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
         ui.horizontal(|ui| {
-            if ui.button("Open files…").clicked() {
+            if ui.button(tr("Open files…")).clicked() {
                 commands.push(AppCommand::Pick(Dialog::Files));
             }
-            if ui.button("Open folder…").clicked() {
+            if ui.button(tr("Open folder…")).clicked() {
                 commands.push(AppCommand::Pick(Dialog::Folder));
             }
-            if ui.button("Demo cohort").clicked() {
+            if ui.button(tr("Demo cohort")).clicked() {
                 commands.push(AppCommand::Open(Source::Demo));
             }
             if self.explorer.is_some()
                 && ui
-                    .button("Present")
-                    .on_hover_text(format!(
-                        "Full screen, one view per slide ({} slides; add one from a view's Figure menu). F11; the arrow keys to move, Esc to leave",
-                        self.slides.len()
+                    .button(tr("Present"))
+                    .on_hover_text(trf(
+                        "Full screen, one view per slide ({n} slides; add one from a view's Figure menu). F11; the arrow keys to move, Esc to leave",
+                        &[("n", &self.slides.len())],
                     ))
                     .clicked()
             {
                 commands.push(AppCommand::Present);
             }
-            ui.menu_button("Session", |ui| {
-                if ui.button("Open session…").clicked() {
+            ui.menu_button(tr("Session"), |ui| {
+                if ui.button(tr("Open session…")).clicked() {
                     commands.push(AppCommand::Pick(Dialog::OpenSession));
                     ui.close();
                 }
                 if ui
-                    .add_enabled(self.explorer.is_some(), egui::Button::new("Save session…"))
-                    .on_hover_text("The files (with checksums), options, grouping, filters, selection, named cohorts, layout, each view's settings and the slides, in one .cohort.json file")
+                    .add_enabled(self.explorer.is_some(), egui::Button::new(tr("Save session…")))
+                    .on_hover_text(tr("The files (with checksums), options, grouping, filters, selection, named cohorts, layout, each view's settings and the slides, in one .cohort.json file"))
                     .clicked()
                 {
                     commands.push(AppCommand::Pick(Dialog::SaveSession));
@@ -46,7 +48,7 @@ impl CohortApp {
                 }
             });
             ui.add_enabled_ui(!self.settings.recent.is_empty(), |ui| {
-                ui.menu_button("Recent", |ui| {
+                ui.menu_button(tr("Recent"), |ui| {
                     for paths in &self.settings.recent {
                         let source = Source::Paths(paths.clone());
                         if ui.button(source.label()).clicked() {
@@ -57,31 +59,38 @@ impl CohortApp {
             });
             if self.explorer.is_some()
                 && ui
-                    .button("Reset layout")
-                    .on_hover_text("Back to the default arrangement of views")
+                    .button(tr("Reset layout"))
+                    .on_hover_text(tr("Back to the default arrangement of views"))
                     .clicked()
             {
                 commands.push(AppCommand::ResetLayout);
             }
             // Text, not egui's emoji theme buttons: the bundled fonts lack their glyphs.
             let dark = ui.ctx().theme() == egui::Theme::Dark;
-            if ui.selectable_label(!dark, "Light").clicked() {
+            if ui.selectable_label(!dark, tr("Light")).clicked() {
                 commands.push(AppCommand::SetTheme(egui::Theme::Light));
             }
-            if ui.selectable_label(dark, "Dark").clicked() {
+            if ui.selectable_label(dark, tr("Dark")).clicked() {
                 commands.push(AppCommand::SetTheme(egui::Theme::Dark));
+            }
+            // Each language named in itself, so either can be found.
+            let now = crate::i18n::lang();
+            for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+                if ui.selectable_label(now == lang, lang.name()).clicked() {
+                    commands.push(AppCommand::SetLang(lang));
+                }
             }
             let (mut on, mut shift) = (
                 self.pseudonymised(),
                 self.options.pseudonyms.as_ref().is_some_and(|p| p.shift_dates),
             );
-            let label = if on { "IDs pseudonymised" } else { "Pseudonyms" };
+            let label = if on { tr("IDs pseudonymised") } else { tr("Pseudonyms") };
             ui.menu_button(label, |ui| {
                 let before = (on, shift);
-                ui.checkbox(&mut on, "Replace subject and sample IDs")
-                    .on_hover_text("Everywhere: views, tooltips, tables, figures, exports. Stable: a keyed hash, the key kept on this machine");
-                ui.add_enabled(on, egui::Checkbox::new(&mut shift, "Shift each subject's dates"))
-                    .on_hover_text("All of a subject's dates move by one random offset of its own; intervals are kept");
+                ui.checkbox(&mut on, tr("Replace subject and sample IDs"))
+                    .on_hover_text(tr("Everywhere: views, tooltips, tables, figures, exports. Stable: a keyed hash, the key kept on this machine"));
+                ui.add_enabled(on, egui::Checkbox::new(&mut shift, tr("Shift each subject's dates")))
+                    .on_hover_text(tr("All of a subject's dates move by one random offset of its own; intervals are kept"));
                 if (on, shift) != before {
                     commands.push(AppCommand::SetPseudonyms {
                         on,
@@ -93,11 +102,11 @@ impl CohortApp {
             let running = self
                 .loading
                 .as_ref()
-                .map(|l| (format!("Loading {}", l.source.label()), l.job.progress()))
+                .map(|l| (trf("Loading {what}", &[("what", &l.source.label())]), l.job.progress()))
                 .or_else(|| {
                     self.rechecking
                         .as_ref()
-                        .map(|j| ("Re-checking".to_owned(), j.progress()))
+                        .map(|j| (tr("Re-checking").to_owned(), j.progress()))
                 });
             if let Some((what, progress)) = running {
                 ui.spinner();
@@ -119,7 +128,7 @@ impl CohortApp {
         for (i, message) in self.notifications.iter().enumerate() {
             ui.horizontal(|ui| {
                 ui.colored_label(ui.visuals().error_fg_color, message);
-                if ui.button("Dismiss").clicked() {
+                if ui.button(tr("Dismiss")).clicked() {
                     commands.push(AppCommand::Dismiss(i));
                 }
             });

@@ -37,12 +37,20 @@ use settings::SETTINGS_KEY;
 pub use settings::Settings;
 use state::{AppCommand, Dialog, FigureAction};
 
+/// Give `ctx` the app's fonts (egui's, then the bundled CJK subset, then a system CJK font):
+/// for a context the app did not make itself (a test harness).
+pub fn install_fonts(ctx: &egui::Context) {
+    fonts::install(ctx);
+}
+
 /// A loaded cohort with the views' data (the cohort is `Derived::cohort`), or why not.
 type Loaded = Result<Derived, String>;
 
 /// What the command line asked the first cohort to open with (`--group-by`, `--time`).
 #[derive(Clone, Debug, Default)]
 pub struct StartChoices {
+    /// `--lang` was given (it wins over the language kept in the settings).
+    pub lang_given: bool,
     pub group_by: Option<String>,
     pub time: Option<String>,
     /// A session file to open (`--session`).
@@ -252,7 +260,10 @@ impl CohortApp {
                 if explorer.base().ordination_pending {
                     let base = explorer.base();
                     match Job::spawn("microbiome", &self.ctx, move |worker| {
-                        worker.report("Ordinating the samples and fitting the taxa's trends", 0.0);
+                        worker.report(
+                            crate::i18n::tr("Ordinating the samples and fitting the taxa's trends"),
+                            0.0,
+                        );
                         base.microbiome(worker.stop_flag())
                     }) {
                         Ok(job) => self.ordinating = Some(job),
@@ -371,6 +382,10 @@ impl CohortApp {
             AppCommand::Notify(message) => self.notify(message),
             AppCommand::SetPseudonyms { on, shift_dates } => self.set_pseudonyms(ctx, on, shift_dates),
             AppCommand::Present => self.start_presentation(ctx),
+            AppCommand::SetLang(lang) => {
+                crate::i18n::set_lang(lang);
+                self.settings.lang = Some(lang);
+            }
             AppCommand::AddSlide(tile) => self.add_slide(tile),
             AppCommand::Figure(tile, FigureAction::Save(format)) => self.pick(ctx, Dialog::SaveFigure(tile, format)),
             AppCommand::Figure(tile, FigureAction::Copy) => {
@@ -561,9 +576,14 @@ pub fn run(
         Box::new(move |cc| {
             let mut app = CohortApp::with_rules(&cc.egui_ctx, source, options, rules, rules_file);
             let session = start.session.clone();
+            let lang_given = start.lang_given;
             app.start = start;
             if let Some(settings) = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)) {
                 app.settings = settings;
+            }
+            // The language chosen in the window last time, unless `--lang` chose one now.
+            if let (Some(lang), false) = (app.settings.lang, lang_given) {
+                crate::i18n::set_lang(lang);
             }
             CohortApp::unzoom_a_closed_presentation(&cc.egui_ctx);
             if let Some(path) = session {

@@ -4,6 +4,7 @@
 //! deck, Esc or F11 leaves and puts the screen back as it was. The demo cohort comes with a deck
 //! that tells its story ([`demo_deck`]).
 
+use crate::i18n::tr;
 use eframe::egui;
 
 use super::CohortApp;
@@ -132,7 +133,7 @@ impl CohortApp {
             ui.horizontal(|ui| {
                 ui.weak(format!("{} / {count}", presentation.slide + 1));
                 ui.separator();
-                ui.weak("Left/Right arrow or PageUp/PageDown: slides · Esc: leave");
+                ui.weak(tr("Left/Right arrow or PageUp/PageDown: slides · Esc: leave"));
             });
         });
         let mut commands = Vec::new();
@@ -145,7 +146,7 @@ impl CohortApp {
                     pane.ui(ui, &mut view_ctx);
                 }
                 None => {
-                    ui.label("This cohort lacks what this slide shows.");
+                    ui.label(tr("This cohort lacks what this slide shows."));
                 }
             }
         });

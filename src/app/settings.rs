@@ -28,6 +28,8 @@ pub struct Settings {
     /// The key of pseudonymised IDs (hex), made the first time they are switched on, so a
     /// subject keeps its pseudonym from one run to the next.
     pub pseudonym_key: Option<String>,
+    /// The interface's language chosen in the window (None: the system's).
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 impl Settings {

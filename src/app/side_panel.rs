@@ -2,6 +2,8 @@
 //! axis, the selection and the data-quality summary. It only queues commands.
 
 use eframe::egui;
+
+use crate::i18n::{tr, trf};
 use egui_tiles::Tile;
 
 use super::explorer::{Explorer, Pane};
@@ -11,17 +13,17 @@ use super::view::ViewCtx;
 
 impl Explorer {
     fn cohorts_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.heading("Named cohorts");
+        ui.heading(tr("Named cohorts"));
         ui.horizontal(|ui| {
             ui.add(
                 egui::TextEdit::singleline(&mut self.cohort_name)
-                    .hint_text("name")
+                    .hint_text(tr("name"))
                     .desired_width(110.0),
             );
             let can_save = !self.state.selection.selected.is_empty() && !self.cohort_name.trim().is_empty();
             if ui
-                .add_enabled(can_save, egui::Button::new("Save selection"))
-                .on_disabled_hover_text("select subjects (click, box or lasso) and type a name")
+                .add_enabled(can_save, egui::Button::new(tr("Save selection")))
+                .on_disabled_hover_text(tr("select subjects (click, box or lasso) and type a name"))
                 .clicked()
             {
                 commands.push(Command::SaveCohort(std::mem::take(&mut self.cohort_name)));
@@ -34,19 +36,19 @@ impl Explorer {
                     GroupBy::Arm | GroupBy::Column(_) => ui.visuals().text_color(),
                 };
                 ui.colored_label(color, format!("{} ({})", c.name, c.members.len()));
-                if ui.small_button("select").clicked() {
+                if ui.small_button(tr("select")).clicked() {
                     commands.push(Command::SelectCohort(i));
                 }
-                if ui.small_button("delete").clicked() {
+                if ui.small_button(tr("delete")).clicked() {
                     commands.push(Command::DeleteCohort(i));
                 }
             });
         }
         ui.horizontal(|ui| {
-            let title = ui.label("Group by");
+            let title = ui.label(tr("Group by"));
             let label = |g: &GroupBy| match g {
-                GroupBy::Arm => "arm".to_owned(),
-                GroupBy::NamedCohorts => "named cohorts".to_owned(),
+                GroupBy::Arm => tr("arm").to_owned(),
+                GroupBy::NamedCohorts => tr("named cohorts").to_owned(),
                 GroupBy::Column(c) => c.clone(),
             };
             let mut choices = vec![GroupBy::Arm];
@@ -80,16 +82,24 @@ impl Explorer {
 
     pub(super) fn side_panel_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let shown = ViewCtx::new(&self.derived, &self.state, commands).num_visible();
-        ui.heading("Cohort");
-        ui.label(format!(
-            "{} subjects · {} visits · {} samples",
-            self.cohort.num_subjects(),
-            self.cohort.num_visits(),
-            self.cohort.num_samples()
+        ui.heading(tr("Cohort"));
+        ui.label(trf(
+            "{subjects} subjects · {visits} visits · {samples} samples",
+            &[
+                ("subjects", &self.cohort.num_subjects()),
+                ("visits", &self.cohort.num_visits()),
+                ("samples", &self.cohort.num_samples()),
+            ],
         ));
-        ui.label(egui::RichText::new(format!("Showing {shown} of {} subjects", self.derived.subjects.len())).strong());
+        ui.label(
+            egui::RichText::new(trf(
+                "Showing {shown} of {total} subjects",
+                &[("shown", &shown), ("total", &self.derived.subjects.len())],
+            ))
+            .strong(),
+        );
         ui.separator();
-        ui.heading("Filters");
+        ui.heading(tr("Filters"));
         for (g, name) in self.derived.groups.iter().enumerate() {
             let mut on = !self.state.filters.hidden_groups.contains(&g);
             let count = self.derived.subjects.iter().filter(|s| s.group == g).count();
@@ -103,7 +113,7 @@ impl Explorer {
         for category in derived.categories.iter().filter(|c| c.levels.len() >= 2) {
             let column = &category.column;
             let distinct = &category.levels;
-            let title = format!("By {}", column.replace('_', " "));
+            let title = trf("By {column}", &[("column", &column.replace('_', " "))]);
             egui::CollapsingHeader::new(title).default_open(false).show(ui, |ui| {
                 for v in distinct {
                     let key = (column.clone(), v.clone());
@@ -115,13 +125,13 @@ impl Explorer {
             });
         }
         for (flag, title) in [
-            (Flag::Hypermetabolic, "Hypermetabolic"),
-            (Flag::HasMicrobiome, "Has microbiome"),
+            (Flag::Hypermetabolic, tr("Hypermetabolic")),
+            (Flag::HasMicrobiome, tr("Has microbiome")),
         ] {
             ui.horizontal(|ui| {
                 ui.label(title);
                 let current = self.state.filters.flags.get(&flag).copied();
-                for (value, text) in [(None, "any"), (Some(true), "yes"), (Some(false), "no")] {
+                for (value, text) in [(None, tr("any")), (Some(true), tr("yes")), (Some(false), tr("no"))] {
                     if ui.selectable_label(current == value, text).clicked() {
                         commands.push(Command::SetFlag(flag, value));
                     }
@@ -133,7 +143,7 @@ impl Explorer {
             .add(
                 egui::Slider::new(&mut min, 0.0..=48.0)
                     .step_by(1.0)
-                    .text("min baseline ALSFRS-R"),
+                    .text(tr("min baseline ALSFRS-R")),
             )
             .changed()
         {
@@ -142,7 +152,7 @@ impl Explorer {
         ui.horizontal_wrapped(|ui| {
             ui.label("ΔFS:");
             let current = self.state.filters.dfs_band;
-            if ui.selectable_label(current.is_none(), "any").clicked() {
+            if ui.selectable_label(current.is_none(), tr("any")).clicked() {
                 commands.push(Command::SetDfsBand(None));
             }
             for band in DfsBand::ALL {
@@ -154,7 +164,7 @@ impl Explorer {
         ui.separator();
         self.cohorts_ui(ui, commands);
         ui.separator();
-        ui.heading("Time axis");
+        ui.heading(tr("Time axis"));
         for axis in XAxis::ALL {
             if axis == XAxis::Column {
                 continue;
@@ -172,9 +182,9 @@ impl Explorer {
                 {
                     commands.push(Command::SetXAxis(XAxis::Column));
                 }
-                let title = ui.label(if chosen.is_some() { "or" } else { "Column" });
+                let title = ui.label(if chosen.is_some() { tr("or") } else { tr("Column") });
                 egui::ComboBox::from_id_salt("time-column")
-                    .selected_text(chosen.as_deref().unwrap_or("choose…"))
+                    .selected_text(chosen.as_deref().unwrap_or(tr("choose…")))
                     .show_ui(ui, |ui| {
                         for name in &self.base.time_columns {
                             if ui.selectable_label(chosen.as_ref() == Some(name), name).clicked() {
@@ -187,13 +197,16 @@ impl Explorer {
             });
         }
         ui.separator();
-        ui.heading("Selection");
+        ui.heading(tr("Selection"));
         let hovered = self
             .state
             .selection
             .hovered_subject()
             .map(|s| self.derived.subjects[s].id.clone());
-        ui.label(format!("Hovered: {}", hovered.unwrap_or_else(|| "–".to_owned())));
+        ui.label(trf(
+            "Hovered: {who}",
+            &[("who", &hovered.unwrap_or_else(|| "–".to_owned()))],
+        ));
         let selected: Vec<&str> = self
             .state
             .selection
@@ -201,22 +214,23 @@ impl Explorer {
             .iter()
             .map(|s| self.derived.subjects[*s].id.as_str())
             .collect();
-        ui.label(format!(
-            "Selected: {}",
-            if selected.is_empty() {
-                "–".to_owned()
-            } else {
-                selected.join(", ")
-            }
-        ));
-        if !selected.is_empty() && ui.button("Clear selection").clicked() {
+        let who = if selected.is_empty() {
+            "–".to_owned()
+        } else {
+            selected.join(", ")
+        };
+        ui.label(trf("Selected: {who}", &[("who", &who)]));
+        if !selected.is_empty() && ui.button(tr("Clear selection")).clicked() {
             commands.push(Command::ClearSelection);
         }
         let (e, w, i) = self.derived.findings.counts;
         ui.separator();
-        ui.heading("Data quality");
-        ui.label(format!("{e} errors, {w} warnings, {i} info"));
-        if ui.button("Show findings").clicked() {
+        ui.heading(tr("Data quality"));
+        ui.label(trf(
+            "{e} errors, {w} warnings, {i} info",
+            &[("e", &e), ("w", &w), ("i", &i)],
+        ));
+        if ui.button(tr("Show findings")).clicked() {
             self.tree
                 .make_active(|_, tile| matches!(tile, Tile::Pane(Pane::Quality(_))));
         }

@@ -1,6 +1,7 @@
 //! Shared explorer state: the one hover/selection state every view reads, filters, the time
 //! axis, and the commands views queue (applied after the UI pass, so frame order is fixed).
 
+use crate::i18n::tr;
 use std::collections::BTreeSet;
 
 /// Anything that can be hovered or selected.
@@ -48,11 +49,11 @@ impl XAxis {
 
     pub fn label(self) -> &'static str {
         match self {
-            XAxis::MonthsSinceBaseline => "Months since baseline",
-            XAxis::MonthsSinceOnset => "Months since onset",
-            XAxis::Date => "Date",
-            XAxis::VisitNumber => "Visit number",
-            XAxis::Column => "A column of the study",
+            XAxis::MonthsSinceBaseline => tr("Months since baseline"),
+            XAxis::MonthsSinceOnset => tr("Months since onset"),
+            XAxis::Date => tr("Date"),
+            XAxis::VisitNumber => tr("Visit number"),
+            XAxis::Column => tr("A column of the study"),
         }
     }
 
@@ -152,9 +153,9 @@ impl DfsBand {
 
     pub fn label(self) -> &'static str {
         match self {
-            DfsBand::Slow => "slow (< 0.5)",
-            DfsBand::Intermediate => "intermediate (0.5–1)",
-            DfsBand::Fast => "fast (> 1)",
+            DfsBand::Slow => tr("slow (< 0.5)"),
+            DfsBand::Intermediate => tr("intermediate (0.5–1)"),
+            DfsBand::Fast => tr("fast (> 1)"),
         }
     }
 
@@ -309,6 +310,8 @@ pub enum AppCommand {
     },
     /// Start presentation mode.
     Present,
+    /// Show the interface in this language.
+    SetLang(crate::i18n::Lang),
     /// Add the view in this tile, as shown now, to the slides.
     AddSlide(egui_tiles::TileId),
     /// Save or copy the figure of the view in this tile.

@@ -38,6 +38,7 @@ fn the_command_lines_group_by_and_time_open_the_window_grouped_and_placed() {
         group_by: Some("delivery".to_owned()),
         time: Some("day_of_life".to_owned()),
         session: None,
+        lang_given: false,
     };
     app.wait_until_loaded();
     assert!(app.notifications.is_empty(), "{:?}", app.notifications);
@@ -51,6 +52,7 @@ fn the_command_lines_group_by_and_time_open_the_window_grouped_and_placed() {
         group_by: Some("feeding".to_owned()),
         time: None,
         session: None,
+        lang_given: false,
     };
     app.wait_until_loaded();
     assert!(

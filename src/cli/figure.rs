@@ -66,6 +66,7 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
         group_by: input.group_by.clone(),
         time: input.has_choices().then(|| input.time.clone()),
         session: None,
+        lang_given: true,
     };
     // A session: its inputs (unless paths are given), options and screen — grouping, filters,
     // selection, the views' settings — opened as the window opens it.

@@ -29,6 +29,9 @@ pub struct Cli {
     /// Data-quality rules file (TOML, or JSON by extension) for the GUI's Data quality view.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Language of the window, messages and reports (default: the system's locale).
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +123,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    crate::i18n::set_lang(cli.lang.unwrap_or_else(crate::i18n::Lang::from_system));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -209,6 +213,7 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
         group_by: cli.input.group_by.clone(),
         time: cli.input.has_choices().then(|| cli.input.time.clone()),
         session: cli.input.session.clone(),
+        lang_given: cli.lang.is_some(),
     };
     crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
     Ok(ExitCode::SUCCESS)

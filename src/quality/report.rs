@@ -1,5 +1,6 @@
 //! Findings as text, JSON, CSV or a self-contained HTML report (`check --format`).
 
+use crate::i18n::{Lang, lang, tr, trf};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -29,6 +30,9 @@ pub fn render(findings: &[Finding], title: &str, format: Format) -> String {
 /// One line of totals: `2 errors, 9 warnings, 1 info`.
 pub fn totals(findings: &[Finding]) -> String {
     let (e, w, i) = counts(findings);
+    if lang() == Lang::Zh {
+        return trf("{e} errors, {w} warnings, {i} info", &[("e", &e), ("w", &w), ("i", &i)]);
+    }
     format!(
         "{e} error{}, {w} warning{}, {i} info",
         if e == 1 { "" } else { "s" },
@@ -37,15 +41,19 @@ pub fn totals(findings: &[Finding]) -> String {
 }
 
 fn text(findings: &[Finding], title: &str) -> String {
-    let mut out = format!("Data quality of {title}: {}\n", totals(findings));
+    let mut out = trf(
+        "Data quality of {title}: {totals}",
+        &[("title", &title), ("totals", &totals(findings))],
+    );
+    out.push('\n');
     if findings.is_empty() {
         return out;
     }
-    out.push_str("\nBy rule:\n");
+    let _ = write!(out, "\n{}:\n", tr("By rule"));
     for (rule, severity, n) in by_rule(findings) {
         let _ = writeln!(out, "  {:<7} {rule:<36} {n:>6}", severity.label());
     }
-    out.push_str("\nFindings:\n");
+    let _ = write!(out, "\n{}:\n", tr("Findings"));
     for f in findings {
         let _ = write!(out, "  {:<7} {} {}", f.severity.label(), f.rule, f.location());
         if let Some(s) = &f.subject {
@@ -206,13 +214,17 @@ fn html_table(out: &mut String, title: &str, headers: &[&str], rows: &[Vec<Strin
 fn html(findings: &[Finding], title: &str) -> String {
     let (e, w, i) = counts(findings);
     let mut out = String::new();
+    let heading = trf("Data quality: {title}", &[("title", &esc(title))]);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Data quality: {t}</title><style>{STYLE}</style></head><body>\n\
-         <h1>Data quality: {t}</h1>\n<p class=\"totals\"><span class=\"error\">{e} errors</span>\
-         <span class=\"warning\">{w} warnings</span><span class=\"info\">{i} info</span></p>\n",
-        t = esc(title)
+        "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <title>{heading}</title><style>{STYLE}</style></head><body>\n\
+         <h1>{heading}</h1>\n<p class=\"totals\"><span class=\"error\">{errors}</span>\
+         <span class=\"warning\">{warnings}</span><span class=\"info\">{infos}</span></p>\n",
+        code = if lang() == Lang::Zh { "zh-Hans" } else { "en" },
+        errors = trf("{n} errors", &[("n", &e)]),
+        warnings = trf("{n} warnings", &[("n", &w)]),
+        infos = trf("{n} info", &[("n", &i)]),
     );
     let rules: Vec<Vec<String>> = rule_counts(findings)
         .into_iter()
@@ -228,8 +240,8 @@ fn html(findings: &[Finding], title: &str) -> String {
         .collect();
     html_table(
         &mut out,
-        "By rule",
-        &["rule", "severity", "findings", "what it checks"],
+        tr("By rule"),
+        &[tr("rule"), tr("severity"), tr("findings"), tr("what it checks")],
         &rules,
     );
     let sites: Vec<Vec<String>> = site_counts(findings)
@@ -243,7 +255,12 @@ fn html(findings: &[Finding], title: &str) -> String {
             ]
         })
         .collect();
-    html_table(&mut out, "By site", &["site", "errors", "warnings", "info"], &sites);
+    html_table(
+        &mut out,
+        tr("By site"),
+        &[tr("site"), tr("errors"), tr("warnings"), tr("info")],
+        &sites,
+    );
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
@@ -252,8 +269,12 @@ fn html(findings: &[Finding], title: &str) -> String {
             row
         })
         .collect();
-    html_table(&mut out, "Findings", &CSV_COLUMNS, &rows);
-    out.push_str("<p>Written by cohort-explorer check.</p>\n</body></html>\n");
+    html_table(&mut out, tr("Findings"), &CSV_COLUMNS, &rows);
+    let _ = write!(
+        out,
+        "<p>{}</p>\n</body></html>\n",
+        tr("Written by cohort-explorer check.")
+    );
     out
 }
 

@@ -17,6 +17,7 @@ pub fn harness(paths: Option<Vec<std::path::PathBuf>>) -> Harness<'static, Cohor
     app.wait_until_loaded();
     assert!(app.notifications.is_empty(), "{:?}", app.notifications);
     let mut harness = Harness::builder()
+        .with_context_setup(cohort_explorer::app::install_fonts)
         .with_size(egui::Vec2::new(1500.0, 950.0))
         .build_ui_state(|ui, app: &mut CohortApp| app.ui(ui), app);
     harness.run_steps(3);

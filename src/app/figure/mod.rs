@@ -8,6 +8,7 @@
 mod raster;
 mod svg;
 
+use crate::i18n::{tr, trf};
 use std::path::Path;
 
 use eframe::egui::{self, Color32};
@@ -209,21 +210,25 @@ fn frame_ui(
 /// "Grouped by arm. Filters: …; 212 of 240 subjects shown." for the figure's caption.
 pub fn caption(derived: &Derived, state: &ViewState, ctx: &ViewCtx<'_>) -> String {
     let grouping = match &state.group_by {
-        GroupBy::Arm => "the cohort's arm".to_owned(),
-        GroupBy::NamedCohorts => "the named cohorts".to_owned(),
+        GroupBy::Arm => tr("the cohort's arm").to_owned(),
+        GroupBy::NamedCohorts => tr("the named cohorts").to_owned(),
         GroupBy::Column(column) => format!("`{column}`"),
     };
     let filters = describe_filters(&state.filters, derived);
     let filters = if filters.is_empty() {
-        "no filters".to_owned()
+        tr("no filters").to_owned()
     } else {
-        format!("filters: {}", filters.join("; "))
+        trf("filters: {list}", &[("list", &filters.join("; "))])
     };
-    format!(
-        "Grouped by {grouping}; {filters}; {} of {} subjects shown; time axis: {}.",
-        ctx.num_visible(),
-        derived.subjects.len(),
-        state.x_axis.label()
+    trf(
+        "Grouped by {grouping}; {filters}; {shown} of {total} subjects shown; time axis: {axis}.",
+        &[
+            ("grouping", &grouping),
+            ("filters", &filters),
+            ("shown", &ctx.num_visible()),
+            ("total", &derived.subjects.len()),
+            ("axis", &state.x_axis.label()),
+        ],
     )
 }
 
@@ -236,24 +241,24 @@ pub fn describe_filters(filters: &Filters, derived: &Derived) -> Vec<String> {
         .filter_map(|g| derived.groups.get(*g).map(String::as_str))
         .collect();
     if !hidden.is_empty() {
-        out.push(format!("groups hidden: {}", hidden.join(", ")));
+        out.push(trf("groups hidden: {list}", &[("list", &hidden.join(", "))]));
     }
     for (column, value) in &filters.hidden {
         out.push(format!("{column} ≠ {value}"));
     }
     for (flag, wanted) in &filters.flags {
         let name = match flag {
-            Flag::Hypermetabolic => "hypermetabolic",
-            Flag::HasMicrobiome => "with microbiome samples",
+            Flag::Hypermetabolic => tr("hypermetabolic"),
+            Flag::HasMicrobiome => tr("with microbiome samples"),
         };
         out.push(if *wanted {
             name.to_owned()
         } else {
-            format!("not {name}")
+            trf("not {what}", &[("what", &name)])
         });
     }
     if filters.min_baseline_alsfrs > 0.0 {
-        out.push(format!("baseline ALSFRS-R ≥ {}", filters.min_baseline_alsfrs));
+        out.push(trf("baseline ALSFRS-R ≥ {n}", &[("n", &filters.min_baseline_alsfrs)]));
     }
     if let Some(band) = filters.dfs_band {
         out.push(format!("ΔFS {}", band.label()));

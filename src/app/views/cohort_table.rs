@@ -1,6 +1,7 @@
 //! Cohort table: one row per subject with derived metrics; sortable, searchable; hovering or
 //! clicking a row hovers or selects the subject everywhere.
 
+use crate::i18n::tr;
 use eframe::egui;
 
 use crate::app::state::{Command, Highlight, Item};
@@ -142,7 +143,7 @@ impl View for CohortTableView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Cohort table".into()
+        tr("Cohort table").into()
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

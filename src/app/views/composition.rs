@@ -4,6 +4,7 @@
 //! a taxon's baseline abundance. The legend stands beside the bars. Hovering a bar hovers its
 //! subject everywhere.
 
+use crate::i18n::tr;
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -217,7 +218,7 @@ impl CompositionView {
     }
 
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
-        if crate::app::view::problem_ui(ui, ctx, "Composition") {
+        if crate::app::view::problem_ui(ui, ctx, tr("Composition")) {
             return;
         }
         let derived = Arc::clone(ctx.derived);
@@ -344,7 +345,7 @@ impl View for CompositionView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Composition".into()
+        tr("Composition").into()
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

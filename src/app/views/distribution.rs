@@ -2,6 +2,7 @@
 //! the most extreme values within 1.5 IQR) with every subject as a jittered point, and the
 //! Kruskal–Wallis (or Mann–Whitney for two groups) test across the visible groups.
 
+use crate::i18n::tr;
 use eframe::egui;
 use egui_plot::{BoxElem, BoxPlot, BoxSpread, GridMark, MarkerShape, Plot, Points};
 
@@ -164,8 +165,8 @@ impl DistributionView {
 /// The x-axis title: what the groups are.
 fn group_axis_title(ctx: &ViewCtx<'_>) -> String {
     match &ctx.state.group_by {
-        crate::app::state::GroupBy::Arm => "Group".to_owned(),
-        crate::app::state::GroupBy::NamedCohorts => "Named cohort".to_owned(),
+        crate::app::state::GroupBy::Arm => tr("Group").to_owned(),
+        crate::app::state::GroupBy::NamedCohorts => tr("Named cohort").to_owned(),
         crate::app::state::GroupBy::Column(column) => column.clone(),
     }
 }
@@ -176,7 +177,7 @@ impl View for DistributionView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Distribution".into()
+        tr("Distribution").into()
     }
 
     fn figure_title(&self, ctx: &ViewCtx<'_>) -> String {

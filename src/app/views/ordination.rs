@@ -2,6 +2,7 @@
 //! baseline; the emphasised subjects' samples are joined in time order with arrows showing the
 //! direction of the path. Drag a box or lasso to select subjects.
 
+use crate::i18n::tr;
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -173,13 +174,13 @@ impl OrdinationView {
         }
         if !ctx.figure {
             ui.horizontal_wrapped(|ui| {
-                ui.label("Colour by");
+                ui.label(tr("Colour by"));
                 ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
-                ui.selectable_value(&mut self.color_by, ColorBy::Time, "time since baseline");
+                ui.selectable_value(&mut self.color_by, ColorBy::Time, tr("time since baseline"));
                 let name = match &self.color_by {
                     ColorBy::Sample(c) => format!("sample: {c}"),
                     ColorBy::Subject(c) => format!("subject: {c}"),
-                    ColorBy::Group | ColorBy::Time => "a column…".to_owned(),
+                    ColorBy::Group | ColorBy::Time => tr("a column…").to_owned(),
                 };
                 let title = ui.label("or");
                 egui::ComboBox::from_id_salt(("colour-column", ui.scope_id()))
@@ -333,7 +334,7 @@ impl View for OrdinationView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Ordination (PCoA)".into()
+        tr("Ordination (PCoA)").into()
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

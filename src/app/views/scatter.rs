@@ -2,6 +2,7 @@
 //! "early marker" question), with the OLS line and Pearson r and p of the visible subjects.
 //! Drag a box or a lasso to select the subjects inside it.
 
+use crate::i18n::tr;
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -79,7 +80,7 @@ impl ScatterView {
                             }
                         });
                 }
-                let title = ui.label("Colour by");
+                let title = ui.label(tr("Colour by"));
                 egui::ComboBox::from_id_salt(("scatter-colour", ui.scope_id()))
                     .selected_text(self.color_by.as_deref().unwrap_or("group"))
                     .show_ui(ui, |ui| {
@@ -218,7 +219,7 @@ impl View for ScatterView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Scatter".into()
+        tr("Scatter").into()
     }
 
     fn figure_title(&self, _ctx: &ViewCtx<'_>) -> String {

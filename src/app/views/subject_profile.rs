@@ -1,6 +1,7 @@
 //! Subject profile: everything about one subject (the hovered, else the first selected):
 //! attributes, derived metrics, every measure over time, and its samples.
 
+use crate::i18n::tr;
 use eframe::egui;
 use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
@@ -190,7 +191,7 @@ impl View for SubjectProfileView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Subject profile".into()
+        tr("Subject profile").into()
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

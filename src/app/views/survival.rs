@@ -4,6 +4,7 @@
 //! Cox hazard ratios in the legend. Hovering a step hovers, in every view, the subjects whose
 //! event it is.
 
+use crate::i18n::tr;
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -142,7 +143,7 @@ impl SurvivalView {
 
     fn controls_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewCtx<'_>) {
         ui.horizontal_wrapped(|ui| {
-            let title = ui.label("Endpoint");
+            let title = ui.label(tr("Endpoint"));
             egui::ComboBox::from_id_salt(("endpoint", ui.scope_id()))
                 .selected_text(self.endpoint.label())
                 .show_ui(ui, |ui| {
@@ -185,7 +186,7 @@ impl SurvivalView {
                 .labelled_by(title.id);
             let mut vs_rest = self.compare == Compare::SelectionVsRest;
             let no_selection = ctx.state.selection.selected.is_empty();
-            ui.checkbox(&mut vs_rest, "Selection vs rest")
+            ui.checkbox(&mut vs_rest, tr("Selection vs rest"))
                 .on_hover_text(if no_selection {
                     "select subjects in any view (click, box or lasso) to draw them as their own curve"
                 } else {
@@ -196,12 +197,12 @@ impl SurvivalView {
             } else {
                 Compare::Groups
             };
-            ui.checkbox(&mut self.show_bands, "95% bands");
+            ui.checkbox(&mut self.show_bands, tr("95% bands"));
         });
     }
 
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
-        if problem_ui(ui, ctx, "Survival") {
+        if problem_ui(ui, ctx, tr("Survival")) {
             return;
         }
         if !ctx.figure {
@@ -421,7 +422,7 @@ impl SurvivalView {
         painter.text(
             egui::pos2(rect.left() + 2.0, rect.top()),
             egui::Align2::LEFT_TOP,
-            "At risk",
+            tr("At risk"),
             font.clone(),
             text_color,
         );
@@ -503,7 +504,7 @@ impl View for SurvivalView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Survival".into()
+        tr("Survival").into()
     }
 
     fn figure_title(&self, _ctx: &ViewCtx<'_>) -> String {

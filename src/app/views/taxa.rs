@@ -3,6 +3,7 @@
 //! with the disease (Spearman of each subject's baseline abundance with ALSFRS-R slope, ΔFS,
 //! BMI change and REE ratio) as a heatmap. Clicking a taxon opens its trajectory.
 
+use crate::i18n::tr;
 use eframe::egui;
 use egui_plot::{Legend, MarkerShape, Plot, PlotPoint, Points};
 
@@ -299,7 +300,7 @@ impl TaxaView {
     }
 
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
-        if problem_ui(ui, ctx, "Taxa") {
+        if problem_ui(ui, ctx, tr("Taxa")) {
             return;
         }
         if ctx.derived.taxa_pending {
@@ -317,9 +318,9 @@ impl TaxaView {
         ui.horizontal_wrapped(|ui| {
             if !ctx.figure {
                 for (panel, name) in [
-                    (Panel::Table, "Table"),
-                    (Panel::Volcano, "Volcano"),
-                    (Panel::Heatmap, "Taxa × clinical"),
+                    (Panel::Table, tr("Table")),
+                    (Panel::Volcano, tr("Volcano")),
+                    (Panel::Heatmap, tr("Taxa × clinical")),
                 ] {
                     ui.selectable_value(&mut self.panel, panel, name);
                 }
@@ -368,7 +369,7 @@ impl View for TaxaView {
     }
 
     fn title(&self, _ctx: &ViewCtx<'_>) -> egui::WidgetText {
-        "Taxa".into()
+        tr("Taxa").into()
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

@@ -4,6 +4,7 @@
 //! random intercept and slope, REML) fitted off the UI thread — its group lines, and the
 //! subject-specific lines of the hovered and selected subjects.
 
+use crate::i18n::tr;
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -151,9 +152,9 @@ impl TrajectoryView {
     fn overlay_controls_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>, axis: usize) {
         ui.horizontal_wrapped(|ui| {
             self.picker.ui(ui, ctx, &mut self.measure);
-            ui.checkbox(&mut self.show_findings, "Findings")
+            ui.checkbox(&mut self.show_findings, tr("Findings"))
                 .on_hover_text("Ring each visit of a visible subject that has a data-quality finding");
-            let title = ui.label("Show");
+            let title = ui.label(tr("Show"));
             egui::ComboBox::from_id_salt(("mode", ui.scope_id()))
                 .selected_text(self.mode.label())
                 .show_ui(ui, |ui| {
@@ -163,10 +164,10 @@ impl TrajectoryView {
                 })
                 .response
                 .labelled_by(title.id);
-            ui.checkbox(&mut self.show_ols, "Subject OLS lines");
+            ui.checkbox(&mut self.show_ols, tr("Subject OLS lines"));
             let alsfrs = ctx.derived.measures.get(self.measure).is_some_and(|m| m.column == c::ALSFRS_R_TOTAL);
             if alsfrs && self.mode == Mode::Values {
-                ui.checkbox(&mut self.show_d50, "D50 curve").on_hover_text(
+                ui.checkbox(&mut self.show_d50, tr("D50 curve")).on_hover_text(
                     "The D50 model of the hovered and selected subjects: 48 / (1 + exp((t − D50)/dx)), t in months since onset (Steinbach et al. 2020)",
                 );
             }
@@ -174,7 +175,7 @@ impl TrajectoryView {
                 // The mixed model describes the values themselves.
                 return;
             }
-            ui.checkbox(&mut self.show_mixed, "Mixed model")
+            ui.checkbox(&mut self.show_mixed, tr("Mixed model"))
                 .on_hover_text("measure ~ time × group, random intercept and slope per subject (REML); dashed: group lines, fine dashes: hovered/selected subjects");
             if !self.show_mixed {
                 return;

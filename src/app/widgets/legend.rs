@@ -2,6 +2,7 @@
 //! colour with its line and marker style (past ten groups the styles tell repeated colours
 //! apart), its name and how many subjects it has after the filters.
 
+use crate::i18n::trf;
 use eframe::egui::{self, Color32, Sense, Shape, Stroke};
 
 use crate::app::theme::{group_color, group_line_style, group_marker};
@@ -16,7 +17,7 @@ pub fn group_legend_ui(ui: &mut egui::Ui, ctx: &ViewCtx<'_>, counts: &[usize]) {
             if n == 0 || ctx.state.filters.hidden_groups.contains(&g) {
                 continue;
             }
-            let text = format!("{name} (n = {n})");
+            let text = trf("{name} (n = {n})", &[("name", name), ("n", &n)]);
             keep_together(ui, &text, 30.0);
             swatch_ui(ui, g);
             ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
