@@ -3,6 +3,7 @@
 //! save a session file, switch pseudonyms (loading the cohort again), draw a view as a figure
 //! to save or copy.
 
+use crate::i18n::{tr, trf};
 use eframe::egui;
 
 use super::explorer::Explorer;
@@ -53,7 +54,7 @@ impl CohortApp {
             }
         };
         for problem in &opened.problems {
-            self.notify(format!("Session: {problem}"));
+            self.notify(trf("Session: {problem}", &[("problem", problem)]));
         }
         let session = &opened.session;
         if let Some(key) = session.key() {
@@ -63,8 +64,9 @@ impl CohortApp {
             Ok(screen) => Some(screen),
             Err(_) if session.view.is_null() => None,
             Err(e) => {
-                self.notify(format!(
-                    "Session: the screen could not be read ({e}); the default one is shown"
+                self.notify(trf(
+                    "Session: the screen could not be read ({why}); the default one is shown",
+                    &[("why", &e)],
                 ));
                 None
             }
@@ -75,7 +77,8 @@ impl CohortApp {
             .filter_map(|s| match serde_json::from_value::<session::Slide>(s.clone()) {
                 Ok(slide) => Some(slide),
                 Err(e) => {
-                    self.notifications.push(format!("Session: a slide was left out ({e})"));
+                    self.notifications
+                        .push(trf("Session: a slide was left out ({why})", &[("why", &e)]));
                     None
                 }
             })
@@ -86,7 +89,7 @@ impl CohortApp {
                     self.rules = r;
                     self.rules_file = Some(rules.display().to_string());
                 }
-                Err(e) => self.notify(format!("Session: {e}")),
+                Err(e) => self.notify(trf("Session: {problem}", &[("problem", &e)])),
             }
         }
         self.options = opened.load;
@@ -99,7 +102,7 @@ impl CohortApp {
     /// Save the open cohort's session (inputs, options, key, screen, slides) to `path`.
     pub fn save_session(&mut self, path: &std::path::Path) {
         let (Some(explorer), Some(source)) = (&self.explorer, &self.source) else {
-            self.notify("Save session: no cohort is open");
+            self.notify(tr("Save session: no cohort is open"));
             return;
         };
         let key = self
@@ -144,7 +147,7 @@ impl CohortApp {
     pub fn figure(&mut self, ctx: &egui::Context, tile: egui_tiles::TileId) -> Option<figure::Drawn> {
         let explorer = self.explorer.as_ref()?;
         let Some(pane) = explorer.pane(tile) else {
-            self.notify("Figure: that view is no longer open");
+            self.notify(tr("Figure: that view is no longer open"));
             return None;
         };
         let options = figure::FigureOptions {
@@ -170,7 +173,7 @@ impl CohortApp {
             .map(|e| e.cohort.sources.iter().map(|s| s.path.clone()).collect())
             .unwrap_or_default();
         if let Err(e) = drawn.write(path, format, &inputs) {
-            self.notify(format!("Figure: {e}"));
+            self.notify(trf("Figure: {problem}", &[("problem", &e)]));
         }
     }
 

@@ -21,6 +21,7 @@ pub mod view;
 pub mod views;
 pub mod widgets;
 
+use crate::i18n::tr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -399,23 +400,23 @@ impl CohortApp {
     fn pick(&mut self, ctx: &egui::Context, purpose: Dialog) {
         // The native dialog blocks; it runs as a job so frames keep coming.
         let spawned = Job::spawn("file-dialog", ctx, move |_| match purpose {
-            Dialog::Files => rfd::FileDialog::new().set_title("Open cohort files").pick_files(),
+            Dialog::Files => rfd::FileDialog::new().set_title(tr("Open cohort files")).pick_files(),
             Dialog::Folder => rfd::FileDialog::new()
-                .set_title("Open a cohort folder")
+                .set_title(tr("Open a cohort folder"))
                 .pick_folder()
                 .map(|p| vec![p]),
             Dialog::Rules => rfd::FileDialog::new()
-                .set_title("Data-quality rules file")
+                .set_title(tr("Data-quality rules file"))
                 .add_filter("rules", &["toml", "json"])
                 .pick_file()
                 .map(|p| vec![p]),
             Dialog::OpenSession => rfd::FileDialog::new()
-                .set_title("Open session")
+                .set_title(tr("Open session"))
                 .add_filter("session", &["json"])
                 .pick_file()
                 .map(|p| vec![p]),
             Dialog::SaveSession => rfd::FileDialog::new()
-                .set_title("Save session")
+                .set_title(tr("Save session"))
                 .add_filter("session", &["json"])
                 .set_file_name("cohort.cohort.json")
                 .save_file()
@@ -423,7 +424,7 @@ impl CohortApp {
             Dialog::SaveFigure(_, format) => {
                 let ext = format.extension();
                 rfd::FileDialog::new()
-                    .set_title("Save figure")
+                    .set_title(tr("Save figure"))
                     .add_filter(ext, &[ext])
                     .set_file_name(format!("figure.{ext}"))
                     .save_file()
@@ -508,7 +509,9 @@ impl CohortApp {
             Some(explorer) => commands.extend(explorer.ui(ui)),
             None => {
                 egui::CentralPanel::default_margins().show(ui, |ui| {
-                    ui.label("Open files or a folder, drop them on the window, or open the demo cohort.");
+                    ui.label(tr(
+                        "Open files or a folder, drop them on the window, or open the demo cohort.",
+                    ));
                 });
             }
         }

@@ -36,7 +36,7 @@ impl CohortApp {
     /// Start presenting the slides (the open views, one per slide, when there are none).
     pub fn start_presentation(&mut self, ctx: &egui::Context) {
         let Some(explorer) = &self.explorer else {
-            self.notify("Present: open a cohort first");
+            self.notify(tr("Present: open a cohort first"));
             return;
         };
         if self.slides.is_empty() {
@@ -178,42 +178,42 @@ pub fn demo_deck() -> Vec<Slide> {
     let all = SavedFilters::default();
     vec![
         slide(
-            "Shannon diversity over time: ALS patients against healthy controls",
+            tr("Shannon diversity over time: ALS patients against healthy controls"),
             PaneKind::Trajectory("shannon".to_owned()),
             String::new(),
             by("group"),
             all.clone(),
         ),
         slide(
-            "The gut microbiome of ALS patients apart from the controls' (PCoA, Bray–Curtis)",
+            tr("The gut microbiome of ALS patients apart from the controls' (PCoA, Bray–Curtis)"),
             PaneKind::Ordination,
             settings_text(&[("colour", "group".to_owned())]),
             by("group"),
             all.clone(),
         ),
         slide(
-            "ALSFRS-R by arm, with the linear mixed model",
+            tr("ALSFRS-R by arm, with the linear mixed model"),
             PaneKind::Trajectory("alsfrs_r_total".to_owned()),
             settings_text(&[("mixed", "true".to_owned())]),
             GroupBy::Arm,
             patients.clone(),
         ),
         slide(
-            "Exercise slows the decline of early-stage patients (baseline ALSFRS-R ≥ 40)",
+            tr("Exercise slows the decline of early-stage patients (baseline ALSFRS-R ≥ 40)"),
             PaneKind::Distribution,
             settings_text(&[("metric", "alsfrs_r_slope_per_month".to_owned())]),
             GroupBy::Arm,
             early,
         ),
         slide(
-            "Hypermetabolic patients decline faster",
+            tr("Hypermetabolic patients decline faster"),
             PaneKind::Distribution,
             settings_text(&[("metric", "alsfrs_r_slope_per_month".to_owned())]),
             by("hypermetabolic"),
             patients.clone(),
         ),
         slide(
-            "Greater BMI loss goes with faster decline",
+            tr("Greater BMI loss goes with faster decline"),
             PaneKind::Scatter,
             settings_text(&[
                 ("x", "last_bmi_change_pct_from_baseline".to_owned()),
@@ -223,7 +223,7 @@ pub fn demo_deck() -> Vec<Slide> {
             patients.clone(),
         ),
         slide(
-            "A lower baseline F/B ratio goes with faster decline",
+            tr("A lower baseline F/B ratio goes with faster decline"),
             PaneKind::Scatter,
             settings_text(&[
                 ("x", "baseline_fb_ratio".to_owned()),
@@ -233,7 +233,7 @@ pub fn demo_deck() -> Vec<Slide> {
             patients.clone(),
         ),
         slide(
-            "Survival by hypermetabolism",
+            tr("Survival by hypermetabolism"),
             PaneKind::Survival("death baseline".to_owned()),
             settings_text(&[("bands", "true".to_owned())]),
             by("hypermetabolic"),

@@ -7,6 +7,7 @@
 //! An event given as a date sits at `date − baseline_date`; one given in days (PRO-ACT's
 //! `Death_Days`) is already on that axis.
 
+use crate::i18n::{tr, trf};
 use std::fmt;
 use std::str::FromStr;
 
@@ -123,14 +124,14 @@ impl Endpoint {
     /// A reader's name for the event ("death or tracheostomy", "ALSFRS-R ≤ first − 6").
     pub fn label(&self) -> String {
         match self {
-            Endpoint::Death => "death".to_owned(),
-            Endpoint::Tracheostomy => "tracheostomy".to_owned(),
+            Endpoint::Death => tr("death").to_owned(),
+            Endpoint::Tracheostomy => tr("tracheostomy").to_owned(),
             Endpoint::Niv => "NIV".to_owned(),
-            Endpoint::Gastrostomy => "gastrostomy".to_owned(),
-            Endpoint::DeathOrTracheostomy => "death or tracheostomy".to_owned(),
-            Endpoint::Kings4 => "King's stage 4".to_owned(),
-            Endpoint::Mitos(n) => format!("MiToS stage ≥ {n}"),
-            Endpoint::AlsfrsDrop(n) => format!("ALSFRS-R ≤ first − {n}"),
+            Endpoint::Gastrostomy => tr("gastrostomy").to_owned(),
+            Endpoint::DeathOrTracheostomy => tr("death or tracheostomy").to_owned(),
+            Endpoint::Kings4 => tr("King's stage 4").to_owned(),
+            Endpoint::Mitos(n) => trf("MiToS stage ≥ {n}", &[("n", n)]),
+            Endpoint::AlsfrsDrop(n) => trf("ALSFRS-R ≤ first − {n}", &[("n", n)]),
             Endpoint::AlsfrsBelow(n) => format!("ALSFRS-R ≤ {n}"),
         }
     }
@@ -187,12 +188,12 @@ pub enum LeftOut {
 impl LeftOut {
     pub fn label(&self) -> &'static str {
         match self {
-            LeftOut::EventBeforeOrigin => "event before the origin",
-            LeftOut::DiedWithoutDate => "died, with no date of death",
-            LeftOut::NoBaselineDate => "event date, but no visit date to count from",
-            LeftOut::NoOnset => "no onset date or onset delta",
-            LeftOut::NoFollowUp => "no follow-up after the origin",
-            LeftOut::NotAssessed => "never assessed for this endpoint",
+            LeftOut::EventBeforeOrigin => tr("event before the origin"),
+            LeftOut::DiedWithoutDate => tr("died, with no date of death"),
+            LeftOut::NoBaselineDate => tr("event date, but no visit date to count from"),
+            LeftOut::NoOnset => tr("no onset date or onset delta"),
+            LeftOut::NoFollowUp => tr("no follow-up after the origin"),
+            LeftOut::NotAssessed => tr("never assessed for this endpoint"),
         }
     }
 }

@@ -25,10 +25,10 @@ impl Mode {
 
     pub fn label(self) -> &'static str {
         match self {
-            Mode::Values => "values",
-            Mode::FromPrevious => "change from previous",
-            Mode::FromBaseline => "change from baseline",
-            Mode::ControlChart => "control chart",
+            Mode::Values => crate::i18n::tr("values"),
+            Mode::FromPrevious => crate::i18n::tr("change from previous"),
+            Mode::FromBaseline => crate::i18n::tr("change from baseline"),
+            Mode::ControlChart => crate::i18n::tr("control chart"),
         }
     }
 }

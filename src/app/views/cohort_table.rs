@@ -1,7 +1,7 @@
 //! Cohort table: one row per subject with derived metrics; sortable, searchable; hovering or
 //! clicking a row hovers or selects the subject everywhere.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use eframe::egui;
 
 use crate::app::state::{Command, Highlight, Item};
@@ -11,17 +11,20 @@ use crate::app::widgets::table::sortable_header_ui;
 use crate::model::natural::natural_cmp;
 
 /// Columns, with their widths.
-const COLUMNS: [(&str, f32); 9] = [
-    ("Subject", 90.0),
-    ("Group", 80.0),
-    ("Site", 65.0),
-    ("Sex", 50.0),
-    ("Onset", 55.0),
-    ("FRS bl", 50.0),
-    ("Slope/mo", 60.0),
-    ("ΔFS", 45.0),
-    ("Samples", 55.0),
-];
+/// The columns: (header in the language in use, width).
+fn columns() -> [(&'static str, f32); 9] {
+    [
+        (tr("Subject"), 90.0),
+        (tr("Group"), 80.0),
+        (tr("Site"), 65.0),
+        (tr("Sex"), 50.0),
+        (tr("Onset"), 55.0),
+        (tr("FRS bl"), 50.0),
+        (tr("Slope/mo"), 60.0),
+        (tr("ΔFS"), 45.0),
+        (tr("Samples"), 55.0),
+    ]
+}
 
 /// Persistent state of the table view.
 #[derive(Clone, Debug, Default)]
@@ -58,12 +61,11 @@ impl CohortTableView {
 
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         ui.horizontal(|ui| {
-            let label = ui.label("Search subjects:");
+            let label = ui.label(tr("Search subjects:"));
             ui.text_edit_singleline(&mut self.search).labelled_by(label.id);
-            ui.label(format!(
-                "{} of {} subjects",
-                ctx.num_visible(),
-                ctx.derived.subjects.len()
+            ui.label(trf(
+                "{shown} of {total} subjects",
+                &[("shown", &ctx.num_visible()), ("total", &ctx.derived.subjects.len())],
             ));
         });
         let key = format!(
@@ -85,7 +87,7 @@ impl CohortTableView {
             self.rows_key = key;
         }
         let rows = std::mem::take(&mut self.last_rows);
-        sortable_header_ui(ui, &COLUMNS, &mut self.sort_column, &mut self.descending);
+        sortable_header_ui(ui, &columns(), &mut self.sort_column, &mut self.descending);
         ui.separator();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         egui::ScrollArea::vertical()
@@ -112,7 +114,7 @@ impl CohortTableView {
                     };
                     let row = egui::Frame::new().fill(fill).show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            for (i, ((_, width), text)) in COLUMNS.iter().zip(cells).enumerate() {
+                            for (i, ((_, width), text)) in columns().iter().zip(cells).enumerate() {
                                 let mut rich = egui::RichText::new(text);
                                 if i == 1 {
                                     rich = rich.color(group_color(d.group));

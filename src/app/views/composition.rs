@@ -4,7 +4,7 @@
 //! a taxon's baseline abundance. The legend stands beside the bars. Hovering a bar hovers its
 //! subject everywhere.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -88,7 +88,7 @@ impl CompositionView {
     fn controls_ui(&mut self, ui: &mut egui::Ui, comp: &Composition) {
         ui.horizontal_wrapped(|ui| {
             let name = |r: usize| RANKS.get(r).copied().unwrap_or("feature");
-            let title = ui.label("Rank");
+            let title = ui.label(tr("Rank"));
             egui::ComboBox::from_id_salt(("composition-rank", ui.scope_id()))
                 .selected_text(name(self.rank))
                 .show_ui(ui, |ui| {
@@ -98,10 +98,10 @@ impl CompositionView {
                 })
                 .response
                 .labelled_by(title.id);
-            let title = ui.label("Top");
+            let title = ui.label(tr("Top"));
             ui.add(egui::DragValue::new(&mut self.top).range(1..=20))
                 .labelled_by(title.id);
-            let title = ui.label("Subjects by");
+            let title = ui.label(tr("Subjects by"));
             let order = self
                 .order_by
                 .and_then(|t| comp.taxa.get(t))
@@ -116,7 +116,7 @@ impl CompositionView {
                 })
                 .response
                 .labelled_by(title.id);
-            ui.checkbox(&mut self.average, "Average per 3 months");
+            ui.checkbox(&mut self.average, tr("Average per 3 months"));
         });
     }
 
@@ -224,7 +224,7 @@ impl CompositionView {
         let derived = Arc::clone(ctx.derived);
         let comp = self.composition(&derived);
         if comp.samples.is_empty() {
-            ui.label("No microbiome samples.");
+            ui.label(tr("No microbiome samples."));
             return;
         }
         if !ctx.figure {
@@ -239,15 +239,21 @@ impl CompositionView {
         }
         self.last_bars = bars.iter().map(|b| (b.x, b.subject)).collect();
         let rank = RANKS.get(self.rank).copied().unwrap_or("feature");
-        ui.label(format!(
-            "Relative abundance, top {} at {rank}; {} bars{}",
-            comp.taxa.len() - 1,
-            bars.len(),
-            if bars.len() < total {
-                format!(" of {total} (even sample)")
-            } else {
-                String::new()
-            }
+        ui.label(trf(
+            "Relative abundance, top {top} at {rank}; {bars} bars{sampled}",
+            &[
+                ("top", &(comp.taxa.len() - 1)),
+                ("rank", &rank),
+                ("bars", &bars.len()),
+                (
+                    "sampled",
+                    &if bars.len() < total {
+                        trf(" of {total} (even sample)", &[("total", &total)])
+                    } else {
+                        String::new()
+                    },
+                ),
+            ],
         ));
         let legend_width = 170.0;
         let plot_width = (ui.available_width() - legend_width).max(200.0);
@@ -255,8 +261,8 @@ impl CompositionView {
         ui.horizontal_top(|ui| {
             let plot = Plot::new("composition")
                 .width(plot_width)
-                .y_axis_label("Relative abundance")
-                .x_axis_label("Samples: by group, subject and time")
+                .y_axis_label(tr("Relative abundance"))
+                .x_axis_label(tr("Samples: by group, subject and time"))
                 .include_y(0.0)
                 .include_y(1.12)
                 .allow_scroll(false)

@@ -2,7 +2,7 @@
 //! the most extreme values within 1.5 IQR) with every subject as a jittered point, and the
 //! Kruskal–Wallis (or Mann–Whitney for two groups) test across the visible groups.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use eframe::egui;
 use egui_plot::{BoxElem, BoxPlot, BoxSpread, GridMark, MarkerShape, Plot, Points};
 
@@ -68,8 +68,8 @@ impl DistributionView {
             _ => None,
         };
         ui.label(test.map_or_else(
-            || "Too few groups with values for a test".to_owned(),
-            |t| format!("{t} (exploratory)"),
+            || tr("Too few groups with values for a test").to_owned(),
+            |t| trf("{test} (exploratory)", &[("test", &t)]),
         ));
         let counts: Vec<usize> = by_group.iter().map(Vec::len).collect();
         group_legend_ui(ui, ctx, &counts);

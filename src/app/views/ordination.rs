@@ -162,27 +162,27 @@ impl OrdinationView {
         if d.ordination_pending {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(
+                ui.label(tr(
                     "Ordinating the samples (Bray-Curtis distances, PCoA)… The other views can be used meanwhile.",
-                );
+                ));
             });
             return;
         }
         if d.ordination.is_empty() {
-            ui.label("No microbiome samples to ordinate.");
+            ui.label(tr("No microbiome samples to ordinate."));
             return;
         }
         if !ctx.figure {
             ui.horizontal_wrapped(|ui| {
                 ui.label(tr("Colour by"));
-                ui.selectable_value(&mut self.color_by, ColorBy::Group, "group");
+                ui.selectable_value(&mut self.color_by, ColorBy::Group, tr("group"));
                 ui.selectable_value(&mut self.color_by, ColorBy::Time, tr("time since baseline"));
                 let name = match &self.color_by {
                     ColorBy::Sample(c) => format!("sample: {c}"),
                     ColorBy::Subject(c) => format!("subject: {c}"),
                     ColorBy::Group | ColorBy::Time => tr("a column…").to_owned(),
                 };
-                let title = ui.label("or");
+                let title = ui.label(tr("or"));
                 egui::ComboBox::from_id_salt(("colour-column", ui.scope_id()))
                     .selected_text(name)
                     .show_ui(ui, |ui| {
@@ -232,7 +232,7 @@ impl OrdinationView {
             ColorBy::Time => {
                 plot = plot.legend(
                     Legend::default()
-                        .title("Since baseline")
+                        .title(tr("Since baseline"))
                         .follow_insertion_order(true)
                         .position(emptiest_corner(d.ordination.iter().map(|p| [p.x, p.y]))),
                 );

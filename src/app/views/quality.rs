@@ -2,6 +2,7 @@
 //! site, searchable and sortable, with counts per rule. Clicking a finding selects its subject
 //! in every view and opens the Subject profile with the offending visit marked.
 
+use crate::i18n::{tr, trf};
 use eframe::egui;
 
 use crate::app::state::{AppCommand, Command, Dialog, Item};
@@ -12,17 +13,20 @@ use crate::model::{Finding, Severity};
 use crate::quality::rule_info;
 
 /// Table columns, with their widths (the message takes the rest).
-const COLUMNS: [(&str, f32); 9] = [
-    ("Severity", 105.0),
-    ("Rule", 200.0),
-    ("Site", 60.0),
-    ("Subject", 70.0),
-    ("Sample", 85.0),
-    ("Where", 125.0),
-    ("Column", 100.0),
-    ("Value", 75.0),
-    ("Message", 0.0),
-];
+/// The columns: (header in the language in use, width).
+fn columns() -> [(&'static str, f32); 9] {
+    [
+        (tr("Severity"), 105.0),
+        (tr("Rule"), 200.0),
+        (tr("Site"), 60.0),
+        (tr("Subject"), 70.0),
+        (tr("Sample"), 85.0),
+        (tr("Where"), 125.0),
+        (tr("Column"), 100.0),
+        (tr("Value"), 75.0),
+        (tr("Message"), 0.0),
+    ]
+}
 
 /// Persistent state of the Data quality view.
 #[derive(Clone, Debug)]
@@ -65,7 +69,7 @@ fn level(s: Severity) -> usize {
     }
 }
 
-/// The text of one cell (see [`COLUMNS`]).
+/// The text of one cell (see [`columns`]).
 fn cell(f: &Finding, column: usize) -> String {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     match column {
@@ -142,11 +146,11 @@ impl QualityView {
         let findings = std::sync::Arc::clone(&ctx.derived.findings);
         let (e, w, i) = findings.counts;
         ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new("Data quality:").strong());
+            ui.label(egui::RichText::new(tr("Data quality:")).strong());
             for (k, (n, name, severity)) in [
-                (e, "errors", Severity::Error),
-                (w, "warnings", Severity::Warning),
-                (i, "info", Severity::Info),
+                (e, tr("errors"), Severity::Error),
+                (w, tr("warnings"), Severity::Warning),
+                (i, tr("info"), Severity::Info),
             ]
             .into_iter()
             .enumerate()
@@ -156,13 +160,13 @@ impl QualityView {
             }
             ui.separator();
             ui.label(findings.rules_file.as_deref().map_or_else(
-                || "default rules".to_owned(),
+                || tr("default rules").to_owned(),
                 |f| format!("rules: {}", f.rsplit(['/', '\\']).next().unwrap_or(f)),
             ))
-            .on_hover_text(findings.rules_file.as_deref().unwrap_or("no rules file: the documented defaults"));
+            .on_hover_text(findings.rules_file.as_deref().unwrap_or(tr("no rules file: the documented defaults")));
             if ui
-                .button("Rules file…")
-                .on_hover_text("Check again with thresholds and severities from a TOML or JSON rules file (see `cohort-explorer check --print-rules`)")
+                .button(tr("Rules file…"))
+                .on_hover_text(tr("Check again with thresholds and severities from a TOML or JSON rules file (see `cohort-explorer check --print-rules`)"))
                 .clicked()
             {
                 ctx.commands.push(Command::App(AppCommand::Pick(Dialog::Rules)));
@@ -170,30 +174,30 @@ impl QualityView {
         });
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_label("rule")
-                .selected_text(self.rule.as_deref().unwrap_or("all rules"))
+                .selected_text(self.rule.as_deref().unwrap_or(tr("all rules")))
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.rule, None, "all rules");
+                    ui.selectable_value(&mut self.rule, None, tr("all rules"));
                     for (rule, _, n) in &findings.rules {
                         ui.selectable_value(&mut self.rule, Some(rule.clone()), format!("{rule} ({n})"));
                     }
                 });
             egui::ComboBox::from_label("site")
-                .selected_text(self.site.as_deref().unwrap_or("all sites"))
+                .selected_text(self.site.as_deref().unwrap_or(tr("all sites")))
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.site, None, "all sites");
+                    ui.selectable_value(&mut self.site, None, tr("all sites"));
                     for site in &findings.sites {
                         ui.selectable_value(&mut self.site, Some(site.clone()), site);
                     }
                 });
-            let label = ui.label("Search:");
+            let label = ui.label(tr("Search:"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
                     .desired_width(140.0)
-                    .hint_text("subject, sample, text"),
+                    .hint_text(tr("subject, sample, text")),
             )
             .labelled_by(label.id);
         });
-        egui::CollapsingHeader::new(format!("Counts per rule ({} rules)", findings.rules.len()))
+        egui::CollapsingHeader::new(trf("Counts per rule ({n} rules)", &[("n", &findings.rules.len())]))
             .default_open(false)
             .show(ui, |ui| {
                 egui::Grid::new("rule-counts").striped(true).show(ui, |ui| {
@@ -237,7 +241,7 @@ impl QualityView {
 
     fn header_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            for (i, (name, width)) in COLUMNS.iter().enumerate() {
+            for (i, (name, width)) in columns().iter().enumerate() {
                 let arrow = if self.sort_column == i {
                     if self.descending { " (desc)" } else { " (asc)" }
                 } else {
@@ -283,7 +287,7 @@ impl QualityView {
         };
         let row = egui::Frame::new().fill(fill).show(ui, |ui| {
             ui.horizontal(|ui| {
-                for (i, (_, width)) in COLUMNS.iter().enumerate() {
+                for (i, (_, width)) in columns().iter().enumerate() {
                     let mut text = egui::RichText::new(cell(f, i));
                     if i == 0 {
                         text = text.color(severity_color(ui, f.severity)).strong();
@@ -332,7 +336,7 @@ impl View for QualityView {
 
     fn title(&self, ctx: &ViewCtx<'_>) -> egui::WidgetText {
         let (e, w, _) = ctx.derived.findings.counts;
-        format!("Data quality ({e} errors, {w} warnings)").into()
+        trf("Data quality ({e} errors, {w} warnings)", &[("e", &e), ("w", &w)]).into()
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

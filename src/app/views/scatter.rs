@@ -2,7 +2,7 @@
 //! "early marker" question), with the OLS line and Pearson r and p of the visible subjects.
 //! Drag a box or a lasso to select the subjects inside it.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -82,9 +82,9 @@ impl ScatterView {
                 }
                 let title = ui.label(tr("Colour by"));
                 egui::ComboBox::from_id_salt(("scatter-colour", ui.scope_id()))
-                    .selected_text(self.color_by.as_deref().unwrap_or("group"))
+                    .selected_text(self.color_by.as_deref().unwrap_or(tr("group")))
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.color_by, None, "group");
+                        ui.selectable_value(&mut self.color_by, None, tr("group"));
                         for c in color_by::columns(&ctx.derived.tables.subjects) {
                             ui.selectable_value(&mut self.color_by, Some(c.clone()), c);
                         }
@@ -119,15 +119,17 @@ impl ScatterView {
         let test = pearson(&xs, &ys);
         self.last_fit = test.map(|t| (t.statistic, t.p_value, points.len()));
         ui.label(match test {
-            Some(t) => format!(
-                "n = {}, Pearson r = {:.3}, p = {:.2e} (exploratory); drag to select",
-                points.len(),
-                t.statistic,
-                t.p_value
+            Some(t) => trf(
+                "n = {n}, Pearson r = {r}, p = {p} (exploratory); drag to select",
+                &[
+                    ("n", &points.len()),
+                    ("r", &format!("{:.3}", t.statistic)),
+                    ("p", &format!("{:.2e}", t.p_value)),
+                ],
             ),
-            None => format!(
-                "n = {}: too few subjects with both values for a correlation",
-                points.len()
+            None => trf(
+                "n = {n}: too few subjects with both values for a correlation",
+                &[("n", &points.len())],
             ),
         });
         // Groups: the legend outside the plot, with n; a column's classes: egui_plot's.
@@ -186,7 +188,11 @@ impl ScatterView {
                     .iter()
                     .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
                 let line = vec![[lo, fit.at(lo)], [hi, fit.at(hi)]];
-                plot_ui.line(Line::new("OLS fit", PlotPoints::from(line)).color(fit_color).width(1.5));
+                plot_ui.line(
+                    Line::new(tr("OLS fit"), PlotPoints::from(line))
+                        .color(fit_color)
+                        .width(1.5),
+                );
             }
             nearest_subject(plot_ui, points.iter().copied())
         });

@@ -1,7 +1,7 @@
 //! Subject profile: everything about one subject (the hovered, else the first selected):
 //! attributes, derived metrics, every measure over time, and its samples.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use eframe::egui;
 use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
@@ -32,7 +32,7 @@ impl SubjectProfileView {
             .or(ctx.state.selection.hovered_subject());
         self.last_subject = subject;
         let Some(s) = subject else {
-            ui.label("Select a subject (click a line, point or row) to see its profile.");
+            ui.label(tr("Select a subject (click a line, point or row) to see its profile."));
             return;
         };
         let d = ctx.derived;
@@ -43,7 +43,7 @@ impl SubjectProfileView {
             d.groups[info.group],
             info.site,
             if info.sex.is_empty() {
-                "sex not recorded"
+                tr("sex not recorded")
             } else {
                 &info.sex
             },
@@ -81,7 +81,7 @@ impl SubjectProfileView {
                     ui.label(info.metrics[i].map_or_else(|| "–".to_owned(), |v| format!("{v:.3}")));
                     ui.end_row();
                 }
-                ui.label("Hypermetabolic (first REE)");
+                ui.label(tr("Hypermetabolic (first REE)"));
                 ui.label(info.hypermetabolic.map_or("–", |h| if h { "yes" } else { "no" }));
                 ui.end_row();
             });
@@ -109,7 +109,7 @@ impl SubjectProfileView {
                 });
         }
         if !own.is_empty() {
-            egui::CollapsingHeader::new(format!("Data-quality findings ({})", own.len()))
+            egui::CollapsingHeader::new(trf("Data-quality findings ({n})", &[("n", &own.len())]))
                 .id_salt(("profile-findings", s))
                 .default_open(true)
                 .show(ui, |ui| {

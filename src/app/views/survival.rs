@@ -4,7 +4,7 @@
 //! Cox hazard ratios in the legend. Hovering a step hovers, in every view, the subjects whose
 //! event it is.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -158,29 +158,34 @@ impl SurvivalView {
                 .labelled_by(title.id);
             match &mut self.endpoint {
                 Endpoint::Mitos(n) => {
-                    ui.add(egui::DragValue::new(n).range(1..=4).prefix("stage ≥ "));
+                    ui.add(egui::DragValue::new(n).range(1..=4).prefix(tr("stage ≥ ")));
                 }
                 Endpoint::AlsfrsDrop(n) => {
                     ui.add(
                         egui::DragValue::new(n)
                             .range(1.0..=47.0)
                             .speed(0.2)
-                            .prefix("points lost ≥ "),
+                            .prefix(tr("points lost ≥ ")),
                     );
                 }
                 Endpoint::AlsfrsBelow(n) => {
-                    ui.add(egui::DragValue::new(n).range(0.0..=47.0).speed(0.2).prefix("total ≤ "));
+                    ui.add(
+                        egui::DragValue::new(n)
+                            .range(0.0..=47.0)
+                            .speed(0.2)
+                            .prefix(tr("total ≤ ")),
+                    );
                 }
                 _ => {}
             }
-            let title = ui.label("from");
+            let title = ui.label(tr("from"));
             egui::ComboBox::from_id_salt(("origin", ui.scope_id()))
                 .selected_text(self.origin.to_string())
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.origin, Origin::Baseline, "baseline")
-                        .on_hover_text("the first visit (PRO-ACT: delta 0)");
-                    ui.selectable_value(&mut self.origin, Origin::Onset, "onset")
-                        .on_hover_text("symptom onset");
+                    ui.selectable_value(&mut self.origin, Origin::Baseline, tr("baseline"))
+                        .on_hover_text(tr("the first visit (PRO-ACT: delta 0)"));
+                    ui.selectable_value(&mut self.origin, Origin::Onset, tr("onset"))
+                        .on_hover_text(tr("symptom onset"));
                 })
                 .response
                 .labelled_by(title.id);
@@ -188,9 +193,9 @@ impl SurvivalView {
             let no_selection = ctx.state.selection.selected.is_empty();
             ui.checkbox(&mut vs_rest, tr("Selection vs rest"))
                 .on_hover_text(if no_selection {
-                    "select subjects in any view (click, box or lasso) to draw them as their own curve"
+                    tr("select subjects in any view (click, box or lasso) to draw them as their own curve")
                 } else {
-                    "the selected subjects as one curve against every other shown subject"
+                    tr("the selected subjects as one curve against every other shown subject")
                 });
             self.compare = if vs_rest {
                 Compare::SelectionVsRest
@@ -274,10 +279,20 @@ impl SurvivalView {
                     (_, Some(h)) => format!(" · HR {:.2} ({:.2}–{:.2})", h.ratio, h.lower, h.upper),
                     _ => String::new(),
                 };
-                let median = g
-                    .median
-                    .map_or_else(|| "median not reached".to_owned(), |m| format!("median {m:.1} mo"));
-                format!("{} (n={}, {} events) · {median}{hazard}", g.name, g.n, g.events)
+                let median = g.median.map_or_else(
+                    || tr("median not reached").to_owned(),
+                    |m| trf("median {m} mo", &[("m", &format!("{m:.1}"))]),
+                );
+                trf(
+                    "{name} (n={n}, {events} events) · {median}{hazard}",
+                    &[
+                        ("name", &g.name),
+                        ("n", &g.n),
+                        ("events", &g.events),
+                        ("median", &median),
+                        ("hazard", &hazard),
+                    ],
+                )
             })
             .collect();
         ui.horizontal_wrapped(|ui| {
@@ -287,8 +302,11 @@ impl SurvivalView {
             }
         });
         let plot = Plot::new("survival")
-            .x_axis_label(format!("Months since {}", self.origin))
-            .y_axis_label(format!("Free of {}", self.endpoint.label()))
+            .x_axis_label(match self.origin {
+                Origin::Baseline => tr("Months since baseline"),
+                Origin::Onset => tr("Months since onset"),
+            })
+            .y_axis_label(trf("Free of {endpoint}", &[("endpoint", &self.endpoint.label())]))
             .include_y(0.0)
             .include_y(1.0)
             .include_x(0.0)
@@ -391,10 +409,13 @@ impl SurvivalView {
         let logrank = result.logrank.map_or_else(String::new, |lr| {
             format!(" · log-rank χ² = {:.2}, df = {}, p = {:.3}", lr.statistic, lr.df, lr.p)
         });
-        let text = format!("{n} subjects, {events} events{logrank}");
+        let text = trf(
+            "{n} subjects, {events} events{logrank}",
+            &[("n", &n), ("events", &events), ("logrank", &logrank)],
+        );
         ui.label(text);
         if !tte.left_out.is_empty() {
-            ui.small(format!("left out: {}", tte.left_out_summary()));
+            ui.small(trf("left out: {what}", &[("what", &tte.left_out_summary())]));
         }
         if let Some(problem) = &result.cox_problem {
             ui.small(problem);
@@ -508,7 +529,16 @@ impl View for SurvivalView {
     }
 
     fn figure_title(&self, _ctx: &ViewCtx<'_>) -> String {
-        format!("Kaplan–Meier: {} from {}", self.endpoint.label(), self.origin)
+        match self.origin {
+            Origin::Baseline => trf(
+                "Kaplan–Meier: {endpoint} from baseline",
+                &[("endpoint", &self.endpoint.label())],
+            ),
+            Origin::Onset => trf(
+                "Kaplan–Meier: {endpoint} from onset",
+                &[("endpoint", &self.endpoint.label())],
+            ),
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {

@@ -17,15 +17,18 @@ use crate::metrics::trends::TaxonTrend;
 use crate::model::natural::natural_cmp;
 
 /// Table columns, with their widths.
-const COLUMNS: [(&str, f32); 7] = [
-    ("Taxon", 170.0),
-    ("Prevalence", 75.0),
-    ("Mean abund.", 80.0),
-    ("CLR/month", 75.0),
-    ("SE", 60.0),
-    ("p", 70.0),
-    ("q", 70.0),
-];
+/// The columns: (header in the language in use, width).
+fn columns() -> [(&'static str, f32); 7] {
+    [
+        (tr("Taxon"), 170.0),
+        (tr("Prevalence"), 75.0),
+        (tr("Mean abund."), 80.0),
+        (tr("CLR/month"), 75.0),
+        (tr("SE"), 60.0),
+        (tr("p"), 70.0),
+        (tr("q"), 70.0),
+    ]
+}
 
 /// q below which a taxon's trend or correlation is marked.
 const Q_MARK: f64 = 0.05;
@@ -133,11 +136,11 @@ impl TaxaView {
         let derived = std::sync::Arc::clone(ctx.derived);
         let taxa = &derived.taxa_trends.trends.taxa;
         ui.horizontal(|ui| {
-            let label = ui.label("Search taxa:");
+            let label = ui.label(tr("Search taxa:"));
             ui.text_edit_singleline(&mut self.search).labelled_by(label.id);
         });
         let rows = self.rows(taxa);
-        sortable_header_ui(ui, &COLUMNS, &mut self.sort_column, &mut self.descending);
+        sortable_header_ui(ui, &columns(), &mut self.sort_column, &mut self.descending);
         ui.separator();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         egui::ScrollArea::vertical()
@@ -156,7 +159,7 @@ impl TaxaView {
                     ];
                     let marked = t.q_value.is_some_and(|q| q < Q_MARK);
                     let row = ui.horizontal(|ui| {
-                        for ((_, width), text) in COLUMNS.iter().zip(cells) {
+                        for ((_, width), text) in columns().iter().zip(cells) {
                             let mut rich = egui::RichText::new(text);
                             if marked {
                                 rich = rich.strong();
@@ -170,7 +173,7 @@ impl TaxaView {
                             ui.scope_id().with(("taxon", k)),
                             egui::Sense::click(),
                         )
-                        .on_hover_text("Open this taxon's CLR trajectory");
+                        .on_hover_text(tr("Open this taxon's CLR trajectory"));
                     if response.clicked() {
                         Self::open(ctx, &t.taxon);
                     }
@@ -201,7 +204,7 @@ impl TaxaView {
         let corner = emptiest_corner(points.iter().map(|(_, p)| *p));
         let response = Plot::new("taxa-volcano")
             .legend(Legend::default().position(corner))
-            .x_axis_label("CLR change per month")
+            .x_axis_label(tr("CLR change per month"))
             .y_axis_label("−log10 q")
             .allow_scroll(false)
             .show(ui, |plot_ui| {
@@ -245,12 +248,14 @@ impl TaxaView {
         let derived = std::sync::Arc::clone(ctx.derived);
         let rows = &derived.taxa_trends.correlations;
         if rows.iter().all(|(_, cells)| cells.iter().all(Option::is_none)) {
-            ui.label("No clinical course to correlate with (no ALSFRS-R slopes, ΔFS, BMI or REE).");
+            ui.label(tr(
+                "No clinical course to correlate with (no ALSFRS-R slopes, ΔFS, BMI or REE).",
+            ));
             return;
         }
-        ui.label(
+        ui.label(tr(
             "Spearman ρ of each subject's baseline abundance with the clinical course; * q < 0.05 (BH per column).",
-        );
+        ));
         egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
             egui::Grid::new("taxa-heatmap").spacing([4.0, 2.0]).show(ui, |ui| {
                 ui.label("");
@@ -261,7 +266,7 @@ impl TaxaView {
                 for (taxon, cells) in rows {
                     if ui
                         .link(taxon)
-                        .on_hover_text("Open this taxon's CLR trajectory")
+                        .on_hover_text(tr("Open this taxon's CLR trajectory"))
                         .clicked()
                     {
                         Self::open(ctx, taxon);
@@ -306,13 +311,13 @@ impl TaxaView {
         if ctx.derived.taxa_pending {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Fitting each taxon's trend… The other views can be used meanwhile.");
+                ui.label(tr("Fitting each taxon's trend… The other views can be used meanwhile."));
             });
             return;
         }
         let trends = &ctx.derived.taxa_trends.trends;
         if trends.taxa.is_empty() {
-            ui.label("No microbiome samples with a subject and a time.");
+            ui.label(tr("No microbiome samples with a subject and a time."));
             return;
         }
         ui.horizontal_wrapped(|ui| {
@@ -327,9 +332,9 @@ impl TaxaView {
                 ui.separator();
             }
             let model = if trends.by_group {
-                "genus CLR ~ months × group + (1 | subject), REML; slope of the first group, p of months × group"
+                tr("genus CLR ~ months × group + (1 | subject), REML; slope of the first group, p of months × group")
             } else {
-                "genus CLR ~ months + (1 | subject), REML"
+                tr("genus CLR ~ months + (1 | subject), REML")
             };
             ui.label(format!(
                 "{model}; {} of {} genera tested (present in ≥ 10% of {} samples, {} subjects)",

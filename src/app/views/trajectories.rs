@@ -4,7 +4,7 @@
 //! random intercept and slope, REML) fitted off the UI thread — its group lines, and the
 //! subject-specific lines of the hovered and selected subjects.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -153,7 +153,7 @@ impl TrajectoryView {
         ui.horizontal_wrapped(|ui| {
             self.picker.ui(ui, ctx, &mut self.measure);
             ui.checkbox(&mut self.show_findings, tr("Findings"))
-                .on_hover_text("Ring each visit of a visible subject that has a data-quality finding");
+                .on_hover_text(tr("Ring each visit of a visible subject that has a data-quality finding"));
             let title = ui.label(tr("Show"));
             egui::ComboBox::from_id_salt(("mode", ui.scope_id()))
                 .selected_text(self.mode.label())
@@ -168,7 +168,7 @@ impl TrajectoryView {
             let alsfrs = ctx.derived.measures.get(self.measure).is_some_and(|m| m.column == c::ALSFRS_R_TOTAL);
             if alsfrs && self.mode == Mode::Values {
                 ui.checkbox(&mut self.show_d50, tr("D50 curve")).on_hover_text(
-                    "The D50 model of the hovered and selected subjects: 48 / (1 + exp((t − D50)/dx)), t in months since onset (Steinbach et al. 2020)",
+                    tr("The D50 model of the hovered and selected subjects: 48 / (1 + exp((t − D50)/dx)), t in months since onset (Steinbach et al. 2020)"),
                 );
             }
             if self.mode != Mode::Values {
@@ -176,7 +176,7 @@ impl TrajectoryView {
                 return;
             }
             ui.checkbox(&mut self.show_mixed, tr("Mixed model"))
-                .on_hover_text("measure ~ time × group, random intercept and slope per subject (REML); dashed: group lines, fine dashes: hovered/selected subjects");
+                .on_hover_text(tr("measure ~ time × group, random intercept and slope per subject (REML); dashed: group lines, fine dashes: hovered/selected subjects"));
             if !self.show_mixed {
                 return;
             }
@@ -184,10 +184,10 @@ impl TrajectoryView {
             match self.mixed_fit() {
                 None => {
                     ui.spinner();
-                    ui.label("fitting…");
+                    ui.label(tr("fitting…"));
                 }
                 Some(Err(e)) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("mixed model: {e}"));
+                    ui.colored_label(ui.visuals().error_fg_color, trf("mixed model: {why}", &[("why", e)]));
                 }
                 Some(Ok(fit)) => {
                     // On the date axis x is in days: quote the slope per month.
@@ -195,14 +195,14 @@ impl TrajectoryView {
                         XAxis::Date => ("month", DAYS_PER_MONTH),
                         other => (other.unit(), 1.0),
                     };
-                    ui.label(format!("slope per {unit}:"));
+                    ui.label(trf("slope per {unit}:", &[("unit", &unit)]));
                     for (g, name) in ctx.derived.groups.iter().enumerate() {
                         if let (Some(a), Some(b)) = (fit.predict_group(g, 0.0), fit.predict_group(g, step)) {
                             ui.colored_label(group_color(g), format!("{name} {:+.2}", b - a));
                         }
                     }
                     if let Some(note) = &fit.fit.note {
-                        ui.label("(random intercept only)").on_hover_text(note);
+                        ui.label(tr("(random intercept only)")).on_hover_text(note);
                     }
                 }
             }
@@ -216,7 +216,7 @@ impl TrajectoryView {
         self.picker.settle(ctx, &mut self.measure);
         let derived = Arc::clone(ctx.derived);
         if derived.measures.get(self.measure).is_none() {
-            ui.label("This measure is not in the cohort.");
+            ui.label(tr("This measure is not in the cohort."));
             return;
         }
         let axis = ctx.state.x_axis;
@@ -372,9 +372,9 @@ impl TrajectoryView {
         self.last_emphasised = emphasised;
         self.last_transform = Some(response.transform);
         if sampled.0 < sampled.1 {
-            ui.label(format!(
-                "{} of {} subject lines drawn (even sample); group means use all",
-                sampled.0, sampled.1
+            ui.label(trf(
+                "{drawn} of {all} subject lines drawn (even sample); group means use all",
+                &[("drawn", &sampled.0), ("all", &sampled.1)],
             ));
         }
         // A hovered finding marker explains itself; a click opens it.
@@ -494,12 +494,12 @@ fn draw_control_chart(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, shown: &Shown
     for (far, name, color) in [
         (
             false,
-            "outside ±2 SD",
+            tr("outside ±2 SD"),
             crate::app::theme::marker_color(crate::model::Severity::Warning),
         ),
         (
             true,
-            "outside ±3 SD",
+            tr("outside ±3 SD"),
             crate::app::theme::marker_color(crate::model::Severity::Error),
         ),
     ] {

@@ -2,6 +2,7 @@
 //! visit or sample measure of the cohort, and any taxon at any rank (searchable, as relative
 //! abundance or CLR). Picking one that is not built yet asks the explorer to build it.
 
+use crate::i18n::tr;
 use eframe::egui;
 
 use crate::app::state::Command;
@@ -72,7 +73,7 @@ impl MeasurePicker {
         let derived = std::sync::Arc::clone(ctx.derived);
         let selected = derived.measures.get(*current).map_or("–", |m| m.label.as_str());
         let mut chosen: Option<(MeasureRef, Option<usize>)> = None;
-        let title = ui.label("Measure");
+        let title = ui.label(tr("Measure"));
         egui::ComboBox::from_id_salt(("measure", id))
             .selected_text(selected)
             .width(220.0)
@@ -102,10 +103,10 @@ impl MeasurePicker {
             .response
             .labelled_by(title.id);
         if !derived.taxa.is_empty() {
-            ui.menu_button("Taxon…", |ui| {
+            ui.menu_button(tr("Taxon…"), |ui| {
                 ui.horizontal(|ui| {
                     let name = |r: usize| RANKS.get(r).copied().unwrap_or("feature");
-                    let title = ui.label("Rank");
+                    let title = ui.label(tr("Rank"));
                     egui::ComboBox::from_id_salt(("taxon-rank", id))
                         .selected_text(name(self.rank))
                         .show_ui(ui, |ui| {
@@ -118,7 +119,7 @@ impl MeasurePicker {
                     ui.checkbox(&mut self.clr, "CLR");
                 });
                 ui.horizontal(|ui| {
-                    let title = ui.label("Search taxa");
+                    let title = ui.label(tr("Search taxa"));
                     ui.add(egui::TextEdit::singleline(&mut self.search).hint_text("name"))
                         .labelled_by(title.id);
                 });

@@ -2,6 +2,7 @@
 //! group with the Wilcoxon signed-rank test (against no change), and between groups the
 //! Mann–Whitney test (two groups) or Kruskal–Wallis (more), as scipy computes them.
 
+use crate::i18n::tr;
 use eframe::egui;
 
 use crate::app::derived::Measure;
@@ -29,8 +30,9 @@ impl PairedChange {
     /// The switch, the two times and the tests, for `m` on x-axis `axis`; `tolerance` is how far
     /// from each time a visit may be (half the schedule's interval).
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewCtx<'_>, m: &Measure, axis: usize, tolerance: f64) {
-        ui.checkbox(&mut self.open, "Paired change")
-            .on_hover_text("Each subject's change between two times, tested within and between groups");
+        ui.checkbox(&mut self.open, tr("Paired change")).on_hover_text(tr(
+            "Each subject's change between two times, tested within and between groups",
+        ));
         if !self.open {
             return;
         }

@@ -2,6 +2,7 @@
 //! (the pointer's path, closed), drawn while dragging and turned into a set of subjects when
 //! the drag ends.
 
+use crate::i18n::tr;
 use eframe::egui;
 use egui_plot::PlotPoint;
 
@@ -30,10 +31,10 @@ impl DragSelect {
     /// Buttons choosing the tool.
     pub fn tool_ui(&mut self, ui: &mut egui::Ui, allow_pan: bool) {
         if allow_pan {
-            ui.selectable_value(&mut self.tool, Tool::Pan, "Pan");
+            ui.selectable_value(&mut self.tool, Tool::Pan, tr("Pan"));
         }
-        ui.selectable_value(&mut self.tool, Tool::Box, "Box select");
-        ui.selectable_value(&mut self.tool, Tool::Lasso, "Lasso select");
+        ui.selectable_value(&mut self.tool, Tool::Box, tr("Box select"));
+        ui.selectable_value(&mut self.tool, Tool::Lasso, tr("Lasso select"));
     }
 
     /// True when drags select rather than pan (the plot must not pan then).

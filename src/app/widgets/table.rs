@@ -1,6 +1,7 @@
 //! The header row of a sortable table: one button per column, clicking sorts by it (again:
 //! reverses), the sorted column marked (asc)/(desc).
 
+use crate::i18n::tr;
 use eframe::egui;
 
 /// Draw the header; `columns` are (name, width).
@@ -8,8 +9,8 @@ pub fn sortable_header_ui(ui: &mut egui::Ui, columns: &[(&str, f32)], sort_colum
     ui.horizontal(|ui| {
         for (i, (name, width)) in columns.iter().enumerate() {
             let arrow = match (*sort_column == i, *descending) {
-                (true, true) => " (desc)",
-                (true, false) => " (asc)",
+                (true, true) => tr(" (desc)"),
+                (true, false) => tr(" (asc)"),
                 _ => "",
             };
             if ui
