@@ -52,6 +52,12 @@ fn both_languages_cover_every_string_of_the_interface() {
     let mut strings = BTreeSet::new();
     used(&root.join("src"), &mut strings);
     assert!(strings.len() > 100, "only {} strings found", strings.len());
+    // Translated where they are shown (`metric_label`): the per-subject metrics' labels.
+    strings.extend(
+        cohort_explorer::app::derived::SUBJECT_METRICS
+            .iter()
+            .map(|(_, label)| (*label).to_owned()),
+    );
     let entries = cohort_explorer::i18n::entries().expect("the catalogue parses");
     let mut catalogue = BTreeSet::new();
     for (en, zh) in &entries {

@@ -152,7 +152,7 @@ impl CohortApp {
         };
         let options = figure::FigureOptions {
             footer: Some(figure::footer(&explorer.derived)),
-            theme: ctx.theme(),
+            dark: ctx.theme() == egui::Theme::Dark,
             ..figure::FigureOptions::default()
         };
         Some(figure::draw(explorer, pane, &options))

@@ -105,6 +105,17 @@ impl CohortApp {
         Self::with_rules(ctx, source, options, crate::quality::Rules::default(), None)
     }
 
+    /// A cohort app with a context of its own and no window (the headless `figure` command),
+    /// loading `source` as the window would.
+    pub fn headless(source: Source, options: LoadOptions) -> Self {
+        Self::new(&egui::Context::default(), source, options)
+    }
+
+    /// The context the app draws in (for a headless app: its own).
+    pub fn context(&self) -> egui::Context {
+        self.ctx.clone()
+    }
+
     /// As [`CohortApp::new`], checking data quality with `rules` (read from `rules_file`).
     pub fn with_rules(
         ctx: &egui::Context,

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use eframe::egui;
 
 use super::InputArgs;
 use crate::app::figure::{self, FigureOptions, FigureView, Format};
@@ -60,8 +59,8 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
     if !(args.dpi.is_finite() && (24.0..=1200.0).contains(&args.dpi)) {
         bail!("--dpi must be between 24 and 1200");
     }
-    let ctx = egui::Context::default();
-    let mut app = CohortApp::new(&ctx, input.source()?, input.options()?);
+    let mut app = CohortApp::headless(input.source()?, input.options()?);
+    let ctx = app.context();
     app.start = StartChoices {
         group_by: input.group_by.clone(),
         time: input.has_choices().then(|| input.time.clone()),
@@ -116,11 +115,7 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
         dpi: args.dpi,
         title: args.title.clone(),
         footer: args.footer.then(|| figure::footer(&explorer.derived)),
-        theme: if args.dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        },
+        dark: args.dark,
     };
     let drawn = figure::draw(explorer, &pane, &options);
     let inputs: Vec<String> = explorer.cohort.sources.iter().map(|s| s.path.clone()).collect();

@@ -25,7 +25,7 @@ use crate::model::frame::ColumnError;
 use crate::pipeline::{Analysis, Tables};
 pub use composition::{Composition, CompositionSample, TOP_TAXA, composition_at};
 pub use ordination::{Ordination, OrdinationPoint};
-pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo};
+pub use subjects::{ALL, SUBJECT_METRICS, SubjectInfo, metric_label};
 pub use taxa::Taxa;
 pub use trajectories::{GroupMean, Measure, Series, bin_width, label_of};
 

@@ -47,6 +47,14 @@ pub const SUBJECT_METRICS: [(&str, &str); 12] = [
     ("last_bmi_change_pct_from_baseline", "BMI change by the last visit (%)"),
 ];
 
+/// The label of metric `i` of [`SUBJECT_METRICS`] in the language in use (the catalogue has
+/// each English label; `tests/i18n.rs` checks).
+pub fn metric_label(i: usize) -> &'static str {
+    SUBJECT_METRICS
+        .get(i)
+        .map_or("", |(_, english)| crate::i18n::tr(english))
+}
+
 /// Name of the one group when a cohort has no arm or group column.
 pub const ALL: &str = "all";
 

@@ -31,7 +31,8 @@ pub struct FigureOptions {
     pub title: Option<String>,
     /// A footer line (see [`footer`]); None: none.
     pub footer: Option<String>,
-    pub theme: egui::Theme,
+    /// Draw on the dark theme (projectors and paper favour the light one).
+    pub dark: bool,
 }
 
 impl Default for FigureOptions {
@@ -42,8 +43,7 @@ impl Default for FigureOptions {
             dpi: 96.0,
             title: None,
             footer: None,
-            // Projectors and paper favour dark on white.
-            theme: egui::Theme::Light,
+            dark: false,
         }
     }
 }
@@ -134,7 +134,11 @@ pub fn draw(explorer: &Explorer, pane: &Pane, options: &FigureOptions) -> Drawn 
 pub fn draw_with(derived: &std::sync::Arc<Derived>, state: &ViewState, pane: &Pane, options: &FigureOptions) -> Drawn {
     let ctx = egui::Context::default();
     super::fonts::install(&ctx);
-    ctx.set_theme(options.theme);
+    ctx.set_theme(if options.dark {
+        egui::Theme::Dark
+    } else {
+        egui::Theme::Light
+    });
     let pixels_per_point = (options.dpi / 96.0).clamp(0.25, 16.0);
     let size = egui::vec2(options.width.max(200.0), options.height.max(150.0));
     let mut input = egui::RawInput {

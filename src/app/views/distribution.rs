@@ -6,7 +6,7 @@ use crate::i18n::{tr, trf};
 use eframe::egui;
 use egui_plot::{BoxElem, BoxPlot, BoxSpread, GridMark, MarkerShape, Plot, Points};
 
-use crate::app::derived::SUBJECT_METRICS;
+use crate::app::derived::{SUBJECT_METRICS, metric_label};
 use crate::app::state::Highlight;
 use crate::app::theme::{group_color, highlighted};
 use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
@@ -42,10 +42,11 @@ impl DistributionView {
     fn view_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
         if !ctx.figure {
             egui::ComboBox::from_label("metric")
-                .selected_text(SUBJECT_METRICS[self.metric].1)
+                .selected_text(metric_label(self.metric))
                 .show_ui(ui, |ui| {
-                    for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
-                        ui.selectable_value(&mut self.metric, i, *name);
+                    for i in 0..SUBJECT_METRICS.len() {
+                        let name = metric_label(i);
+                        ui.selectable_value(&mut self.metric, i, name);
                     }
                 });
         }
@@ -76,7 +77,7 @@ impl DistributionView {
         let mut boxes = Vec::new();
         let names = d.groups.clone();
         Plot::new(("distribution", self.metric))
-            .y_axis_label(SUBJECT_METRICS[self.metric].1)
+            .y_axis_label(metric_label(self.metric))
             .x_axis_label(group_axis_title(ctx))
             // One mark per group, named: the boxes stand at x = 0, 1, 2…
             .x_grid_spacer(|input| {
@@ -181,10 +182,12 @@ impl View for DistributionView {
     }
 
     fn figure_title(&self, ctx: &ViewCtx<'_>) -> String {
-        format!(
-            "{} by {}",
-            SUBJECT_METRICS[self.metric].1,
-            group_axis_title(ctx).to_lowercase()
+        trf(
+            "{metric} by {groups}",
+            &[
+                ("metric", &metric_label(self.metric)),
+                ("groups", &group_axis_title(ctx).to_lowercase()),
+            ],
         )
     }
 

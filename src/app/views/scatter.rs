@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints};
 
-use crate::app::derived::{Derived, SUBJECT_METRICS};
+use crate::app::derived::{Derived, SUBJECT_METRICS, metric_label};
 use crate::app::state::{Command, Highlight, Item};
 use crate::app::theme::{group_color, highlighted};
 use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
@@ -73,10 +73,11 @@ impl ScatterView {
             ui.horizontal_wrapped(|ui| {
                 for (label, axis) in [("x", &mut self.x), ("y", &mut self.y)] {
                     egui::ComboBox::from_label(label)
-                        .selected_text(SUBJECT_METRICS[*axis].1)
+                        .selected_text(metric_label(*axis))
                         .show_ui(ui, |ui| {
-                            for (i, (_, name)) in SUBJECT_METRICS.iter().enumerate() {
-                                ui.selectable_value(axis, i, *name);
+                            for i in 0..SUBJECT_METRICS.len() {
+                                let name = metric_label(i);
+                                ui.selectable_value(axis, i, name);
                             }
                         });
                 }
@@ -144,8 +145,8 @@ impl ScatterView {
             plot = plot.legend(Legend::default().position(emptiest_corner(points.iter().map(|(_, p)| [p.x, p.y]))));
         }
         let plot = plot
-            .x_axis_label(SUBJECT_METRICS[self.x].1)
-            .y_axis_label(SUBJECT_METRICS[self.y].1)
+            .x_axis_label(metric_label(self.x))
+            .y_axis_label(metric_label(self.y))
             .allow_drag(!self.select.selecting())
             .allow_boxed_zoom(false)
             .allow_scroll(false);
@@ -207,9 +208,9 @@ impl ScatterView {
             r.clone().on_hover_text(format!(
                 "{}\n{}: {:.3}\n{}: {:.3}",
                 ctx.derived.subjects[subject].id,
-                SUBJECT_METRICS[self.x].1,
+                metric_label(self.x),
                 point.x,
-                SUBJECT_METRICS[self.y].1,
+                metric_label(self.y),
                 point.y
             ));
             if r.clicked() {
@@ -229,7 +230,10 @@ impl View for ScatterView {
     }
 
     fn figure_title(&self, _ctx: &ViewCtx<'_>) -> String {
-        format!("{} against {}", SUBJECT_METRICS[self.y].1, SUBJECT_METRICS[self.x].1)
+        trf(
+            "{y} against {x}",
+            &[("y", &metric_label(self.y)), ("x", &metric_label(self.x))],
+        )
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>) {
