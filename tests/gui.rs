@@ -7,7 +7,7 @@ use std::path::Path;
 use cohort_explorer::app::CohortApp;
 use cohort_explorer::app::explorer::Pane;
 use cohort_explorer::app::state::{Highlight, XAxis};
-use common::gui::{explorer, harness, sampled_patient, subject_index};
+use common::gui::{explorer, harness, sampled_patient, subject_index, tile_of};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -539,14 +539,7 @@ fn the_figure_menu_copies_the_view_in_front_as_an_image_and_saves_it_as_a_file()
     assert_eq!(copied, Some([1600, 1000]), "{:?}", h.state().notifications);
     // Saving goes through a file dialog; after it, the same figure is written where picked.
     let dir = tempfile::tempdir().expect("temp dir");
-    let tile = {
-        let e = explorer(&h);
-        e.tree
-            .tiles
-            .iter()
-            .find_map(|(id, t)| matches!(t, egui_tiles::Tile::Pane(Pane::Distribution(_))).then_some(*id))
-            .expect("a Distribution view")
-    };
+    let tile = tile_of(explorer(&h), |p| matches!(p, Pane::Distribution(_))).expect("a Distribution view");
     let path = dir.path().join("distribution.svg");
     let ctx = h.ctx.clone();
     h.state_mut()

@@ -9,7 +9,7 @@ use cohort_explorer::app::explorer::Pane;
 use cohort_explorer::app::state::{Flag, GroupBy, XAxis};
 use cohort_explorer::data::LoadOptions;
 use cohort_explorer::pipeline::Source;
-use common::gui::{explorer, harness, subject_index};
+use common::gui::{explorer, harness, subject_index, tile_of};
 use eframe::egui;
 use egui_kittest::kittest::Queryable;
 
@@ -74,14 +74,7 @@ fn a_saved_session_reopens_the_same_screen_from_another_folder() {
             }
         }
     }
-    let tile = {
-        let e = explorer(&h);
-        e.tree
-            .tiles
-            .iter()
-            .find_map(|(id, t)| matches!(t, egui_tiles::Tile::Pane(Pane::Distribution(_))).then_some(*id))
-            .expect("a Distribution view")
-    };
+    let tile = tile_of(explorer(&h), |p| matches!(p, Pane::Distribution(_))).expect("a Distribution view");
     h.state_mut().slides.clear();
     h.state_mut().add_slide(tile);
     h.run_steps(2);

@@ -28,6 +28,17 @@ pub fn explorer<'h>(h: &'h Harness<'_, CohortApp>) -> &'h Explorer {
     h.state().explorer.as_ref().expect("explorer")
 }
 
+/// The tile of the first view that `wanted` picks.
+pub fn tile_of(
+    e: &Explorer,
+    wanted: impl Fn(&cohort_explorer::app::explorer::Pane) -> bool,
+) -> Option<egui_tiles::TileId> {
+    e.tree.tiles.iter().find_map(|(id, t)| match t {
+        egui_tiles::Tile::Pane(p) if wanted(p) => Some(*id),
+        _ => None,
+    })
+}
+
 pub fn subject_index(e: &Explorer, id: &str) -> usize {
     e.derived.subjects.iter().position(|s| s.id == id).expect("subject")
 }

@@ -55,19 +55,19 @@ pub const DEFAULTS: [&str; 7] = [
 /// A reader's name for a measure column.
 pub fn label_of(column: &str) -> String {
     match column {
-        c::ALSFRS_R_TOTAL => "ALSFRS-R total",
-        c::BMI => "BMI (kg/m²)",
-        c::WEIGHT_KG => "Weight (kg)",
-        c::REE_RATIO => "REE measured / predicted",
-        c::FVC_PERCENT_PREDICTED => "FVC (% predicted)",
-        c::SHANNON => "Shannon diversity (ln)",
-        c::FB_RATIO => "Firmicutes/Bacteroidetes ratio",
-        c::OBSERVED_FEATURES => "Observed features",
-        c::SIMPSON => "Gini–Simpson",
-        c::PIELOU_EVENNESS => "Pielou evenness",
-        c::CHAO1 => "Chao1",
-        c::DISTANCE_FROM_BASELINE => "Distance from the subject's first sample",
-        c::DISTANCE_FROM_PREVIOUS => "Distance from the previous sample",
+        c::ALSFRS_R_TOTAL => crate::i18n::tr("ALSFRS-R total"),
+        c::BMI => crate::i18n::tr("BMI (kg/m²)"),
+        c::WEIGHT_KG => crate::i18n::tr("Weight (kg)"),
+        c::REE_RATIO => crate::i18n::tr("REE measured / predicted"),
+        c::FVC_PERCENT_PREDICTED => crate::i18n::tr("FVC (% predicted)"),
+        c::SHANNON => crate::i18n::tr("Shannon diversity (ln)"),
+        c::FB_RATIO => crate::i18n::tr("Firmicutes/Bacteroidetes ratio"),
+        c::OBSERVED_FEATURES => crate::i18n::tr("Observed features"),
+        c::SIMPSON => crate::i18n::tr("Gini–Simpson"),
+        c::PIELOU_EVENNESS => crate::i18n::tr("Pielou evenness"),
+        c::CHAO1 => crate::i18n::tr("Chao1"),
+        c::DISTANCE_FROM_BASELINE => crate::i18n::tr("Distance from the subject's first sample"),
+        c::DISTANCE_FROM_PREVIOUS => crate::i18n::tr("Distance from the previous sample"),
         other => return other.to_owned(),
     }
     .to_owned()

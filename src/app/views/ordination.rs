@@ -10,7 +10,7 @@ use egui_plot::{Arrows, Legend, Line, Plot, PlotPoint, PlotPoints, PlotUi};
 
 use crate::app::derived::{Derived, OrdinationPoint};
 use crate::app::state::{Command, Highlight, Item};
-use crate::app::theme::{group_color, highlighted, sequential_color};
+use crate::app::theme::{group_color, group_marker, highlighted, sequential_color};
 use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
 use crate::app::widgets::color_by::{self, Scale};
 use crate::app::widgets::legend::group_legend_ui;
@@ -140,6 +140,14 @@ impl OrdinationView {
             plot_ui,
             ctx,
             &classes,
+            // Past ten groups colours repeat; their markers do not.
+            |class| {
+                if by_group {
+                    group_marker(class)
+                } else {
+                    egui_plot::MarkerShape::Circle
+                }
+            },
             d.ordination.iter().filter_map(|p| {
                 let s = p.subject.filter(|s| ctx.visible(*s))?;
                 Some((class_of(p, s)?, s, [p.x, p.y]))

@@ -10,7 +10,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints};
 
 use crate::app::derived::{Derived, SUBJECT_METRICS, metric_label};
 use crate::app::state::{Command, Highlight, Item};
-use crate::app::theme::{group_color, highlighted};
+use crate::app::theme::{group_color, group_marker, highlighted};
 use crate::app::view::{Slot, View, ViewCtx, settings_pairs, settings_text};
 use crate::app::widgets::color_by::{self, Scale};
 use crate::app::widgets::legend::group_legend_ui;
@@ -162,6 +162,7 @@ impl ScatterView {
                         plot_ui,
                         ctx,
                         &classes,
+                        group_marker,
                         points.iter().map(|(s, p)| (subjects[*s].group, *s, [p.x, p.y])),
                         4.0,
                         highlighted,
@@ -171,6 +172,7 @@ impl ScatterView {
                     plot_ui,
                     ctx,
                     &scale.classes,
+                    |_| egui_plot::MarkerShape::Circle,
                     points
                         .iter()
                         .filter_map(|(s, p)| Some((scale.class_of.get(*s).copied().flatten()?, *s, [p.x, p.y]))),

@@ -33,6 +33,7 @@ pub fn layered_points(
     plot_ui: &mut PlotUi<'_>,
     ctx: &ViewCtx<'_>,
     classes: &[(String, Color32)],
+    shape_of: impl Fn(usize) -> MarkerShape,
     points: impl Iterator<Item = (usize, usize, [f64; 2])>,
     radius: f32,
     color: impl Fn(Color32, Highlight) -> Color32,
@@ -53,18 +54,19 @@ pub fn layered_points(
     // The legend's entries: an item per class in its own colour, so the legend shows the colour
     // of the group (not of its faded points), the same as every other view. Its one point is
     // not a number, so nothing is drawn (egui_plot's legend leaves out items with no points).
-    for ((name, base), layer) in classes.iter().zip(&layers) {
+    for (class, ((name, base), layer)) in classes.iter().zip(&layers).enumerate() {
         if layer.iter().any(|l| !l.is_empty()) {
             plot_ui.points(
                 Points::new(name.clone(), vec![[f64::NAN, f64::NAN]])
                     .color(*base)
-                    .radius(radius),
+                    .radius(radius)
+                    .shape(shape_of(class)),
             );
         }
     }
     // Level by level across the classes, so a hovered or selected point is over every class.
     for (l, level) in LEVELS.into_iter().enumerate() {
-        for ((_, base), layer) in classes.iter().zip(&mut layers) {
+        for (class, ((_, base), layer)) in classes.iter().zip(&mut layers).enumerate() {
             let pts = std::mem::take(&mut layer[l]);
             if pts.is_empty() {
                 continue;
@@ -78,7 +80,7 @@ pub fn layered_points(
                 Points::new("", pts)
                     .color(color(*base, level))
                     .radius(r)
-                    .shape(MarkerShape::Circle),
+                    .shape(shape_of(class)),
             );
         }
     }
