@@ -1,5 +1,6 @@
 //! `summary`: what was recognised in each file, with which roles, and what was loaded.
 
+use crate::i18n::{tr, trf};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -93,7 +94,7 @@ fn num_linked(cohort: &Cohort) -> usize {
 pub fn text(cohort: &Cohort, all: bool) -> String {
     let s = summary(cohort);
     let mut out = String::new();
-    let _ = writeln!(out, "Files ({}):", s.files.len());
+    let _ = writeln!(out, "{}", trf("Files ({n}):", &[("n", &s.files.len())]));
     for f in s.files {
         let _ = writeln!(
             out,
@@ -136,42 +137,65 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
                     )
                 })
                 .collect();
-            let _ = writeln!(out, "    roles: {}", roles.join(", "));
+            let _ = writeln!(out, "    {}", trf("roles: {list}", &[("list", &roles.join(", "))]));
         }
         if !f.ignored_columns.is_empty() {
-            let _ = writeln!(out, "    not used: {}", f.ignored_columns.join(", "));
+            let _ = writeln!(
+                out,
+                "    {}",
+                trf("not used: {list}", &[("list", &f.ignored_columns.join(", "))])
+            );
         }
     }
-    let _ = writeln!(out, "\nCohort:");
-    let _ = writeln!(out, "  subjects  {}", s.num_subjects);
-    let _ = writeln!(out, "  visits    {}", s.num_visits);
+    let _ = writeln!(out, "\n{}", tr("Cohort:"));
+    let _ = writeln!(out, "  {}", trf("subjects  {n}", &[("n", &s.num_subjects)]));
+    let _ = writeln!(out, "  {}", trf("visits    {n}", &[("n", &s.num_visits)]));
     let _ = writeln!(
         out,
-        "  samples   {} ({} linked to a visit)",
-        s.num_samples, s.num_linked_samples
+        "  {}",
+        trf(
+            "samples   {n} ({linked} linked to a visit)",
+            &[("n", &s.num_samples), ("linked", &s.num_linked_samples)]
+        )
     );
     let kind = s.abundance_kind.map_or(String::new(), |k| {
         format!(
             " ({})",
             if k == crate::model::AbundanceKind::Counts {
-                "counts"
+                tr("counts")
             } else {
-                "relative abundances"
+                tr("relative abundances")
             }
         )
     });
-    let _ = writeln!(out, "  features  {}{kind}", s.num_features);
+    let _ = writeln!(out, "  {}{kind}", trf("features  {n}", &[("n", &s.num_features)]));
     if let Some((lo, hi)) = s.day_span {
-        let _ = writeln!(out, "  time span day {lo:.0} to {hi:.0} since baseline");
+        let (lo, hi) = (format!("{lo:.0}"), format!("{hi:.0}"));
+        let _ = writeln!(
+            out,
+            "  {}",
+            trf("time span day {lo} to {hi} since baseline", &[("lo", &lo), ("hi", &hi)])
+        );
     }
     if let Some((lo, hi)) = &s.date_span {
-        let _ = writeln!(out, "  dates     {lo} to {hi}");
+        let _ = writeln!(out, "  {}", trf("dates     {lo} to {hi}", &[("lo", lo), ("hi", hi)]));
     }
     if !s.measures.is_empty() {
-        let _ = writeln!(out, "  measures  {}", s.measures.join(", "));
+        let _ = writeln!(
+            out,
+            "  {}",
+            trf("measures  {list}", &[("list", &s.measures.join(", "))])
+        );
     }
     let (e, w, i) = cohort.finding_counts();
-    let _ = writeln!(out, "\nLoad findings: {e} error(s), {w} warning(s), {i} info");
+    let _ = writeln!(
+        out,
+        "\n{}",
+        trf(
+            "Load findings: {e} error(s), {w} warning(s), {i} info",
+            &[("e", &e), ("w", &w), ("i", &i)]
+        )
+    );
     // Where, who and what: the location, the subject or sample, and the offending value.
     let place = |f: &Finding| {
         let subject = f.subject.as_ref().map_or(String::new(), |s| format!(" subject {s}"));
@@ -204,11 +228,11 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
             let _ = writeln!(out, "          {}", place(f));
         }
         if n > examples.len() {
-            let _ = writeln!(out, "          … {} more", n - examples.len());
+            let _ = writeln!(out, "          {}", trf("… {n} more", &[("n", &(n - examples.len()))]));
         }
     }
     if !s.findings.is_empty() {
-        let _ = writeln!(out, "  (every finding: --all, or --json)");
+        let _ = writeln!(out, "  {}", tr("(every finding: --all, or --json)"));
     }
     out
 }
