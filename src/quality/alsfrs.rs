@@ -26,11 +26,7 @@ pub fn check(visits: &Visits, rules: &Rules) -> Vec<Finding> {
                 i,
                 finding(
                     "alsfrs.both-5a-5b",
-                    format!(
-                        "items 5a ({}) and 5b ({}) are both scored; 5b replaces 5a only for patients with a gastrostomy",
-                        show(a),
-                        show(b)
-                    ),
+                    crate::i18n::trf("items 5a ({p1}) and 5b ({p2}) are both scored; 5b replaces 5a only for patients with a gastrostomy", &[("p1", &(show(a))), ("p2", &(show(b)))]),
                 )
                 .column(ITEM_5B)
                 .value(&show(b)),
@@ -54,10 +50,9 @@ pub fn check(visits: &Visits, rules: &Rules) -> Vec<Finding> {
                     i,
                     finding(
                         "alsfrs.total-mismatch",
-                        format!(
-                            "ALSFRS-R total {} but its 12 items sum to {}; expected the total to equal the sum",
-                            show(t),
-                            show(sum)
+                        crate::i18n::trf(
+                            "ALSFRS-R total {p1} but its 12 items sum to {p2}; expected the total to equal the sum",
+                            &[("p1", &(show(t))), ("p2", &(show(sum)))],
                         ),
                     )
                     .column(c::ALSFRS_R_TOTAL)

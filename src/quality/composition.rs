@@ -46,27 +46,30 @@ pub fn samples(table: &AbundanceTable, rules: &Rules) -> Vec<Finding> {
         let f = if total == 0.0 {
             finding(
                 "composition.all-zero",
-                "every abundance of this sample is zero: nothing was measured (or the column is blank)",
+                crate::i18n::tr(
+                    "every abundance of this sample is zero: nothing was measured (or the column is blank)",
+                ),
             )
         } else if table.kind == AbundanceKind::Counts && total < min_depth {
             finding(
                 "composition.low-depth",
-                format!(
-                    "read depth {} is below {:.0} (the larger of {} reads and {:.0}% of the median depth {})",
-                    show(total),
-                    min_depth,
-                    show(r.min_read_depth),
-                    r.min_depth_fraction_of_median * 100.0,
-                    show(median)
+                crate::i18n::trf(
+                    "read depth {p1} is below {p2} (the larger of {p3} reads and {p4}% of the median depth {p5})",
+                    &[
+                        ("p1", &(show(total))),
+                        ("p2", &format!("{min_depth:.0}")),
+                        ("p3", &(show(r.min_read_depth))),
+                        ("p4", &format!("{:.0}", r.min_depth_fraction_of_median * 100.0)),
+                        ("p5", &(show(median))),
+                    ],
                 ),
             )
         } else if table.kind == AbundanceKind::Relative && (total - 1.0).abs() > r.sum_tolerance {
             finding(
                 "composition.not-normalised",
-                format!(
-                    "relative abundances sum to {}; expected 1 (or 100 %) within {}",
-                    show(total),
-                    show(r.sum_tolerance)
+                crate::i18n::trf(
+                    "relative abundances sum to {p1}; expected 1 (or 100 %) within {p2}",
+                    &[("p1", &(show(total))), ("p2", &(show(r.sum_tolerance)))],
                 ),
             )
         } else {
@@ -89,7 +92,10 @@ pub fn missing_taxonomy(table: &AbundanceTable, taxonomy: &Taxonomy) -> Vec<Find
         .map(|f| {
             finding(
                 "composition.missing-taxonomy",
-                format!("feature {f} has abundances but no taxonomy; it counts as unassigned at every rank"),
+                crate::i18n::trf(
+                    "feature {f} has abundances but no taxonomy; it counts as unassigned at every rank",
+                    &[("f", &f)],
+                ),
             )
             .value(f)
         })

@@ -20,8 +20,8 @@ struct At {
 impl At {
     fn describe(self) -> String {
         match (self.date, self.day) {
-            (Some(d), _) => format!("dated {}", iso_from_days(d)),
-            (None, Some(day)) => format!("on day {}", show(day)),
+            (Some(d), _) => crate::i18n::trf("dated {p1}", &[("p1", &(iso_from_days(d)))]),
+            (None, Some(day)) => crate::i18n::trf("on day {p1}", &[("p1", &(show(day)))]),
             (None, None) => String::new(),
         }
     }
@@ -78,9 +78,13 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
             }
             // Before onset: by date when both are dated, else on the day axis.
             let before_onset = match (event.date, onset_date[k]) {
-                (Some(e), Some(o)) => (e < o).then(|| format!("symptom onset ({})", iso_from_days(o))),
+                (Some(e), Some(o)) => {
+                    (e < o).then(|| crate::i18n::trf("symptom onset ({p1})", &[("p1", &(iso_from_days(o)))]))
+                }
                 _ => match (event.day, onset_day[k]) {
-                    (Some(e), Some(o)) if e < o => Some(format!("symptom onset (day {})", show(o))),
+                    (Some(e), Some(o)) if e < o => {
+                        Some(crate::i18n::trf("symptom onset (day {p1})", &[("p1", &(show(o)))]))
+                    }
                     _ => None,
                 },
             };
@@ -89,7 +93,10 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                     k,
                     finding(
                         "events.before-onset",
-                        format!("{name} {} is before {onset}", event.describe()),
+                        crate::i18n::trf(
+                            "{name} {p1} is before {onset}",
+                            &[("name", &name), ("p1", &(event.describe())), ("onset", &onset)],
+                        ),
                     )
                     .value(&event.value()),
                     column,
@@ -105,7 +112,10 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                     k,
                     finding(
                         "events.before-birth",
-                        format!("{name} {} is before the subject's birth ({born})", event.describe()),
+                        crate::i18n::trf(
+                            "{name} {p1} is before the subject's birth ({born})",
+                            &[("name", &name), ("p1", &(event.describe())), ("born", &born)],
+                        ),
                     )
                     .value(&event.value()),
                     column,
@@ -120,7 +130,7 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                 k,
                 finding(
                     "events.died-without-date",
-                    "recorded as died, but with no date or day of death; left out of survival from death",
+                    crate::i18n::tr("recorded as died, but with no date or day of death; left out of survival from death"),
                 ),
                 c::DIED,
             )),
@@ -128,10 +138,7 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                 k,
                 finding(
                     "events.death-but-alive",
-                    format!(
-                        "a death {} is recorded, but `died` says no; survival reads it as the end of follow-up, alive",
-                        death.describe()
-                    ),
+                    crate::i18n::trf("a death {p1} is recorded, but `died` says no; survival reads it as the end of follow-up, alive", &[("p1", &(death.describe()))]),
                 )
                 .value(&death.value()),
                 c::DIED,
@@ -162,21 +169,21 @@ fn visits_after_death(
             continue;
         };
         let message = match (visits.date[i], death_date[k]) {
-            (Some(v), Some(d)) if v > d => Some(format!(
-                "visit dated {}, {} days after death ({})",
-                iso_from_days(v),
-                v - d,
-                iso_from_days(d)
+            (Some(v), Some(d)) if v > d => Some(crate::i18n::trf(
+                "visit dated {p1}, {p2} days after death ({p3})",
+                &[
+                    ("p1", &(iso_from_days(v))),
+                    ("p2", &(v - d)),
+                    ("p3", &(iso_from_days(d))),
+                ],
             )),
             (_, Some(_)) => None,
             _ => {
                 let death_day = death_days[k].or(death_date[k].zip(baseline[k]).map(|(d, b)| f64::from(d - b)));
                 match (visits.day[i], death_day) {
-                    (Some(v), Some(d)) if v > d => Some(format!(
-                        "visit on day {}, {} days after death (day {})",
-                        show(v),
-                        show(v - d),
-                        show(d)
+                    (Some(v), Some(d)) if v > d => Some(crate::i18n::trf(
+                        "visit on day {p1}, {p2} days after death (day {p3})",
+                        &[("p1", &(show(v))), ("p2", &(show(v - d))), ("p3", &(show(d)))],
                     )),
                     _ => None,
                 }

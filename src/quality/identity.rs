@@ -23,9 +23,7 @@ pub fn check(visits: &Visits, subjects: &Subjects) -> Vec<Finding> {
         if subjects.listed[r].is_none() {
             let f = finding(
                 "identity.subject-not-in-subjects",
-                format!(
-                    "subject has {visits_n:.0} visit(s) and {samples_n:.0} sample(s) but no row in the subjects table (no group, site, onset or height)"
-                ),
+                crate::i18n::trf("subject has {visits_n} visit(s) and {samples_n} sample(s) but no row in the subjects table (no group, site, onset or height)", &[("visits_n", &format!("{visits_n:.0}")), ("samples_n", &format!("{samples_n:.0}"))]),
             )
             .subject(id);
             out.push(match first_visit.get(id) {
@@ -36,7 +34,7 @@ pub fn check(visits: &Visits, subjects: &Subjects) -> Vec<Finding> {
             out.push(
                 finding(
                     "identity.subject-without-data",
-                    "subject is in the subjects table but has no visits and no samples",
+                    crate::i18n::tr("subject is in the subjects table but has no visits and no samples"),
                 )
                 .subject(id),
             );

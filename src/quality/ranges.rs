@@ -75,11 +75,15 @@ fn outside(
             (v < lo || v > hi).then(|| {
                 let f = finding(
                     rule,
-                    format!(
-                        "{what} {}{unit} is outside the plausible {}–{}{unit}",
-                        show(v),
-                        show(lo),
-                        show(hi)
+                    crate::i18n::trf(
+                        "{what} {p1}{unit} is outside the plausible {p2}–{p3}{unit}",
+                        &[
+                            ("what", &what),
+                            ("p1", &(show(v))),
+                            ("unit", &unit),
+                            ("p2", &(show(lo))),
+                            ("p3", &(show(hi))),
+                        ],
                     ),
                 )
                 .column(column)

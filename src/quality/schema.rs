@@ -29,31 +29,49 @@ pub fn check(cohort: &Cohort, visits: &Visits) -> Vec<Finding> {
                 i,
                 finding(
                     "schema.missing-date",
-                    "visit has no date while the cohort's other visits are dated; it is placed in time by its visit order only",
+                    crate::i18n::tr("visit has no date while the cohort's other visits are dated; it is placed in time by its visit order only"),
                 )
                 .column(c::DATE),
             ));
         }
     }
     let mut missing = |severity: Severity, what: &str, consequence: &str| {
-        let mut f = finding("schema.missing-role", format!("no file gives {what}; {consequence}"));
+        let mut f = finding(
+            "schema.missing-role",
+            crate::i18n::trf(
+                "no file gives {what}; {consequence}",
+                &[("what", &what), ("consequence", &consequence)],
+            ),
+        );
         f.severity = severity;
         out.push(f);
     };
     if visits.date.iter().all(Option::is_none) && visits.day.iter().all(Option::is_none) {
         missing(
             Severity::Warning,
-            "visit dates or days",
-            "visits are ordered by visit label only and the time rules cannot run",
+            crate::i18n::tr("visit dates or days"),
+            crate::i18n::tr("visits are ordered by visit label only and the time rules cannot run"),
         );
     }
     if !has(c::ALSFRS_R_TOTAL) && !ALSFRS_ITEMS.iter().any(|i| has(i)) {
-        missing(Severity::Info, "ALSFRS-R scores", "no functional decline metrics");
+        missing(
+            Severity::Info,
+            crate::i18n::tr("ALSFRS-R scores"),
+            crate::i18n::tr("no functional decline metrics"),
+        );
     }
     if !has(c::WEIGHT_KG) {
-        missing(Severity::Info, "weight", "no BMI or weight-loss metrics");
+        missing(
+            Severity::Info,
+            crate::i18n::tr("weight"),
+            crate::i18n::tr("no BMI or weight-loss metrics"),
+        );
     } else if !has(c::HEIGHT_CM) {
-        missing(Severity::Info, "height", "BMI cannot be computed");
+        missing(
+            Severity::Info,
+            crate::i18n::tr("height"),
+            crate::i18n::tr("BMI cannot be computed"),
+        );
     }
     let onset = [c::ONSET_DATE, c::ONSET_DELTA_DAYS].iter().any(|n| {
         cohort
@@ -64,12 +82,16 @@ pub fn check(cohort: &Cohort, visits: &Visits) -> Vec<Finding> {
     if !onset {
         missing(
             Severity::Info,
-            "symptom onset",
-            "no months since onset, ΔFS or visit-before-onset check",
+            crate::i18n::tr("symptom onset"),
+            crate::i18n::tr("no months since onset, ΔFS or visit-before-onset check"),
         );
     }
     if !has(REE) {
-        missing(Severity::Info, "measured REE", "no hypermetabolism metrics");
+        missing(
+            Severity::Info,
+            crate::i18n::tr("measured REE"),
+            crate::i18n::tr("no hypermetabolism metrics"),
+        );
     }
     out
 }

@@ -31,11 +31,13 @@ pub fn check(
                     i,
                     finding(
                         "time.before-onset",
-                        format!(
-                            "visit dated {}, {} days before symptom onset ({}); expected on or after onset",
-                            iso_from_days(d),
-                            onset - d,
-                            iso_from_days(onset)
+                        crate::i18n::trf(
+                            "visit dated {p1}, {p2} days before symptom onset ({p3}); expected on or after onset",
+                            &[
+                                ("p1", &(iso_from_days(d))),
+                                ("p2", &(onset - d)),
+                                ("p3", &(iso_from_days(onset))),
+                            ],
                         ),
                     )
                     .column(c::DATE)
@@ -51,10 +53,9 @@ pub fn check(
                     i,
                     finding(
                         "time.before-birth",
-                        format!(
-                            "visit dated {}, before the subject's birth year {}",
-                            iso_from_days(d),
-                            show(born)
+                        crate::i18n::trf(
+                            "visit dated {p1}, before the subject's birth year {p2}",
+                            &[("p1", &(iso_from_days(d))), ("p2", &(show(born)))],
                         ),
                     )
                     .column(c::DATE)
@@ -68,10 +69,9 @@ pub fn check(
                     i,
                     finding(
                         "time.future-date",
-                        format!(
-                            "visit dated {}, after today ({})",
-                            iso_from_days(d),
-                            iso_from_days(today)
+                        crate::i18n::trf(
+                            "visit dated {p1}, after today ({p2})",
+                            &[("p1", &(iso_from_days(d))), ("p2", &(iso_from_days(today)))],
                         ),
                     )
                     .column(c::DATE)
@@ -88,10 +88,9 @@ pub fn check(
         {
             let mut f = finding(
                 "time.future-date",
-                format!(
-                    "sample collected {}, after today ({})",
-                    iso_from_days(d),
-                    iso_from_days(today)
+                crate::i18n::trf(
+                    "sample collected {p1}, after today ({p2})",
+                    &[("p1", &(iso_from_days(d))), ("p2", &(iso_from_days(today)))],
                 ),
             )
             .column(c::DATE)
@@ -132,12 +131,7 @@ fn height_changes(visits: &Visits, rules: &Rules) -> Vec<Finding> {
                     i,
                     finding(
                         "time.height-change",
-                        format!(
-                            "height {} cm differs from this subject's usual {} cm by more than {} cm; an adult's height should not change",
-                            show(h),
-                            show(median),
-                            show(limit)
-                        ),
+                        crate::i18n::trf("height {p1} cm differs from this subject's usual {p2} cm by more than {p3} cm; an adult's height should not change", &[("p1", &(show(h))), ("p2", &(show(median))), ("p3", &(show(limit)))]),
                     )
                     .column(c::HEIGHT_CM)
                     .value(&show(h)),
@@ -176,7 +170,11 @@ fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Findin
     let total = visits.get(c::ALSFRS_R_TOTAL);
     let weight = visits.get(c::WEIGHT_KG);
     let lb = &mixups.weight_lb;
-    let line = |i: usize| visits.line[i].map_or_else(String::new, |l| format!(" (line {l:.0})"));
+    let line = |i: usize| {
+        visits.line[i].map_or_else(String::new, |l| {
+            crate::i18n::trf(" (line {l})", &[("l", &format!("{l:.0}"))])
+        })
+    };
     for rows in visits.by_subject() {
         let timed: Vec<(usize, f64)> = rows.filter_map(|i| Some((i, visits.day[i]?))).collect();
         for w in timed.windows(2) {
@@ -188,19 +186,14 @@ fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Findin
                         j,
                         finding(
                             "time.long-gap",
-                            format!(
-                                "{gap:.0} days since the previous visit{}; expected at most {} days between visits{}",
-                                line(i),
-                                show(max_gap.round()),
-                                if t.max_visit_gap_days.is_some() {
+                            crate::i18n::trf("{gap} days since the previous visit{p1}; expected at most {p2} days between visits{p3}", &[("gap", &format!("{gap:.0}")), ("p1", &(line(i))), ("p2", &(show(max_gap.round()))), ("p3", &(if t.max_visit_gap_days.is_some() {
                                     ""
                                 } else {
                                     " (3 × the cohort's median interval)"
-                                }
-                            ),
+                                }))]),
                         )
                         .column(c::DATE)
-                        .value(&format!("{gap:.0} days")),
+                        .value(&crate::i18n::trf("{gap} days", &[("gap", &format!("{gap:.0}"))])),
                     ),
                 );
             }
@@ -212,14 +205,7 @@ fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Findin
                     j,
                     finding(
                         "time.alsfrs-rise",
-                        format!(
-                            "ALSFRS-R total rose from {} to {} (+{}) since the previous visit{}; rises of more than {} points are implausible in ALS",
-                            show(a),
-                            show(b),
-                            show(b - a),
-                            line(i),
-                            show(t.max_alsfrs_rise)
-                        ),
+                        crate::i18n::trf("ALSFRS-R total rose from {p1} to {p2} (+{p3}) since the previous visit{p4}; rises of more than {p5} points are implausible in ALS", &[("p1", &(show(a))), ("p2", &(show(b))), ("p3", &(show(b - a))), ("p4", &(line(i))), ("p5", &(show(t.max_alsfrs_rise)))]),
                     )
                     .column(c::ALSFRS_R_TOTAL)
                     .value(&show(b)),
@@ -238,13 +224,7 @@ fn between_visits(visits: &Visits, mixups: &MixUps, rules: &Rules) -> Vec<Findin
                         j,
                         finding(
                             "time.weight-change",
-                            format!(
-                                "weight went from {} to {} kg in {gap:.0} days ({rate:.1} kg/month) since the previous visit{}; expected at most {} kg/month",
-                                show(a),
-                                show(b),
-                                line(i),
-                                show(t.max_weight_change_kg_per_month)
-                            ),
+                            crate::i18n::trf("weight went from {p1} to {p2} kg in {gap} days ({rate} kg/month) since the previous visit{p3}; expected at most {p4} kg/month", &[("p1", &(show(a))), ("p2", &(show(b))), ("gap", &format!("{gap:.0}")), ("rate", &format!("{rate:.1}")), ("p3", &(line(i))), ("p4", &(show(t.max_weight_change_kg_per_month)))]),
                         )
                         .column(c::WEIGHT_KG)
                         .value(&show(b)),

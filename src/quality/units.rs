@@ -34,20 +34,19 @@ pub fn check(visits: &Visits, mixups: &MixUps) -> Vec<Finding> {
         let Some(w) = weights[first] else { continue };
         let of = rows.clone().filter(|&i| weights[i].is_some()).count();
         let which = if flagged.len() == 1 {
-            "this weight".to_owned()
+            crate::i18n::tr("this weight").to_owned()
         } else {
-            format!("{} of this subject's {of} weights (first here)", flagged.len())
+            crate::i18n::trf(
+                "{p1} of this subject's {of} weights (first here)",
+                &[("p1", &(flagged.len())), ("of", &of)],
+            )
         };
         out.push(
             visits.at(
                 first,
                 finding(
                     "units.weight-lb",
-                    format!(
-                        "{which} read as pounds: {} lb is {:.1} kg, plausible for this subject where the value as kg is not; expected kg",
-                        show(w),
-                        w * KG_PER_LB
-                    ),
+                    crate::i18n::trf("{which} read as pounds: {p1} lb is {p2} kg, plausible for this subject where the value as kg is not; expected kg", &[("which", &which), ("p1", &(show(w))), ("p2", &format!("{:.1}", w * KG_PER_LB))]),
                 )
                 .column(c::WEIGHT_KG)
                 .value(&show(w)),
@@ -62,11 +61,7 @@ pub fn check(visits: &Visits, mixups: &MixUps) -> Vec<Finding> {
                 i,
                 finding(
                     "units.ree-kj",
-                    format!(
-                        "REE {} reads as kJ/day: it is {:.0} kcal/day, plausible for this subject where the value as kcal is not; expected kcal/day",
-                        show(v),
-                        v / KJ_PER_KCAL
-                    ),
+                    crate::i18n::trf("REE {p1} reads as kJ/day: it is {p2} kcal/day, plausible for this subject where the value as kcal is not; expected kcal/day", &[("p1", &(show(v))), ("p2", &format!("{:.0}", v / KJ_PER_KCAL))]),
                 )
                 .column(REE)
                 .value(&show(v)),
