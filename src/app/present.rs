@@ -51,6 +51,13 @@ impl CohortApp {
                 })
                 .collect();
         }
+        if self.slides.is_empty() {
+            self.notify(tr(
+                "Present: no plot to show; open one, or add a slide from a view's Figure menu",
+            ));
+            return;
+        }
+        let Some(explorer) = &self.explorer else { return };
         self.presenting = Some(Presentation {
             slide: 0,
             pane: None,
