@@ -195,12 +195,7 @@ fn given_coverage(cohort: &Cohort, findings: &mut Vec<Finding>) {
             Finding::new(
                 Severity::Warning,
                 "identity.partial-ordination",
-                format!(
-                    "this {what} places {} of the {} samples with abundances (missing e.g. {}); the ordination is computed from the table instead",
-                    wanted.len() - missing.len(),
-                    wanted.len(),
-                    missing.iter().take(3).copied().collect::<Vec<_>>().join(", ")
-                ),
+                crate::i18n::trf("this {what} places {p1} of the {p2} samples with abundances (missing e.g. {p3}); the ordination is computed from the table instead", &[("what", &what), ("p1", &(wanted.len() - missing.len())), ("p2", &(wanted.len())), ("p3", &(missing.iter().take(3).copied().collect::<Vec<_>>().join(", ")))]),
             )
             .file(file),
         );
@@ -276,14 +271,17 @@ fn merge_visits(
             let (severity, message) = if conflicts.is_empty() {
                 (
                     Severity::Warning,
-                    format!("same subject and visit as {first}, with the same values; the duplicate row was merged"),
+                    crate::i18n::trf(
+                        "same subject and visit as {first}, with the same values; the duplicate row was merged",
+                        &[("first", &first)],
+                    ),
                 )
             } else {
                 (
                     Severity::Error,
-                    format!(
-                        "same subject and visit as {first} with different values ({}); the first values were kept",
-                        conflicts.join(", ")
+                    crate::i18n::trf(
+                        "same subject and visit as {first} with different values ({p1}); the first values were kept",
+                        &[("first", &first), ("p1", &(conflicts.join(", ")))],
                     ),
                 )
             };
@@ -329,10 +327,7 @@ fn merge_subjects(
                     Finding::new(
                         Severity::Warning,
                         "identity.duplicate-subject",
-                        format!(
-                            "subject listed again (first at {}:{l}); differing values are reported as conflicts and the first kept",
-                            file_name(f)
-                        ),
+                        crate::i18n::trf("subject listed again (first at {p1}:{l}); differing values are reported as conflicts and the first kept", &[("p1", &(file_name(f))), ("l", &l)]),
                     )
                     .file(&file_name(row.file))
                     .row(row.line)
@@ -348,11 +343,15 @@ fn merge_subjects(
                         Finding::new(
                             Severity::Warning,
                             "identity.conflicting-attribute",
-                            format!(
-                                "{name} is `{}` here but `{}` at {}:{l}; the first is kept",
-                                value.display(),
-                                old.display(),
-                                file_name(f)
+                            crate::i18n::trf(
+                                "{name} is `{p1}` here but `{p2}` at {p3}:{l}; the first is kept",
+                                &[
+                                    ("name", &name),
+                                    ("p1", &(value.display())),
+                                    ("p2", &(old.display())),
+                                    ("p3", &(file_name(f))),
+                                    ("l", &l),
+                                ],
                             ),
                         )
                         .file(&file_name(row.file))
@@ -449,12 +448,7 @@ fn lift_sample_attributes(
                     Finding::new(
                         Severity::Warning,
                         "identity.conflicting-attribute",
-                        format!(
-                            "{name} is `{value}` in this sample but `{first}` in sample {} ({}:{}); the first is kept",
-                            at.sample,
-                            file_name(at.file),
-                            at.line
-                        ),
+                        crate::i18n::trf("{name} is `{value}` in this sample but `{first}` in sample {p1} ({p2}:{p3}); the first is kept", &[("name", &name), ("value", &value), ("first", &first), ("p1", &at.sample), ("p2", &(file_name(at.file))), ("p3", &at.line)]),
                     )
                     .file(&file_name(row.file))
                     .row(row.line)
@@ -482,11 +476,13 @@ fn merge_abundances(
                 Finding::new(
                     Severity::Info,
                     "identity.duplicate-table",
-                    format!(
-                        "holds the same {} × {} table as {}; it is read once",
-                        tables[k].1.num_features(),
-                        tables[k].1.num_samples(),
-                        file_name(tables[j].0)
+                    crate::i18n::trf(
+                        "holds the same {p1} × {p2} table as {p3}; it is read once",
+                        &[
+                            ("p1", &(tables[k].1.num_features())),
+                            ("p2", &(tables[k].1.num_samples())),
+                            ("p3", &(file_name(tables[j].0))),
+                        ],
                     ),
                 )
                 .file(&file_name(tables[k].0)),

@@ -27,16 +27,19 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Biom, Stri
     // bounded by the file's size (deflate rarely expands data past 64×).
     let budget = bytes.len().saturating_mul(64).max(64 << 20);
     let options = OpenOptions::default().with_max_read_bytes(budget);
-    let file =
-        Hdf5File::from_bytes_with_options(bytes, options).map_err(|e| format!("not a readable HDF5 file ({e})"))?;
+    let file = Hdf5File::from_bytes_with_options(bytes, options)
+        .map_err(|e| crate::i18n::trf("not a readable HDF5 file ({e})", &[("e", &e)]))?;
     let dataset = |path: &str| {
         file.dataset(path)
-            .map_err(|_| format!("not a BIOM 2 table: the HDF5 file has no `{path}`"))
+            .map_err(|_| crate::i18n::trf("not a BIOM 2 table: the HDF5 file has no `{path}`", &[("path", &path)]))
     };
     let strings = |path: &str| -> Result<Vec<String>, String> {
-        dataset(path)?
-            .read_strings()
-            .map_err(|e| format!("BIOM `{path}` is not a list of strings ({e})"))
+        dataset(path)?.read_strings().map_err(|e| {
+            crate::i18n::trf(
+                "BIOM `{path}` is not a list of strings ({e})",
+                &[("path", &path), ("e", &e)],
+            )
+        })
     };
     let feature_ids = strings("/observation/ids")?;
     let sample_ids = strings("/sample/ids")?;
@@ -45,24 +48,32 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Biom, Stri
     let indices = numbers(&dataset("/sample/matrix/indices")?, "/sample/matrix/indices")?;
     let indptr = numbers(&dataset("/sample/matrix/indptr")?, "/sample/matrix/indptr")?;
     if indptr.len() != ns + 1 || indices.len() != data.len() {
-        return Err(format!(
-            "BIOM matrix does not fit its {nf} observations × {ns} samples ({} pointers, {} indices, {} values)",
-            indptr.len(),
-            indices.len(),
-            data.len()
+        return Err(crate::i18n::trf(
+            "BIOM matrix does not fit its {nf} observations × {ns} samples ({p1} pointers, {p2} indices, {p3} values)",
+            &[
+                ("nf", &nf),
+                ("ns", &ns),
+                ("p1", &(indptr.len())),
+                ("p2", &(indices.len())),
+                ("p3", &(data.len())),
+            ],
         ));
     }
     let mut values = super::microbiome::zeroed(ns, nf)?;
     for s in 0..ns {
         let (start, end) = (index(indptr[s])?, index(indptr[s + 1])?);
         if start > end || end > data.len() {
-            return Err(format!("BIOM sample {} points outside the matrix", sample_ids[s]));
+            return Err(crate::i18n::trf(
+                "BIOM sample {p1} points outside the matrix",
+                &[("p1", &sample_ids[s])],
+            ));
         }
         for k in start..end {
             let f = index(indices[k])?;
             if f >= nf {
-                return Err(format!(
-                    "BIOM entry for observation {f} is outside the {nf} observations"
+                return Err(crate::i18n::trf(
+                    "BIOM entry for observation {f} is outside the {nf} observations",
+                    &[("f", &f), ("nf", &nf)],
                 ));
             }
             values[s * nf + f] = data[k];
@@ -119,7 +130,9 @@ fn sample_metadata(file: &Hdf5File, sample_ids: &[String]) -> Option<RawTable> {
 
 /// A numeric dataset as f64, whatever its stored integer or float type.
 fn numbers(dataset: &Dataset, path: &str) -> Result<Vec<f64>, String> {
-    let err = |e: hdf5_reader::error::Error| format!("BIOM `{path}` is not numeric ({e})");
+    let err = |e: hdf5_reader::error::Error| {
+        crate::i18n::trf("BIOM `{path}` is not numeric ({e})", &[("path", &path), ("e", &e)])
+    };
     if let Ok(a) = dataset.read_array::<f64>() {
         return Ok(a.iter().copied().collect());
     }
@@ -140,6 +153,6 @@ fn index(v: f64) -> Result<usize, String> {
     if v >= 0.0 && v.fract() == 0.0 && v < usize::MAX as f64 {
         Ok(v as usize)
     } else {
-        Err(format!("BIOM index {v} is not a position"))
+        Err(crate::i18n::trf("BIOM index {v} is not a position", &[("v", &v)]))
     }
 }

@@ -8,17 +8,18 @@ use super::taxonomy::keep_table_lineage;
 
 /// Read a BIOM 1.0 JSON table; returns (features, samples).
 pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
-    let json: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON ({e})"))?;
+    let json: Value =
+        serde_json::from_slice(bytes).map_err(|e| crate::i18n::trf("not valid JSON ({e})", &[("e", &e)]))?;
     let ids = |key: &str| -> Result<Vec<String>, String> {
         json.get(key)
             .and_then(Value::as_array)
-            .ok_or_else(|| format!("not a BIOM table: no `{key}` list"))?
+            .ok_or_else(|| crate::i18n::trf("not a BIOM table: no `{key}` list", &[("key", &key)]))?
             .iter()
             .map(|e| {
                 e.get("id")
                     .and_then(Value::as_str)
                     .map(str::to_owned)
-                    .ok_or_else(|| format!("a `{key}` entry has no id"))
+                    .ok_or_else(|| crate::i18n::trf("a `{key}` entry has no id", &[("key", &key)]))
             })
             .collect()
     };
@@ -40,7 +41,10 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
             };
             let (r, c) = (r as usize, c as usize);
             if r >= nf || c >= ns {
-                return Err(format!("BIOM entry [{r}, {c}] is outside the {nf} × {ns} table"));
+                return Err(crate::i18n::trf(
+                    "BIOM entry [{r}, {c}] is outside the {nf} × {ns} table",
+                    &[("r", &r), ("c", &c), ("nf", &nf), ("ns", &ns)],
+                ));
             }
             values[c * nf + r] = v;
         } else {

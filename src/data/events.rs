@@ -93,7 +93,10 @@ pub fn read_events(table: &RawTable, matches: &[RoleMatch], event_col: usize, ct
                 Finding::new(
                     Severity::Error,
                     "load.event-without-time",
-                    format!("event `{event}` has no readable date or day; it was not loaded"),
+                    crate::i18n::trf(
+                        "event `{event}` has no readable date or day; it was not loaded",
+                        &[("event", &event)],
+                    ),
                 )
                 .file(ctx.name)
                 .row(line)
@@ -114,9 +117,9 @@ pub fn read_events(table: &RawTable, matches: &[RoleMatch], event_col: usize, ct
             Finding::new(
                 Severity::Warning,
                 "load.unknown-event",
-                format!(
-                    "events not used (not death, tracheostomy, NIV, gastrostomy or last contact): {}",
-                    unknown.join(", ")
+                crate::i18n::trf(
+                    "events not used (not death, tracheostomy, NIV, gastrostomy or last contact): {p1}",
+                    &[("p1", &(unknown.join(", ")))],
                 ),
             )
             .file(ctx.name)

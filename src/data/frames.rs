@@ -180,9 +180,9 @@ pub(super) fn samples_frame(
                         Finding::new(
                             Severity::Warning,
                             "identity.duplicate-sample",
-                            format!(
-                                "sample id listed twice in metadata (first at line {}); the first row is kept",
-                                first.line
+                            crate::i18n::trf(
+                                "sample id listed twice in metadata (first at line {p1}); the first row is kept",
+                                &[("p1", &first.line)],
                             ),
                         )
                         .file(&file_name(s.file))
@@ -201,11 +201,13 @@ pub(super) fn samples_frame(
             Finding::new(
                 Severity::Warning,
                 "identity.duplicate-sample",
-                format!(
-                    "{} sample(s) of this file are also listed in {}; the rows there are kept (e.g. {})",
-                    samples.len(),
-                    file_name(first),
-                    examples.join(", ")
+                crate::i18n::trf(
+                    "{p1} sample(s) of this file are also listed in {p2}; the rows there are kept (e.g. {p3})",
+                    &[
+                        ("p1", &(samples.len())),
+                        ("p2", &(file_name(first))),
+                        ("p3", &(examples.join(", "))),
+                    ],
                 ),
             )
             .file(&file_name(second)),
@@ -291,7 +293,10 @@ pub(super) fn samples_frame(
                 Finding::new(
                     Severity::Warning,
                     "identity.unlinked-sample",
-                    format!("no visit of this subject within {max_gap} days of the sample; kept unlinked"),
+                    crate::i18n::trf(
+                        "no visit of this subject within {max_gap} days of the sample; kept unlinked",
+                        &[("max_gap", &max_gap)],
+                    ),
                 )
                 .file(&file_name(file))
                 .row(line)
@@ -408,13 +413,7 @@ fn given_sample_values(
                 Finding::new(
                     Severity::Info,
                     "identity.unknown-sample-values",
-                    format!(
-                        "{} of the {} samples here are in no table or metadata of the cohort (e.g. {}); their {} is not used",
-                        unknown.len(),
-                        given.values.len(),
-                        unknown.iter().take(3).copied().collect::<Vec<_>>().join(", "),
-                        given.name
-                    ),
+                    crate::i18n::trf("{p1} of the {p2} samples here are in no table or metadata of the cohort (e.g. {p3}); their {p4} is not used", &[("p1", &(unknown.len())), ("p2", &(given.values.len())), ("p3", &(unknown.iter().take(3).copied().collect::<Vec<_>>().join(", "))), ("p4", &given.name)]),
                 )
                 .file(&file_name(given.file)),
             );

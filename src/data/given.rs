@@ -14,19 +14,22 @@ const TOLERANCE: f64 = 1e-9;
 pub fn read_distance_matrix(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<usize, String> {
     let n = table.num_rows();
     if table.num_cols() != n + 1 {
-        return Err(format!(
-            "a distance matrix has one column per row; this one has {n} rows and {} columns",
-            table.num_cols().saturating_sub(1)
+        return Err(crate::i18n::trf(
+            "a distance matrix has one column per row; this one has {n} rows and {p1} columns",
+            &[("n", &n), ("p1", &(table.num_cols().saturating_sub(1)))],
         ));
     }
     let ids: Vec<String> = (0..n).map(|r| table.cell(r, 0).trim().to_owned()).collect();
     for (r, id) in ids.iter().enumerate() {
         if id != table.headers[r + 1].trim() {
-            return Err(format!(
-                "row {} is `{id}` but column {} is `{}`: the rows and columns must name the same samples in the same order",
-                r + 1,
-                r + 1,
-                table.headers[r + 1].trim()
+            return Err(crate::i18n::trf(
+                "row {p1} is `{id}` but column {p2} is `{p3}`: the rows and columns must name the same samples in the same order",
+                &[
+                    ("p1", &(r + 1)),
+                    ("id", &id),
+                    ("p2", &(r + 1)),
+                    ("p3", &(table.headers[r + 1].trim())),
+                ],
             ));
         }
     }
@@ -37,11 +40,14 @@ pub fn read_distance_matrix(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) 
             match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 => data.push(v),
                 _ => {
-                    return Err(format!(
-                        "the distance between {} and {} is `{cell}` (line {}), not a number ≥ 0",
-                        ids[r],
-                        ids[col - 1],
-                        table.line(r)
+                    return Err(crate::i18n::trf(
+                        "the distance between {p1} and {p2} is `{cell}` (line {p3}), not a number ≥ 0",
+                        &[
+                            ("p1", &ids[r]),
+                            ("p2", &(ids[col - 1])),
+                            ("cell", &cell),
+                            ("p3", &(table.line(r))),
+                        ],
                     ));
                 }
             }
@@ -50,22 +56,23 @@ pub fn read_distance_matrix(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) 
     let scale = data.iter().copied().fold(0.0_f64, f64::max).max(1.0);
     for i in 0..n {
         if data[i * n + i] > TOLERANCE * scale {
-            return Err(format!(
-                "the distance of {} to itself is {}, not 0",
-                ids[i],
-                data[i * n + i]
+            return Err(crate::i18n::trf(
+                "the distance of {p1} to itself is {p2}, not 0",
+                &[("p1", &ids[i]), ("p2", &(data[i * n + i]))],
             ));
         }
         for j in 0..i {
             if (data[i * n + j] - data[j * n + i]).abs() > TOLERANCE * scale {
-                return Err(format!(
-                    "the matrix is not symmetric: {} → {} is {} but {} → {} is {}",
-                    ids[i],
-                    ids[j],
-                    data[i * n + j],
-                    ids[j],
-                    ids[i],
-                    data[j * n + i]
+                return Err(crate::i18n::trf(
+                    "the matrix is not symmetric: {p1} → {p2} is {p3} but {p4} → {p5} is {p6}",
+                    &[
+                        ("p1", &ids[i]),
+                        ("p2", &ids[j]),
+                        ("p3", &(data[i * n + j])),
+                        ("p4", &ids[j]),
+                        ("p5", &ids[i]),
+                        ("p6", &(data[j * n + i])),
+                    ],
                 ));
             }
         }
@@ -108,9 +115,9 @@ pub fn read_ordination(text: &str, ctx: &FileCtx, parts: &mut Parts) -> Result<(
                 section.read(&mut lines, rows, cols, true)?;
             }
             _ => {
-                return Err(format!(
-                    "line {line_no} should head a section of a scikit-bio ordination (`Eigvals\\t3`, `Site\\t34\\t3`, …) but reads `{}`",
-                    clip(line)
+                return Err(crate::i18n::trf(
+                    "line {line_no} should head a section of a scikit-bio ordination (`Eigvals\\t3`, `Site\\t34\\t3`, …) but reads `{p1}`",
+                    &[("line_no", &line_no), ("p1", &(clip(line)))],
                 ));
             }
         }
@@ -122,9 +129,9 @@ pub fn read_ordination(text: &str, ctx: &FileCtx, parts: &mut Parts) -> Result<(
         return Err("the ordination places no samples".to_owned());
     }
     if eigenvalues.len() < dims {
-        return Err(format!(
-            "the `Site` section has {dims} axes but `Eigvals` gives {} eigenvalues",
-            eigenvalues.len()
+        return Err(crate::i18n::trf(
+            "the `Site` section has {dims} axes but `Eigvals` gives {p1} eigenvalues",
+            &[("dims", &dims), ("p1", &(eigenvalues.len()))],
         ));
     }
     let proportion_explained = proportions.filter(|p| !p.is_empty()).unwrap_or_else(|| {
@@ -135,9 +142,9 @@ pub fn read_ordination(text: &str, ctx: &FileCtx, parts: &mut Parts) -> Result<(
             .collect()
     });
     if proportion_explained.len() < dims {
-        return Err(format!(
-            "the `Site` section has {dims} axes but `Proportion explained` gives {} proportions",
-            proportion_explained.len()
+        return Err(crate::i18n::trf(
+            "the `Site` section has {dims} axes but `Proportion explained` gives {p1} proportions",
+            &[("dims", &dims), ("p1", &(proportion_explained.len()))],
         ));
     }
     let n = rows.len();
@@ -174,9 +181,12 @@ impl Section<'_> {
     ) -> Result<Vec<(String, Vec<f64>)>, String> {
         let mut out = Vec::with_capacity(rows.min(1 << 20));
         for _ in 0..rows {
-            let (at, row) = lines
-                .next()
-                .ok_or_else(|| format!("the `{}` section (line {}) ends early", self.name, self.line))?;
+            let (at, row) = lines.next().ok_or_else(|| {
+                crate::i18n::trf(
+                    "the `{p1}` section (line {p2}) ends early",
+                    &[("p1", &self.name), ("p2", &self.line)],
+                )
+            })?;
             let mut cells = row.split('\t');
             let id = if with_id {
                 cells.next().unwrap_or_default().trim().to_owned()
@@ -185,16 +195,20 @@ impl Section<'_> {
             };
             let values: Vec<f64> = cells
                 .map(|c| {
-                    c.trim()
-                        .parse::<f64>()
-                        .map_err(|_| format!("line {at}: `{}` is not a number", clip(c)))
+                    c.trim().parse::<f64>().map_err(|_| {
+                        crate::i18n::trf("line {at}: `{p1}` is not a number", &[("at", &at), ("p1", &(clip(c)))])
+                    })
                 })
                 .collect::<Result<_, _>>()?;
             if values.len() != cols {
-                return Err(format!(
-                    "line {at} has {} values where the `{}` section announced {cols}",
-                    values.len(),
-                    self.name
+                return Err(crate::i18n::trf(
+                    "line {at} has {p1} values where the `{p2}` section announced {cols}",
+                    &[
+                        ("at", &at),
+                        ("p1", &(values.len())),
+                        ("p2", &self.name),
+                        ("cols", &cols),
+                    ],
                 ));
             }
             out.push((id, values));
@@ -220,12 +234,14 @@ pub fn read_alpha(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<
                 continue;
             }
             let v = cell.parse::<f64>().map_err(|_| {
-                format!(
-                    "{} of sample {} is `{}` (line {}), not a number",
-                    table.headers[col],
-                    table.cell(r, 0).trim(),
-                    clip(cell),
-                    table.line(r)
+                crate::i18n::trf(
+                    "{p1} of sample {p2} is `{p3}` (line {p4}), not a number",
+                    &[
+                        ("p1", &table.headers[col]),
+                        ("p2", &(table.cell(r, 0).trim())),
+                        ("p3", &(clip(cell))),
+                        ("p4", &(table.line(r))),
+                    ],
                 )
             })?;
             if v.is_finite() {

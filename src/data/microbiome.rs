@@ -341,7 +341,12 @@ pub(super) fn zeroed(ns: usize, nf: usize) -> Result<Vec<f64>, String> {
     let cells = ns
         .checked_mul(nf)
         .filter(|&n| n <= MAX_CELLS && values.try_reserve_exact(n).is_ok())
-        .ok_or_else(|| format!("a table of {nf} features × {ns} samples is too large to hold in memory"))?;
+        .ok_or_else(|| {
+            crate::i18n::trf(
+                "a table of {nf} features × {ns} samples is too large to hold in memory",
+                &[("nf", &nf), ("ns", &ns)],
+            )
+        })?;
     values.resize(cells, 0.0);
     Ok(values)
 }
@@ -399,9 +404,9 @@ fn push_table_as(
             Finding::new(
                 Severity::Error,
                 "range.negative-abundance",
-                format!(
-                    "{negatives} negative abundance value(s) in this sample (e.g. feature {}); abundances are ≥ 0",
-                    feature_ids[worst]
+                crate::i18n::trf(
+                    "{negatives} negative abundance value(s) in this sample (e.g. feature {p1}); abundances are ≥ 0",
+                    &[("negatives", &negatives), ("p1", &feature_ids[worst])],
                 ),
             )
             .file(ctx.name)
@@ -436,8 +441,9 @@ fn push_table_as(
                 Finding::new(
                     Severity::Warning,
                     "composition.not-normalised",
-                    format!(
-                        "abundances are neither whole counts nor fractions/percent (median sample total {median:.3})"
+                    crate::i18n::trf(
+                        "abundances are neither whole counts nor fractions/percent (median sample total {median})",
+                        &[("median", &format!("{median:.3}"))],
                     ),
                 )
                 .file(ctx.name),

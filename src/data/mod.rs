@@ -150,12 +150,11 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
         // A folder of notes and pictures: say what was there.
         let folders: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         let why = if skipped.is_empty() {
-            format!("{} holds no files", folders.join(", "))
+            crate::i18n::trf("{p1} holds no files", &[("p1", &(folders.join(", ")))])
         } else {
-            format!(
-                "{} holds no table files (.csv, .tsv, .txt, .parquet, .biom, .json, .qza); found {}",
-                folders.join(", "),
-                skipped.join(", ")
+            crate::i18n::trf(
+                "{p1} holds no table files (.csv, .tsv, .txt, .parquet, .biom, .json, .qza); found {p2}",
+                &[("p1", &(folders.join(", "))), ("p2", &(skipped.join(", ")))],
             )
         };
         return Err(LoadError::NothingLoaded { why });
@@ -165,7 +164,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
         cohort.findings.push(Finding::new(
             Severity::Info,
             "load.skipped-files",
-            format!("not tables, not read: {}", skipped.join(", ")),
+            crate::i18n::trf("not tables, not read: {p1}", &[("p1", &(skipped.join(", ")))]),
         ));
     }
     Ok(cohort)
@@ -254,18 +253,20 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
             .iter()
             .map(|source: &SourceFile| {
                 if source.layout.starts_with("not recognised") {
-                    format!("{} was not recognised", source.path)
+                    crate::i18n::trf("{p1} was not recognised", &[("p1", &source.path)])
                 } else if source.num_rows == 0 {
-                    format!(
-                        "{} has a header ({} column{}) but no rows under it",
-                        source.path,
-                        source.num_columns,
-                        if source.num_columns == 1 { "" } else { "s" }
+                    crate::i18n::trf(
+                        "{p1} has a header ({p2} column{p3}) but no rows under it",
+                        &[
+                            ("p1", &source.path),
+                            ("p2", &source.num_columns),
+                            ("p3", &(if source.num_columns == 1 { "" } else { "s" })),
+                        ],
                     )
                 } else {
-                    format!(
-                        "{} ({}, {} rows) has no subject, visit or sample id in its rows",
-                        source.path, source.layout, source.num_rows
+                    crate::i18n::trf(
+                        "{p1} ({p2}, {p3} rows) has no subject, visit or sample id in its rows",
+                        &[("p1", &source.path), ("p2", &source.layout), ("p3", &source.num_rows)],
                     )
                 }
             })
@@ -385,17 +386,18 @@ fn read_one(
     }
     if table.num_rows() == 0 && table.num_cols() <= 1 {
         let chars: usize = table.headers.iter().map(|h| h.chars().count()).sum();
-        return Err(format!(
-            "one line of {chars} characters and nothing under it: not a table (no header row with separated columns)"
+        return Err(crate::i18n::trf(
+            "one line of {chars} characters and nothing under it: not a table (no header row with separated columns)",
+            &[("chars", &chars)],
         ));
     }
     let matches = roles::assign_roles(&table.headers, &options.overrides);
     let Some(layout) = detect::detect(&table, &matches) else {
         report_duplicate_headers(&table, &input.name, parts);
         parts.headers.extend(table.headers.iter().cloned());
-        return Err(format!(
-            "not a recognised layout: no subject column ({}) and not a microbiome table; name the subject column with --column subject=NAME",
-            "subject_id, patient_id, record_id, …"
+        return Err(crate::i18n::trf(
+            "not a recognised layout: no subject column ({p1}) and not a microbiome table; name the subject column with --column subject=NAME",
+            &[("p1", &("subject_id, patient_id, record_id, …"))],
         ));
     };
     describe(&mut source, &table, &matches, layout, &input.name, parts);

@@ -11,7 +11,7 @@ use super::table::RawTable;
 pub fn read(bytes: &[u8]) -> Result<RawTable, String> {
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
-        .map_err(|e| format!("not a readable Parquet file ({e})"))?;
+        .map_err(|e| crate::i18n::trf("not a readable Parquet file ({e})", &[("e", &e)]))?;
     let headers: Vec<String> = df
         .get_column_names()
         .iter()
@@ -19,9 +19,12 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, String> {
         .collect();
     let mut columns = Vec::with_capacity(headers.len());
     for column in df.columns() {
-        let text = column
-            .cast(&DataType::String)
-            .map_err(|e| format!("column `{}` cannot be read as text ({e})", column.name()))?;
+        let text = column.cast(&DataType::String).map_err(|e| {
+            crate::i18n::trf(
+                "column `{p1}` cannot be read as text ({e})",
+                &[("p1", &(column.name())), ("e", &e)],
+            )
+        })?;
         let values: Vec<Option<String>> = text
             .str()
             .map_err(|e| e.to_string())?

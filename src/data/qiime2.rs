@@ -34,7 +34,8 @@ pub struct Payload {
 
 /// Read a zip archive: a QIIME 2 artifact's payload into `parts`, or say what the zip is.
 pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, String> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a damaged zip archive ({e})"))?;
+    let mut zip = ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| crate::i18n::trf("a damaged zip archive ({e})", &[("e", &e)]))?;
     let names: Vec<String> = zip
         .file_names()
         .filter_map(Result::ok)
@@ -85,9 +86,9 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
         artifact.format.as_deref().unwrap_or("none")
     );
     if kind == "Visualization" {
-        return Err(format!(
-            "a QIIME 2 visualization (.qzv, uuid {}): an interactive page for QIIME 2 View, not data; open the .qza artifacts it was made from",
-            artifact.uuid
+        return Err(crate::i18n::trf(
+            "a QIIME 2 visualization (.qzv, uuid {p1}): an interactive page for QIIME 2 View, not data; open the .qza artifacts it was made from",
+            &[("p1", &artifact.uuid)],
         ));
     }
     let data = |zip: &mut ZipArchive<Cursor<&[u8]>>, file: &str| -> Result<Vec<u8>, String> {
@@ -122,7 +123,10 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
             let bytes = data(&mut zip, "taxonomy.tsv")?;
             let table = tsv(&bytes);
             if table.num_cols() < 2 {
-                return Err(format!("{described}: data/taxonomy.tsv has no Taxon column"));
+                return Err(crate::i18n::trf(
+                    "{described}: data/taxonomy.tsv has no Taxon column",
+                    &[("described", &described)],
+                ));
             }
             taxonomy::read_qiime_taxonomy(&table, ctx.name, parts);
             (
@@ -151,8 +155,9 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
             ("PCoA, shown as given".to_owned(), n, dims, false)
         }
         _ => {
-            return Err(format!(
-                "a {described}, a type that is not read; the artifacts read are {READ_TYPES}"
+            return Err(crate::i18n::trf(
+                "a {described}, a type that is not read; the artifacts read are {READ_TYPES}",
+                &[("described", &described), ("READ_TYPES", &READ_TYPES)],
             ));
         }
     };
@@ -180,28 +185,32 @@ fn not_an_artifact(names: &[String]) -> String {
         return "a Word document (.docx), not a table".to_owned();
     }
     let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
-    format!(
-        "a zip archive, but not a QIIME 2 artifact (no <uuid>/metadata.yaml inside); it holds {} file(s): {}{}; unpack it and open the tables inside",
-        names.len(),
-        shown.join(", "),
-        if names.len() > shown.len() { ", …" } else { "" }
+    crate::i18n::trf(
+        "a zip archive, but not a QIIME 2 artifact (no <uuid>/metadata.yaml inside); it holds {p1} file(s): {p2}{p3}; unpack it and open the tables inside",
+        &[
+            ("p1", &(names.len())),
+            ("p2", &(shown.join(", "))),
+            ("p3", &(if names.len() > shown.len() { ", …" } else { "" })),
+        ],
     )
 }
 
 /// One entry of the archive, unpacked into memory.
 fn entry(zip: &mut ZipArchive<Cursor<&[u8]>>, path: &str) -> Result<Vec<u8>, String> {
-    let mut file = zip.by_name(path).map_err(|_| format!("no {path} inside"))?;
+    let mut file = zip
+        .by_name(path)
+        .map_err(|_| crate::i18n::trf("no {path} inside", &[("path", &path)]))?;
     if file.size() > MAX_PAYLOAD_BYTES {
-        return Err(format!(
-            "{path} unpacks to {} bytes, more than this reader takes",
-            file.size()
+        return Err(crate::i18n::trf(
+            "{path} unpacks to {p2} bytes, more than this reader takes",
+            &[("path", &path), ("p2", &(file.size()))],
         ));
     }
     let mut out = Vec::with_capacity(file.size().min(1 << 28) as usize);
     Read::by_ref(&mut file)
         .take(MAX_PAYLOAD_BYTES)
         .read_to_end(&mut out)
-        .map_err(|e| format!("{path} could not be unpacked ({e})"))?;
+        .map_err(|e| crate::i18n::trf("{path} could not be unpacked ({e})", &[("path", &path), ("e", &e)]))?;
     Ok(out)
 }
 

@@ -340,9 +340,15 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| normalize(&r.as_str()).0 == wanted)
             .ok_or_else(|| {
-                format!(
-                    "unknown role `{s}`; roles are: {}",
-                    Role::all().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                crate::i18n::trf(
+                    "unknown role `{s}`; roles are: {p1}",
+                    &[
+                        ("s", &s),
+                        (
+                            "p1",
+                            &(Role::all().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")),
+                        ),
+                    ],
                 )
             })
     }

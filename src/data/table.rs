@@ -163,10 +163,7 @@ pub fn parse_delimited(text: &str, file: &str, findings: &mut Vec<Finding>) -> R
             Finding::new(
                 Severity::Error,
                 "load.extra-fields",
-                format!(
-                    "{num_long_rows} row(s) have more values than the header has columns \
-                     ({ncols}); the extra values were not read — check for an unquoted separator"
-                ),
+                crate::i18n::trf("{num_long_rows} row(s) have more values than the header has columns ({ncols}); the extra values were not read — check for an unquoted separator", &[("num_long_rows", &num_long_rows), ("ncols", &ncols)]),
             )
             .file(file)
             .row(first_long_line),

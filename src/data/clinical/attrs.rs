@@ -73,7 +73,10 @@ pub(super) fn read_attr(
                         Finding::new(
                             Severity::Warning,
                             "units.height-m",
-                            format!("height {raw} looks like metres; read as {value} cm"),
+                            crate::i18n::trf(
+                                "height {raw} looks like metres; read as {value} cm",
+                                &[("raw", &raw), ("value", &value)],
+                            ),
                         )
                         .file(ctx.name)
                         .row(table.line(r))
@@ -88,7 +91,7 @@ pub(super) fn read_attr(
                     Finding::new(
                         Severity::Warning,
                         "schema.unparseable-number",
-                        format!("`{raw}` is not a number; left empty"),
+                        crate::i18n::trf("`{raw}` is not a number; left empty", &[("raw", &raw)]),
                     )
                     .file(ctx.name)
                     .row(table.line(r))

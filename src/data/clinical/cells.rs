@@ -65,7 +65,10 @@ pub(super) fn not_a_number(ctx: &FileCtx, line: usize, header: &str, raw: &str, 
     Finding::new(
         Severity::Warning,
         "schema.unparseable-number",
-        format!("`{}` is not a number; {name} left empty", raw.trim()),
+        crate::i18n::trf(
+            "`{p1}` is not a number; {name} left empty",
+            &[("p1", &(raw.trim())), ("name", &name)],
+        ),
     )
     .file(ctx.name)
     .row(line)

@@ -160,7 +160,10 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
             Finding::new(
                 Severity::Warning,
                 "units.height-m",
-                format!("{metres_converted} height value(s) below 3 look like metres and were converted to cm"),
+                crate::i18n::trf(
+                    "{metres_converted} height value(s) below 3 look like metres and were converted to cm",
+                    &[("metres_converted", &metres_converted)],
+                ),
             )
             .file(ctx.name)
             .column(&find(matches, Role::Height).map_or(String::new(), |m| m.header.clone())),
@@ -234,11 +237,7 @@ fn check_alsfrs_scale(table: &RawTable, matches: &[RoleMatch], ctx: &FileCtx, pa
             Finding::new(
                 Severity::Warning,
                 "schema.alsfrs-scale",
-                format!(
-                    "column `{}` was read as the original 40-point ALSFRS but has values up to {max}; if it is ALSFRS-R, \
-                     pass --column alsfrs_r_total=\"{}\"",
-                    m.header, m.header
-                ),
+                crate::i18n::trf("column `{p1}` was read as the original 40-point ALSFRS but has values up to {max}; if it is ALSFRS-R, pass --column alsfrs_r_total=\"{p2}\"", &[("p1", &m.header), ("max", &max), ("p2", &m.header)]),
             )
             .file(ctx.name)
             .column(&m.header),

@@ -43,13 +43,17 @@ pub(super) fn date_columns(table: &RawTable, matches: &[RoleMatch], ctx: &FileCt
                 DateCell::Invalid => Some(Finding::new(
                     Severity::Warning,
                     "schema.unparseable-date",
-                    format!("`{raw}` is not a date (expected e.g. 2021-03-05, 05/03/2021 or an Excel serial)"),
+                    crate::i18n::trf(
+                        "`{raw}` is not a date (expected e.g. 2021-03-05, 05/03/2021 or an Excel serial)",
+                        &[("raw", &raw)],
+                    ),
                 )),
                 DateCell::Date { ambiguous: true, .. } => Some(Finding::new(
                     Severity::Warning,
                     "time.ambiguous-date",
-                    format!(
-                        "`{raw}` could be day/month or month/day and no date in the column decides; read as day/month"
+                    crate::i18n::trf(
+                        "`{raw}` could be day/month or month/day and no date in the column decides; read as day/month",
+                        &[("raw", &raw)],
                     ),
                 )),
                 _ => None,
