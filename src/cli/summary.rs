@@ -198,8 +198,14 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
     );
     // Where, who and what: the location, the subject or sample, and the offending value.
     let place = |f: &Finding| {
-        let subject = f.subject.as_ref().map_or(String::new(), |s| format!(" subject {s}"));
-        let sample = f.sample.as_ref().map_or(String::new(), |s| format!(" sample {s}"));
+        let subject = f
+            .subject
+            .as_ref()
+            .map_or(String::new(), |s| format!(" {}", trf("subject {id}", &[("id", s)])));
+        let sample = f
+            .sample
+            .as_ref()
+            .map_or(String::new(), |s| format!(" {}", trf("sample {id}", &[("id", s)])));
         let value = match &f.value {
             Some(v) if f.sample.as_ref() != Some(v) && f.subject.as_ref() != Some(v) => format!(" `{v}`"),
             _ => String::new(),

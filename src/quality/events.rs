@@ -38,6 +38,16 @@ impl At {
 /// An event's name, date column, and each subject's date and day.
 type Event<'a> = (&'a str, &'a str, Vec<Option<i32>>, Vec<Option<f64>>);
 
+/// An event's name in the language in use.
+fn event_name(name: &str) -> &str {
+    match name {
+        "death" => crate::i18n::tr("death"),
+        "tracheostomy" => crate::i18n::tr("tracheostomy"),
+        "gastrostomy" => crate::i18n::tr("gastrostomy"),
+        other => other,
+    }
+}
+
 /// Every event finding for the cohort's subjects and visits.
 pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, ColumnError> {
     let ids = opt_strs(subjects, c::SUBJECT_ID)?;
@@ -95,7 +105,11 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                         "events.before-onset",
                         crate::i18n::trf(
                             "{name} {p1} is before {onset}",
-                            &[("name", &name), ("p1", &(event.describe())), ("onset", &onset)],
+                            &[
+                                ("name", &event_name(name)),
+                                ("p1", &(event.describe())),
+                                ("onset", &onset),
+                            ],
                         ),
                     )
                     .value(&event.value()),
@@ -114,7 +128,11 @@ pub fn check(subjects: &DataFrame, visits: &Visits) -> Result<Vec<Finding>, Colu
                         "events.before-birth",
                         crate::i18n::trf(
                             "{name} {p1} is before the subject's birth ({born})",
-                            &[("name", &name), ("p1", &(event.describe())), ("born", &born)],
+                            &[
+                                ("name", &event_name(name)),
+                                ("p1", &(event.describe())),
+                                ("born", &born),
+                            ],
                         ),
                     )
                     .value(&event.value()),

@@ -57,13 +57,13 @@ fn text(findings: &[Finding], title: &str) -> String {
     for f in findings {
         let _ = write!(out, "  {:<7} {} {}", f.severity.label(), f.rule, f.location());
         if let Some(s) = &f.subject {
-            let _ = write!(out, " subject {s}");
+            let _ = write!(out, " {}", trf("subject {id}", &[("id", s)]));
         }
         if let Some(s) = &f.sample {
-            let _ = write!(out, " sample {s}");
+            let _ = write!(out, " {}", trf("sample {id}", &[("id", s)]));
         }
         if let Some(v) = &f.value {
-            let _ = write!(out, " value `{v}`");
+            let _ = write!(out, " {}", trf("value `{v}`", &[("v", v)]));
         }
         let _ = writeln!(out, ": {}", f.message);
     }
