@@ -253,17 +253,18 @@ pub fn survival(
             }
             None => {
                 cox_problem = Some(if ce.iter().any(|e| *e) {
-                    "the Cox model could not be fitted (a term is constant, or separates the events)".to_owned()
+                    crate::i18n::tr("the Cox model could not be fitted (a term is constant, or separates the events)")
+                        .to_owned()
                 } else {
-                    "no events, so no Cox model".to_owned()
+                    crate::i18n::tr("no events, so no Cox model").to_owned()
                 });
             }
         }
     }
     if !without_events.is_empty() && groups.len() > 1 && cox_problem.is_none() {
-        cox_problem = Some(format!(
-            "no events in {}: left out of the Cox model (no finite hazard ratio)",
-            without_events.join(", ")
+        cox_problem = Some(crate::i18n::trf(
+            "no events in {groups}: left out of the Cox model (no finite hazard ratio)",
+            &[("groups", &without_events.join(", "))],
         ));
     }
     Ok(Survival {

@@ -40,9 +40,11 @@ impl Basis {
                 .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
         };
         match self {
-            Basis::GivenPcoa(file) => format!("PCoA as given in {}", name(file)),
-            Basis::GivenDistances(file) => format!("PCoA of the distances given in {}", name(file)),
-            Basis::Computed(metric) => format!("PCoA of {metric}"),
+            Basis::GivenPcoa(file) => crate::i18n::trf("PCoA as given in {file}", &[("file", &name(file))]),
+            Basis::GivenDistances(file) => {
+                crate::i18n::trf("PCoA of the distances given in {file}", &[("file", &name(file))])
+            }
+            Basis::Computed(metric) => crate::i18n::trf("PCoA of {metric}", &[("metric", metric)]),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! baseline; the emphasised subjects' samples are joined in time order with arrows showing the
 //! direction of the path. Drag a box or lasso to select subjects.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use std::sync::{Arc, Weak};
 
 use eframe::egui;
@@ -113,9 +113,12 @@ impl OrdinationView {
                 .map(|b| {
                     let lo = b as f64 * width;
                     let label = if b + 1 == bins {
-                        format!("month {lo:.0}+")
+                        trf("month {lo}+", &[("lo", &format!("{lo:.0}"))])
                     } else {
-                        format!("months {lo:.0}–{:.0}", lo + width)
+                        trf(
+                            "months {lo}–{hi}",
+                            &[("lo", &format!("{lo:.0}")), ("hi", &format!("{:.0}", lo + width))],
+                        )
                     };
                     // The darkest viridis purple is lost on a dark background: start a little in.
                     (
