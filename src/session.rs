@@ -358,11 +358,7 @@ pub fn sha256_of(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..n]);
     }
-    Ok(hasher.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
-        use std::fmt::Write as _;
-        let _ = write!(s, "{b:02x}");
-        s
-    }))
+    Ok(crate::model::pseudonym::hex(&hasher.finalize()))
 }
 
 #[cfg(test)]

@@ -120,19 +120,6 @@ impl<'a> ViewCtx<'a> {
         self
     }
 
-    /// Number of subjects passing the filters in each group.
-    pub fn num_visible_by_group(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.derived.groups.len()];
-        for (s, info) in self.derived.subjects.iter().enumerate() {
-            if self.visible(s)
-                && let Some(c) = counts.get_mut(info.group)
-            {
-                *c += 1;
-            }
-        }
-        counts
-    }
-
     /// True when the subject passes the filters.
     pub fn visible(&self, subject: usize) -> bool {
         self.visible.get(subject).copied().unwrap_or(false)

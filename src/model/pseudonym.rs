@@ -150,13 +150,7 @@ impl Pseudonyms {
             return Ok(());
         };
         let offsets: Vec<Option<i32>> = subjects.iter().map(|s| s.map(|s| self.day_shift(s))).collect();
-        let dates: Vec<String> = frame
-            .columns()
-            .iter()
-            .filter(|c| c.dtype() == &DataType::Date)
-            .map(|c| c.name().to_string())
-            .collect();
-        for name in dates {
+        for name in columns_of(frame, &DataType::Date) {
             let days = frame.column(&name)?.to_physical_repr();
             let days = days.i32()?;
             let shifted: Int32Chunked = days
@@ -266,13 +260,7 @@ impl Ids {
 
     /// The ID columns, and every other text column holding only IDs, replaced.
     fn rename_frame(&self, frame: &mut DataFrame) -> PolarsResult<()> {
-        let names: Vec<String> = frame
-            .columns()
-            .iter()
-            .filter(|c| c.dtype() == &DataType::String)
-            .map(|c| c.name().to_string())
-            .collect();
-        for name in names {
+        for name in columns_of(frame, &DataType::String) {
             let values = frame.column(&name)?.str()?.clone();
             let renamed: StringChunked = if name == columns::SUBJECT_ID {
                 values.iter().map(|v| v.map(|v| self.subject(v))).collect()
@@ -337,8 +325,18 @@ impl Ids {
     }
 }
 
-/// Bytes as lower-case hexadecimal digits.
-fn hex(bytes: &[u8]) -> String {
+/// The names of `frame`'s columns of type `dtype`.
+fn columns_of(frame: &DataFrame, dtype: &DataType) -> Vec<String> {
+    frame
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == dtype)
+        .map(|c| c.name().to_string())
+        .collect()
+}
+
+/// Bytes as lower-case hexadecimal digits (keys, checksums).
+pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
         .iter()
