@@ -46,6 +46,10 @@ pub struct InputArgs {
     /// pseudonym key, and (window, `figure`) its screen.
     #[arg(long, value_name = "FILE")]
     pub session: Option<PathBuf>,
+    /// The session read once: `source`, `options` and the commands all ask for it, and
+    /// reading it hashes every input file.
+    #[arg(skip)]
+    pub(crate) opened: std::sync::OnceLock<crate::session::Opened>,
 }
 
 /// The grouping and time axis the flags chose, checked against the cohort.
@@ -58,7 +62,11 @@ impl InputArgs {
     /// The session file, read and checked (its missing or changed sources are warnings).
     pub fn opened_session(&self) -> Result<Option<crate::session::Opened>> {
         let Some(path) = &self.session else { return Ok(None) };
-        Ok(Some(crate::session::open(path)?))
+        if let Some(opened) = self.opened.get() {
+            return Ok(Some(opened.clone()));
+        }
+        let opened = crate::session::open(path)?;
+        Ok(Some(self.opened.get_or_init(|| opened).clone()))
     }
 
     /// Load options from the flags, on top of the session's.
