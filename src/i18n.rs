@@ -104,6 +104,15 @@ pub fn tr(english: &'static str) -> &'static str {
     }
 }
 
+/// A string that is not a literal of the source (a value the data carries, such as a file's
+/// layout) in the language in use, when the catalogue has it; otherwise as it is.
+pub fn tr_known(english: &str) -> String {
+    match lang() {
+        Lang::En => english.to_owned(),
+        Lang::Zh => chinese().get(english).map_or(english, String::as_str).to_owned(),
+    }
+}
+
 /// `english` in the language in use, with each `{name}` replaced by its value.
 pub fn trf(english: &'static str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
     let mut out = tr(english).to_owned();

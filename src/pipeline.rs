@@ -87,11 +87,11 @@ pub struct Options {
 pub enum PipelineError {
     #[error(transparent)]
     Load(#[from] LoadError),
-    #[error("deriving the metrics failed: {0}")]
+    #[error("{}", crate::i18n::trf("deriving the metrics failed: {e}", &[("e", .0)]))]
     Derive(#[from] PolarsError),
-    #[error("checking data quality failed: {0}")]
+    #[error("{}", crate::i18n::trf("checking data quality failed: {e}", &[("e", .0)]))]
     Check(#[from] ColumnError),
-    #[error("cancelled")]
+    #[error("{}", crate::i18n::tr("cancelled"))]
     Cancelled,
 }
 

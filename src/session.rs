@@ -108,15 +108,16 @@ pub struct SessionPseudonyms {
 /// Why a session file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("cannot read the session file: {cause}: {path}")]
+    #[error("{}", crate::i18n::trf("cannot read the session file: {cause}: {path}", &[("cause", .cause), ("path", .path)]))]
     Io { path: String, cause: std::io::Error },
-    #[error("the session file is damaged ({why}); opening with defaults: {path}")]
+    #[error("{}", crate::i18n::trf("the session file is damaged ({why}); opening with defaults: {path}", &[("why", .why), ("path", .path)]))]
     Damaged { path: String, why: String },
-    #[error(
-        "the session file was written by a newer cohort-explorer (format version {found}; this one reads up to {VERSION}); opening with defaults: {path}"
-    )]
+    #[error("{}", crate::i18n::trf(
+        "the session file was written by a newer cohort-explorer (format version {found}; this one reads up to {version}); opening with defaults: {path}",
+        &[("found", .found), ("version", &VERSION), ("path", .path)],
+    ))]
     Newer { path: String, found: u32 },
-    #[error("cannot write the session file: {cause}: {path}")]
+    #[error("{}", crate::i18n::trf("cannot write the session file: {cause}: {path}", &[("cause", .cause), ("path", .path)]))]
     Write { path: String, cause: std::io::Error },
 }
 

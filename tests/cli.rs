@@ -1091,3 +1091,73 @@ fn lang_zh_writes_the_reports_headings_in_chinese() {
         stdout(&o)
     );
 }
+
+#[test]
+fn lang_zh_says_errors_and_file_layouts_in_chinese() {
+    // A file's layout in `summary`.
+    let o = run(&["summary", "--demo", "--lang", "zh"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("整洁格式临床访视表; 1079 行 × 21 列") && text.contains("BIOM 经典 TSV 特征表"),
+        "{text}"
+    );
+    // Errors of the command line, of the loader and of a choice that does not fit the cohort.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("missing.csv");
+    let o = run(&["summary", "--lang", "zh", missing.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("cohort-explorer: 错误：无法读取输入："),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["summary", "--demo", "--lang", "zh", "--group-by", "nope"]);
+    assert!(
+        stderr(&o).contains("--group-by: 没有可用于分组的列 `nope`；可用的列：group, arm"),
+        "{}",
+        stderr(&o)
+    );
+    let out = dir.path().join("figure.gif");
+    let o = run(&[
+        "figure",
+        "--demo",
+        "--lang",
+        "zh",
+        "--view",
+        "scatter",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(stderr(&o).contains("--out 必须以 .svg 或 .png 结尾"), "{}", stderr(&o));
+    // The same in English.
+    let o = run(&["summary", "--demo", "--lang", "en", "--group-by", "nope"]);
+    assert!(
+        stderr(&o).contains("error: --group-by: no column `nope` to group by; columns that can: group, arm"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_figure_of_a_cohort_without_arms_says_it_is_not_grouped_when_shared_is_present() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/moving-pictures");
+    if !dir.exists() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let svg = out.path().join("ordination.svg");
+    let o = run(&[
+        "figure",
+        dir.to_str().expect("utf-8"),
+        "--view",
+        "ordination",
+        "--out",
+        svg.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(text.contains("Not grouped; no filters;"), "{text}");
+    assert!(!text.contains("Grouped by the cohort"), "{text}");
+}

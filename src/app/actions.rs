@@ -187,10 +187,12 @@ impl CohortApp {
                     self.notify(message);
                 }
             } else {
-                self.notify(format!(
-                    "--group-by: no column `{column}` to group by; columns that can: {}",
-                    explorer.base().group_columns.join(", ")
-                ));
+                let unknown = crate::cohort::CohortError::UnknownColumn {
+                    purpose: tr("group by"),
+                    column,
+                    available: explorer.base().group_columns.clone(),
+                };
+                self.notify(format!("--group-by: {unknown}"));
             }
         }
         let Some(time) = start.time else { return };

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::i18n::trf;
 use anyhow::{Context, Result};
 
 use super::input::InputArgs;
@@ -37,7 +38,7 @@ pub fn run(input: &InputArgs, format: Format, out: Option<&Path>, rules: Option<
         Some(path) => {
             let inputs: Vec<String> = cohort.sources.iter().map(|s| s.path.clone()).collect();
             crate::data::write::write_text(&text, path, &inputs)
-                .with_context(|| format!("could not write the report to {}", path.display()))?;
+                .with_context(|| trf("could not write the report to {path}", &[("path", &path.display())]))?;
             println!("{}: {}", path.display(), report::totals(&findings));
         }
         None => print!("{text}"),

@@ -3,16 +3,17 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::i18n::{tr, trf};
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{DemoOptions, generate, write};
 
 pub fn run(out: &Path, options: &DemoOptions) -> Result<ExitCode> {
     if options.subjects == 0 {
-        bail!("--subjects must be at least 1");
+        bail!("{}", tr("--subjects must be at least 1"));
     }
     let cohort = generate(options);
-    write(&cohort, out).with_context(|| format!("cannot write the demo cohort to {}", out.display()))?;
+    write(&cohort, out).with_context(|| trf("cannot write the demo cohort to {path}", &[("path", &out.display())]))?;
     eprintln!(
         "wrote {} files for {} subjects to {}",
         cohort.files.len(),

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::i18n::{tr, trf};
 use anyhow::{Result, bail};
 use clap::Args;
 
@@ -51,13 +52,19 @@ pub struct FigureArgs {
 /// Load, prepare the views as the window does, draw one and write it.
 pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
     let Some(format) = Format::of(&args.out) else {
-        bail!("--out must end in .svg or .png: {}", args.out.display());
+        bail!(
+            "{}",
+            trf(
+                "--out must end in .svg or .png: {path}",
+                &[("path", &args.out.display())]
+            )
+        );
     };
     if !(args.width.is_finite() && args.height.is_finite() && args.width >= 200.0 && args.height >= 150.0) {
-        bail!("--width and --height must be at least 200 and 150 points");
+        bail!("{}", tr("--width and --height must be at least 200 and 150 points"));
     }
     if !(args.dpi.is_finite() && (24.0..=1200.0).contains(&args.dpi)) {
-        bail!("--dpi must be between 24 and 1200");
+        bail!("{}", tr("--dpi must be between 24 and 1200"));
     }
     let mut app = CohortApp::headless(input.source()?, input.options()?);
     let ctx = app.context();
@@ -71,10 +78,11 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
     // selection, the views' settings — opened as the window opens it.
     let opened = input.opened_session()?;
     let screen: Option<Screen> = match &opened {
-        Some(opened) if !opened.session.view.is_null() => Some(
-            serde_json::from_value(opened.session.view.clone())
-                .map_err(|e| anyhow::anyhow!("--session: the screen could not be read: {e}"))?,
-        ),
+        Some(opened) if !opened.session.view.is_null() => {
+            Some(serde_json::from_value(opened.session.view.clone()).map_err(|e| {
+                anyhow::anyhow!("{}", trf("--session: the screen could not be read: {e}", &[("e", &e)]))
+            })?)
+        }
         _ => None,
     };
     if let (Some(path), true) = (&input.session, input.paths.is_empty() && !input.demo) {

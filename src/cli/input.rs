@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::i18n::{tr, trf};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
@@ -75,13 +76,13 @@ impl InputArgs {
         let mut overrides = session.as_ref().map(|s| s.load.overrides.clone()).unwrap_or_default();
         for spec in &self.columns {
             let Some((role, name)) = spec.split_once('=') else {
-                bail!("--column takes ROLE=NAME, got `{spec}`");
+                bail!("{}", trf("--column takes ROLE=NAME, got `{spec}`", &[("spec", &spec)]));
             };
             let role: Role = role.trim().parse().map_err(anyhow::Error::msg)?;
             overrides.insert(role, name.trim().to_owned());
         }
         if self.max_gap_days.is_nan() || self.max_gap_days < 0.0 {
-            bail!("--max-gap-days must be a number of days >= 0");
+            bail!("{}", tr("--max-gap-days must be a number of days >= 0"));
         }
         let session_key = session.as_ref().and_then(|s| s.session.key());
         let pseudonyms = if self.pseudonymise {
@@ -112,7 +113,7 @@ impl InputArgs {
     pub fn source(&self) -> Result<Source> {
         if self.demo {
             if !self.paths.is_empty() {
-                bail!("give either --demo or paths, not both");
+                bail!("{}", tr("give either --demo or paths, not both"));
             }
             return Ok(Source::Demo);
         }
@@ -123,7 +124,7 @@ impl InputArgs {
                 }
                 return Ok(opened.source);
             }
-            bail!("no input: give files or folders, --demo, or --session FILE");
+            bail!("{}", tr("no input: give files or folders, --demo, or --session FILE"));
         }
         Ok(Source::Paths(self.paths.clone()))
     }

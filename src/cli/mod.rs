@@ -127,7 +127,10 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("cohort-explorer: error: {}", one_line(&e));
+            eprintln!(
+                "cohort-explorer: {}",
+                crate::i18n::trf("error: {message}", &[("message", &one_line(&e))])
+            );
             ExitCode::from(2)
         }
     }
@@ -215,12 +218,18 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
         session: cli.input.session.clone(),
         lang_given: cli.lang.is_some(),
     };
-    crate::app::run(source, options, rules, rules_file, start).context("the window could not be opened")?;
+    crate::app::run(source, options, rules, rules_file, start)
+        .context(crate::i18n::tr("the window could not be opened"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Built without the `gui` feature (the fuzz targets): only the headless commands exist.
 #[cfg(not(feature = "gui"))]
 fn open_window(_: &Cli) -> Result<ExitCode> {
-    anyhow::bail!("this build has no window (built without the `gui` feature); use a subcommand such as `summary`")
+    anyhow::bail!(
+        "{}",
+        crate::i18n::tr(
+            "this build has no window (built without the `gui` feature); use a subcommand such as `summary`"
+        )
+    )
 }

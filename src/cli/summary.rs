@@ -98,30 +98,44 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
     for f in s.files {
         let _ = writeln!(
             out,
-            "  {}\n    {}; {} rows x {} columns{}{}{}",
+            "  {}\n    {}; {}{}{}{}",
             f.path,
-            f.layout,
-            f.num_rows,
-            f.num_columns,
+            crate::data::layout_name(&f.layout),
+            trf(
+                "{rows} rows x {columns} columns",
+                &[("rows", &f.num_rows), ("columns", &f.num_columns)]
+            ),
             f.encoding.as_ref().map_or(String::new(), |e| format!("; {e}")),
-            f.separator
-                .as_ref()
-                .map_or(String::new(), |e| format!("; separator {e}")),
-            if f.decimal_comma { "; decimal comma" } else { "" },
+            f.separator.as_ref().map_or(String::new(), |e| format!(
+                "; {}",
+                trf("separator {sep}", &[("sep", e)])
+            )),
+            if f.decimal_comma {
+                format!("; {}", tr("decimal comma"))
+            } else {
+                String::new()
+            },
         );
         if let Some(a) = &f.artifact {
             let _ = writeln!(
                 out,
-                "    QIIME 2 artifact: type {}, uuid {}, format {}{}{}",
-                a.semantic_type,
-                a.uuid,
-                a.format.as_deref().unwrap_or("none"),
-                a.archive_version
-                    .as_ref()
-                    .map_or(String::new(), |v| format!(", archive version {v}")),
-                a.framework
-                    .as_ref()
-                    .map_or(String::new(), |v| format!(", written by QIIME 2 {v}")),
+                "    {}{}{}",
+                trf(
+                    "QIIME 2 artifact: type {kind}, uuid {uuid}, format {format}",
+                    &[
+                        ("kind", &a.semantic_type),
+                        ("uuid", &a.uuid),
+                        ("format", &a.format.as_deref().unwrap_or(tr("none")))
+                    ]
+                ),
+                a.archive_version.as_ref().map_or(String::new(), |v| format!(
+                    ", {}",
+                    trf("archive version {v}", &[("v", v)])
+                )),
+                a.framework.as_ref().map_or(String::new(), |v| format!(
+                    ", {}",
+                    trf("written by QIIME 2 {v}", &[("v", v)])
+                )),
             );
         }
         if !f.roles.is_empty() {

@@ -53,13 +53,23 @@ impl FromStr for Endpoint {
 
     fn from_str(s: &str) -> Result<Self, String> {
         let s = s.trim().to_lowercase();
-        let unknown = || format!("unknown endpoint `{s}`; use one of {}", ENDPOINT_NAMES.join(", "));
-        let number = |text: &str, what: &str| -> Result<f64, String> {
+        let unknown = || {
+            crate::i18n::trf(
+                "unknown endpoint `{s}`; use one of {names}",
+                &[("s", &s), ("names", &ENDPOINT_NAMES.join(", "))],
+            )
+        };
+        let number = |text: &str, what: &'static str| -> Result<f64, String> {
             text.trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| format!("endpoint `{s}`: `{text}` is not {what}"))
+                .ok_or_else(|| {
+                    crate::i18n::trf(
+                        "endpoint `{s}`: `{text}` is not {what}",
+                        &[("s", &s), ("text", &text), ("what", &what)],
+                    )
+                })
         };
         Ok(match s.as_str() {
             "death" => Endpoint::Death,
@@ -70,17 +80,18 @@ impl FromStr for Endpoint {
             "kings-4" => Endpoint::Kings4,
             _ => {
                 if let Some(n) = s.strip_prefix("mitos-") {
-                    let n = number(n, "a MiToS stage 1–4")?;
+                    let n = number(n, crate::i18n::tr("a MiToS stage 1–4"))?;
                     if !(1.0..=4.0).contains(&n) || n.fract() != 0.0 {
-                        return Err(format!(
-                            "endpoint `{s}`: MiToS stages that can be reached at a visit are 1–4"
+                        return Err(crate::i18n::trf(
+                            "endpoint `{s}`: MiToS stages that can be reached at a visit are 1–4",
+                            &[("s", &s)],
                         ));
                     }
                     Endpoint::Mitos(n as u8)
                 } else if let Some(n) = s.strip_prefix("alsfrs-drop:") {
-                    Endpoint::AlsfrsDrop(number(n, "a number of ALSFRS-R points")?)
+                    Endpoint::AlsfrsDrop(number(n, crate::i18n::tr("a number of ALSFRS-R points"))?)
                 } else if let Some(n) = s.strip_prefix("alsfrs-below:") {
-                    Endpoint::AlsfrsBelow(number(n, "an ALSFRS-R total")?)
+                    Endpoint::AlsfrsBelow(number(n, crate::i18n::tr("an ALSFRS-R total"))?)
                 } else {
                     return Err(unknown());
                 }
@@ -154,7 +165,10 @@ impl FromStr for Origin {
         match s.trim().to_lowercase().as_str() {
             "baseline" => Ok(Origin::Baseline),
             "onset" => Ok(Origin::Onset),
-            other => Err(format!("unknown origin `{other}`; use baseline or onset")),
+            other => Err(crate::i18n::trf(
+                "unknown origin `{other}`; use baseline or onset",
+                &[("other", &other)],
+            )),
         }
     }
 }
@@ -271,14 +285,18 @@ fn has_column(frames: &Frames, name: &str) -> bool {
 /// The columns an endpoint reads, for the message when none is there.
 fn needs(endpoint: Endpoint) -> &'static str {
     match endpoint {
-        Endpoint::Death => "death_date, death_days or died (a subjects table, PRO-ACT's DeathData, or an events table)",
-        Endpoint::Tracheostomy => "tracheostomy_date or tracheostomy_days",
-        Endpoint::Niv => "niv_date or niv_days",
-        Endpoint::Gastrostomy => "gastrostomy_date or gastrostomy_days",
-        Endpoint::DeathOrTracheostomy => "death_date, death_days, died, tracheostomy_date or tracheostomy_days",
-        Endpoint::Kings4 => "ALSFRS-R items at visits (for King's stage)",
-        Endpoint::Mitos(_) => "ALSFRS-R items at visits (for MiToS stage)",
-        Endpoint::AlsfrsDrop(_) | Endpoint::AlsfrsBelow(_) => "ALSFRS-R totals at visits",
+        Endpoint::Death => crate::i18n::tr(
+            "death_date, death_days or died (a subjects table, PRO-ACT's DeathData, or an events table)",
+        ),
+        Endpoint::Tracheostomy => crate::i18n::tr("tracheostomy_date or tracheostomy_days"),
+        Endpoint::Niv => crate::i18n::tr("niv_date or niv_days"),
+        Endpoint::Gastrostomy => crate::i18n::tr("gastrostomy_date or gastrostomy_days"),
+        Endpoint::DeathOrTracheostomy => {
+            crate::i18n::tr("death_date, death_days, died, tracheostomy_date or tracheostomy_days")
+        }
+        Endpoint::Kings4 => crate::i18n::tr("ALSFRS-R items at visits (for King's stage)"),
+        Endpoint::Mitos(_) => crate::i18n::tr("ALSFRS-R items at visits (for MiToS stage)"),
+        Endpoint::AlsfrsDrop(_) | Endpoint::AlsfrsBelow(_) => crate::i18n::tr("ALSFRS-R totals at visits"),
     }
 }
 
@@ -291,7 +309,10 @@ pub fn time_to_event(frames: Frames, endpoint: Endpoint, origin: Origin) -> Resu
     let baseline = opt_dates(s, c::BASELINE_DATE)?;
     let onset = opt_f64s(s, c::ONSET_DELTA_DAYS)?;
     if origin == Origin::Onset && onset.iter().all(Option::is_none) {
-        return Err(no_data(endpoint, "an onset date or onset delta (for --origin onset)"));
+        return Err(no_data(
+            endpoint,
+            crate::i18n::tr("an onset date or onset delta (for --origin onset)"),
+        ));
     }
     // Visits per subject, in time order (the visits table is sorted by subject and time).
     let v = frames.visits;

@@ -21,25 +21,25 @@ pub struct Frames<'a> {
 /// A choice that does not fit the cohort. Messages name the column and what was found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CohortError {
-    #[error("no column `{column}` to {purpose}; columns that can: {}", list(.available))]
+    #[error("{}", crate::i18n::trf("no column `{column}` to {purpose}; columns that can: {available}", &[("column", .column), ("purpose", .purpose), ("available", &list(.available))]))]
     UnknownColumn {
         purpose: &'static str,
         column: String,
         available: Vec<String>,
     },
-    #[error("column `{column}` cannot {purpose}: {why}")]
+    #[error("{}", crate::i18n::trf("column `{column}` cannot {purpose}: {why}", &[("column", .column), ("purpose", .purpose), ("why", .why)]))]
     Unsuitable {
         purpose: &'static str,
         column: String,
         why: String,
     },
-    #[error("no taxon `{name}` at rank {rank}; e.g. {}", list(.examples))]
+    #[error("{}", crate::i18n::trf("no taxon `{name}` at rank {rank}; e.g. {examples}", &[("name", .name), ("rank", .rank), ("examples", &list(.examples))]))]
     UnknownTaxon {
         name: String,
         rank: String,
         examples: Vec<String>,
     },
-    #[error("endpoint `{endpoint}` has no data in this cohort: it needs {needs}")]
+    #[error("{}", crate::i18n::trf("endpoint `{endpoint}` has no data in this cohort: it needs {needs}", &[("endpoint", .endpoint), ("needs", .needs)]))]
     NoEndpointData { endpoint: String, needs: String },
     #[error("{0}")]
     Column(#[from] ColumnError),
@@ -47,7 +47,7 @@ pub enum CohortError {
 
 fn list(names: &[String]) -> String {
     if names.is_empty() {
-        "none".to_owned()
+        crate::i18n::tr("none").to_owned()
     } else {
         names.join(", ")
     }

@@ -47,7 +47,7 @@ impl Grouping {
 /// number with few distinct values (coded groups).
 fn labels(subjects: &DataFrame, column: &str) -> Result<Vec<Option<String>>, CohortError> {
     let col = subjects.column(column).map_err(|_| CohortError::UnknownColumn {
-        purpose: "group by",
+        purpose: crate::i18n::tr("group by"),
         column: column.to_owned(),
         available: group_columns(subjects),
     })?;
@@ -62,18 +62,18 @@ fn labels(subjects: &DataFrame, column: &str) -> Result<Vec<Option<String>>, Coh
             // Only whole numbers are codes; a measurement (BMI, a baseline value) is not a group.
             if values.iter().flatten().any(|v| v.fract() != 0.0) {
                 return Err(CohortError::Unsuitable {
-                    purpose: "group by",
+                    purpose: crate::i18n::tr("group by"),
                     column: column.to_owned(),
-                    why: "it holds measurements, not codes (use a categorical column)".to_owned(),
+                    why: crate::i18n::tr("it holds measurements, not codes (use a categorical column)").to_owned(),
                 });
             }
             values.into_iter().map(|v| v.map(|v| format!("{v}"))).collect()
         }
         other => {
             return Err(CohortError::Unsuitable {
-                purpose: "group by",
+                purpose: crate::i18n::tr("group by"),
                 column: column.to_owned(),
-                why: format!("it holds {other}"),
+                why: crate::i18n::trf("it holds {other}", &[("other", &other)]),
             });
         }
     })
@@ -86,16 +86,19 @@ fn unsuitable(values: &[Option<String>], numeric: bool) -> Option<String> {
     distinct.dedup();
     let n = values.len();
     if distinct.is_empty() {
-        return Some("it has no values".to_owned());
+        return Some(crate::i18n::tr("it has no values").to_owned());
     }
     if distinct.len() > MAX_LEVELS || (n > 3 && distinct.len() == n && !numeric) {
-        return Some(format!(
-            "it has {} different values among {n} subjects (a grouping needs at most {MAX_LEVELS}, shared by several subjects)",
-            distinct.len()
+        return Some(crate::i18n::trf(
+            "it has {k} different values among {n} subjects (a grouping needs at most {max}, shared by several subjects)",
+            &[("k", &distinct.len()), ("n", &n), ("max", &MAX_LEVELS)],
         ));
     }
     if numeric && distinct.len() > 12 {
-        return Some(format!("it is a number with {} different values", distinct.len()));
+        return Some(crate::i18n::trf(
+            "it is a number with {k} different values",
+            &[("k", &distinct.len())],
+        ));
     }
     None
 }
@@ -134,14 +137,14 @@ pub fn group_by(subjects: &DataFrame, column: &str) -> Result<Grouping, CohortEr
     let numeric = subjects.column(column).is_ok_and(|c| c.dtype().is_primitive_numeric());
     if NOT_GROUPS.contains(&column) {
         return Err(CohortError::Unsuitable {
-            purpose: "group by",
+            purpose: crate::i18n::tr("group by"),
             column: column.to_owned(),
-            why: "it identifies or counts subjects".to_owned(),
+            why: crate::i18n::tr("it identifies or counts subjects").to_owned(),
         });
     }
     if let Some(why) = unsuitable(&values, numeric) {
         return Err(CohortError::Unsuitable {
-            purpose: "group by",
+            purpose: crate::i18n::tr("group by"),
             column: column.to_owned(),
             why,
         });

@@ -51,7 +51,7 @@ impl MeasureRef {
         available.push("taxon:NAME".to_owned());
         available.push("clr:NAME".to_owned());
         Err(CohortError::UnknownColumn {
-            purpose: "follow as a measure",
+            purpose: crate::i18n::tr("follow as a measure"),
             column: spec.to_owned(),
             available,
         })

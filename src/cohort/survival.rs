@@ -83,7 +83,7 @@ struct Covariate {
 fn covariate(frames: &Frames, name: &str) -> Result<Covariate, CohortError> {
     let s = frames.subjects;
     let col = s.column(name).map_err(|_| CohortError::UnknownColumn {
-        purpose: "be a covariate",
+        purpose: crate::i18n::tr("be a covariate"),
         column: name.to_owned(),
         available: covariate_columns(frames),
     })?;
@@ -98,7 +98,7 @@ fn covariate(frames: &Frames, name: &str) -> Result<Covariate, CohortError> {
     }
     let grouping = group_by(s, name).map_err(|e| match e {
         CohortError::Unsuitable { why, .. } => CohortError::Unsuitable {
-            purpose: "be a covariate",
+            purpose: crate::i18n::tr("be a covariate"),
             column: name.to_owned(),
             why,
         },

@@ -191,7 +191,7 @@ fn as_numbers(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, String> {
     if col.dtype() == &DataType::String {
         let text = strs(df, name).map_err(|e| e.to_string())?;
         if text.iter().all(Option::is_none) {
-            return Err("it has no values".to_owned());
+            return Err(crate::i18n::tr("it has no values").to_owned());
         }
         return text
             .into_iter()
@@ -201,7 +201,7 @@ fn as_numbers(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, String> {
                     .trim()
                     .parse::<f64>()
                     .map(Some)
-                    .map_err(|_| format!("`{t}` is not a number")),
+                    .map_err(|_| crate::i18n::trf("`{t}` is not a number", &[("t", &t)])),
             })
             .collect();
     }
@@ -215,13 +215,13 @@ fn numeric_column(df: &DataFrame, name: &str, all: &[&DataFrame]) -> Result<Vec<
     let found = [name, stored.as_str()].into_iter().find(|n| df.column(n).is_ok());
     let Some(found) = found else {
         return Err(CohortError::UnknownColumn {
-            purpose: "use as time",
+            purpose: crate::i18n::tr("use as time"),
             column: name.to_owned(),
             available: time_columns(all),
         });
     };
     as_numbers(df, found).map_err(|why| CohortError::Unsuitable {
-        purpose: "be the time axis",
+        purpose: crate::i18n::tr("be the time axis"),
         column: name.to_owned(),
         why,
     })

@@ -16,7 +16,7 @@ use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, column
 /// Errors building the frames (a polars failure is a bug, reported rather than panicking).
 #[derive(Debug, thiserror::Error)]
 pub enum AssembleError {
-    #[error("building the cohort tables failed")]
+    #[error("{}", crate::i18n::tr("building the cohort tables failed"))]
     Polars(#[from] PolarsError),
 }
 
@@ -505,7 +505,9 @@ fn merge_abundances(
         findings.push(Finding::new(
             Severity::Warning,
             "units.mixed-abundance-kinds",
-            "some tables hold counts and others relative abundances; all were converted to relative abundances",
+            crate::i18n::tr(
+                "some tables hold counts and others relative abundances; all were converted to relative abundances",
+            ),
         ));
         all = all.iter().map(AbundanceTable::relative).collect();
     }
@@ -532,7 +534,7 @@ fn merge_abundances(
                     Finding::new(
                         Severity::Error,
                         "identity.duplicate-sample",
-                        "sample appears in more than one abundance table; the first is kept",
+                        crate::i18n::tr("sample appears in more than one abundance table; the first is kept"),
                     )
                     .sample(&t.sample_ids[s]),
                 );

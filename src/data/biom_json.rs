@@ -29,15 +29,17 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, us
     let data = json
         .get("data")
         .and_then(Value::as_array)
-        .ok_or("not a BIOM table: no `data`")?;
+        .ok_or(crate::i18n::tr("not a BIOM table: no `data`"))?;
     let sparse = json.get("matrix_type").and_then(Value::as_str) == Some("sparse");
     let mut values = super::microbiome::zeroed(ns, nf)?;
     for (i, entry) in data.iter().enumerate() {
-        let entry = entry.as_array().ok_or("BIOM `data` entries must be lists")?;
+        let entry = entry
+            .as_array()
+            .ok_or(crate::i18n::tr("BIOM `data` entries must be lists"))?;
         if sparse {
             let get = |k: usize| entry.get(k).and_then(Value::as_f64);
             let (Some(r), Some(c), Some(v)) = (get(0), get(1), get(2)) else {
-                return Err("a sparse BIOM entry is not [row, column, value]".to_owned());
+                return Err(crate::i18n::tr("a sparse BIOM entry is not [row, column, value]").to_owned());
             };
             let (r, c) = (r as usize, c as usize);
             if r >= nf || c >= ns {

@@ -39,6 +39,24 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// Every layout, for the catalogue's test of their names.
+    pub const ALL: [Layout; 14] = [
+        Layout::ClinicalVisits,
+        Layout::Subjects,
+        Layout::Redcap,
+        Layout::ProActVisits,
+        Layout::ProActSubjects,
+        Layout::BiomTsv,
+        Layout::QiimeTaxonomy,
+        Layout::RankTaxonomy,
+        Layout::SampleMetadata,
+        Layout::SampleTaxonMatrix,
+        Layout::MetaPhlAn,
+        Layout::LongAbundance,
+        Layout::DistanceMatrix,
+        Layout::Events,
+    ];
+
     /// Human name for reports.
     pub fn label(self) -> &'static str {
         match self {

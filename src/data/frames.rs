@@ -268,7 +268,7 @@ pub(super) fn samples_frame(
             let mut f = Finding::new(
                 Severity::Warning,
                 "identity.sample-without-metadata",
-                "sample has abundances but no metadata row, so no subject or time",
+                crate::i18n::tr("sample has abundances but no metadata row, so no subject or time"),
             )
             .sample(id);
             if let Some(file) = abundance_files.get(*id) {
@@ -280,7 +280,7 @@ pub(super) fn samples_frame(
             let mut f = Finding::new(
                 Severity::Warning,
                 "identity.sample-without-subject",
-                "sample has no subject id",
+                crate::i18n::tr("sample has no subject id"),
             )
             .sample(id);
             if let Some((file, line)) = s {
@@ -310,7 +310,7 @@ pub(super) fn samples_frame(
                 Finding::new(
                     Severity::Info,
                     "identity.sample-without-abundances",
-                    "sample has metadata but no abundances",
+                    crate::i18n::tr("sample has metadata but no abundances"),
                 )
                 .file(&file_name(file))
                 .row(line)

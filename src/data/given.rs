@@ -123,10 +123,10 @@ pub fn read_ordination(text: &str, ctx: &FileCtx, parts: &mut Parts) -> Result<(
         }
     }
     let (Some(eigenvalues), Some((rows, dims))) = (eigenvalues, site) else {
-        return Err("not a scikit-bio ordination: no `Eigvals` or no `Site` section".to_owned());
+        return Err(crate::i18n::tr("not a scikit-bio ordination: no `Eigvals` or no `Site` section").to_owned());
     };
     if rows.is_empty() || dims == 0 {
-        return Err("the ordination places no samples".to_owned());
+        return Err(crate::i18n::tr("the ordination places no samples").to_owned());
     }
     if eigenvalues.len() < dims {
         return Err(crate::i18n::trf(
@@ -221,7 +221,7 @@ impl Section<'_> {
 /// (samples, measures).
 pub fn read_alpha(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Result<(usize, usize), String> {
     if table.num_cols() < 2 {
-        return Err("alpha diversity needs a sample id column and a value column".to_owned());
+        return Err(crate::i18n::tr("alpha diversity needs a sample id column and a value column").to_owned());
     }
     let rows: Vec<usize> = (0..table.num_rows())
         .filter(|&r| !table.cell(r, 0).trim().is_empty())

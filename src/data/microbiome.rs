@@ -144,7 +144,7 @@ fn read_sample_rows(
                     Finding::new(
                         Severity::Warning,
                         "schema.unparseable-date",
-                        "sample date is not a date",
+                        crate::i18n::tr("sample date is not a date"),
                     )
                     .file(ctx.name)
                     .row(table.line(r))
@@ -210,9 +210,14 @@ pub fn read_metaphlan(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) -> Res
         .filter_map(|r| depth(table.cell(r, 0).trim()))
         .max();
     let Some(keep) = deepest else {
-        parts
-            .findings
-            .push(Finding::new(Severity::Error, "schema.no-clades", "no `k__…|p__…` clade rows found").file(ctx.name));
+        parts.findings.push(
+            Finding::new(
+                Severity::Error,
+                "schema.no-clades",
+                crate::i18n::tr("no `k__…|p__…` clade rows found"),
+            )
+            .file(ctx.name),
+        );
         return Ok(());
     };
     let rows: Vec<usize> = (0..table.num_rows())
@@ -317,7 +322,7 @@ fn cell_value(table: &RawTable, r: usize, c: usize, ctx: &FileCtx, parts: &mut P
                 Finding::new(
                     Severity::Warning,
                     "schema.unparseable-number",
-                    "abundance is not a number; read as 0",
+                    crate::i18n::tr("abundance is not a number; read as 0"),
                 )
                 .file(ctx.name)
                 .row(table.line(r))
@@ -373,7 +378,12 @@ fn push_table_as(
     let nf = feature_ids.len();
     if sample_ids.is_empty() || nf == 0 {
         parts.findings.push(
-            Finding::new(Severity::Error, "schema.empty-table", "no samples or no features found").file(ctx.name),
+            Finding::new(
+                Severity::Error,
+                "schema.empty-table",
+                crate::i18n::tr("no samples or no features found"),
+            )
+            .file(ctx.name),
         );
         return;
     }
@@ -430,7 +440,7 @@ fn push_table_as(
             Finding::new(
                 Severity::Info,
                 "units.percent-abundance",
-                "relative abundances in percent were converted to fractions",
+                crate::i18n::tr("relative abundances in percent were converted to fractions"),
             )
             .file(ctx.name),
         );

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use crate::model::hash::HashSet;
 
 use crate::model::{Cohort, Finding, RoleUse, Severity, SourceFile};
-use detect::Layout;
+pub use detect::Layout;
 use parts::FileCtx;
 use parts::Parts;
 pub use roles::{Overrides, Role};
@@ -58,31 +58,65 @@ impl Default for LoadOptions {
     }
 }
 
+/// The layout recorded for a file that was skipped.
+const NOT_RECOGNISED: &str = "not recognised (skipped)";
+const ORDINATION_AS_GIVEN: &str = "PCoA (scikit-bio ordination), shown as given";
+const DISTANCES_AS_GIVEN: &str = "distance matrix, used as given";
+
+/// What a file can be recorded as besides a [`Layout::label`] (`SourceFile::layout` stays in
+/// English: the checks and the JSON summary key on it); [`layout_name`] says it in the
+/// language in use, from the catalogue.
+pub const LAYOUT_NAMES: [&str; 10] = [
+    NOT_RECOGNISED,
+    ORDINATION_AS_GIVEN,
+    DISTANCES_AS_GIVEN,
+    "BIOM 2.1 (HDF5) feature table",
+    "BIOM 1.0 JSON feature table",
+    "BIOM 2.1 HDF5 inside",
+    "BIOM 1.0 JSON inside",
+    "taxonomy TSV inside",
+    "alpha diversity per sample",
+    "PCoA, shown as given",
+];
+
+/// A file's recorded layout in the language in use. A QIIME 2 artifact's
+/// (`QIIME 2 <type> (<what is inside>)`) keeps its type, a name, and says what is inside.
+pub fn layout_name(layout: &str) -> String {
+    let artifact = layout
+        .strip_prefix("QIIME 2 ")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|rest| rest.split_once(" ("));
+    match artifact {
+        Some((kind, inside)) => format!("QIIME 2 {kind} ({})", crate::i18n::tr_known(inside)),
+        None => crate::i18n::tr_known(layout),
+    }
+}
+
 /// Why input could not be used at all. Messages end with the path.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {what}: {cause}: {path}")]
+    #[error("{}", crate::i18n::trf("cannot read {what}: {cause}: {path}", &[("what", .what), ("cause", .cause), ("path", .path)]))]
     Io {
         what: &'static str,
         path: String,
         cause: std::io::Error,
     },
-    #[error("{why}: {path}")]
+    #[error("{}", crate::i18n::trf("{why}: {path}", &[("why", .why), ("path", .path)]))]
     Unusable { path: String, why: String },
-    #[error("no subjects, visits or samples could be loaded: {why}")]
+    #[error("{}", crate::i18n::trf("no subjects, visits or samples could be loaded: {why}", &[("why", .why)]))]
     NothingLoaded { why: String },
-    #[error("{cause} (from {files})")]
+    #[error("{}", crate::i18n::trf("{cause} (from {files})", &[("cause", .cause), ("files", .files)]))]
     Assemble {
         files: String,
         cause: assemble::AssembleError,
     },
-    #[error("no input has a column `{column}` for the role `{role}`; the columns found are: {found}")]
+    #[error("{}", crate::i18n::trf("no input has a column `{column}` for the role `{role}`; the columns found are: {found}", &[("column", .column), ("role", .role), ("found", .found)]))]
     MissingOverride {
         role: String,
         column: String,
         found: String,
     },
-    #[error("the IDs could not be pseudonymised: {0}")]
+    #[error("{}", crate::i18n::trf("the IDs could not be pseudonymised: {why}", &[("why", .0)]))]
     Pseudonymise(String),
 }
 
@@ -107,14 +141,14 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
     let mut skipped = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|cause| LoadError::Io {
-            what: "input",
+            what: crate::i18n::tr("input"),
             path: path.display().to_string(),
             cause,
         })?;
         if meta.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|cause| LoadError::Io {
-                    what: "folder",
+                    what: crate::i18n::tr("folder"),
                     path: path.display().to_string(),
                     cause,
                 })?
@@ -172,7 +206,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
 
 fn read_input(path: &Path, explicit: bool) -> Result<Input, LoadError> {
     let bytes = std::fs::read(path).map_err(|cause| LoadError::Io {
-        what: "file",
+        what: crate::i18n::tr("file"),
         path: path.display().to_string(),
         cause,
     })?;
@@ -220,10 +254,14 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
             }
             Err(why) => {
                 parts.findings.push(
-                    Finding::new(Severity::Warning, "load.unrecognised-file", format!("{why}; skipped"))
-                        .file(&input.name),
+                    Finding::new(
+                        Severity::Warning,
+                        "load.unrecognised-file",
+                        crate::i18n::trf("{why}; skipped", &[("why", &why)]),
+                    )
+                    .file(&input.name),
                 );
-                sources.push(SourceFile::new(&input.name, "not recognised (skipped)"));
+                sources.push(SourceFile::new(&input.name, NOT_RECOGNISED));
             }
         }
     }
@@ -252,7 +290,7 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
         let why: Vec<String> = sources
             .iter()
             .map(|source: &SourceFile| {
-                if source.layout.starts_with("not recognised") {
+                if source.layout == NOT_RECOGNISED {
                     crate::i18n::trf("{p1} was not recognised", &[("p1", &source.path)])
                 } else if source.num_rows == 0 {
                     crate::i18n::trf(
@@ -272,7 +310,7 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
             })
             .collect();
         let why = if why.is_empty() {
-            "no input was given".to_owned()
+            crate::i18n::tr("no input was given").to_owned()
         } else {
             why.join("; ")
         };
@@ -313,7 +351,7 @@ fn read_one(
                 // scikit-bio's ordination text (what a QIIME 2 PCoAResults holds), exported on its own.
                 TextRead::Ordination(text) => {
                     let (n, dims) = given::read_ordination(&text, &ctx, parts)?;
-                    source.layout = "PCoA (scikit-bio ordination), shown as given".to_owned();
+                    source.layout = ORDINATION_AS_GIVEN.to_owned();
                     source.num_rows = n;
                     source.num_columns = dims;
                     return Ok((source, Layout::SampleMetadata));
@@ -338,7 +376,7 @@ fn read_one(
                 }
             }
         }
-        Format::Empty => return Err("the file is empty".to_owned()),
+        Format::Empty => return Err(crate::i18n::tr("the file is empty").to_owned()),
         // Zip archives are told apart by what they hold: a QIIME 2 artifact, a workbook, other.
         Format::Zip => {
             let read = qiime2::read(&input.bytes, &ctx, parts)?;
@@ -358,7 +396,9 @@ fn read_one(
             return Ok((source, layout));
         }
         Format::Workbook => {
-            return Err("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that".to_owned());
+            return Err(
+                crate::i18n::tr("Excel workbooks are not read; save the sheet as CSV (UTF-8) and open that").to_owned(),
+            );
         }
         Format::Hdf5 | Format::Json => {
             let ((features, samples), format, encoding) = if format == Format::Hdf5 {
@@ -366,11 +406,15 @@ fn read_one(
                 if let Some(meta) = &biom.sample_metadata {
                     table_sample_metadata(meta, &ctx, options, parts);
                 }
-                ((biom.features, biom.samples), "BIOM 2.1 (HDF5)", "HDF5")
+                ((biom.features, biom.samples), "BIOM 2.1 (HDF5) feature table", "HDF5")
             } else {
-                (biom_json::read(&input.bytes, &ctx, parts)?, "BIOM 1.0 JSON", "UTF-8")
+                (
+                    biom_json::read(&input.bytes, &ctx, parts)?,
+                    "BIOM 1.0 JSON feature table",
+                    "UTF-8",
+                )
             };
-            source.layout = format!("{format} feature table");
+            source.layout = format.to_owned();
             source.encoding = Some(encoding.to_owned());
             source.num_rows = features;
             source.num_columns = samples;
@@ -382,7 +426,7 @@ fn read_one(
         }
     };
     if table.headers.is_empty() {
-        return Err("no header row found".to_owned());
+        return Err(crate::i18n::tr("no header row found").to_owned());
     }
     if table.num_rows() == 0 && table.num_cols() <= 1 {
         let chars: usize = table.headers.iter().map(|h| h.chars().count()).sum();
@@ -419,7 +463,7 @@ fn read_one(
         Layout::RankTaxonomy => taxonomy::read_rank_taxonomy(&table, &input.name, parts),
         Layout::DistanceMatrix => {
             given::read_distance_matrix(&table, &ctx, parts)?;
-            source.layout = "distance matrix, used as given".to_owned();
+            source.layout = DISTANCES_AS_GIVEN.to_owned();
         }
     }
     parts.findings.append(&mut parse_findings);
@@ -478,7 +522,7 @@ fn format_of(input: &Input) -> Format {
 fn read_text(input: &Input, options: &LoadOptions, fast: bool) -> TextReadResult {
     let (text, encoding) = text::decode(&input.bytes);
     if text.contains('\0') {
-        return Err("this is a binary file, not a text table".to_owned());
+        return Err(crate::i18n::tr("this is a binary file, not a text table").to_owned());
     }
     if text.trim_start_matches('\u{feff}').starts_with("Eigvals\t") {
         return Ok((TextRead::Ordination(text.into_owned()), encoding));
@@ -541,7 +585,7 @@ fn report_duplicate_headers(table: &RawTable, file: &str, parts: &mut Parts) {
                 Finding::new(
                     Severity::Warning,
                     "schema.duplicate-column",
-                    "column name appears twice; only the first is used for its role",
+                    crate::i18n::tr("column name appears twice; only the first is used for its role"),
                 )
                 .file(file)
                 .column(h),

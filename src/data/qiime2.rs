@@ -62,7 +62,8 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
     let version_fields = flat_yaml(&version);
     let artifact = Artifact {
         uuid: field("uuid").unwrap_or_else(|| root.clone()),
-        semantic_type: field("type").ok_or_else(|| "a QIIME 2 archive whose metadata.yaml names no type".to_owned())?,
+        semantic_type: field("type")
+            .ok_or_else(|| crate::i18n::tr("a QIIME 2 archive whose metadata.yaml names no type").to_owned())?,
         format: field("format"),
         archive_version: version_fields
             .iter()
@@ -102,22 +103,22 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
             let (features, samples, inside) = if biom.starts_with(b"\x89HDF\r\n\x1a\n") {
                 let read = biom_hdf5::read(&biom, ctx, parts)?;
                 sample_metadata = read.sample_metadata;
-                (read.features, read.samples, "BIOM 2.1 HDF5")
+                (read.features, read.samples, "BIOM 2.1 HDF5 inside")
             } else {
                 let (f, s) = biom_json::read(&biom, ctx, parts)?;
-                (f, s, "BIOM 1.0 JSON")
+                (f, s, "BIOM 1.0 JSON inside")
             };
             if kind == "FeatureTable[PresenceAbsence]" {
                 parts.findings.push(
                     Finding::new(
                         Severity::Info,
                         "composition.presence-absence",
-                        "a presence/absence table: abundances are 0 or 1, so observed features and Jaccard describe it; Shannon, Bray–Curtis and the F/B ratio count presence only",
+                        crate::i18n::tr("a presence/absence table: abundances are 0 or 1, so observed features and Jaccard describe it; Shannon, Bray–Curtis and the F/B ratio count presence only"),
                     )
                     .file(ctx.name),
                 );
             }
-            (format!("{inside} inside"), features, samples, true)
+            (inside.to_owned(), features, samples, true)
         }
         "FeatureData[Taxonomy]" => {
             let bytes = data(&mut zip, "taxonomy.tsv")?;
@@ -175,14 +176,17 @@ pub fn read(bytes: &[u8], ctx: &FileCtx, parts: &mut Parts) -> Result<Payload, S
 fn not_an_artifact(names: &[String]) -> String {
     let has = |name: &str| names.iter().any(|n| n == name);
     if has("xl/workbook.xml") || names.iter().any(|n| n.starts_with("xl/")) {
-        return "an Excel workbook (.xlsx); Excel files are not read: save the sheet as CSV (UTF-8) and open that"
-            .to_owned();
+        return crate::i18n::tr(
+            "an Excel workbook (.xlsx); Excel files are not read: save the sheet as CSV (UTF-8) and open that",
+        )
+        .to_owned();
     }
     if has("content.xml") && has("mimetype") {
-        return "an OpenDocument file (.ods/.odt); save the sheet as CSV (UTF-8) and open that".to_owned();
+        return crate::i18n::tr("an OpenDocument file (.ods/.odt); save the sheet as CSV (UTF-8) and open that")
+            .to_owned();
     }
     if names.iter().any(|n| n.starts_with("word/")) {
-        return "a Word document (.docx), not a table".to_owned();
+        return crate::i18n::tr("a Word document (.docx), not a table").to_owned();
     }
     let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
     crate::i18n::trf(

@@ -189,7 +189,7 @@ fn insert(parts: &mut Parts, feature: &str, lineage: Lineage, file: &str, line: 
                 Finding::new(
                     Severity::Warning,
                     "composition.conflicting-taxonomy",
-                    "feature has two different lineages; the first is kept",
+                    crate::i18n::tr("feature has two different lineages; the first is kept"),
                 )
                 .file(file)
                 .row(line)

@@ -9,15 +9,15 @@ use polars::prelude::*;
 /// Why a table could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("unknown output format `{ext}` (use .csv, .tsv or .parquet): {path}")]
+    #[error("{}", crate::i18n::trf("unknown output format `{ext}` (use .csv, .tsv or .parquet): {path}", &[("ext", .ext), ("path", .path)]))]
     Format { ext: String, path: String },
-    #[error("a distance matrix is written as .csv or .tsv, not `{ext}`: {path}")]
+    #[error("{}", crate::i18n::trf("a distance matrix is written as .csv or .tsv, not `{ext}`: {path}", &[("ext", .ext), ("path", .path)]))]
     MatrixFormat { ext: String, path: String },
-    #[error("refusing to write over an input file: {path}")]
+    #[error("{}", crate::i18n::trf("refusing to write over an input file: {path}", &[("path", .path)]))]
     WouldOverwriteInput { path: String },
-    #[error("cannot create output: {cause}: {path}")]
+    #[error("{}", crate::i18n::trf("cannot create output: {cause}: {path}", &[("cause", .cause), ("path", .path)]))]
     Create { path: String, cause: std::io::Error },
-    #[error("writing failed: {cause}: {path}")]
+    #[error("{}", crate::i18n::trf("writing failed: {cause}: {path}", &[("cause", .cause), ("path", .path)]))]
     Polars { path: String, cause: PolarsError },
 }
 

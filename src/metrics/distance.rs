@@ -31,9 +31,9 @@ pub enum BetaMetric {
 impl BetaMetric {
     pub fn label(self) -> &'static str {
         match self {
-            BetaMetric::BrayCurtis => "Bray-Curtis (relative abundances)",
-            BetaMetric::Jaccard => "Jaccard (presence/absence)",
-            BetaMetric::Aitchison => "Aitchison (robust CLR of non-zero values)",
+            BetaMetric::BrayCurtis => crate::i18n::tr("Bray-Curtis (relative abundances)"),
+            BetaMetric::Jaccard => crate::i18n::tr("Jaccard (presence/absence)"),
+            BetaMetric::Aitchison => crate::i18n::tr("Aitchison (robust CLR of non-zero values)"),
         }
     }
 }
@@ -52,7 +52,10 @@ impl FromStr for BetaMetric {
             "braycurtis" | "bc" => Ok(BetaMetric::BrayCurtis),
             "jaccard" => Ok(BetaMetric::Jaccard),
             "aitchison" | "rclr" => Ok(BetaMetric::Aitchison),
-            _ => Err(format!("unknown metric `{s}` (bray-curtis, jaccard, aitchison)")),
+            _ => Err(crate::i18n::trf(
+                "unknown metric `{s}` (bray-curtis, jaccard, aitchison)",
+                &[("s", &s)],
+            )),
         }
     }
 }

@@ -62,9 +62,12 @@ fn design_row(t: f64, group: usize, num_groups: usize) -> Vec<f64> {
 /// Why the model could not be fitted.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MixedError {
-    #[error("too few observations ({0}) for the {1} fixed effects")]
+    #[error("{}", crate::i18n::trf("too few observations ({n}) for the {k} fixed effects", &[("n", .0), ("k", .1)]))]
     TooFewObservations(usize, usize),
-    #[error("the fixed-effects design is singular (a group has no observations or no time spread)")]
+    #[error(
+        "{}",
+        crate::i18n::tr("the fixed-effects design is singular (a group has no observations or no time spread)")
+    )]
     Singular,
 }
 
@@ -96,7 +99,10 @@ pub fn fit(obs: &[Obs], num_groups: usize, random_slope: bool) -> Result<MixedFi
             Ok(_) | Err(_) => {
                 let mut f = fit_with(&per, num_groups, false)?;
                 f.note = Some(
-                    "random slope variance is zero or not estimable; fitted with a random intercept only".to_owned(),
+                    crate::i18n::tr(
+                        "random slope variance is zero or not estimable; fitted with a random intercept only",
+                    )
+                    .to_owned(),
                 );
                 return Ok(f);
             }
@@ -104,8 +110,10 @@ pub fn fit(obs: &[Obs], num_groups: usize, random_slope: bool) -> Result<MixedFi
     }
     let mut f = fit_with(&per, num_groups, false)?;
     if random_slope {
-        f.note =
-            Some("fewer than three subjects have three or more visits; fitted with a random intercept only".to_owned());
+        f.note = Some(
+            crate::i18n::tr("fewer than three subjects have three or more visits; fitted with a random intercept only")
+                .to_owned(),
+        );
     }
     Ok(f)
 }

@@ -60,8 +60,9 @@ impl FromStr for ReeEquation {
             "harrisbenedict" | "hb" => Ok(ReeEquation::HarrisBenedict),
             "rozashizgal" | "rs" => Ok(ReeEquation::RozaShizgal),
             "mifflinstjeor" | "mifflin" | "msj" => Ok(ReeEquation::MifflinStJeor),
-            _ => Err(format!(
-                "unknown REE equation `{s}` (harris-benedict, roza-shizgal, mifflin-st-jeor)"
+            _ => Err(crate::i18n::trf(
+                "unknown REE equation `{s}` (harris-benedict, roza-shizgal, mifflin-st-jeor)",
+                &[("s", &s)],
             )),
         }
     }

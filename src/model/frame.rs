@@ -4,12 +4,14 @@
 
 use polars::prelude::{DataFrame, DataType, PolarsError};
 
+use crate::i18n::trf;
+
 /// A column that is not there or not of the type asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ColumnError {
-    #[error("column `{column}` is missing")]
+    #[error("{}", trf("column `{column}` is missing", &[("column", .column)]))]
     Missing { column: String },
-    #[error("column `{column}` holds {found}, not {expected}")]
+    #[error("{}", trf("column `{column}` holds {found}, not {expected}", &[("column", .column), ("found", .found), ("expected", .expected)]))]
     WrongType {
         column: String,
         found: String,

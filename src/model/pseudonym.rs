@@ -31,7 +31,8 @@ impl PseudonymKey {
     /// A fresh key from the operating system's random source.
     pub fn random() -> Result<Self, String> {
         let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| format!("no random source for a pseudonym key: {e}"))?;
+        getrandom::fill(&mut key)
+            .map_err(|e| crate::i18n::trf("no random source for a pseudonym key: {e}", &[("e", &e)]))?;
         Ok(Self(key))
     }
 
@@ -44,12 +45,12 @@ impl PseudonymKey {
     pub fn from_hex(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text.len() != 64 || !text.is_ascii() {
-            return Err("a pseudonym key is 64 hexadecimal digits".to_owned());
+            return Err(crate::i18n::tr("a pseudonym key is 64 hexadecimal digits").to_owned());
         }
         let mut key = [0u8; 32];
         for (i, byte) in key.iter_mut().enumerate() {
             *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-                .map_err(|_| "a pseudonym key is 64 hexadecimal digits".to_owned())?;
+                .map_err(|_| crate::i18n::tr("a pseudonym key is 64 hexadecimal digits").to_owned())?;
         }
         Ok(Self(key))
     }

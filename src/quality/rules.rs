@@ -198,11 +198,11 @@ sum_tolerance = 0.02                 # relative tables: |sample total − 1| all
 /// Why a rules file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
-    #[error("{path}: cannot read the rules file: {source}")]
+    #[error("{}", crate::i18n::trf("{path}: cannot read the rules file: {source}", &[("path", .path), ("source", .source)]))]
     Read { path: String, source: std::io::Error },
-    #[error("{path}: not a valid rules file: {message}")]
+    #[error("{}", crate::i18n::trf("{path}: not a valid rules file: {message}", &[("path", .path), ("message", .message)]))]
     Parse { path: String, message: String },
-    #[error("{path}: unknown rule id `{rule}` in [severity] (see `check --list-rules`)")]
+    #[error("{}", crate::i18n::trf("{path}: unknown rule id `{rule}` in [severity] (see `check --list-rules`)", &[("path", .path), ("rule", .rule)]))]
     UnknownRule { path: String, rule: String },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },

@@ -214,9 +214,11 @@ fn frame_ui(
 /// "Grouped by arm. Filters: …; 212 of 240 subjects shown." for the figure's caption.
 pub fn caption(derived: &Derived, state: &ViewState, ctx: &ViewCtx<'_>) -> String {
     let grouping = match &state.group_by {
-        GroupBy::Arm => tr("the cohort's arm").to_owned(),
-        GroupBy::NamedCohorts => tr("the named cohorts").to_owned(),
-        GroupBy::Column(column) => format!("`{column}`"),
+        // A cohort without arms is one group: nothing to name.
+        GroupBy::Arm if derived.groups.len() <= 1 => None,
+        GroupBy::Arm => Some(tr("the cohort's arm").to_owned()),
+        GroupBy::NamedCohorts => Some(tr("the named cohorts").to_owned()),
+        GroupBy::Column(column) => Some(format!("`{column}`")),
     };
     let filters = describe_filters(&state.filters, derived);
     let filters = if filters.is_empty() {
@@ -224,16 +226,23 @@ pub fn caption(derived: &Derived, state: &ViewState, ctx: &ViewCtx<'_>) -> Strin
     } else {
         trf("filters: {list}", &[("list", &filters.join("; "))])
     };
-    trf(
-        "Grouped by {grouping}; {filters}; {shown} of {total} subjects shown; time axis: {axis}.",
-        &[
-            ("grouping", &grouping),
-            ("filters", &filters),
-            ("shown", &ctx.num_visible()),
-            ("total", &derived.subjects.len()),
-            ("axis", &state.x_axis.label()),
-        ],
-    )
+    let values: [(&str, &dyn std::fmt::Display); 4] = [
+        ("filters", &filters),
+        ("shown", &ctx.num_visible()),
+        ("total", &derived.subjects.len()),
+        ("axis", &state.x_axis.label()),
+    ];
+    let rest = trf(
+        "{filters}; {shown} of {total} subjects shown; time axis: {axis}.",
+        &values,
+    );
+    match grouping {
+        Some(grouping) => trf(
+            "Grouped by {grouping}; {rest}",
+            &[("grouping", &grouping), ("rest", &rest)],
+        ),
+        None => trf("Not grouped; {rest}", &[("rest", &rest)]),
+    }
 }
 
 /// The active filters in words, for a figure's caption ("hidden: Control", "hypermetabolic").

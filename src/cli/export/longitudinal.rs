@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::i18n::{tr, trf};
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use polars::prelude::{Column, DataFrame};
@@ -32,14 +33,20 @@ fn measured(
     rank: Option<usize>,
 ) -> Result<(MeasureRef, Vec<Observation>)> {
     let Some(spec) = measure else {
-        bail!("--measure is needed: a visit column (alsfrs_r_total), a sample column (shannon) or taxon:NAME");
+        bail!(
+            "{}",
+            tr("--measure is needed: a visit column (alsfrs_r_total), a sample column (shannon) or taxon:NAME")
+        );
     };
     let measure = MeasureRef::parse(spec, frames).context("--measure")?;
     let obs = observations(frames, &measure, &choices.time, rank).context("--measure")?;
     if obs.is_empty() {
         bail!(
-            "--measure {spec}: no observation has a subject, a time on `{}` and a value",
-            choices.time
+            "{}",
+            trf(
+                "--measure {spec}: no observation has a subject, a time on `{time}` and a value",
+                &[("spec", &spec), ("time", &choices.time)]
+            )
         );
     }
     Ok((measure, obs))
@@ -150,8 +157,12 @@ pub fn mixed_model(
         })
         .collect();
     let num_groups = levels.len().max(1);
-    let fit = mixed::fit(&obs, num_groups, random_slope)
-        .with_context(|| format!("the mixed model of {} could not be fitted", measure.label()))?;
+    let fit = mixed::fit(&obs, num_groups, random_slope).with_context(|| {
+        trf(
+            "the mixed model of {measure} could not be fitted",
+            &[("measure", &measure.label())],
+        )
+    })?;
     if let Some(note) = &fit.note {
         eprintln!("mixed model: {note}");
     }
@@ -211,11 +222,20 @@ pub fn mixed_model(
 /// subject and a time, and the CLR trend (`clr ~ time`, random intercept per subject) with q.
 pub fn taxon_trends(frames: Frames<'_>, choices: &Choices, rank: Option<usize>) -> Result<DataFrame> {
     if frames.cohort.abundances().is_none() {
-        bail!("no microbiome abundances were loaded, so there are no taxon trends");
+        bail!(
+            "{}",
+            tr("no microbiome abundances were loaded, so there are no taxon trends")
+        );
     }
     let found = trends(frames, &choices.time, rank, None).context("--time")?;
     if found.num_samples == 0 {
-        bail!("no sample has both a subject and a time on `{}`", choices.time);
+        bail!(
+            "{}",
+            trf(
+                "no sample has both a subject and a time on `{time}`",
+                &[("time", &choices.time)]
+            )
+        );
     }
     eprintln!(
         "taxon trends: clr ~ time (random intercept per subject, REML) for {} of {} taxa present in ≥ 10% of {} samples; CLR pseudocount {:.3e}",

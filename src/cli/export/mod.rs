@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use crate::i18n::{tr, trf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 
@@ -99,7 +100,13 @@ pub(super) fn parse_rank(name: &str) -> Result<Option<usize>> {
         other => match rank_index(other) {
             Some(i) => Ok(Some(i)),
             None => {
-                bail!("unknown rank `{other}` (use kingdom, phylum, class, order, family, genus, species or feature)")
+                bail!(
+                    "{}",
+                    trf(
+                        "unknown rank `{other}` (use kingdom, phylum, class, order, family, genus, species or feature)",
+                        &[("other", &other)]
+                    )
+                )
             }
         },
     }
@@ -415,7 +422,7 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
     let started = Instant::now();
     let rank = parse_rank(&metric.rank)?;
     if metric.hypermetabolic_ratio.is_nan() || metric.hypermetabolic_ratio <= 0.0 {
-        bail!("--hypermetabolic-ratio must be a positive ratio, e.g. 1.10");
+        bail!("{}", tr("--hypermetabolic-ratio must be a positive ratio, e.g. 1.10"));
     }
     // A session's options, unless the flags say otherwise.
     let session = input.opened_session()?.map(|s| s.metrics);
@@ -440,8 +447,11 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
     let several = tables.len() > 1;
     if several && out.is_file() {
         bail!(
-            "--out {}: several tables go into a folder, and this is a file",
-            out.display()
+            "{}",
+            trf(
+                "--out {path}: several tables go into a folder, and this is a file",
+                &[("path", &out.display())]
+            )
         );
     }
     let mut stages = Stages::default();
@@ -472,12 +482,23 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
         input.choices(tables.frames(&run.cohort))?;
     }
     eprintln!(
-        "REE: {} (hypermetabolic when measured/predicted > {}); beta diversity: {}",
-        run.options.ree_equation, run.options.hypermetabolic_ratio, run.options.beta_metric
+        "{}",
+        trf(
+            "REE: {equation} (hypermetabolic when measured/predicted > {ratio}); beta diversity: {metric}",
+            &[
+                ("equation", &run.options.ree_equation),
+                ("ratio", &run.options.hypermetabolic_ratio),
+                ("metric", &run.options.beta_metric)
+            ]
+        )
     );
     if several {
-        std::fs::create_dir_all(out)
-            .with_context(|| format!("--out {}: the folder could not be created", out.display()))?;
+        std::fs::create_dir_all(out).with_context(|| {
+            trf(
+                "--out {path}: the folder could not be created",
+                &[("path", &out.display())],
+            )
+        })?;
     }
     run.start_distances(&tables);
     for table in tables {
@@ -488,14 +509,16 @@ pub fn run(input: &InputArgs, tables: &[Table], out: &Path, metric: &MetricArgs,
         };
         let started = std::time::Instant::now();
         if !run.write(table, &path)? {
-            let why = "the inputs give no microbiome abundances, distance matrix or PCoA";
+            let why = tr("the inputs give no microbiome abundances, distance matrix or PCoA");
             if several {
-                eprintln!("skipped {}: {why}", file_name(table));
-            } else {
-                bail!(
-                    "no {} table: {why}",
-                    file_name(table).trim_end_matches(".csv").trim_end_matches(".tsv")
+                eprintln!(
+                    "{}",
+                    trf("skipped {file}: {why}", &[("file", &file_name(table)), ("why", &why)])
                 );
+            } else {
+                let file = file_name(table);
+                let name = file.trim_end_matches(".csv").trim_end_matches(".tsv");
+                bail!("{}", trf("no {name} table: {why}", &[("name", &name), ("why", &why)]));
             }
         } else if several {
             eprintln!("  ({:.2} s)", started.elapsed().as_secs_f64());

@@ -2,6 +2,7 @@
 //! band) and `survival-summary` (per group: n, events, median with CI, RMST, hazard ratio against
 //! the first group, and the log-rank test; then one row per covariate term of the Cox model).
 
+use crate::i18n::{tr, trf};
 use anyhow::{Context, Result, bail};
 use polars::prelude::{Column, DataFrame};
 
@@ -22,21 +23,31 @@ pub fn analyse(
 ) -> Result<Survival> {
     let Some(endpoint) = endpoint else {
         bail!(
-            "--endpoint is needed: one of {}",
-            crate::cohort::ENDPOINT_NAMES.join(", ")
+            "{}",
+            trf(
+                "--endpoint is needed: one of {names}",
+                &[("names", &crate::cohort::ENDPOINT_NAMES.join(", "))]
+            )
         );
     };
     let endpoint: Endpoint = endpoint.parse().map_err(anyhow::Error::msg).context("--endpoint")?;
     let origin: Origin = origin.parse().map_err(anyhow::Error::msg).context("--origin")?;
     if horizon.is_some_and(|h| !h.is_finite() || h <= 0.0) {
-        bail!("--horizon must be a positive number of months");
+        bail!("{}", tr("--horizon must be a positive number of months"));
     }
     let tte = time_to_event(frames, endpoint, origin).context("--endpoint")?;
     let (n, events) = tte.counts();
     if n == 0 {
         bail!(
-            "endpoint `{endpoint}` from {origin}: no subject has a follow-up time ({})",
-            tte.left_out_summary()
+            "{}",
+            trf(
+                "endpoint `{endpoint}` from {origin}: no subject has a follow-up time ({why})",
+                &[
+                    ("endpoint", &endpoint),
+                    ("origin", &origin),
+                    ("why", &tte.left_out_summary())
+                ]
+            )
         );
     }
     let grouping = choices.grouping.clone().unwrap_or_else(|| Grouping {

@@ -87,7 +87,7 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
                     Finding::new(
                         Severity::Error,
                         "identity.missing-subject",
-                        "row has values but no subject id; it was not loaded",
+                        crate::i18n::tr("row has values but no subject id; it was not loaded"),
                     )
                     .file(ctx.name)
                     .row(line)

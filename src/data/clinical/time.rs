@@ -30,7 +30,9 @@ pub(super) fn date_columns(table: &RawTable, matches: &[RoleMatch], ctx: &FileCt
                 Finding::new(
                     Severity::Error,
                     "time.mixed-date-formats",
-                    "this column has both day-first and month-first dates; ambiguous ones were read day-first",
+                    crate::i18n::tr(
+                        "this column has both day-first and month-first dates; ambiguous ones were read day-first",
+                    ),
                 )
                 .file(ctx.name)
                 .column(&m.header),
