@@ -5,7 +5,7 @@
 /// feature, on by default, so the fuzz targets build without them).
 #[cfg(feature = "gui")]
 pub mod app;
-/// Headless subcommands: `summary`, `check`, `export`, `figure`, `demo`.
+/// Headless subcommands: `summary`, `check`, `review`, `diff`, `export`, `figure`, `demo`.
 pub mod cli;
 /// Groupings, time axes and measures a user chooses over a loaded cohort.
 pub mod cohort;
@@ -13,6 +13,9 @@ pub mod cohort;
 pub mod data;
 /// The deterministic synthetic demo cohort (and the embedded default one).
 pub mod demo;
+/// Two data freezes compared: what was added, removed and changed, and which findings are new
+/// or fixed (`diff`, and *Compare with…* in the window).
+pub mod diff;
 /// The interface's language (English, Simplified Chinese) and its one catalogue of strings.
 pub mod i18n;
 /// Derived metrics as polars expressions and plain kernels.

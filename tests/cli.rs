@@ -1074,13 +1074,13 @@ fn lang_zh_writes_the_reports_headings_in_chinese() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&html).expect("report");
     assert!(
-        text.contains("<html lang=\"zh-Hans\">") && text.contains("<h1>数据质量：the demo cohort</h1>"),
+        text.contains("<html lang=\"zh-Hans\">") && text.contains("<h1>数据质量：演示队列</h1>"),
         "{}",
         &text[..400]
     );
     let o = run(&["check", "--demo", "--lang", "zh"]);
     assert!(
-        stdout(&o).starts_with("the demo cohort 的数据质量：0 个错误，0 个警告"),
+        stdout(&o).starts_with("演示队列 的数据质量：0 个错误，0 个警告"),
         "{}",
         stdout(&o)
     );

@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("demo", 4),
     ("cohort", 4),
     ("pipeline", 5),
+    ("diff", 5),
     ("session", 6),
     ("app", 7),
     ("cli", 8),

@@ -10,6 +10,7 @@ use super::explorer::Explorer;
 use super::state::{self, AppCommand};
 use super::{CohortApp, StartChoices, figure, session};
 use crate::model::pseudonym::{PseudonymKey, Pseudonyms};
+use crate::pipeline::Source;
 
 impl CohortApp {
     /// Show pseudonyms in place of every subject and sample ID (or the IDs again), loading the
@@ -179,6 +180,22 @@ impl CohortApp {
 
     /// Group and place in time as the command line asked; a column the cohort cannot use is a
     /// notification naming it.
+    /// Open the review sidecar next to the data (none for the demo: its marks last this run).
+    pub(super) fn open_review(&mut self, source: &Source, explorer: &mut Explorer) {
+        let path = match source {
+            Source::Paths(paths) => crate::quality::review::Review::sidecar_for(paths),
+            Source::Demo => None,
+        };
+        let by = if self.settings.reviewer.trim().is_empty() {
+            crate::quality::review::default_name()
+        } else {
+            self.settings.reviewer.clone()
+        };
+        if let Err(message) = explorer.open_review(path, &by) {
+            self.notify(message);
+        }
+    }
+
     pub(super) fn apply_start(&mut self, explorer: &mut Explorer, start: StartChoices) {
         if let Some(column) = start.group_by {
             if explorer.base().group_columns.contains(&column) {

@@ -158,6 +158,7 @@ impl Explorer {
     /// One frame: side panel, dock, then the queued commands; returns the app-level ones.
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<AppCommand> {
         let mut commands = Vec::new();
+        self.sync_review(false);
         egui::Panel::left("cohort").default_size(260.0).show(ui, |ui| {
             self.side_panel_ui(ui, &mut commands);
         });
@@ -183,6 +184,13 @@ impl Explorer {
             )
         });
         let focus = commands.iter().any(|c| matches!(c, Command::FocusFinding(_)));
+        let marks: Vec<(Vec<usize>, crate::quality::review::Status, Option<String>)> = commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Mark { findings, status, note } => Some((findings.clone(), *status, note.clone())),
+                _ => None,
+            })
+            .collect();
         let app: Vec<AppCommand> = commands
             .iter()
             .filter_map(|c| match c {
@@ -210,6 +218,11 @@ impl Explorer {
             .collect();
         apply(&mut self.state, commands);
         let mut app = app;
+        for (findings, status, note) in marks {
+            if let Err(message) = self.mark(&findings, status, note.as_deref()) {
+                app.push(AppCommand::Notify(message));
+            }
+        }
         for (spec, rank) in wanted {
             let key = spec.label();
             if self.base.measures.iter().any(|m| m.column == key && m.rank == rank) {
@@ -250,6 +263,57 @@ impl Explorer {
                 .make_active(|_, tile| matches!(tile, Tile::Pane(Pane::Profile(_))));
         }
         app
+    }
+
+    /// Set the review status of findings and write the sidecar; `Err` says why it could not be
+    /// written (the marks stay for this run).
+    pub fn mark(
+        &mut self,
+        findings: &[usize],
+        status: crate::quality::review::Status,
+        note: Option<&str>,
+    ) -> Result<(), String> {
+        let all = &self.base.findings.all;
+        let chosen = findings.iter().filter_map(|&k| all.get(k));
+        let today = crate::quality::review::today();
+        let review = &mut self.state.review;
+        let by = review.by.clone();
+        review.review.mark(
+            chosen,
+            &crate::quality::review::Mark {
+                status,
+                note,
+                by: &by,
+                date: &today,
+            },
+        );
+        self.sync_review(true);
+        let review = &self.state.review;
+        match &review.path {
+            Some(path) => review.review.save(path).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    /// Open the review sidecar at `path` (a missing one is an empty review).
+    pub fn open_review(&mut self, path: Option<std::path::PathBuf>, by: &str) -> Result<(), String> {
+        let review = &mut self.state.review;
+        by.clone_into(&mut review.by);
+        review.review = match &path {
+            Some(path) => crate::quality::review::Review::open(path)
+                .map_err(|e| crate::i18n::trf("{error}; review marks are kept for this run only", &[("error", &e)]))?,
+            None => crate::quality::review::Review::default(),
+        };
+        review.path = path;
+        self.sync_review(true);
+        Ok(())
+    }
+
+    /// The findings' statuses, recomputed when the findings changed (or `force`).
+    fn sync_review(&mut self, force: bool) {
+        let findings = &self.base.findings;
+        let address = Arc::as_ptr(findings) as usize;
+        self.state.review.sync(&findings.all, address, force);
     }
 
     /// Group the views as `state.group_by` says; a column that cannot group (absent from this

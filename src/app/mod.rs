@@ -255,6 +255,7 @@ impl CohortApp {
                     // The column can group this cohort (checked just above).
                     let _ = explorer.regroup();
                 }
+                self.open_review(source, &mut explorer);
                 self.ensure_demo_deck(source);
                 let start = std::mem::take(&mut self.start);
                 self.apply_start(&mut explorer, start);

@@ -30,6 +30,8 @@ pub struct Settings {
     pub pseudonym_key: Option<String>,
     /// The interface's language chosen in the window (None: the system's).
     pub lang: Option<crate::i18n::Lang>,
+    /// The name review marks are made under (empty: the login name).
+    pub reviewer: String,
 }
 
 impl Settings {

@@ -239,6 +239,13 @@ pub enum Command {
     OpenTrajectory(crate::cohort::MeasureRef, Option<usize>),
     /// Plot time on this numeric column of the study (and switch to that x-axis).
     SetTimeColumn(String),
+    /// Set the review status (and the note, when given) of these findings (indices into
+    /// `Findings::all`).
+    Mark {
+        findings: Vec<usize>,
+        status: crate::quality::review::Status,
+        note: Option<String>,
+    },
     /// An app-level action, handed to the shell after the UI pass.
     App(AppCommand),
 }
@@ -332,6 +339,44 @@ pub struct ViewState {
     pub group_by: GroupBy,
     /// The finding last clicked in the Data quality view.
     pub focused_finding: Option<usize>,
+    /// The coordinator's review of the findings.
+    pub review: ReviewState,
+}
+
+/// The coordinator's review of the findings (`quality::review`), kept in the sidecar next to the
+/// data and written on every change.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewState {
+    pub review: crate::quality::review::Review,
+    /// The sidecar (`None`: the demo or dropped files, kept for this run only).
+    pub path: Option<std::path::PathBuf>,
+    /// The name marks are made under (from the settings).
+    pub by: String,
+    /// Each finding's status, for `Findings::all`.
+    pub statuses: Vec<crate::quality::review::Status>,
+    pub counts: crate::quality::review::StatusCounts,
+    /// The findings `statuses` are for (their address), to recompute when they change.
+    pub for_findings: usize,
+    /// Counts the recomputations, so a view's cached rows know the statuses changed.
+    pub generation: u64,
+}
+
+impl ReviewState {
+    /// Recompute the statuses when the findings are others than last time (or `force`).
+    /// `address` tells one list of findings from another (the address of its `Arc`).
+    pub fn sync(&mut self, findings: &[crate::model::Finding], address: usize, force: bool) {
+        if force || address != self.for_findings || self.statuses.len() != findings.len() {
+            self.statuses = self.review.statuses(findings);
+            self.counts = self.review.counts(findings);
+            self.for_findings = address;
+            self.generation += 1;
+        }
+    }
+
+    /// A finding's status (open until the statuses are known).
+    pub fn status(&self, finding: usize) -> crate::quality::review::Status {
+        self.statuses.get(finding).copied().unwrap_or_default()
+    }
 }
 
 impl ViewState {
@@ -413,7 +458,7 @@ pub fn apply(state: &mut ViewState, commands: Vec<Command>) {
             Command::FocusFinding(k) => state.focused_finding = Some(k),
             // Carried out by the explorer (it owns the geometry) and the shell.
             Command::SetTimeColumn(_) => state.x_axis = XAxis::Column,
-            Command::AddMeasure(..) | Command::OpenTrajectory(..) | Command::App(_) => {}
+            Command::AddMeasure(..) | Command::OpenTrajectory(..) | Command::App(_) | Command::Mark { .. } => {}
         }
     }
     state.selection.hovered = state.selection.hovered_next.take();

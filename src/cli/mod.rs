@@ -3,6 +3,7 @@
 
 mod check;
 mod demo;
+mod diff;
 mod export;
 #[cfg(feature = "gui")]
 mod figure;
@@ -47,7 +48,8 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Check data quality: every finding, located, with exit code 1 when any is an error.
+    /// Check data quality: every finding, located, with exit code 1 when any (still open, with
+    /// --review) is at least as severe as --fail-on.
     Check {
         #[command(flatten)]
         input: InputArgs,
@@ -63,6 +65,29 @@ pub enum Command {
         /// Print the default rules file, documented, and exit.
         #[arg(long, exclusive = true)]
         print_rules: bool,
+        #[command(flatten)]
+        coordinator: check::ReviewArgs,
+    },
+    /// Read sites' answered query sheets (from `check --queries`) into a review file, and print
+    /// its counts per status.
+    Review {
+        /// The review file (`.cohort-review.json`).
+        #[arg(long, value_name = "FILE")]
+        review: PathBuf,
+        /// An answered sheet (CSV); repeatable.
+        #[arg(long = "import", value_name = "SHEET")]
+        import: Vec<PathBuf>,
+        /// The name recorded with the answers (default: the login name).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Compare two data freezes: subjects, visits and samples added and removed, changed values,
+    /// changed abundances, new and fixed findings. Exit 1 when anything differs.
+    Diff {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        diff: diff::DiffArgs,
     },
     /// Write a cohort table to CSV, TSV or Parquet (chosen by the file extension).
     Export {
@@ -158,8 +183,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
             out,
             rules,
+            coordinator,
             ..
-        }) => check::run(&input, format, out.as_deref(), rules.as_ref()),
+        }) => check::run(&input, format, out.as_deref(), rules.as_ref(), &coordinator),
+        Some(Command::Review { review, import, by }) => check::review(&review, &import, by.as_deref()),
+        Some(Command::Diff { input, diff }) => diff::run(&input, &diff),
         Some(Command::Export {
             input,
             table,

@@ -40,6 +40,10 @@ pub struct Finding {
     #[serde(default)]
     pub site: Option<String>,
     pub sample: Option<String>,
+    /// The visit: its date (YYYY-MM-DD), else `day N` or `visit N` (filled in by the
+    /// data-quality check from the file and line); part of the finding's review fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<String>,
     pub value: Option<String>,
     /// What is wrong and what was expected, in plain language.
     pub message: String,
@@ -57,6 +61,7 @@ impl Finding {
             subject: None,
             site: None,
             sample: None,
+            visit: None,
             value: None,
             message: message.into(),
         }
@@ -89,6 +94,12 @@ impl Finding {
     #[must_use]
     pub fn sample(mut self, sample: &str) -> Self {
         self.sample = Some(sample.to_owned());
+        self
+    }
+
+    #[must_use]
+    pub fn visit(mut self, visit: &str) -> Self {
+        self.visit = Some(visit.to_owned());
         self
     }
 

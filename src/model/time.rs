@@ -41,6 +41,14 @@ pub fn iso_from_days(days: i32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Today (UTC) as YYYY-MM-DD.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    iso_from_days((secs / 86_400) as i32)
+}
+
 pub fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -19,6 +19,8 @@ pub struct Visits {
     pub date: Vec<Option<i32>>,
     /// Days since the subject's baseline.
     pub day: Vec<Option<f64>>,
+    /// The visit's label or number as the file gives it.
+    pub visit: Vec<Option<String>>,
     columns: HashMap<String, Vec<Option<f64>>>,
 }
 
@@ -38,6 +40,8 @@ impl Visits {
             line: opt_f64s(df, c::SOURCE_LINE)?,
             date: opt_dates(df, c::DATE)?,
             day: opt_f64s(df, c::DAY)?,
+            visit: opt_strs(df, c::VISIT)
+                .or_else(|_| opt_f64s(df, c::VISIT).map(|v| v.into_iter().map(|v| v.map(show)).collect()))?,
             columns,
         })
     }
@@ -60,6 +64,29 @@ impl Visits {
             f = f.subject(s);
         }
         f
+    }
+
+    /// How a finding names visit row `i` across exports: its date, else its day since
+    /// baseline, else its label or number.
+    pub fn key(&self, i: usize) -> Option<String> {
+        if let Some(date) = self.date[i] {
+            return Some(crate::model::time::iso_from_days(date));
+        }
+        if let Some(day) = self.day[i] {
+            return Some(format!("day {}", show(day)));
+        }
+        self.visit[i].as_ref().map(|v| format!("visit {v}"))
+    }
+
+    /// Each visit row's [`Visits::key`] by its file and line.
+    pub fn keys_by_line(&self) -> HashMap<(&str, usize), String> {
+        (0..self.height)
+            .filter_map(|i| {
+                let file = self.file[i].as_deref()?;
+                let line = self.line[i]? as usize;
+                Some(((file, line), self.key(i)?))
+            })
+            .collect()
     }
 
     /// Row ranges of each subject's visits (rows are grouped by subject).

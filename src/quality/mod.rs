@@ -8,8 +8,10 @@ pub mod composition;
 pub mod events;
 pub mod frames;
 pub mod identity;
+pub mod queries;
 pub mod ranges;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod schema;
 pub mod time;
@@ -47,12 +49,18 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
         .zip(&subjects.site)
         .filter_map(|(id, s)| Some((id.as_deref()?, s.as_deref()?)))
         .collect();
+    let visit = visits.keys_by_line();
     let mut out: Vec<Finding> = found
         .into_iter()
         .filter_map(|mut f| {
             f.severity = rules.severity_of(&f.rule, f.severity)?;
             if f.site.is_none() {
                 f.site = f.subject.as_deref().and_then(|s| site.get(s)).map(|s| (*s).to_owned());
+            }
+            if f.visit.is_none()
+                && let (Some(file), Some(line)) = (&f.file, f.row)
+            {
+                f.visit = visit.get(&(file.as_str(), line)).cloned();
             }
             Some(f)
         })

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::review::{Entry, Review, Status, StatusCounts};
 use super::{by_rule, by_site, counts, rule_info};
 use crate::model::Finding;
 
@@ -17,14 +18,34 @@ pub enum Format {
     Html,
 }
 
-/// The report of `findings` about the cohort named `title`.
-pub fn render(findings: &[Finding], title: &str, format: Format) -> String {
+/// The report of `findings` about the cohort named `title`; with a `review`, each finding's
+/// status and note, the counts per status and the reviewed findings that are gone (fixed).
+pub fn render(findings: &[Finding], title: &str, format: Format, review: Option<&Review>) -> String {
     match format {
-        Format::Text => text(findings, title),
-        Format::Json => json(findings, title),
-        Format::Csv => csv(findings),
-        Format::Html => html(findings, title),
+        Format::Text => text(findings, title, review),
+        Format::Json => json(findings, title, review),
+        Format::Csv => csv(findings, review),
+        Format::Html => html(findings, title, review),
     }
+}
+
+/// One line of the counts per status: `3 open, 1 query sent, 0 resolved, 2 accepted as is, 1 fixed`.
+pub fn status_totals(counts: &StatusCounts) -> String {
+    let mut parts: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("{} {}", counts.get(*s), s.label()))
+        .collect();
+    parts.push(format!("{} {}", counts.fixed, tr("fixed")));
+    parts.join(", ")
+}
+
+/// A finding's status and note in a review, as cells.
+fn review_cells(review: Option<&Review>, f: &Finding) -> Option<[String; 2]> {
+    let review = review?;
+    Some(match review.entry(f) {
+        Some(e) => [e.status.key().to_owned(), e.note.clone()],
+        None => [Status::Open.key().to_owned(), String::new()],
+    })
 }
 
 /// One line of totals: `2 errors, 9 warnings, 1 info`.
@@ -40,12 +61,38 @@ pub fn totals(findings: &[Finding]) -> String {
     )
 }
 
-fn text(findings: &[Finding], title: &str) -> String {
+fn text(findings: &[Finding], title: &str, review: Option<&Review>) -> String {
     let mut out = trf(
         "Data quality of {title}: {totals}",
         &[("title", &title), ("totals", &totals(findings))],
     );
     out.push('\n');
+    if let Some(review) = review {
+        let counts = review.counts(findings);
+        let _ = writeln!(
+            out,
+            "{}",
+            trf("Review: {counts}", &[("counts", &status_totals(&counts))])
+        );
+        let fixed = review.fixed(findings);
+        if !fixed.is_empty() {
+            let _ = write!(out, "\n{}:\n", tr("Fixed since the review (no longer in the data)"));
+            for e in fixed {
+                let k = &e.key;
+                let _ = writeln!(
+                    out,
+                    "  {} {} {} {} {} {}: {}",
+                    e.status.key(),
+                    k.rule,
+                    k.file.as_deref().unwrap_or(""),
+                    k.subject.as_deref().or(k.sample.as_deref()).unwrap_or(""),
+                    k.visit.as_deref().unwrap_or(""),
+                    k.value.as_deref().map_or(String::new(), |v| format!("`{v}`")),
+                    e.message
+                );
+            }
+        }
+    }
     if findings.is_empty() {
         return out;
     }
@@ -56,6 +103,17 @@ fn text(findings: &[Finding], title: &str) -> String {
     let _ = write!(out, "\n{}:\n", tr("Findings"));
     for f in findings {
         let _ = write!(out, "  {:<7} {} {}", f.severity.label(), f.rule, f.location());
+        if let Some([status, note]) = review_cells(review, f) {
+            let _ = write!(
+                out,
+                " [{status}{}]",
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {note}")
+                }
+            );
+        }
         if let Some(s) = &f.subject {
             let _ = write!(out, " {}", trf("subject {id}", &[("id", s)]));
         }
@@ -86,6 +144,28 @@ struct SiteCount {
     info: usize,
 }
 
+/// A finding with its review status and note.
+#[derive(Serialize)]
+struct Reviewed<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReviewSummary<'a> {
+    open: usize,
+    query_sent: usize,
+    resolved: usize,
+    accepted: usize,
+    fixed: usize,
+    /// Reviewed findings no longer in the data.
+    fixed_findings: Vec<&'a Entry>,
+}
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
     cohort: &'a str,
@@ -94,7 +174,9 @@ struct JsonReport<'a> {
     info: usize,
     by_rule: Vec<RuleCount<'a>>,
     by_site: Vec<SiteCount>,
-    findings: &'a [Finding],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<ReviewSummary<'a>>,
+    findings: Vec<Reviewed<'a>>,
 }
 
 fn rule_counts(findings: &[Finding]) -> Vec<RuleCount<'static>> {
@@ -121,7 +203,7 @@ fn site_counts(findings: &[Finding]) -> Vec<SiteCount> {
         .collect()
 }
 
-fn json(findings: &[Finding], title: &str) -> String {
+fn json(findings: &[Finding], title: &str, review: Option<&Review>) -> String {
     let (errors, warnings, info) = counts(findings);
     let report = JsonReport {
         cohort: title,
@@ -130,7 +212,28 @@ fn json(findings: &[Finding], title: &str) -> String {
         info,
         by_rule: rule_counts(findings),
         by_site: site_counts(findings),
-        findings,
+        review: review.map(|r| {
+            let c = r.counts(findings);
+            ReviewSummary {
+                open: c.open,
+                query_sent: c.query_sent,
+                resolved: c.resolved,
+                accepted: c.accepted,
+                fixed: c.fixed,
+                fixed_findings: r.fixed(findings),
+            }
+        }),
+        findings: findings
+            .iter()
+            .map(|f| {
+                let cells = review_cells(review, f);
+                Reviewed {
+                    finding: f,
+                    status: cells.as_ref().map(|[s, _]| s.clone()),
+                    note: cells.and_then(|[_, n]| (!n.is_empty()).then_some(n)),
+                }
+            })
+            .collect(),
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }
@@ -165,10 +268,17 @@ fn csv_cell(s: &str) -> String {
     }
 }
 
-fn csv(findings: &[Finding]) -> String {
-    let mut out = CSV_COLUMNS.join(",") + "\n";
+fn csv(findings: &[Finding], review: Option<&Review>) -> String {
+    let mut out = CSV_COLUMNS.join(",");
+    if review.is_some() {
+        out.push_str(",status,note");
+    }
+    out.push('\n');
     for f in findings {
-        let row: Vec<String> = cells(f).iter().map(|c| csv_cell(c)).collect();
+        let mut row: Vec<String> = cells(f).iter().map(|c| csv_cell(c)).collect();
+        if let Some(extra) = review_cells(review, f) {
+            row.extend(extra.iter().map(|c| csv_cell(c)));
+        }
         out.push_str(&row.join(","));
         out.push('\n');
     }
@@ -211,7 +321,7 @@ fn html_table(out: &mut String, title: &str, headers: &[&str], rows: &[Vec<Strin
     out.push_str("</table>\n");
 }
 
-fn html(findings: &[Finding], title: &str) -> String {
+fn html(findings: &[Finding], title: &str, review: Option<&Review>) -> String {
     let (e, w, i) = counts(findings);
     let mut out = String::new();
     let heading = trf("Data quality: {title}", &[("title", &esc(title))]);
@@ -261,15 +371,68 @@ fn html(findings: &[Finding], title: &str) -> String {
         &[tr("site"), tr("errors"), tr("warnings"), tr("info")],
         &sites,
     );
+    if let Some(review) = review {
+        let c = review.counts(findings);
+        let mut rows: Vec<Vec<String>> = Status::ALL
+            .iter()
+            .map(|s| vec![esc(s.label()), c.get(*s).to_string()])
+            .collect();
+        rows.push(vec![esc(tr("fixed")), c.fixed.to_string()]);
+        html_table(&mut out, tr("By review status"), &[tr("status"), tr("findings")], &rows);
+        let fixed: Vec<Vec<String>> = review
+            .fixed(findings)
+            .iter()
+            .map(|e| {
+                let k = &e.key;
+                let o = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
+                vec![
+                    esc(e.status.label()),
+                    format!("<code>{}</code>", esc(&k.rule)),
+                    o(&k.file),
+                    o(&k.subject),
+                    o(&k.sample),
+                    o(&k.visit),
+                    o(&k.column),
+                    o(&k.value),
+                    esc(&e.note),
+                ]
+            })
+            .collect();
+        if !fixed.is_empty() {
+            html_table(
+                &mut out,
+                tr("Fixed since the review (no longer in the data)"),
+                &[
+                    tr("status"),
+                    tr("rule"),
+                    tr("file"),
+                    tr("subject"),
+                    tr("sample"),
+                    tr("visit"),
+                    tr("column"),
+                    tr("value"),
+                    tr("note"),
+                ],
+                &fixed,
+            );
+        }
+    }
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
             let mut row: Vec<String> = cells(f).iter().map(|c| esc(c)).collect();
             row[0] = format!("<span class=\"{s}\">{s}</span>", s = f.severity.label());
+            if let Some(extra) = review_cells(review, f) {
+                row.extend(extra.iter().map(|c| esc(c)));
+            }
             row
         })
         .collect();
-    html_table(&mut out, tr("Findings"), &CSV_COLUMNS, &rows);
+    let mut headers: Vec<&str> = CSV_COLUMNS.to_vec();
+    if review.is_some() {
+        headers.extend(["status", "note"]);
+    }
+    html_table(&mut out, tr("Findings"), &headers, &rows);
     let _ = write!(
         out,
         "<p>{}</p>\n</body></html>\n",
@@ -298,17 +461,17 @@ mod tests {
     #[test]
     fn every_format_carries_every_finding() {
         let f = sample();
-        let t = render(&f, "c", Format::Text);
+        let t = render(&f, "c", Format::Text, None);
         assert!(t.starts_with("Data quality of c: 1 error, 0 warnings, 1 info"), "{t}");
         assert!(
             t.contains("error   range.bmi v.csv:3 [bmi] subject S1 value `72`"),
             "{t}"
         );
-        let j: serde_json::Value = serde_json::from_str(&render(&f, "c", Format::Json)).unwrap();
+        let j: serde_json::Value = serde_json::from_str(&render(&f, "c", Format::Json, None)).unwrap();
         assert_eq!(j["errors"], 1);
         assert_eq!(j["findings"].as_array().unwrap().len(), 2);
         assert_eq!(j["by_rule"][1]["rule"], "range.bmi");
-        let c = render(&f, "c", Format::Csv);
+        let c = render(&f, "c", Format::Csv, None);
         let lines: Vec<&str> = c.lines().collect();
         assert_eq!(lines[0], CSV_COLUMNS.join(","));
         assert_eq!(
@@ -316,7 +479,7 @@ mod tests {
             "error,range.bmi,v.csv,3,bmi,S1,,,72,\"BMI 72 is \"\"high\"\", <implausible>\""
         );
         assert!(lines[2].contains(",\"x,1\","), "{}", lines[2]);
-        let h = render(&f, "<c>", Format::Html);
+        let h = render(&f, "<c>", Format::Html, None);
         assert!(h.contains("<title>Data quality: &lt;c&gt;</title>"));
         assert!(h.contains("&lt;implausible&gt;"));
         assert!(!h.contains("<implausible>"));

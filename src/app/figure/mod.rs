@@ -281,10 +281,7 @@ pub fn describe_filters(filters: &Filters, derived: &Derived) -> Vec<String> {
 
 /// The footer of a figure: app version, today's date and the source files' names.
 pub fn footer(derived: &Derived) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let today = crate::model::time::format_day((secs / 86_400) as f64);
+    let today = crate::model::time::today();
     let files: Vec<String> = derived
         .cohort
         .sources

@@ -1,6 +1,8 @@
-//! Data quality: every finding of the rules (and of loading), filterable by severity, rule and
-//! site, searchable and sortable, with counts per rule. Clicking a finding selects its subject
-//! in every view and opens the Subject profile with the offending visit marked.
+//! Data quality: every finding of the rules (and of loading), filterable by severity, rule,
+//! site and review status, searchable and sortable, with counts per rule and per status.
+//! Clicking a finding selects its subject in every view and opens the Subject profile with the
+//! offending visit marked; ticked findings are marked in bulk (open, query sent, resolved,
+//! accepted as is) with a note, kept in the review sidecar next to the data.
 
 use crate::i18n::{tr, trf};
 use eframe::egui;
@@ -10,13 +12,18 @@ use crate::app::theme::severity_color;
 use crate::app::view::{Slot, View, ViewCtx};
 use crate::model::natural::natural_cmp;
 use crate::model::{Finding, Severity};
+use crate::quality::review::Status;
 use crate::quality::rule_info;
+
+/// The width of the rows' tick boxes.
+const TICK_WIDTH: f32 = 22.0;
 
 /// Table columns, with their widths (the message takes the rest).
 /// The columns: (header in the language in use, width).
-fn columns() -> [(&'static str, f32); 9] {
+fn columns() -> [(&'static str, f32); 10] {
     [
         (tr("Severity"), 105.0),
+        (tr("Status"), 105.0),
         (tr("Rule"), 200.0),
         (tr("Site"), 60.0),
         (tr("Subject"), 70.0),
@@ -38,6 +45,12 @@ pub struct QualityView {
     /// Only this site (None: all).
     pub site: Option<String>,
     pub search: String,
+    /// Shown review statuses, in the order of `Status::ALL`.
+    pub show_status: [bool; 4],
+    /// Findings ticked for marking (indices into `Findings::all`).
+    pub ticked: std::collections::BTreeSet<usize>,
+    /// The note the next mark gives the ticked findings (empty: their notes stay).
+    pub note: String,
     pub sort_column: usize,
     pub descending: bool,
     /// Findings (indices into `Findings::all`) shown in the last frame, in display order.
@@ -52,6 +65,9 @@ impl Default for QualityView {
             rule: None,
             site: None,
             search: String::new(),
+            show_status: [true; 4],
+            ticked: std::collections::BTreeSet::new(),
+            note: String::new(),
             sort_column: 0,
             descending: true,
             last_rows: Vec::new(),
@@ -70,15 +86,16 @@ fn level(s: Severity) -> usize {
 }
 
 /// The text of one cell (see [`columns`]).
-fn cell(f: &Finding, column: usize) -> String {
+fn cell(f: &Finding, status: Status, column: usize) -> String {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     match column {
         0 => f.severity.label().to_owned(),
-        1 => f.rule.clone(),
-        2 => o(&f.site),
-        3 => o(&f.subject),
-        4 => o(&f.sample),
-        5 => {
+        1 => status.label().to_owned(),
+        2 => f.rule.clone(),
+        3 => o(&f.site),
+        4 => o(&f.subject),
+        5 => o(&f.sample),
+        6 => {
             let file = f
                 .file
                 .as_deref()
@@ -88,15 +105,16 @@ fn cell(f: &Finding, column: usize) -> String {
                 None => file.to_owned(),
             }
         }
-        6 => o(&f.column),
-        7 => o(&f.value),
+        7 => o(&f.column),
+        8 => o(&f.value),
         _ => f.message.clone(),
     }
 }
 
 impl QualityView {
-    fn passes(&self, f: &Finding, needle: &str) -> bool {
+    fn passes(&self, f: &Finding, status: Status, needle: &str) -> bool {
         self.show[level(f.severity)]
+            && self.show_status[Status::ALL.iter().position(|s| *s == status).unwrap_or(0)]
             && self.rule.as_ref().is_none_or(|r| *r == f.rule)
             && self.site.as_ref().is_none_or(|s| f.site.as_ref() == Some(s))
             && (needle.is_empty()
@@ -110,8 +128,10 @@ impl QualityView {
     fn rows(&mut self, ctx: &ViewCtx<'_>) -> Vec<usize> {
         let findings = &ctx.derived.findings;
         let key = format!(
-            "{:p}|{:?}|{:?}|{:?}|{}|{}|{}",
+            "{:p}|{}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}",
             std::sync::Arc::as_ptr(findings),
+            ctx.state.review.generation,
+            self.show_status,
             self.show,
             self.rule,
             self.site,
@@ -121,14 +141,18 @@ impl QualityView {
         );
         if key != self.rows_key {
             let needle = self.search.to_lowercase();
+            let review = &ctx.state.review;
             let mut rows: Vec<usize> = (0..findings.all.len())
-                .filter(|&k| self.passes(&findings.all[k], &needle))
+                .filter(|&k| self.passes(&findings.all[k], review.status(k), &needle))
                 .collect();
             if self.sort_column == 0 {
                 // Worst first (ascending: mildest first), then as checked.
                 rows.sort_by_key(|&k| std::cmp::Reverse(findings.all[k].severity));
             } else {
-                let keys: Vec<String> = rows.iter().map(|&k| cell(&findings.all[k], self.sort_column)).collect();
+                let keys: Vec<String> = rows
+                    .iter()
+                    .map(|&k| cell(&findings.all[k], review.status(k), self.sort_column))
+                    .collect();
                 let mut order: Vec<usize> = (0..rows.len()).collect();
                 order.sort_by(|&a, &b| natural_cmp(&keys[a], &keys[b]));
                 rows = order.into_iter().map(|i| rows[i]).collect();
@@ -161,7 +185,7 @@ impl QualityView {
             ui.separator();
             ui.label(findings.rules_file.as_deref().map_or_else(
                 || tr("default rules").to_owned(),
-                |f| format!("rules: {}", f.rsplit(['/', '\\']).next().unwrap_or(f)),
+                |f| trf("rules: {file}", &[("file", &f.rsplit(['/', '\\']).next().unwrap_or(f))]),
             ))
             .on_hover_text(findings.rules_file.as_deref().unwrap_or(tr("no rules file: the documented defaults")));
             if ui
@@ -173,7 +197,7 @@ impl QualityView {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label("rule")
+            egui::ComboBox::from_label(tr("rule"))
                 .selected_text(self.rule.as_deref().unwrap_or(tr("all rules")))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.rule, None, tr("all rules"));
@@ -181,7 +205,7 @@ impl QualityView {
                         ui.selectable_value(&mut self.rule, Some(rule.clone()), format!("{rule} ({n})"));
                     }
                 });
-            egui::ComboBox::from_label("site")
+            egui::ComboBox::from_label(tr("site"))
                 .selected_text(self.site.as_deref().unwrap_or(tr("all sites")))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.site, None, tr("all sites"));
@@ -205,7 +229,7 @@ impl QualityView {
                         let chosen = self.rule.as_deref() == Some(rule.as_str());
                         if ui
                             .selectable_label(chosen, rule)
-                            .on_hover_text("show only this rule")
+                            .on_hover_text(tr("show only this rule"))
                             .clicked()
                         {
                             self.rule = if chosen { None } else { Some(rule.clone()) };
@@ -218,7 +242,11 @@ impl QualityView {
                 });
             });
         let rows = self.rows(ctx);
-        ui.label(format!("{} of {} findings", rows.len(), findings.all.len()));
+        self.review_ui(ui, ctx, &rows);
+        ui.label(trf(
+            "{shown} of {total} findings",
+            &[("shown", &rows.len()), ("total", &findings.all.len())],
+        ));
         // The header scrolls sideways with the rows; the rows scroll down on their own.
         egui::ScrollArea::horizontal()
             .auto_shrink([false, false])
@@ -232,15 +260,73 @@ impl QualityView {
                     rows.len(),
                     |ui, range| {
                         for &k in &rows[range] {
-                            Self::row_ui(ui, ctx, &findings.all[k], k, findings.subject[k], row_height);
+                            self.row_ui(ui, ctx, &findings.all[k], k, findings.subject[k], row_height);
                         }
                     },
                 );
             });
     }
 
+    /// Counts and filters per review status, and marking of the ticked findings.
+    fn review_ui(&mut self, ui: &mut egui::Ui, ctx: &mut ViewCtx<'_>, rows: &[usize]) {
+        let review = &ctx.state.review;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(tr("Review:")).strong());
+            for (k, status) in Status::ALL.iter().enumerate() {
+                let text = format!("{} {}", review.counts.get(*status), status.label());
+                ui.checkbox(&mut self.show_status[k], text);
+            }
+            ui.label(trf("{n} fixed", &[("n", &review.counts.fixed)]))
+                .on_hover_text(tr("Reviewed findings the data no longer have"));
+            ui.separator();
+            let saved = review.path.as_ref().map_or_else(
+                || tr("kept for this run (no folder to keep a review file in)").to_owned(),
+                |p| trf("kept in {file}", &[("file", &p.display())]),
+            );
+            ui.weak(saved);
+        });
+        // Ticked findings that are no longer listed are not marked by accident.
+        self.ticked.retain(|k| rows.contains(k));
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(tr("Tick all shown")).clicked() {
+                self.ticked.extend(rows.iter().copied());
+            }
+            if ui
+                .add_enabled(!self.ticked.is_empty(), egui::Button::new(tr("Untick all")))
+                .clicked()
+            {
+                self.ticked.clear();
+            }
+            let label = ui.label(tr("Note:"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.note)
+                    .desired_width(220.0)
+                    .hint_text(tr("why (kept with the status)")),
+            )
+            .labelled_by(label.id);
+            ui.label(trf("Mark {n} ticked as:", &[("n", &self.ticked.len())]));
+            for status in Status::ALL {
+                if ui
+                    .add_enabled(!self.ticked.is_empty(), egui::Button::new(status.label()))
+                    .clicked()
+                {
+                    let note = self.note.trim();
+                    ctx.commands.push(Command::Mark {
+                        findings: self.ticked.iter().copied().collect(),
+                        status,
+                        note: (!note.is_empty()).then(|| note.to_owned()),
+                    });
+                    self.ticked.clear();
+                    self.note.clear();
+                }
+            }
+        });
+    }
+
     fn header_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
+            // Over the rows' tick boxes.
+            ui.add_space(TICK_WIDTH);
             for (i, (name, width)) in columns().iter().enumerate() {
                 let arrow = if self.sort_column == i {
                     if self.descending { " (desc)" } else { " (asc)" }
@@ -272,6 +358,7 @@ impl QualityView {
     }
 
     fn row_ui(
+        &mut self,
         ui: &mut egui::Ui,
         ctx: &mut ViewCtx<'_>,
         f: &Finding,
@@ -285,12 +372,35 @@ impl QualityView {
         } else {
             egui::Color32::TRANSPARENT
         };
+        let status = ctx.state.review.status(k);
+        let mut ticked = self.ticked.contains(&k);
         let row = egui::Frame::new().fill(fill).show(ui, |ui| {
             ui.horizontal(|ui| {
+                ui.allocate_ui_with_layout(
+                    egui::vec2(TICK_WIDTH, row_height),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_min_width(TICK_WIDTH);
+                        if ui
+                            .checkbox(&mut ticked, "")
+                            .on_hover_text(tr("Tick to mark in bulk"))
+                            .changed()
+                        {
+                            if ticked {
+                                self.ticked.insert(k);
+                            } else {
+                                self.ticked.remove(&k);
+                            }
+                        }
+                    },
+                );
                 for (i, (_, width)) in columns().iter().enumerate() {
-                    let mut text = egui::RichText::new(cell(f, i));
+                    let mut text = egui::RichText::new(cell(f, status, i));
                     if i == 0 {
                         text = text.color(severity_color(ui, f.severity)).strong();
+                    }
+                    if i == 1 && !status.is_open() {
+                        text = text.italics();
                     }
                     let label = egui::Label::new(text);
                     if *width > 0.0 {
@@ -314,7 +424,18 @@ impl QualityView {
                 ui.scope_id().with(("finding", k)),
                 egui::Sense::click(),
             )
-            .on_hover_text(format!("{}\n{}", f.location(), f.message));
+            .on_hover_text(match ctx.state.review.review.entry(f).filter(|e| !e.note.is_empty()) {
+                Some(e) => format!(
+                    "{}\n{}\n{}: {} ({}, {})",
+                    f.location(),
+                    f.message,
+                    status.label(),
+                    e.note,
+                    e.by,
+                    e.date
+                ),
+                None => format!("{}\n{}", f.location(), f.message),
+            });
         if let Some(s) = subject
             && (response.hovered() || row.response.hovered())
         {
