@@ -177,3 +177,153 @@ fn a_rules_file_rechecks_the_open_cohort() {
     );
     assert_eq!(count(&app, "range.alsfrs-item"), 0);
 }
+
+/// The rows of the Data quality view shown in the last frame.
+fn quality_rows(e: &Explorer) -> Vec<usize> {
+    e.panes()
+        .find_map(|p| match p {
+            Pane::Quality(v) => Some(v.last_rows.clone()),
+            _ => None,
+        })
+        .expect("quality view")
+}
+
+/// Only the findings of `rule` in the Data quality view.
+fn only_rule(h: &mut egui_kittest::Harness<'_, CohortApp>, rule: &str) {
+    let e = h.state_mut().explorer.as_mut().expect("explorer");
+    for (_, tile) in e.tree.tiles.iter_mut() {
+        if let egui_tiles::Tile::Pane(Pane::Quality(v)) = tile {
+            v.rule = Some(rule.to_owned());
+        }
+    }
+}
+
+#[test]
+fn a_finding_marked_accepted_stays_accepted_in_a_shuffled_reexport() {
+    use cohort_explorer::quality::review::{SIDECAR, Status};
+    let (dir, _demo) = common::write_messy_demo(60);
+    let mut h = harness(Some(vec![dir.path().to_path_buf()]));
+    h.get_by_label_contains("Data quality (").click();
+    h.run_steps(3);
+    only_rule(&mut h, "range.alsfrs-item");
+    h.run_steps(3);
+    let rows = quality_rows(explorer(&h));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let k = rows[0];
+    let finding = explorer(&h).derived.findings.all[k].clone();
+    assert_eq!(explorer(&h).state.review.status(k), Status::Open);
+    // Tick it, write a note and mark it accepted, as a coordinator would.
+    h.get_by_label("Tick all shown").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Note:")
+        .click();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Note:")
+        .type_text("confirmed on the CRF");
+    h.run_steps(2);
+    h.get_by_label("accepted as is").click();
+    h.run_steps(3);
+    let e = explorer(&h);
+    assert_eq!(e.state.review.status(k), Status::Accepted);
+    assert_eq!(e.state.review.counts.accepted, 1);
+    let sidecar = dir.path().join(SIDECAR);
+    let saved = std::fs::read_to_string(&sidecar).expect("the review is kept next to the data");
+    assert!(
+        saved.contains("\"status\": \"accepted\"") && saved.contains("confirmed on the CRF"),
+        "{saved}"
+    );
+    drop(h);
+
+    // The next export of the same data: visit rows in reverse order, CRLF line ends.
+    let visits = dir.path().join("visits.csv");
+    let bytes = std::fs::read(&visits).expect("visits");
+    let mut lines: Vec<&[u8]> = bytes
+        .split(|b| *b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines[1..].reverse();
+    std::fs::write(&visits, lines.join(&b"\r\n"[..])).expect("re-export");
+
+    let mut h = harness(Some(vec![dir.path().to_path_buf()]));
+    h.get_by_label_contains("Data quality (").click();
+    only_rule(&mut h, "range.alsfrs-item");
+    h.run_steps(3);
+    let e = explorer(&h);
+    let k = quality_rows(e)[0];
+    let again = &e.derived.findings.all[k];
+    assert_ne!(again.row, finding.row, "the finding moved to another line");
+    assert_eq!(again.subject, finding.subject);
+    assert_eq!(e.state.review.status(k), Status::Accepted);
+    assert_eq!(
+        e.state.review.review.entry(again).map(|r| r.note.as_str()),
+        Some("confirmed on the CRF")
+    );
+    // The status column says so.
+    assert!(h.get_all_by_label("accepted as is").count() >= 2);
+}
+
+#[test]
+fn compare_with_an_earlier_freeze_marks_the_changed_value_in_the_table_profile_and_trajectories() {
+    use cohort_explorer::app::state::{AppCommand, Command, Item};
+    use cohort_explorer::demo::{DemoOptions, generate, write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old, new) = (dir.path().join("october"), dir.path().join("november"));
+    let demo = generate(&DemoOptions {
+        subjects: 60,
+        ..DemoOptions::default()
+    });
+    write(&demo, &old).expect("old freeze");
+    write(&demo, &new).expect("new freeze");
+    // November corrects one weight: the third visit row's.
+    let visits = std::fs::read_to_string(new.join("visits.csv")).expect("visits");
+    let mut lines: Vec<String> = visits.lines().map(str::to_owned).collect();
+    let weight = lines[0]
+        .split(',')
+        .position(|h| h == "weight_kg")
+        .expect("weight column");
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
+    let subject = cells[0].clone();
+    let before: f64 = cells[weight].parse().expect("a weight");
+    cells[weight] = format!("{:.1}", before + 4.0);
+    lines[3] = cells.join(",");
+    std::fs::write(new.join("visits.csv"), lines.join("\n") + "\n").expect("edit");
+
+    let mut h = harness(Some(vec![new.clone()]));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, AppCommand::CompareWith(Source::Paths(vec![old])));
+    h.state_mut().wait_until_compared();
+    h.run_steps(3);
+    let e = explorer(&h);
+    let compare = e.compare.clone().expect("compared");
+    assert_eq!(compare.num_subjects(), 1, "{:?}", compare.diff);
+    let s = subject_index(e, &subject);
+    assert!(compare.changed(s, &["weight_kg"]));
+    assert!(
+        compare.lines(s).iter().any(|l| l.contains("weight_kg")),
+        "{:?}",
+        compare.lines(s)
+    );
+    // The Cohort table marks the subject's row.
+    assert_eq!(h.get_all_by_label(&format!("Δ {subject}")).count(), 1);
+    // Selected, its profile lists the change, and the weight trajectory rings the visit.
+    h.state_mut()
+        .explorer
+        .as_mut()
+        .expect("explorer")
+        .apply(vec![Command::Select(Item::Subject(s))]);
+    h.get_by_label("Subject profile").click();
+    h.run_steps(4);
+    assert!(h.get_all_by_label_contains("Changed since").count() >= 1);
+    let ringed = explorer(&h).panes().any(|p| match p {
+        Pane::Trajectory(v) => !v.last_changed.is_empty(),
+        _ => false,
+    });
+    assert!(ringed, "the changed visit is ringed on a trajectory");
+    // And the marks go when the comparison stops.
+    h.state_mut().apply(&ctx, AppCommand::StopComparing);
+    h.run_steps(2);
+    assert!(explorer(&h).compare.is_none());
+    assert_eq!(h.query_all_by_label(&format!("Δ {subject}")).count(), 0);
+}

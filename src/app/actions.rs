@@ -234,3 +234,76 @@ impl CohortApp {
         }
     }
 }
+
+impl CohortApp {
+    /// Load an earlier freeze with the open cohort's options and rules and compare the open
+    /// cohort with it, off the UI thread; the views mark what changed when it is done.
+    pub(super) fn compare_with(&mut self, ctx: &egui::Context, earlier: Source) {
+        let Some(explorer) = &self.explorer else { return };
+        let (cohort, base) = (std::sync::Arc::clone(&explorer.cohort), explorer.base());
+        let (options, rules) = (self.options.clone(), self.rules.clone());
+        let current = self.source.as_ref().map_or_else(String::new, Source::label);
+        let spawned = crate::app::jobs::Job::spawn("compare", ctx, move |_| {
+            let label = earlier.label();
+            let older = crate::pipeline::load(&earlier, &options).map_err(|e| e.to_string())?;
+            let findings = crate::pipeline::check(&older, &rules).map_err(|e| e.to_string())?;
+            let diff = crate::diff::compare(
+                &crate::diff::Freeze {
+                    name: label.clone(),
+                    cohort: &older,
+                    findings: &findings,
+                },
+                &crate::diff::Freeze {
+                    name: current,
+                    cohort: &cohort,
+                    findings: &base.findings.all,
+                },
+                crate::diff::DEFAULT_ABUNDANCE_THRESHOLD,
+            )
+            .map_err(|e| e.to_string())?;
+            super::freeze::Comparison::new(label, diff, &cohort, &base.subject_index()).map_err(|e| e.to_string())
+        });
+        match spawned {
+            Ok(job) => self.comparing = Some(job),
+            Err(e) => self.notify(e),
+        }
+    }
+
+    /// Take a finished comparison to the views (or say why it failed).
+    pub(super) fn poll_comparison(&mut self) {
+        let Some(job) = &self.comparing else { return };
+        let outcome = match job.poll() {
+            crate::app::jobs::Poll::Running => return,
+            crate::app::jobs::Poll::Done(outcome) => outcome,
+            crate::app::jobs::Poll::Lost => Err(tr("the comparison stopped unexpectedly").to_owned()),
+        };
+        self.comparing = None;
+        self.take_comparison(outcome);
+    }
+
+    /// Wait for a comparison to finish (tests).
+    pub fn wait_until_compared(&mut self) {
+        if let Some(job) = self.comparing.take() {
+            let outcome = job
+                .wait()
+                .unwrap_or_else(|| Err(tr("the comparison stopped unexpectedly").to_owned()));
+            self.take_comparison(outcome);
+        }
+    }
+
+    fn take_comparison(&mut self, outcome: Result<super::freeze::Comparison, String>) {
+        match outcome {
+            Ok(comparison) => {
+                if let Some(explorer) = &mut self.explorer {
+                    explorer.compare = Some(std::sync::Arc::new(comparison));
+                }
+            }
+            Err(e) => self.notify(trf("Compare with: {e}", &[("e", &e)])),
+        }
+    }
+
+    /// Whether a comparison is under way.
+    pub(super) fn comparing(&self) -> bool {
+        self.comparing.is_some()
+    }
+}

@@ -31,6 +31,8 @@ pub struct Explorer {
     pub(super) cohort_name: String,
     pub state: ViewState,
     pub tree: Tree<Pane>,
+    /// What changed since an earlier freeze (*Compare with…*), marked in the views.
+    pub compare: Option<Arc<super::freeze::Comparison>>,
 }
 
 struct Behavior<'a> {
@@ -102,6 +104,7 @@ impl Explorer {
             derived,
             cohort_name: String::new(),
             state: ViewState::default(),
+            compare: None,
         }
     }
 
@@ -164,7 +167,7 @@ impl Explorer {
         });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             let mut behavior = Behavior {
-                ctx: ViewCtx::new(&self.derived, &self.state, &mut commands),
+                ctx: ViewCtx::new(&self.derived, &self.state, &mut commands).with_compare(self.compare.as_deref()),
             };
             self.tree.ui(&mut behavior, ui);
         });
@@ -184,10 +187,15 @@ impl Explorer {
             )
         });
         let focus = commands.iter().any(|c| matches!(c, Command::FocusFinding(_)));
-        let marks: Vec<(Vec<usize>, crate::quality::review::Status, Option<String>)> = commands
+        let marks: Vec<(Vec<usize>, crate::quality::review::Status, Option<String>, String)> = commands
             .iter()
             .filter_map(|c| match c {
-                Command::Mark { findings, status, note } => Some((findings.clone(), *status, note.clone())),
+                Command::Mark {
+                    findings,
+                    status,
+                    note,
+                    by,
+                } => Some((findings.clone(), *status, note.clone(), by.clone())),
                 _ => None,
             })
             .collect();
@@ -218,7 +226,11 @@ impl Explorer {
             .collect();
         apply(&mut self.state, commands);
         let mut app = app;
-        for (findings, status, note) in marks {
+        for (findings, status, note, by) in marks {
+            if by.trim() != self.state.review.by {
+                by.trim().clone_into(&mut self.state.review.by);
+                app.push(AppCommand::SetReviewer(self.state.review.by.clone()));
+            }
             if let Err(message) = self.mark(&findings, status, note.as_deref()) {
                 app.push(AppCommand::Notify(message));
             }

@@ -33,6 +33,35 @@ impl CohortApp {
             {
                 commands.push(AppCommand::Present);
             }
+            if let Some(explorer) = &self.explorer {
+                match &explorer.compare {
+                    Some(compare) => {
+                        let text = trf(
+                            "Compared with {old}: {n} subjects changed",
+                            &[("old", &compare.label), ("n", &compare.num_subjects())],
+                        );
+                        if ui
+                            .button(tr("Stop comparing"))
+                            .on_hover_text(text)
+                            .clicked()
+                        {
+                            commands.push(AppCommand::StopComparing);
+                        }
+                    }
+                    None if self.comparing() => {
+                        ui.add_enabled(false, egui::Button::new(tr("Comparing…")));
+                    }
+                    None => {
+                        if ui
+                            .button(tr("Compare with…"))
+                            .on_hover_text(tr("Mark what changed since an earlier freeze of this study (its folder): changed values in the Cohort table and the Subject profile, changed visits ringed on the trajectories"))
+                            .clicked()
+                        {
+                            commands.push(AppCommand::Pick(Dialog::CompareWith));
+                        }
+                    }
+                }
+            }
             ui.menu_button(tr("Session"), |ui| {
                 if ui.button(tr("Open session…")).clicked() {
                     commands.push(AppCommand::Pick(Dialog::OpenSession));

@@ -8,6 +8,7 @@ pub mod explorer;
 pub mod figure;
 pub mod findings;
 mod fonts;
+pub mod freeze;
 pub mod jobs;
 pub mod layout;
 mod menu;
@@ -56,6 +57,8 @@ pub struct StartChoices {
     pub time: Option<String>,
     /// A session file to open (`--session`).
     pub session: Option<PathBuf>,
+    /// An earlier freeze to compare the cohort with once it is open (`--compare-with`).
+    pub compare_with: Option<PathBuf>,
 }
 
 /// A load under way: what is loading, and the job.
@@ -79,6 +82,8 @@ pub struct CohortApp {
     /// The open cohort's microbiome geometry (ordination, taxa's trends), built after its first
     /// screen (dropped, so cancelled, when another cohort opens).
     ordinating: Option<Job<Microbiome>>,
+    /// *Compare with…* under way: the earlier freeze loading and being compared.
+    comparing: Option<Job<Result<freeze::Comparison, String>>>,
     pub explorer: Option<Explorer>,
     /// Errors and warnings shown until dismissed, oldest first.
     pub notifications: Vec<String>,
@@ -134,6 +139,7 @@ impl CohortApp {
             rules_file,
             rechecking: None,
             ordinating: None,
+            comparing: None,
             explorer: None,
             notifications: Vec::new(),
             title: String::new(),
@@ -230,8 +236,9 @@ impl CohortApp {
         match result {
             Ok(derived) => {
                 self.remember_explorer();
-                // A re-check of the last cohort must not land on this one.
+                // A re-check or comparison of the last cohort must not land on this one.
                 self.rechecking = None;
+                self.comparing = None;
                 for problem in &derived.problems {
                     self.notifications.push(format!("{problem}"));
                 }
@@ -258,6 +265,7 @@ impl CohortApp {
                 self.open_review(source, &mut explorer);
                 self.ensure_demo_deck(source);
                 let start = std::mem::take(&mut self.start);
+                let compare_with = start.compare_with.clone();
                 self.apply_start(&mut explorer, start);
                 if let Some(screen) = self.pending_screen.take() {
                     for note in screen.restore(&mut explorer) {
@@ -288,6 +296,10 @@ impl CohortApp {
                 }
                 self.title = label;
                 self.explorer = Some(explorer);
+                if let Some(earlier) = compare_with {
+                    let ctx = self.ctx.clone();
+                    self.compare_with(&ctx, Source::Paths(vec![earlier]));
+                }
             }
             Err(e) => self.notify(format!("Could not load {label}: {e}")),
         }
@@ -329,6 +341,9 @@ impl CohortApp {
                                 self.save_session(&path);
                             }
                         }
+                        (Dialog::CompareWith, Some(paths)) => {
+                            self.apply(ctx, AppCommand::CompareWith(Source::Paths(paths)));
+                        }
                         (Dialog::SaveFigure(tile, format), Some(paths)) => {
                             if let Some(path) = paths.into_iter().next() {
                                 self.save_figure(ctx, tile, format, &path);
@@ -353,6 +368,7 @@ impl CohortApp {
                 }
             }
         }
+        self.poll_comparison();
         if let Some(job) = &self.rechecking {
             match job.poll() {
                 Poll::Running => {}
@@ -399,6 +415,14 @@ impl CohortApp {
                 crate::i18n::set_lang(lang);
                 self.settings.lang = Some(lang);
             }
+            AppCommand::SetReviewer(name) => self.settings.reviewer = name,
+            AppCommand::CompareWith(source) => self.compare_with(ctx, source),
+            AppCommand::StopComparing => {
+                self.comparing = None;
+                if let Some(explorer) = &mut self.explorer {
+                    explorer.compare = None;
+                }
+            }
             AppCommand::AddSlide(tile) => self.add_slide(tile),
             AppCommand::Figure(tile, FigureAction::Save(format)) => self.pick(ctx, Dialog::SaveFigure(tile, format)),
             AppCommand::Figure(tile, FigureAction::Copy) => {
@@ -432,6 +456,10 @@ impl CohortApp {
                 .add_filter("session", &["json"])
                 .set_file_name("cohort.cohort.json")
                 .save_file()
+                .map(|p| vec![p]),
+            Dialog::CompareWith => rfd::FileDialog::new()
+                .set_title(tr("Compare with an earlier freeze (its folder)"))
+                .pick_folder()
                 .map(|p| vec![p]),
             Dialog::SaveFigure(_, format) => {
                 let ext = format.extension();

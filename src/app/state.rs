@@ -245,6 +245,8 @@ pub enum Command {
         findings: Vec<usize>,
         status: crate::quality::review::Status,
         note: Option<String>,
+        /// Who marks them.
+        by: String,
     },
     /// An app-level action, handed to the shell after the UI pass.
     App(AppCommand),
@@ -258,6 +260,8 @@ pub enum Dialog {
     Rules,
     OpenSession,
     SaveSession,
+    /// An earlier freeze to compare the open cohort with.
+    CompareWith,
     /// Where to save the figure of the view in this tile.
     SaveFigure(egui_tiles::TileId, FigureFormat),
 }
@@ -319,6 +323,12 @@ pub enum AppCommand {
     Present,
     /// Show the interface in this language.
     SetLang(crate::i18n::Lang),
+    /// Make review marks under this name from now on (remembered).
+    SetReviewer(String),
+    /// Compare the open cohort with an earlier freeze of the same study.
+    CompareWith(crate::pipeline::Source),
+    /// Stop marking what changed since the earlier freeze.
+    StopComparing,
     /// Add the view in this tile, as shown now, to the slides.
     AddSlide(egui_tiles::TileId),
     /// Save or copy the figure of the view in this tile.

@@ -38,6 +38,7 @@ fn the_command_lines_group_by_and_time_open_the_window_grouped_and_placed() {
         group_by: Some("delivery".to_owned()),
         time: Some("day_of_life".to_owned()),
         session: None,
+        compare_with: None,
         lang_given: false,
     };
     app.wait_until_loaded();
@@ -52,6 +53,7 @@ fn the_command_lines_group_by_and_time_open_the_window_grouped_and_placed() {
         group_by: Some("feeding".to_owned()),
         time: None,
         session: None,
+        compare_with: None,
         lang_given: false,
     };
     app.wait_until_loaded();

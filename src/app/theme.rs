@@ -115,6 +115,10 @@ pub fn marker_color(severity: Severity) -> Color32 {
     }
 }
 
+/// The mark of what changed since an earlier freeze: rings on plots, cell fills in tables
+/// (a violet no group and no severity uses).
+pub const CHANGED: Color32 = Color32::from_rgb(170, 90, 230);
+
 /// Text colour of a severity, from the theme's error and warning colours.
 pub fn severity_color(ui: &eframe::egui::Ui, s: Severity) -> Color32 {
     match s {

@@ -82,6 +82,8 @@ pub struct ViewCtx<'a> {
     visible: Vec<bool>,
     /// Drawn as a figure (export, presentation): plots only, without the view's controls.
     pub figure: bool,
+    /// What changed since an earlier freeze, when the cohort is compared with one.
+    pub compare: Option<&'a super::freeze::Comparison>,
 }
 
 impl<'a> ViewCtx<'a> {
@@ -110,7 +112,15 @@ impl<'a> ViewCtx<'a> {
             commands,
             visible,
             figure: false,
+            compare: None,
         }
+    }
+
+    /// The same context with what changed since an earlier freeze marked.
+    #[must_use]
+    pub fn with_compare(mut self, compare: Option<&'a super::freeze::Comparison>) -> Self {
+        self.compare = compare;
+        self
     }
 
     /// The same context for drawing a figure: views leave out their controls.

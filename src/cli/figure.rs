@@ -72,6 +72,7 @@ pub fn run(input: &InputArgs, args: &FigureArgs) -> Result<ExitCode> {
         group_by: input.group_by.clone(),
         time: input.has_choices().then(|| input.time.clone()),
         session: None,
+        compare_with: None,
         lang_given: true,
     };
     // A session: its inputs (unless paths are given), options and screen — grouping, filters,

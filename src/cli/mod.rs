@@ -30,6 +30,10 @@ pub struct Cli {
     /// Data-quality rules file (TOML, or JSON by extension) for the GUI's Data quality view.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Open the window comparing the cohort with an earlier freeze of the study (its folder),
+    /// as *Compare with…* does.
+    #[arg(long, value_name = "FOLDER")]
+    pub compare_with: Option<PathBuf>,
     /// Language of the window, messages and reports (default: the system's locale).
     #[arg(long, value_enum, global = true)]
     pub lang: Option<crate::i18n::Lang>,
@@ -244,6 +248,7 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
         group_by: cli.input.group_by.clone(),
         time: cli.input.has_choices().then(|| cli.input.time.clone()),
         session: cli.input.session.clone(),
+        compare_with: cli.compare_with.clone(),
         lang_given: cli.lang.is_some(),
     };
     crate::app::run(source, options, rules, rules_file, start)

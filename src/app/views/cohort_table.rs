@@ -5,9 +5,10 @@ use crate::i18n::{tr, trf};
 use eframe::egui;
 
 use crate::app::state::{Command, Highlight, Item};
-use crate::app::theme::group_color;
+use crate::app::theme::{CHANGED, group_color};
 use crate::app::view::{Slot, View, ViewCtx};
 use crate::app::widgets::table::sortable_header_ui;
+use crate::model::columns as c;
 use crate::model::natural::natural_cmp;
 
 /// Columns, with their widths.
@@ -37,6 +38,20 @@ pub struct CohortTableView {
     /// What `last_rows` was computed for; rows are re-sorted only when it changes.
     rows_key: String,
 }
+
+/// The cohort's columns behind each table column, for marking what changed since an earlier
+/// freeze (`visits`, `samples`: rows added or removed).
+const SOURCES: [&[&str]; 9] = [
+    &[],
+    &[c::GROUP, c::ARM],
+    &[c::SITE],
+    &[c::SEX],
+    &[c::ONSET_REGION, c::ONSET_DATE],
+    &[c::ALSFRS_R_TOTAL, "visits"],
+    &[c::ALSFRS_R_TOTAL, "visits"],
+    &[c::ALSFRS_R_TOTAL, c::ONSET_DATE, "visits"],
+    &["samples"],
+];
 
 fn fmt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{v:.decimals$}"))
@@ -96,8 +111,14 @@ impl CohortTableView {
                 for &s in &rows[range] {
                     let d = &ctx.derived.subjects[s];
                     let level = ctx.state.selection.highlight(s);
+                    let changes = ctx.compare.map_or(&[][..], |c| c.lines(s));
+                    let added = ctx.compare.is_some_and(|c| c.added.contains(&s));
                     let cells = [
-                        d.id.clone(),
+                        match (added, changes.is_empty()) {
+                            (true, _) => format!("+ {}", d.id),
+                            (false, false) => format!("Δ {}", d.id),
+                            (false, true) => d.id.clone(),
+                        },
                         ctx.derived.groups[d.group].clone(),
                         d.site.clone(),
                         d.sex.clone(),
@@ -122,11 +143,26 @@ impl CohortTableView {
                                 if level >= Highlight::Selected {
                                     rich = rich.strong();
                                 }
+                                let changed = (i == 0 && !changes.is_empty())
+                                    || ctx.compare.is_some_and(|c| !added && c.changed(s, SOURCES[i]));
+                                if changed {
+                                    rich = rich.background_color(CHANGED.gamma_multiply(0.35));
+                                }
                                 ui.add_sized([*width, row_height], egui::Label::new(rich).truncate());
                             }
                         });
                     });
-                    let response = ui.interact(row.response.rect, ui.scope_id().with(("row", s)), egui::Sense::click());
+                    let mut response =
+                        ui.interact(row.response.rect, ui.scope_id().with(("row", s)), egui::Sense::click());
+                    if let Some(compare) = ctx.compare
+                        && !changes.is_empty()
+                    {
+                        response = response.on_hover_text(format!(
+                            "{}\n{}",
+                            trf("Since {old}:", &[("old", &compare.label)]),
+                            changes.join("\n")
+                        ));
+                    }
                     if response.hovered() || row.response.hovered() {
                         ctx.commands.push(Command::Hover(Item::Subject(s)));
                     }

@@ -51,6 +51,8 @@ pub struct QualityView {
     pub ticked: std::collections::BTreeSet<usize>,
     /// The note the next mark gives the ticked findings (empty: their notes stay).
     pub note: String,
+    /// Who marks them (`None`: the name last used).
+    pub by: Option<String>,
     pub sort_column: usize,
     pub descending: bool,
     /// Findings (indices into `Findings::all`) shown in the last frame, in display order.
@@ -68,6 +70,7 @@ impl Default for QualityView {
             show_status: [true; 4],
             ticked: std::collections::BTreeSet::new(),
             note: String::new(),
+            by: None,
             sort_column: 0,
             descending: true,
             last_rows: Vec::new(),
@@ -279,11 +282,18 @@ impl QualityView {
             ui.label(trf("{n} fixed", &[("n", &review.counts.fixed)]))
                 .on_hover_text(tr("Reviewed findings the data no longer have"));
             ui.separator();
-            let saved = review.path.as_ref().map_or_else(
-                || tr("kept for this run (no folder to keep a review file in)").to_owned(),
-                |p| trf("kept in {file}", &[("file", &p.display())]),
-            );
-            ui.weak(saved);
+            match &review.path {
+                Some(path) => {
+                    let name = path
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                    ui.weak(trf("kept in {file}", &[("file", &name)]))
+                        .on_hover_text(path.display().to_string());
+                }
+                None => {
+                    ui.weak(tr("kept for this run (no folder to keep a review file in)"));
+                }
+            }
         });
         // Ticked findings that are no longer listed are not marked by accident.
         self.ticked.retain(|k| rows.contains(k));
@@ -304,6 +314,14 @@ impl QualityView {
                     .hint_text(tr("why (kept with the status)")),
             )
             .labelled_by(label.id);
+            let by = self.by.get_or_insert_with(|| ctx.state.review.by.clone());
+            let label = ui.label(tr("by"));
+            ui.add(
+                egui::TextEdit::singleline(by)
+                    .desired_width(110.0)
+                    .hint_text(tr("your name")),
+            )
+            .labelled_by(label.id);
             ui.label(trf("Mark {n} ticked as:", &[("n", &self.ticked.len())]));
             for status in Status::ALL {
                 if ui
@@ -315,6 +333,7 @@ impl QualityView {
                         findings: self.ticked.iter().copied().collect(),
                         status,
                         note: (!note.is_empty()).then(|| note.to_owned()),
+                        by: self.by.clone().unwrap_or_default(),
                     });
                     self.ticked.clear();
                     self.note.clear();
@@ -418,12 +437,11 @@ impl QualityView {
                 }
             });
         });
+        // The row past its tick box: a click there opens the finding, a click on the box ticks.
+        let mut clickable = row.response.rect;
+        clickable.min.x += TICK_WIDTH + ui.spacing().item_spacing.x;
         let response = ui
-            .interact(
-                row.response.rect,
-                ui.scope_id().with(("finding", k)),
-                egui::Sense::click(),
-            )
+            .interact(clickable, ui.scope_id().with(("finding", k)), egui::Sense::click())
             .on_hover_text(match ctx.state.review.review.entry(f).filter(|e| !e.note.is_empty()) {
                 Some(e) => format!(
                     "{}\n{}\n{}: {} ({}, {})",

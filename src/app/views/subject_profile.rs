@@ -7,7 +7,7 @@ use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
 use crate::app::derived::SUBJECT_METRICS;
 use crate::app::state::Command;
-use crate::app::theme::{group_color, marker_color, severity_color};
+use crate::app::theme::{CHANGED, group_color, marker_color, severity_color};
 use crate::app::view::{Slot, View, ViewCtx};
 use crate::app::widgets::plot::time_axis;
 
@@ -130,6 +130,29 @@ impl SubjectProfileView {
                     }
                 });
         }
+        if let Some(compare) = ctx.compare {
+            let changes = compare.lines(s);
+            let title = if compare.added.contains(&s) {
+                trf("New since {old}", &[("old", &compare.label)])
+            } else {
+                trf(
+                    "Changed since {old} ({n})",
+                    &[("old", &compare.label), ("n", &changes.len())],
+                )
+            };
+            if changes.is_empty() {
+                ui.weak(trf("Unchanged since {old}", &[("old", &compare.label)]));
+            } else {
+                egui::CollapsingHeader::new(egui::RichText::new(title).color(CHANGED))
+                    .id_salt(("profile-changes", s))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for line in changes {
+                            ui.label(line);
+                        }
+                    });
+            }
+        }
         let axis = ctx.state.x_axis;
         let a = axis.index();
         let plots: Vec<(&str, Vec<[f64; 2]>)> = d
@@ -145,6 +168,14 @@ impl SubjectProfileView {
             .iter()
             .filter_map(|&k| Some((k, (*findings.visit.get(k)?)?[a]?)))
             .collect();
+        // This subject's visits that changed since the earlier freeze, on this axis.
+        let changed_x: Vec<f64> = ctx.compare.map_or_else(Vec::new, |c| {
+            c.visits
+                .iter()
+                .filter(|(t, _)| *t == s)
+                .filter_map(|(_, v)| v[a])
+                .collect()
+        });
         let height = ((ui.available_height() - 10.0) / plots.len().max(1) as f32).max(90.0);
         egui::ScrollArea::vertical().show(ui, |ui| {
             for (label, points) in plots {
@@ -176,6 +207,20 @@ impl SubjectProfileView {
                                     .filled(false)
                                     .radius(radius)
                                     .color(marker_color(severity)),
+                            );
+                        }
+                        let changed: Vec<[f64; 2]> = points
+                            .iter()
+                            .filter(|p| changed_x.iter().any(|x| (p[0] - x).abs() < 1e-9))
+                            .copied()
+                            .collect();
+                        if !changed.is_empty() {
+                            plot_ui.points(
+                                Points::new("", changed)
+                                    .shape(MarkerShape::Diamond)
+                                    .filled(false)
+                                    .radius(8.0)
+                                    .color(CHANGED),
                             );
                         }
                         plot_ui.points(Points::new("", points).color(color).radius(3.5));

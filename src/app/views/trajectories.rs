@@ -19,7 +19,9 @@ use crate::app::widgets::legend::group_legend_ui;
 use crate::app::widgets::measure_picker::MeasurePicker;
 use crate::app::widgets::mixed_overlay::{GroupedFit, MixedJob, draw_mixed, segment_line};
 use crate::app::widgets::paired_change::PairedChange;
-use crate::app::widgets::plot::{draw_markers, finding_markers, nearest_subject, time_axis};
+use crate::app::widgets::plot::{
+    changed_markers, draw_changed, draw_markers, finding_markers, nearest_subject, time_axis,
+};
 use crate::metrics::longitudinal::ols;
 use crate::model::columns as c;
 use crate::model::time::DAYS_PER_MONTH;
@@ -51,6 +53,8 @@ pub struct TrajectoryView {
     pub show_findings: bool,
     /// Findings marked in the last frame, with where: (finding, plot point).
     pub last_markers: Vec<(usize, egui_plot::PlotPoint)>,
+    /// The visits ringed as changed since an earlier freeze in the last frame.
+    pub last_changed: Vec<egui_plot::PlotPoint>,
     /// Which measure to follow.
     pub picker: MeasurePicker,
     /// Values, changes or a control chart.
@@ -82,6 +86,7 @@ impl TrajectoryView {
             mixed: None,
             show_findings: true,
             last_markers: Vec::new(),
+            last_changed: Vec::new(),
             picker: MeasurePicker::new(),
             mode: Mode::Values,
             shown: None,
@@ -263,6 +268,7 @@ impl TrajectoryView {
         let show_ols = self.show_ols;
         let show_findings = self.show_findings;
         let mut markers = Vec::new();
+        let mut changed = Vec::new();
         let show_d50 = self.show_d50
             && self.mode == Mode::Values
             && measure.column == c::ALSFRS_R_TOTAL
@@ -362,6 +368,8 @@ impl TrajectoryView {
                 markers = finding_markers(ctx, measure, a);
                 draw_markers(plot_ui, ctx, &markers);
             }
+            changed = changed_markers(ctx, measure, a);
+            draw_changed(plot_ui, ctx, &changed);
             nearest_subject(
                 plot_ui,
                 order
@@ -387,6 +395,7 @@ impl TrajectoryView {
                 .map(|(k, _)| k)
         });
         self.last_markers = markers;
+        self.last_changed = changed;
         if let Some(k) = hovered_marker {
             let f = &ctx.derived.findings.all[k];
             response.response.clone().on_hover_text(format!(

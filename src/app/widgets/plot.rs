@@ -6,7 +6,7 @@ use egui_plot::{GridInput, GridMark, MarkerShape, PlotPoint, PlotUi, Points};
 
 use crate::app::derived::Measure;
 use crate::app::state::{Highlight, XAxis};
-use crate::app::theme::marker_color;
+use crate::app::theme::{CHANGED, marker_color};
 use crate::app::view::ViewCtx;
 use crate::model::Severity;
 use crate::model::time::{civil_from_days, days_from_civil, format_day};
@@ -186,6 +186,42 @@ pub fn finding_markers(ctx: &ViewCtx<'_>, measure: &Measure, axis: usize) -> Vec
             Some((k, *p))
         })
         .collect()
+}
+
+/// The visits that changed since an earlier freeze (added, or with a changed value), of
+/// visible subjects, on this measure's plot.
+pub fn changed_markers(ctx: &ViewCtx<'_>, measure: &Measure, axis: usize) -> Vec<PlotPoint> {
+    let Some(compare) = ctx.compare else { return Vec::new() };
+    compare
+        .visits
+        .iter()
+        .filter_map(|(s, visit)| {
+            let x = visit[axis]?;
+            if !ctx.visible(*s) {
+                return None;
+            }
+            let series = &measure.series[(*measure.series_of.get(*s)?)?];
+            series.points[axis].iter().find(|p| (p.x - x).abs() < 1e-9).copied()
+        })
+        .collect()
+}
+
+/// Violet diamonds around the visits that changed since the earlier freeze, with a legend entry.
+pub fn draw_changed(plot_ui: &mut PlotUi<'_>, ctx: &ViewCtx<'_>, points: &[PlotPoint]) {
+    let Some(compare) = ctx.compare else { return };
+    if points.is_empty() {
+        return;
+    }
+    plot_ui.points(
+        Points::new(
+            crate::i18n::trf("changed since {old}", &[("old", &compare.label)]),
+            points.iter().map(|p| [p.x, p.y]).collect::<Vec<_>>(),
+        )
+        .shape(MarkerShape::Diamond)
+        .filled(false)
+        .radius(8.0)
+        .color(CHANGED),
+    );
 }
 
 /// Hollow rings at the markers, coloured by severity, one legend entry per severity.
