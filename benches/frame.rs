@@ -27,6 +27,7 @@ fn first_screen(source: Source) -> (Harness<'static, CohortApp>, Duration) {
     let mut app = CohortApp::new(&egui::Context::default(), source, LoadOptions::default());
     app.wait_for_first_screen();
     let mut harness = Harness::builder()
+        .with_context_setup(cohort_explorer::app::install_fonts)
         .with_size(egui::Vec2::new(1600.0, 1000.0))
         .build_ui_state(|ui, app: &mut CohortApp| app.ui(ui), app);
     harness.step();

@@ -327,3 +327,63 @@ fn compare_with_an_earlier_freeze_marks_the_changed_value_in_the_table_profile_a
     assert!(explorer(&h).compare.is_none());
     assert_eq!(h.query_all_by_label(&format!("Δ {subject}")).count(), 0);
 }
+
+#[test]
+fn queries_written_from_the_window_mark_findings_sent_and_answers_resolve_them() {
+    use cohort_explorer::app::state::AppCommand;
+    use cohort_explorer::quality::review::Status;
+    let (dir, _demo) = common::write_messy_demo(60);
+    let mut h = harness(Some(vec![dir.path().to_path_buf()]));
+    let ctx = h.ctx.clone();
+    let out = tempfile::tempdir().expect("temp dir");
+    h.state_mut()
+        .apply(&ctx, AppCommand::WriteQueries(out.path().to_path_buf()));
+    h.run_steps(2);
+    let e = explorer(&h);
+    let all = &e.derived.findings.all;
+    // Every error and warning was asked; notes (info) were not.
+    for (k, f) in all.iter().enumerate() {
+        let expected = if f.severity >= cohort_explorer::model::Severity::Warning {
+            Status::QuerySent
+        } else {
+            Status::Open
+        };
+        assert_eq!(e.state.review.status(k), expected, "{f:?}");
+    }
+    let milan = out.path().join("queries-Milan.csv");
+    let sheet = std::fs::read_to_string(&milan).expect("Milan's sheet");
+    assert!(out.path().join("queries-Milan.html").exists());
+    // Milan answers every question: right as it is.
+    let answered: Vec<String> = sheet
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.to_owned()
+            } else {
+                format!("{},as entered,correct as is", &l[..l.len() - 2])
+            }
+        })
+        .collect();
+    std::fs::write(&milan, answered.join("\r\n")).expect("answers");
+    h.state_mut().apply(&ctx, AppCommand::ReadAnswers(vec![milan]));
+    h.run_steps(2);
+    let app = h.state();
+    assert!(
+        app.notifications.iter().any(|n| n.contains("accepted as is")),
+        "{:?}",
+        app.notifications
+    );
+    let e = explorer(&h);
+    let accepted: Vec<&cohort_explorer::model::Finding> = e
+        .derived
+        .findings
+        .all
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| e.state.review.status(*k) == Status::Accepted)
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(accepted.len(), sheet.lines().count() - 1);
+    assert!(accepted.iter().all(|f| f.site.as_deref() == Some("Milan")));
+}

@@ -307,3 +307,23 @@ impl CohortApp {
         self.comparing.is_some()
     }
 }
+
+impl CohortApp {
+    /// The Data quality view's *Queries to sites…*: the sheets, and a notification saying where.
+    pub(super) fn write_queries(&mut self, dir: &std::path::Path) {
+        let title = self.source.as_ref().map_or_else(String::new, Source::label);
+        let Some(explorer) = &mut self.explorer else { return };
+        let note = match explorer.write_queries(dir, &title) {
+            Ok(note) | Err(note) => note,
+        };
+        self.notify(note);
+    }
+
+    /// The Data quality view's *Read answers…*: each sheet's outcome in a notification.
+    pub(super) fn read_answers(&mut self, sheets: &[std::path::PathBuf]) {
+        let Some(explorer) = &mut self.explorer else { return };
+        for note in explorer.read_answers(sheets) {
+            self.notify(note);
+        }
+    }
+}

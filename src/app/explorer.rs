@@ -307,6 +307,57 @@ impl Explorer {
         }
     }
 
+    /// Write each site's open errors and warnings as query sheets into `dir`, mark them as
+    /// query sent and save the review; says what was written.
+    pub fn write_queries(&mut self, dir: &std::path::Path, title: &str) -> Result<String, String> {
+        let inputs: Vec<String> = self.cohort.sources.iter().map(|s| s.path.clone()).collect();
+        let all = &self.base.findings.all;
+        let sheets = crate::quality::queries::write(all, &self.state.review.review, dir, title, &inputs)
+            .map_err(|e| e.to_string())?;
+        let open: Vec<usize> = sheets
+            .iter()
+            .flat_map(|sheet| sheet.findings.iter().copied())
+            .filter(|&k| self.state.review.status(k).is_open())
+            .collect();
+        let n: usize = sheets.iter().map(|s| s.findings.len()).sum();
+        self.mark(&open, crate::quality::review::Status::QuerySent, None)?;
+        Ok(crate::i18n::trf(
+            "{n} questions for {sites} sites written to {dir}",
+            &[("n", &n), ("sites", &sheets.len()), ("dir", &dir.display())],
+        ))
+    }
+
+    /// Read answered query sheets into the review and save it; says what was read.
+    pub fn read_answers(&mut self, sheets: &[std::path::PathBuf]) -> Vec<String> {
+        let today = crate::quality::review::today();
+        let by = self.state.review.by.clone();
+        let mut notes = Vec::new();
+        for sheet in sheets {
+            match crate::quality::queries::import(sheet, &mut self.state.review.review, &by, &today) {
+                Ok(done) => {
+                    notes.push(crate::i18n::trf(
+                        "{sheet}: {resolved} resolved, {accepted} accepted as is, {noted} answered without an outcome",
+                        &[
+                            ("sheet", &sheet.display()),
+                            ("resolved", &done.resolved),
+                            ("accepted", &done.accepted),
+                            ("noted", &done.noted),
+                        ],
+                    ));
+                    notes.extend(done.problems);
+                }
+                Err(e) => notes.push(e.to_string()),
+            }
+        }
+        self.sync_review(true);
+        if let Some(path) = &self.state.review.path
+            && let Err(e) = self.state.review.review.save(path)
+        {
+            notes.push(e.to_string());
+        }
+        notes
+    }
+
     /// Open the review sidecar at `path` (a missing one is an empty review).
     pub fn open_review(&mut self, path: Option<std::path::PathBuf>, by: &str) -> Result<(), String> {
         let review = &mut self.state.review;

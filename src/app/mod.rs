@@ -344,6 +344,12 @@ impl CohortApp {
                         (Dialog::CompareWith, Some(paths)) => {
                             self.apply(ctx, AppCommand::CompareWith(Source::Paths(paths)));
                         }
+                        (Dialog::Queries, Some(mut paths)) => {
+                            if let Some(dir) = paths.pop() {
+                                self.apply(ctx, AppCommand::WriteQueries(dir));
+                            }
+                        }
+                        (Dialog::Answers, Some(paths)) => self.apply(ctx, AppCommand::ReadAnswers(paths)),
                         (Dialog::SaveFigure(tile, format), Some(paths)) => {
                             if let Some(path) = paths.into_iter().next() {
                                 self.save_figure(ctx, tile, format, &path);
@@ -417,6 +423,8 @@ impl CohortApp {
             }
             AppCommand::SetReviewer(name) => self.settings.reviewer = name,
             AppCommand::CompareWith(source) => self.compare_with(ctx, source),
+            AppCommand::WriteQueries(dir) => self.write_queries(&dir),
+            AppCommand::ReadAnswers(sheets) => self.read_answers(&sheets),
             AppCommand::StopComparing => {
                 self.comparing = None;
                 if let Some(explorer) = &mut self.explorer {
@@ -461,6 +469,14 @@ impl CohortApp {
                 .set_title(tr("Compare with an earlier freeze (its folder)"))
                 .pick_folder()
                 .map(|p| vec![p]),
+            Dialog::Queries => rfd::FileDialog::new()
+                .set_title(tr("Folder for the sites' query sheets"))
+                .pick_folder()
+                .map(|p| vec![p]),
+            Dialog::Answers => rfd::FileDialog::new()
+                .set_title(tr("Answered query sheets"))
+                .add_filter("CSV", &["csv", "txt", "tsv"])
+                .pick_files(),
             Dialog::SaveFigure(_, format) => {
                 let ext = format.extension();
                 rfd::FileDialog::new()

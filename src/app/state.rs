@@ -262,6 +262,10 @@ pub enum Dialog {
     SaveSession,
     /// An earlier freeze to compare the open cohort with.
     CompareWith,
+    /// The folder the sites' query sheets go into.
+    Queries,
+    /// Sites' answered query sheets to read back.
+    Answers,
     /// Where to save the figure of the view in this tile.
     SaveFigure(egui_tiles::TileId, FigureFormat),
 }
@@ -329,6 +333,10 @@ pub enum AppCommand {
     CompareWith(crate::pipeline::Source),
     /// Stop marking what changed since the earlier freeze.
     StopComparing,
+    /// Write each site's open findings as query sheets into this folder (marked query sent).
+    WriteQueries(std::path::PathBuf),
+    /// Read sites' answered query sheets into the review.
+    ReadAnswers(Vec<std::path::PathBuf>),
     /// Add the view in this tile, as shown now, to the slides.
     AddSlide(egui_tiles::TileId),
     /// Save or copy the figure of the view in this tile.

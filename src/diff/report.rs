@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::compare::{Change, FreezeDiff, SampleRef, Table, VisitRef};
 use crate::i18n::{Lang, lang, tr, trf};
 use crate::model::Finding;
+use crate::quality::report::esc;
 
 /// Formats of `diff`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -148,13 +149,6 @@ fn text(d: &FreezeDiff) -> String {
     section(tr("New findings"), d.findings_new.iter().map(finding).collect());
     section(tr("Fixed findings"), d.findings_fixed.iter().map(finding).collect());
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn table(out: &mut String, title: &str, headers: &[&str], rows: &[Vec<String>]) {

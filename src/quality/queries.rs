@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::catalogue::rule_info;
+use super::report::{csv_cell, esc};
 use super::review::{Key, Review, Status};
 use crate::data::table::parse_delimited;
 use crate::data::text::decode;
@@ -75,21 +76,6 @@ fn slug(site: &str) -> String {
         .collect();
     let s = s.trim_matches('-').to_owned();
     if s.is_empty() { "no-site".to_owned() } else { s }
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The cells of one question, aligned with [`COLUMNS`] (answer and outcome empty).

@@ -260,7 +260,8 @@ pub fn cells(f: &Finding) -> [String; 10] {
     ]
 }
 
-fn csv_cell(s: &str) -> String {
+/// A CSV cell, quoted when it holds a comma, a quote or a line break.
+pub fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -285,7 +286,8 @@ fn csv(findings: &[Finding], review: Option<&Review>) -> String {
     out
 }
 
-fn esc(s: &str) -> String {
+/// Text as HTML (the reports are self-contained pages).
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

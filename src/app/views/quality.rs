@@ -295,6 +295,22 @@ impl QualityView {
                 }
             }
         });
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button(tr("Queries to sites…"))
+                .on_hover_text(tr("One CSV sheet (for Excel) and one HTML page per site with its open errors and warnings, to answer in the sheet; they are then marked query sent"))
+                .clicked()
+            {
+                ctx.commands.push(Command::App(AppCommand::Pick(Dialog::Queries)));
+            }
+            if ui
+                .button(tr("Read answers…"))
+                .on_hover_text(tr("Read sites' answered sheets: each answer becomes the finding's note, and its outcome (corrected, correct as is) the status"))
+                .clicked()
+            {
+                ctx.commands.push(Command::App(AppCommand::Pick(Dialog::Answers)));
+            }
+        });
         // Ticked findings that are no longer listed are not marked by accident.
         self.ticked.retain(|k| rows.contains(k));
         ui.horizontal_wrapped(|ui| {
