@@ -14,9 +14,11 @@ use crate::quality::review::Key;
 /// The default Bray–Curtis distance above which a sample's abundances count as changed.
 pub const DEFAULT_ABUNDANCE_THRESHOLD: f64 = 0.01;
 
-/// Columns the loader adds or derives (where a row was read, what it was linked to, counts):
+/// Columns the loader adds or derives (where a row was read, what it was linked to, counts, a
+/// sample's read depth, which its abundances' comparison covers):
 /// they follow from the compared values and would only repeat them.
-const NOT_COMPARED: [&str; 12] = [
+const NOT_COMPARED: [&str; 13] = [
+    c::READ_DEPTH,
     c::SOURCE_FILE,
     c::SOURCE_LINE,
     c::DAY,

@@ -50,10 +50,24 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
         .filter_map(|(id, s)| Some((id.as_deref()?, s.as_deref()?)))
         .collect();
     let visit = visits.keys_by_line();
+    // A sample's finding belongs to the sample's subject (and so goes to its site's queries).
+    let samples = cohort.samples();
+    let sample_subject: HashMap<String, String> =
+        crate::model::frame::opt_strs(samples, crate::model::columns::SAMPLE_ID)?
+            .into_iter()
+            .zip(crate::model::frame::opt_strs(
+                samples,
+                crate::model::columns::SUBJECT_ID,
+            )?)
+            .filter_map(|(sample, subject)| Some((sample?, subject?)))
+            .collect();
     let mut out: Vec<Finding> = found
         .into_iter()
         .filter_map(|mut f| {
             f.severity = rules.severity_of(&f.rule, f.severity)?;
+            if f.subject.is_none() {
+                f.subject = f.sample.as_deref().and_then(|s| sample_subject.get(s)).cloned();
+            }
             if f.site.is_none() {
                 f.site = f.subject.as_deref().and_then(|s| site.get(s)).map(|s| (*s).to_owned());
             }
