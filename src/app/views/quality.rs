@@ -88,11 +88,20 @@ fn level(s: Severity) -> usize {
     }
 }
 
+/// A severity's name in the language in use.
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => tr("error"),
+        Severity::Warning => tr("warning"),
+        Severity::Info => tr("info"),
+    }
+}
+
 /// The text of one cell (see [`columns`]).
 fn cell(f: &Finding, status: Status, column: usize) -> String {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     match column {
-        0 => f.severity.label().to_owned(),
+        0 => severity_name(f.severity).to_owned(),
         1 => status.label().to_owned(),
         2 => f.rule.clone(),
         3 => o(&f.site),
@@ -295,6 +304,35 @@ impl QualityView {
                 }
             }
         });
+        if review.counts.fixed > 0 {
+            egui::CollapsingHeader::new(trf(
+                "Fixed: {n} reviewed findings no longer in the data",
+                &[("n", &review.counts.fixed)],
+            ))
+            .id_salt("review-fixed")
+            .show(ui, |ui| {
+                for e in review.review.fixed(&ctx.derived.findings.all) {
+                    let k = &e.key;
+                    let place: Vec<&str> = [&k.file, &k.subject, &k.sample, &k.visit, &k.column]
+                        .into_iter()
+                        .filter_map(|v| v.as_deref())
+                        .collect();
+                    let value = k.value.as_deref().map_or(String::new(), |v| format!(" `{v}`"));
+                    let note = if e.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", e.note)
+                    };
+                    ui.label(format!(
+                        "{} {} {}{value} [{}]{note}",
+                        k.rule,
+                        place.join(" "),
+                        e.message,
+                        e.status.label()
+                    ));
+                }
+            });
+        }
         ui.horizontal_wrapped(|ui| {
             if ui
                 .button(tr("Queries to sites…"))
@@ -364,7 +402,7 @@ impl QualityView {
             ui.add_space(TICK_WIDTH);
             for (i, (name, width)) in columns().iter().enumerate() {
                 let arrow = if self.sort_column == i {
-                    if self.descending { " (desc)" } else { " (asc)" }
+                    if self.descending { tr(" (desc)") } else { tr(" (asc)") }
                 } else {
                     ""
                 };
