@@ -48,7 +48,8 @@ fn split(text: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// Write every table of `from` into `to` as a re-export would: rows in another order, CRLF line
-/// ends, a BOM, whole numbers as `47.0`; `edit` changes a file's rows first (by file name).
+/// ends, a BOM, whole numbers as `47.0`, the subjects table in UTF-16; `edit` changes a file's
+/// rows first (by file name).
 /// Changes a file's (header block, rows) by its name.
 type Edit<'a> = &'a dyn Fn(&str, &mut Vec<String>, &mut Vec<String>);
 
@@ -94,7 +95,13 @@ fn reexport(from: &Path, to: &Path, edit: Edit<'_>) {
             })
             .collect();
         let out = format!("\u{feff}{}\r\n{}\r\n", head.join("\r\n"), shuffled.join("\r\n"));
-        std::fs::write(to.join(&name), out).expect("write");
+        // The subjects table saved as Excel's "Unicode" (UTF-16LE, its BOM first).
+        let bytes: Vec<u8> = if name == "subjects.csv" {
+            out.encode_utf16().flat_map(u16::to_le_bytes).collect()
+        } else {
+            out.into_bytes()
+        };
+        std::fs::write(to.join(&name), bytes).expect("write");
     }
 }
 
