@@ -178,8 +178,6 @@ impl CohortApp {
         }
     }
 
-    /// Group and place in time as the command line asked; a column the cohort cannot use is a
-    /// notification naming it.
     /// Open the review sidecar next to the data (none for the demo: its marks last this run).
     pub(super) fn open_review(&mut self, source: &Source, explorer: &mut Explorer) {
         let path = match source {
@@ -196,6 +194,8 @@ impl CohortApp {
         }
     }
 
+    /// Group and place in time as the command line asked; a column the cohort cannot use is a
+    /// notification naming it.
     pub(super) fn apply_start(&mut self, explorer: &mut Explorer, start: StartChoices) {
         if let Some(column) = start.group_by {
             if explorer.base().group_columns.contains(&column) {
