@@ -77,7 +77,7 @@ mod tests {
     }
 
     #[test]
-    fn every_character_of_the_chinese_interface_has_a_glyph_without_system_fonts() {
+    fn every_character_of_the_interface_in_both_languages_has_a_glyph_without_system_fonts() {
         let ctx = egui::Context::default();
         ctx.set_fonts(definitions(false));
         ctx.run_ui(egui::RawInput::default(), |_| {}).textures_delta.clear();
@@ -85,7 +85,7 @@ mod tests {
         let entries = crate::i18n::entries().expect("catalogue");
         let missing: std::collections::BTreeSet<char> = entries
             .iter()
-            .flat_map(|(_, zh)| zh.chars())
+            .flat_map(|(en, zh)| en.chars().chain(zh.chars()))
             .filter(|c| !c.is_whitespace() && !ctx.fonts_mut(|f| f.has_glyph(&font, *c)))
             .collect();
         assert!(missing.is_empty(), "no glyph for {missing:?}");

@@ -64,7 +64,7 @@ pub fn read_distance_matrix(table: &RawTable, ctx: &FileCtx, parts: &mut Parts) 
         for j in 0..i {
             if (data[i * n + j] - data[j * n + i]).abs() > TOLERANCE * scale {
                 return Err(crate::i18n::trf(
-                    "the matrix is not symmetric: {p1} → {p2} is {p3} but {p4} → {p5} is {p6}",
+                    "the matrix is not symmetric: from {p1} to {p2} is {p3} but from {p4} to {p5} is {p6}",
                     &[
                         ("p1", &ids[i]),
                         ("p2", &ids[j]),
