@@ -1130,6 +1130,36 @@ fn lang_zh_says_errors_and_file_layouts_in_chinese() {
         out.to_str().expect("utf-8"),
     ]);
     assert!(stderr(&o).contains("--out 必须以 .svg 或 .png 结尾"), "{}", stderr(&o));
+    // What each rule checks, in the HTML report and in the sites' queries.
+    let messy = dir.path().join("messy");
+    let o = run(&[
+        "demo",
+        "--out",
+        messy.to_str().expect("utf-8"),
+        "--messy",
+        "--subjects",
+        "40",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = dir.path().join("report.html");
+    let queries = dir.path().join("queries");
+    let o = run(&[
+        "check",
+        messy.to_str().expect("utf-8"),
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+        "--out",
+        html.to_str().expect("utf-8"),
+        "--queries",
+        queries.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = std::fs::read_to_string(&html).expect("report");
+    assert!(report.contains("ALSFRS-R 总分 ≠ 12 个条目之和"), "{report}");
+    let sheet = std::fs::read_to_string(queries.join("queries-Milan.csv")).expect("Milan's queries");
+    assert!(sheet.starts_with("\u{feff}编号,中心,受试者,访视"), "{sheet}");
     // The same in English.
     let o = run(&["summary", "--demo", "--lang", "en", "--group-by", "nope"]);
     assert!(

@@ -58,6 +58,12 @@ fn both_languages_cover_every_string_of_the_interface() {
             .iter()
             .map(|(_, label)| (*label).to_owned()),
     );
+    // Translated where they are shown (`RuleInfo::text`): what each data-quality rule checks.
+    strings.extend(
+        cohort_explorer::quality::CATALOGUE
+            .iter()
+            .map(|r| r.description.to_owned()),
+    );
     // Translated where they are shown (`data::layout_name`): what a file was read as.
     strings.extend(cohort_explorer::data::Layout::ALL.iter().map(|l| l.label().to_owned()));
     strings.extend(cohort_explorer::data::LAYOUT_NAMES.iter().map(|&name| name.to_owned()));

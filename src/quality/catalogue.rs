@@ -16,6 +16,13 @@ pub struct RuleInfo {
     pub description: &'static str,
 }
 
+impl RuleInfo {
+    /// What the rule checks, in the language in use.
+    pub fn text(&self) -> &'static str {
+        crate::i18n::tr(self.description)
+    }
+}
+
 const fn rule(
     id: &'static str,
     family: &'static str,

@@ -63,7 +63,7 @@ pub struct SiteSheets {
 /// A finding's question in plain words: what the rule checks, then what was found.
 pub fn question(f: &Finding) -> String {
     match rule_info(&f.rule) {
-        Some(rule) => format!("{}: {}", tr(rule.description), f.message),
+        Some(rule) => format!("{}: {}", rule.text(), f.message),
         None => f.message.clone(),
     }
 }

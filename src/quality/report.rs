@@ -346,7 +346,7 @@ fn html(findings: &[Finding], title: &str, review: Option<&Review>) -> String {
                 format!("<code>{}</code>", esc(&r.rule)),
                 format!("<span class=\"{s}\">{s}</span>"),
                 r.count.to_string(),
-                esc(r.description),
+                esc(rule_info(&r.rule).map_or(r.description, |info| info.text())),
             ]
         })
         .collect();

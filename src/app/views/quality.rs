@@ -248,7 +248,7 @@ impl QualityView {
                         }
                         ui.colored_label(severity_color(ui, *severity), severity.label());
                         ui.label(n.to_string());
-                        ui.label(rule_info(rule).map_or("", |r| r.description));
+                        ui.label(rule_info(rule).map_or("", |r| r.text()));
                         ui.end_row();
                     }
                 });
