@@ -78,13 +78,23 @@ impl Visits {
         self.visit[i].as_ref().map(|v| format!("visit {v}"))
     }
 
-    /// Each visit row's [`Visits::key`] by its file and line.
-    pub fn keys_by_line(&self) -> HashMap<(&str, usize), String> {
+    /// The [`Visits::key`] of the visit rows read from these lines of these files (one pass, no
+    /// work when none is asked for), by (file, line).
+    pub fn keys_at(
+        &self,
+        wanted: &HashMap<String, std::collections::HashSet<usize>>,
+    ) -> HashMap<(String, usize), String> {
+        if wanted.is_empty() {
+            return HashMap::new();
+        }
         (0..self.height)
             .filter_map(|i| {
                 let file = self.file[i].as_deref()?;
                 let line = self.line[i]? as usize;
-                Some(((file, line), self.key(i)?))
+                if !wanted.get(file)?.contains(&line) {
+                    return None;
+                }
+                Some(((file.to_owned(), line), self.key(i)?))
             })
             .collect()
     }

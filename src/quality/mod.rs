@@ -49,7 +49,14 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
         .zip(&subjects.site)
         .filter_map(|(id, s)| Some((id.as_deref()?, s.as_deref()?)))
         .collect();
-    let visit = visits.keys_by_line();
+    // The visit of each finding at a visit row, for its fingerprint (only those rows are keyed).
+    let mut at_rows: HashMap<String, std::collections::HashSet<usize>> = HashMap::new();
+    for f in found.iter().filter(|f| f.visit.is_none()) {
+        if let (Some(file), Some(line)) = (&f.file, f.row) {
+            at_rows.entry(file.clone()).or_default().insert(line);
+        }
+    }
+    let visit = visits.keys_at(&at_rows);
     // A sample's finding belongs to the sample's subject (and so goes to its site's queries).
     let samples = cohort.samples();
     let sample_subject: HashMap<String, String> =
@@ -74,7 +81,7 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
             if f.visit.is_none()
                 && let (Some(file), Some(line)) = (&f.file, f.row)
             {
-                f.visit = visit.get(&(file.as_str(), line)).cloned();
+                f.visit = visit.get(&(file.clone(), line)).cloned();
             }
             Some(f)
         })
