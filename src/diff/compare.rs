@@ -121,28 +121,6 @@ impl FreezeDiff {
             && self.findings_new.is_empty()
             && self.findings_fixed.is_empty()
     }
-
-    /// Subjects with any difference (added, removed, a changed value, visit or sample).
-    pub fn subjects_touched(&self) -> BTreeSet<&str> {
-        let mut out: BTreeSet<&str> = BTreeSet::new();
-        out.extend(self.subjects_added.iter().map(String::as_str));
-        out.extend(self.subjects_removed.iter().map(String::as_str));
-        out.extend(
-            self.visits_added
-                .iter()
-                .chain(&self.visits_removed)
-                .map(|v| v.subject.as_str()),
-        );
-        out.extend(
-            self.samples_added
-                .iter()
-                .chain(&self.samples_removed)
-                .filter_map(|s| s.subject.as_deref()),
-        );
-        out.extend(self.changes.iter().filter_map(|c| c.subject.as_deref()));
-        out.extend(self.abundance_changes.iter().filter_map(|c| c.subject.as_deref()));
-        out
-    }
 }
 
 /// A freeze to compare: its name for the report, its cohort and its findings.

@@ -7,7 +7,7 @@
 //! the finding through a re-export that reorders rows, changes line endings or edits other
 //! rows. A reviewed finding that the data no longer has is *fixed*.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -415,15 +415,6 @@ pub fn default_name() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_default()
-}
-
-/// Fingerprints to findings, for looking up many at once.
-pub fn index(findings: &[Finding]) -> HashMap<String, Vec<usize>> {
-    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, f) in findings.iter().enumerate() {
-        out.entry(fingerprint(f)).or_default().push(i);
-    }
-    out
 }
 
 #[cfg(test)]
