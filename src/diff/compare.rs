@@ -209,7 +209,7 @@ struct Rows {
     /// Key → row.
     index: BTreeMap<Vec<String>, usize>,
     /// Compared columns: name → value per row.
-    columns: BTreeMap<String, Vec<Option<String>>>,
+    columns: BTreeMap<String, Vec<Option<Cell>>>,
     /// Each row's subject (for samples), and date.
     subject: Vec<Option<String>>,
     date: Vec<Option<String>>,
@@ -311,8 +311,8 @@ impl Rows {
         for (key, &i) in &self.index {
             let Some(&j) = new.index.get(key) else { continue };
             for name in &names {
-                let before = self.columns.get(*name).and_then(|v| v[i].clone());
-                let after = new.columns.get(*name).and_then(|v| v[j].clone());
+                let before = self.columns.get(*name).and_then(|v| v[i].as_ref());
+                let after = new.columns.get(*name).and_then(|v| v[j].as_ref());
                 if before == after {
                     continue;
                 }
@@ -327,8 +327,8 @@ impl Rows {
                     visit,
                     sample,
                     column: (*name).clone(),
-                    old: before,
-                    new: after,
+                    old: before.map(Cell::shown),
+                    new: after.map(Cell::shown),
                 });
             }
         }
@@ -350,21 +350,49 @@ impl Rows {
     }
 }
 
-/// A column's values as text that compares as values: numbers as [`show`] prints them, dates
-/// as YYYY-MM-DD, text trimmed (and a number written as text read as the number).
-fn values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, ColumnError> {
+/// One value as compared: a number (`47.0` and `47` are one), a date, or trimmed text.
+#[derive(Clone, Debug)]
+enum Cell {
+    Number(f64),
+    Date(i32),
+    Text(String),
+}
+
+impl PartialEq for Cell {
+    fn eq(&self, other: &Cell) -> bool {
+        match (self, other) {
+            // Equal up to the last bits a re-export's decimal text may round.
+            (Cell::Number(a), Cell::Number(b)) => a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
+            (Cell::Date(a), Cell::Date(b)) => a == b,
+            (Cell::Text(a), Cell::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Cell {
+    /// As the report shows it: numbers as [`show`] prints them, dates as YYYY-MM-DD.
+    fn shown(&self) -> String {
+        match self {
+            Cell::Number(v) => show(*v),
+            Cell::Date(d) => crate::model::time::iso_from_days(*d),
+            Cell::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A column's values as compared: numbers, dates, text trimmed (a number written as text is
+/// read as the number; an empty text is no value).
+fn values(df: &DataFrame, name: &str) -> Result<Vec<Option<Cell>>, ColumnError> {
     let col = df.column(name).map_err(|_| ColumnError::Missing {
         column: name.to_owned(),
     })?;
-    let number = |v: f64| if v.is_finite() { Some(show(v)) } else { None };
+    let number = |v: f64| v.is_finite().then_some(Cell::Number(v));
     Ok(match col.dtype() {
-        DataType::Date => opt_dates(df, name)?
-            .into_iter()
-            .map(|d| d.map(crate::model::time::iso_from_days))
-            .collect(),
+        DataType::Date => opt_dates(df, name)?.into_iter().map(|d| d.map(Cell::Date)).collect(),
         DataType::Boolean => opt_bools(df, name)?
             .into_iter()
-            .map(|b| b.map(|b| if b { "yes" } else { "no" }.to_owned()))
+            .map(|b| b.map(|b| Cell::Text(if b { "yes" } else { "no" }.to_owned())))
             .collect(),
         d if d.is_primitive_numeric() => opt_f64s(df, name)?.into_iter().map(|v| v.and_then(number)).collect(),
         DataType::String => opt_strs(df, name)?
@@ -375,7 +403,7 @@ fn values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, ColumnError
                 match t.parse::<f64>() {
                     Ok(x) => number(x),
                     Err(_) if t.is_empty() => None,
-                    Err(_) => Some(t.to_owned()),
+                    Err(_) => Some(Cell::Text(t.to_owned())),
                 }
             })
             .collect(),
@@ -388,7 +416,7 @@ fn values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, ColumnError
                     column: name.to_owned(),
                 })?
                 .iter()
-                .map(|v| v.map(str::to_owned))
+                .map(|v| v.map(|v| Cell::Text(v.to_owned())))
                 .collect()
         }
     })
@@ -408,6 +436,16 @@ fn abundance_changes(
         .enumerate()
         .map(|(i, f)| (f.as_str(), i))
         .collect();
+    // Each old feature's column in the new table, found once.
+    let column: Vec<Option<usize>> = old
+        .feature_ids
+        .iter()
+        .map(|f| new_features.get(f.as_str()).copied())
+        .collect();
+    let mut only_new = vec![true; new.feature_ids.len()];
+    for g in column.iter().flatten() {
+        only_new[*g] = false;
+    }
     let (nf_old, nf_new) = (old.feature_ids.len(), new.feature_ids.len());
     let mut compared = 0;
     let mut moved = Vec::new();
@@ -423,19 +461,15 @@ fn abundance_changes(
         }
         compared += 1;
         // Σ|pᵢ − qᵢ| / 2 over the union of features (relative abundances sum to 1 each).
-        let mut differ = 0.0;
-        let mut matched = vec![false; nf_new];
-        for (f, &x) in old.feature_ids.iter().zip(a) {
-            let y = new_features.get(f.as_str()).map_or(0.0, |&g| {
-                matched[g] = true;
-                b[g]
-            });
-            differ += (x / sa - y / sb).abs();
-        }
+        let mut differ: f64 = a
+            .iter()
+            .zip(&column)
+            .map(|(&x, g)| (x / sa - g.map_or(0.0, |g| b[g]) / sb).abs())
+            .sum();
         differ += b
             .iter()
-            .zip(&matched)
-            .filter(|(_, m)| !**m)
+            .zip(&only_new)
+            .filter(|(_, o)| **o)
             .map(|(y, _)| y / sb)
             .sum::<f64>();
         let bc = differ / 2.0;
