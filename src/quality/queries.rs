@@ -160,7 +160,11 @@ pub fn write(
 
 /// One site's page: how to answer, then the questions.
 fn page(findings: &[Finding], rows: &[usize], site: &str, title: &str) -> String {
-    let heading = trf("Data queries for site {site}", &[("site", &esc(site))]);
+    let heading = if site == tr("no site") {
+        tr("Data queries for findings without a site").to_owned()
+    } else {
+        trf("Data queries for site {site}", &[("site", &esc(site))])
+    };
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>{heading}</title>\
          <style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}\
