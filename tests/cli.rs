@@ -862,10 +862,9 @@ fn csv_column(path: &Path, column: &str) -> Vec<String> {
     lines.map(|l| l.split(',').nth(i).unwrap_or("").to_owned()).collect()
 }
 
-#[test]
-fn pseudonymised_exports_and_reports_hold_no_original_id_and_keep_each_subjects_pseudonym() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("messy");
+/// The messy demo of 40 subjects written into `dir/messy`.
+fn messy_demo(dir: &Path) -> PathBuf {
+    let data = dir.join("messy");
     let o = run(&[
         "demo",
         "--out",
@@ -875,6 +874,13 @@ fn pseudonymised_exports_and_reports_hold_no_original_id_and_keep_each_subjects_
         "40",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    data
+}
+
+#[test]
+fn pseudonymised_exports_and_reports_hold_no_original_id_and_keep_each_subjects_pseudonym() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = messy_demo(dir.path());
     // Every original ID: the subjects' and the samples', as the files give them.
     let mut originals = std::collections::HashSet::new();
     for (file, sep) in [
@@ -1131,16 +1137,7 @@ fn lang_zh_says_errors_and_file_layouts_in_chinese() {
     ]);
     assert!(stderr(&o).contains("--out 必须以 .svg 或 .png 结尾"), "{}", stderr(&o));
     // What each rule checks, in the HTML report and in the sites' queries.
-    let messy = dir.path().join("messy");
-    let o = run(&[
-        "demo",
-        "--out",
-        messy.to_str().expect("utf-8"),
-        "--messy",
-        "--subjects",
-        "40",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let messy = messy_demo(dir.path());
     let html = dir.path().join("report.html");
     let queries = dir.path().join("queries");
     let o = run(&[
