@@ -253,6 +253,17 @@ fn a_finding_marked_accepted_stays_accepted_in_a_shuffled_reexport() {
     let k = quality_rows(e)[0];
     let again = &e.derived.findings.all[k];
     assert_ne!(again.row, finding.row, "the finding moved to another line");
+    // The sidecar beside the data is not taken for a file the loader could not read.
+    assert!(
+        !e.derived.findings.all.iter().any(|f| f.rule.starts_with("load.")),
+        "{:?}",
+        e.derived
+            .findings
+            .all
+            .iter()
+            .filter(|f| f.rule.starts_with("load."))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(again.subject, finding.subject);
     assert_eq!(e.state.review.status(k), Status::Accepted);
     assert_eq!(

@@ -129,6 +129,10 @@ pub struct Input {
     pub explicit: bool,
 }
 
+/// The review sidecar the app keeps next to the data (`quality::review`): passed over in
+/// silence when the folder is read.
+pub const REVIEW_SIDECAR: &str = ".cohort-review.json";
+
 /// Extensions read from a folder; anything else there is listed as skipped.
 const TABLE_EXTENSIONS: [&str; 11] = [
     "csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "json", "qza", "qzv", "xlsx",
@@ -166,6 +170,10 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
                     .extension()
                     .map(|e| e.to_string_lossy().to_lowercase())
                     .unwrap_or_default();
+                // The app's own sidecar (and the temporary file it is written through).
+                if name.starts_with(REVIEW_SIDECAR) {
+                    continue;
+                }
                 if name.starts_with('.') || !TABLE_EXTENSIONS.contains(&ext.as_str()) {
                     skipped.push(entry.display().to_string());
                     continue;

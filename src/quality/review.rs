@@ -20,8 +20,8 @@ use crate::model::{Finding, Severity};
 pub const FORMAT: &str = "cohort-explorer review";
 /// The newest review format this build reads and the one it writes.
 pub const VERSION: u32 = 1;
-/// The sidecar's file name, next to the data.
-pub const SIDECAR: &str = ".cohort-review.json";
+/// The sidecar's file name, next to the data (the loader passes over it).
+pub const SIDECAR: &str = crate::data::REVIEW_SIDECAR;
 
 /// Where a finding stands in the coordinator's review.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
