@@ -742,3 +742,38 @@ fn a_long_events_table_fills_the_same_subject_attributes() {
     );
     assert_eq!(f64_col(proact.subjects(), c::DEATH_DAYS)[row("533")], Some(400.0));
 }
+
+#[test]
+fn a_folder_read_passes_over_the_apps_own_review_and_session_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("visits.csv"),
+        "subject_id,visit_date,alsfrs_r_total\nS1,2021-01-10,44\nS1,2021-04-10,41\n",
+    )
+    .expect("visits");
+    std::fs::write(
+        dir.path().join(cohort_explorer::data::REVIEW_SIDECAR),
+        r#"{"format": "cohort-explorer review", "version": 1, "findings": []}"#,
+    )
+    .expect("review");
+    std::fs::write(
+        dir.path().join("freeze.cohort.json"),
+        r#"{"format": "cohort-explorer-session"}"#,
+    )
+    .expect("session");
+    std::fs::write(dir.path().join("notes.txt.bak"), "not a table").expect("other");
+    let cohort = load_paths(&[dir.path().to_path_buf()], &LoadOptions::default()).expect("loads");
+    assert_eq!(cohort.sources.len(), 1);
+    // Other files that are not tables are still listed as skipped; the app's own are not.
+    let skipped: Vec<&str> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("load."))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0].contains("notes.txt.bak") && !skipped[0].contains("cohort"),
+        "{skipped:?}"
+    );
+}

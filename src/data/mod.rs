@@ -133,6 +133,9 @@ pub struct Input {
 /// silence when the folder is read.
 pub const REVIEW_SIDECAR: &str = ".cohort-review.json";
 
+/// How session files end (`session`): a session saved beside the data is not data either.
+pub const SESSION_SUFFIX: &str = ".cohort.json";
+
 /// Extensions read from a folder; anything else there is listed as skipped.
 const TABLE_EXTENSIONS: [&str; 11] = [
     "csv", "tsv", "txt", "tab", "parquet", "pq", "biom", "json", "qza", "qzv", "xlsx",
@@ -170,8 +173,9 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
                     .extension()
                     .map(|e| e.to_string_lossy().to_lowercase())
                     .unwrap_or_default();
-                // The app's own sidecar (and the temporary file it is written through).
-                if name.starts_with(REVIEW_SIDECAR) {
+                // The app's own files: the review sidecar (and the temporary file it is written
+                // through) and sessions.
+                if name.starts_with(REVIEW_SIDECAR) || name.ends_with(SESSION_SUFFIX) {
                     continue;
                 }
                 if name.starts_with('.') || !TABLE_EXTENSIONS.contains(&ext.as_str()) {
