@@ -287,7 +287,6 @@ impl Explorer {
     ) -> Result<(), String> {
         let all = &self.base.findings.all;
         let chosen = findings.iter().filter_map(|&k| all.get(k));
-        let today = crate::quality::review::today();
         let review = &mut self.state.review;
         let by = review.by.clone();
         review.review.mark(
@@ -296,15 +295,10 @@ impl Explorer {
                 status,
                 note,
                 by: &by,
-                date: &today,
+                date: &crate::model::time::today(),
             },
         );
-        self.sync_review(true);
-        let review = &self.state.review;
-        match &review.path {
-            Some(path) => review.review.save(path).map_err(|e| e.to_string()),
-            None => Ok(()),
-        }
+        self.save_review()
     }
 
     /// Write each site's open errors and warnings as query sheets into `dir`, mark them as
@@ -312,15 +306,13 @@ impl Explorer {
     pub fn write_queries(&mut self, dir: &std::path::Path, title: &str) -> Result<String, String> {
         let inputs: Vec<String> = self.cohort.sources.iter().map(|s| s.path.clone()).collect();
         let all = &self.base.findings.all;
-        let sheets = crate::quality::queries::write(all, &self.state.review.review, dir, title, &inputs)
-            .map_err(|e| e.to_string())?;
-        let open: Vec<usize> = sheets
-            .iter()
-            .flat_map(|sheet| sheet.findings.iter().copied())
-            .filter(|&k| self.state.review.status(k).is_open())
-            .collect();
+        let review = &mut self.state.review;
+        let sheets =
+            crate::quality::queries::write(all, &review.review, dir, title, &inputs).map_err(|e| e.to_string())?;
+        let by = review.by.clone();
+        crate::quality::queries::mark_sent(&mut review.review, all, &sheets, &by, &crate::model::time::today());
+        self.save_review()?;
         let n: usize = sheets.iter().map(|s| s.findings.len()).sum();
-        self.mark(&open, crate::quality::review::Status::QuerySent, None)?;
         Ok(crate::i18n::trf(
             "{n} questions for {sites} sites written to {dir}",
             &[("n", &n), ("sites", &sheets.len()), ("dir", &dir.display())],
@@ -329,33 +321,32 @@ impl Explorer {
 
     /// Read answered query sheets into the review and save it; says what was read.
     pub fn read_answers(&mut self, sheets: &[std::path::PathBuf]) -> Vec<String> {
-        let today = crate::quality::review::today();
+        let today = crate::model::time::today();
         let by = self.state.review.by.clone();
         let mut notes = Vec::new();
         for sheet in sheets {
             match crate::quality::queries::import(sheet, &mut self.state.review.review, &by, &today) {
                 Ok(done) => {
-                    notes.push(crate::i18n::trf(
-                        "{sheet}: {resolved} resolved, {accepted} accepted as is, {noted} answered without an outcome",
-                        &[
-                            ("sheet", &sheet.display()),
-                            ("resolved", &done.resolved),
-                            ("accepted", &done.accepted),
-                            ("noted", &done.noted),
-                        ],
-                    ));
+                    notes.push(done.summary(sheet));
                     notes.extend(done.problems);
                 }
                 Err(e) => notes.push(e.to_string()),
             }
         }
-        self.sync_review(true);
-        if let Some(path) = &self.state.review.path
-            && let Err(e) = self.state.review.review.save(path)
-        {
-            notes.push(e.to_string());
+        if let Err(e) = self.save_review() {
+            notes.push(e);
         }
         notes
+    }
+
+    /// After the review changed: the statuses again, and the sidecar written (none for the demo).
+    fn save_review(&mut self) -> Result<(), String> {
+        self.sync_review(true);
+        let review = &self.state.review;
+        match &review.path {
+            Some(path) => review.review.save(path).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
     }
 
     /// Open the review sidecar at `path` (a missing one is an empty review).

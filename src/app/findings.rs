@@ -12,6 +12,28 @@ use crate::quality;
 /// A visit's position on each x-axis (see [`XAxis::index`]).
 pub type VisitX = [Option<f64>; XAxis::COUNT];
 
+/// Where each visit row of a visits frame sits on every x-axis.
+pub struct VisitPlaces(Vec<Vec<Option<f64>>>);
+
+impl VisitPlaces {
+    /// Every axis's column of `visits` (an axis without one places no visit).
+    pub fn of(visits: &polars::prelude::DataFrame) -> Result<Self, ColumnError> {
+        XAxis::ALL
+            .iter()
+            .map(|axis| {
+                axis.column()
+                    .map_or_else(|| Ok(vec![None; visits.height()]), |c| f64s(visits, c))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(VisitPlaces)
+    }
+
+    /// Visit row `row` on every axis.
+    pub fn at(&self, row: usize) -> VisitX {
+        std::array::from_fn(|a| self.0[a][row])
+    }
+}
+
 /// Findings with their subjects and visits.
 #[derive(Clone, Debug, Default)]
 pub struct Findings {
@@ -43,13 +65,7 @@ impl Findings {
     ) -> Result<Self, ColumnError> {
         let visits = cohort.visits();
         let (files, lines) = (strs(visits, c::SOURCE_FILE)?, f64s(visits, c::SOURCE_LINE)?);
-        let xs = XAxis::ALL
-            .iter()
-            .map(|axis| {
-                axis.column()
-                    .map_or_else(|| Ok(vec![None; visits.height()]), |c| f64s(visits, c))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let places = VisitPlaces::of(visits)?;
         let mut rows: HashMap<(&str, usize), usize> = HashMap::new();
         for (i, (file, line)) in files.iter().zip(&lines).enumerate() {
             if let (Some(file), Some(line)) = (file, line) {
@@ -64,7 +80,7 @@ impl Findings {
             .iter()
             .map(|f| {
                 let row = *rows.get(&(f.file.as_deref()?, f.row?))?;
-                Some(std::array::from_fn(|a| xs[a][row]))
+                Some(places.at(row))
             })
             .collect();
         let mut by_subject: HashMap<usize, Vec<usize>> = HashMap::new();

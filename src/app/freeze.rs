@@ -5,12 +5,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::findings::VisitX;
-use super::state::XAxis;
+use super::findings::{VisitPlaces, VisitX};
 use crate::diff::{FreezeDiff, Table};
 use crate::i18n::trf;
 use crate::model::Cohort;
-use crate::model::frame::{ColumnError, f64s};
+use crate::model::frame::ColumnError;
 use crate::quality::Visits;
 
 /// The open cohort compared with an earlier freeze.
@@ -120,13 +119,7 @@ impl Comparison {
             .collect();
         let frame = cohort.visits();
         let visits = Visits::new(frame)?;
-        let xs = XAxis::ALL
-            .iter()
-            .map(|axis| {
-                axis.column()
-                    .map_or_else(|| Ok(vec![None; frame.height()]), |c| f64s(frame, c))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let places = VisitPlaces::of(frame)?;
         for (row, subject) in visits.subject.iter().enumerate() {
             let (Some(subject), Some(key)) = (subject.as_deref(), visits.key(row)) else {
                 continue;
@@ -134,7 +127,7 @@ impl Comparison {
             if wanted.contains(&(subject, key.as_str()))
                 && let Some(&s) = index.get(subject)
             {
-                out.visits.push((s, std::array::from_fn(|a| xs[a][row])));
+                out.visits.push((s, places.at(row)));
             }
         }
         out.diff = diff;

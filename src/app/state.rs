@@ -384,8 +384,7 @@ impl ReviewState {
     /// `address` tells one list of findings from another (the address of its `Arc`).
     pub fn sync(&mut self, findings: &[crate::model::Finding], address: usize, force: bool) {
         if force || address != self.for_findings || self.statuses.len() != findings.len() {
-            self.statuses = self.review.statuses(findings);
-            self.counts = self.review.counts(findings);
+            (self.statuses, self.counts) = self.review.tally(findings);
             self.for_findings = address;
             self.generation += 1;
         }

@@ -16,7 +16,7 @@ use clap::{Args, ValueEnum};
 use super::input::InputArgs;
 use crate::model::Severity;
 use crate::quality::report::{self, Format};
-use crate::quality::review::{self, Mark, Review, Status};
+use crate::quality::review::{self, Review, Status};
 use crate::quality::{Rules, queries};
 
 /// The least severity that fails a check.
@@ -102,8 +102,6 @@ pub fn run(
             &title,
             &inputs,
         )?;
-        let by = coordinator.by.clone().unwrap_or_else(review::default_name);
-        let today = review::today();
         for sheet in &asked {
             eprintln!(
                 "{}",
@@ -117,23 +115,10 @@ pub fn run(
                     ]
                 )
             );
-            if let Some(review) = review.as_mut() {
-                let open = sheet
-                    .findings
-                    .iter()
-                    .map(|&i| &findings[i])
-                    .filter(|f| review.status(f).is_open());
-                let open: Vec<_> = open.collect();
-                review.mark(
-                    open,
-                    &Mark {
-                        status: Status::QuerySent,
-                        note: None,
-                        by: &by,
-                        date: &today,
-                    },
-                );
-            }
+        }
+        if let Some(review) = review.as_mut() {
+            let by = coordinator.by.clone().unwrap_or_else(review::default_name);
+            queries::mark_sent(review, &findings, &asked, &by, &crate::model::time::today());
         }
         if asked.is_empty() {
             eprintln!("{}", tr("no open errors or warnings: no queries written"));
@@ -153,21 +138,10 @@ pub fn run(
 pub fn review(path: &Path, import: &[PathBuf], by: Option<&str>) -> Result<ExitCode> {
     let mut review = Review::open(path)?;
     let by = by.map_or_else(review::default_name, str::to_owned);
-    let today = review::today();
+    let today = crate::model::time::today();
     for sheet in import {
         let done = queries::import(sheet, &mut review, &by, &today)?;
-        println!(
-            "{}",
-            trf(
-                "{sheet}: {resolved} resolved, {accepted} accepted as is, {noted} answered without an outcome",
-                &[
-                    ("sheet", &sheet.display()),
-                    ("resolved", &done.resolved),
-                    ("accepted", &done.accepted),
-                    ("noted", &done.noted)
-                ]
-            )
-        );
+        println!("{}", done.summary(sheet));
         for problem in &done.problems {
             eprintln!("  {problem}");
         }

@@ -224,10 +224,13 @@ impl Rows {
 
     fn visits(df: &DataFrame) -> Result<Rows, ColumnError> {
         let visits = Visits::new(df)?;
-        let keys = (0..df.height())
-            .map(|i| Some(vec![visits.subject[i].clone()?, visits.key(i)?]))
+        let dates: Vec<Option<String>> = (0..df.height()).map(|i| visits.key(i)).collect();
+        let keys = visits
+            .subject
+            .iter()
+            .zip(&dates)
+            .map(|(subject, date)| Some(vec![subject.clone()?, date.clone()?]))
             .collect();
-        let dates = (0..df.height()).map(|i| visits.key(i)).collect();
         Rows::new(
             df,
             keys,

@@ -57,10 +57,12 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
         }
     }
     let visit = visits.keys_at(&at_rows);
-    // A sample's finding belongs to the sample's subject (and so goes to its site's queries).
-    let samples = cohort.samples();
-    let sample_subject: HashMap<String, String> =
-        crate::model::frame::opt_strs(samples, crate::model::columns::SAMPLE_ID)?
+    // A sample's finding belongs to the sample's subject (and so goes to its site's queries);
+    // the samples are read only when a finding needs it.
+    let mut sample_subject: HashMap<String, String> = HashMap::new();
+    if found.iter().any(|f| f.subject.is_none() && f.sample.is_some()) {
+        let samples = cohort.samples();
+        sample_subject = crate::model::frame::opt_strs(samples, crate::model::columns::SAMPLE_ID)?
             .into_iter()
             .zip(crate::model::frame::opt_strs(
                 samples,
@@ -68,6 +70,7 @@ pub fn check(cohort: &Cohort, rules: &Rules) -> Result<Vec<Finding>, ColumnError
             )?)
             .filter_map(|(sample, subject)| Some((sample?, subject?)))
             .collect();
+    }
     let mut out: Vec<Finding> = found
         .into_iter()
         .filter_map(|mut f| {

@@ -221,6 +221,39 @@ pub struct Imported {
     pub problems: Vec<String>,
 }
 
+impl Imported {
+    /// What reading `sheet` did, in one line.
+    pub fn summary(&self, sheet: &Path) -> String {
+        trf(
+            "{sheet}: {resolved} resolved, {accepted} accepted as is, {noted} answered without an outcome",
+            &[
+                ("sheet", &sheet.display()),
+                ("resolved", &self.resolved),
+                ("accepted", &self.accepted),
+                ("noted", &self.noted),
+            ],
+        )
+    }
+}
+
+/// Mark the findings `sheets` ask about that were still open as *query sent*.
+pub fn mark_sent(review: &mut Review, findings: &[Finding], sheets: &[SiteSheets], by: &str, date: &str) {
+    let open: Vec<&Finding> = sheets
+        .iter()
+        .flat_map(|sheet| sheet.findings.iter().map(|&k| &findings[k]))
+        .filter(|f| review.status(f).is_open())
+        .collect();
+    review.mark(
+        open,
+        &super::review::Mark {
+            status: Status::QuerySent,
+            note: None,
+            by,
+            date,
+        },
+    );
+}
+
 /// Why a sheet could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

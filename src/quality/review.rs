@@ -376,37 +376,40 @@ impl Review {
         self.entries.values().filter(|e| !present.contains(&e.id)).collect()
     }
 
-    /// Each finding's status, in order (one hash per finding).
-    pub fn statuses(&self, findings: &[Finding]) -> Vec<Status> {
-        findings.iter().map(|f| self.status(f)).collect()
+    /// Each finding's status, in order, and the findings per status with the fixed ones: every
+    /// finding's fingerprint computed once.
+    pub fn tally(&self, findings: &[Finding]) -> (Vec<Status>, StatusCounts) {
+        let ids: Vec<String> = findings.iter().map(fingerprint).collect();
+        let present: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut counts = StatusCounts {
+            fixed: self.entries.keys().filter(|id| !present.contains(id.as_str())).count(),
+            ..StatusCounts::default()
+        };
+        let statuses: Vec<Status> = ids
+            .iter()
+            .map(|id| {
+                let status = self.entries.get(id).map_or(Status::Open, |e| e.status);
+                match status {
+                    Status::Open => counts.open += 1,
+                    Status::QuerySent => counts.query_sent += 1,
+                    Status::Resolved => counts.resolved += 1,
+                    Status::Accepted => counts.accepted += 1,
+                }
+                status
+            })
+            .collect();
+        (statuses, counts)
     }
 
     /// Findings per status, and the fixed ones.
     pub fn counts(&self, findings: &[Finding]) -> StatusCounts {
-        let mut counts = StatusCounts {
-            fixed: self.fixed(findings).len(),
-            ..StatusCounts::default()
-        };
-        for status in self.statuses(findings) {
-            match status {
-                Status::Open => counts.open += 1,
-                Status::QuerySent => counts.query_sent += 1,
-                Status::Resolved => counts.resolved += 1,
-                Status::Accepted => counts.accepted += 1,
-            }
-        }
-        counts
+        self.tally(findings).1
     }
 }
 
 enum ParseError {
     Damaged(String),
     Newer(u32),
-}
-
-/// Today as YYYY-MM-DD (UTC), for the date of a mark.
-pub fn today() -> String {
-    crate::model::time::today()
 }
 
 /// The name a mark is made under when none is given: the user's login name.
