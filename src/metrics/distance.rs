@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::panels::{PairOp, Sparse, upper_pair_sums};
 use crate::model::AbundanceTable;
 
 /// A beta-diversity metric.
@@ -64,15 +65,24 @@ pub use crate::model::DistanceMatrix;
 
 /// Robust CLR of one sample: ln x − mean(ln x) over non-zero x; zeros stay 0 (DEICODE's rclr).
 pub fn robust_clr(values: &[f64]) -> Vec<f64> {
-    let logs: Vec<f64> = values.iter().filter(|v| **v > 0.0).map(|v| v.ln()).collect();
-    if logs.is_empty() {
-        return vec![0.0; values.len()];
+    // The logs once, then the mean of the non-zero ones taken off (summed in the same order).
+    let mut out: Vec<f64> = values.iter().map(|&v| if v > 0.0 { v.ln() } else { 0.0 }).collect();
+    let (mut sum, mut count) = (0.0, 0usize);
+    for (l, v) in out.iter().zip(values) {
+        if *v > 0.0 {
+            sum += l;
+            count += 1;
+        }
     }
-    let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-    values
-        .iter()
-        .map(|&v| if v > 0.0 { v.ln() - mean } else { 0.0 })
-        .collect()
+    if count > 0 {
+        let mean = sum / count as f64;
+        for (l, v) in out.iter_mut().zip(values) {
+            if *v > 0.0 {
+                *l -= mean;
+            }
+        }
+    }
+    out
 }
 
 /// A sample transformed for `metric`: relative abundances, presence/absence or robust CLR.
@@ -136,177 +146,8 @@ fn pair_with_sums(a: &[f64], b: &[f64], sum_a: f64, sum_b: f64, metric: BetaMetr
     }
 }
 
-/// Tile size of the distance matrix: tiles of BLOCK × BLOCK samples keep both sets of rows in
-/// cache (2 × 32 rows of 2,000 features is 1 MB); streaming every row j past every row i would
-/// move n² rows through memory.
-const BLOCK: usize = 32;
-
-/// The metric's sum for one pair of prepared rows (Σ min, or Σ squared difference).
-#[inline(always)]
-fn kernel_sum(metric: BetaMetric, a: &[f64], b: &[f64]) -> f64 {
-    match metric {
-        BetaMetric::Aitchison => lane_sum(a, b, |x, y| (x - y) * (x - y)),
-        _ => lane_sum(a, b, |x, y| if x < y { x } else { y }),
-    }
-}
-
-/// The distance from a pair's sum: Bray–Curtis from Σ min and the row totals, Aitchison from
-/// Σ squared difference.
-#[inline(always)]
-fn finish(metric: BetaMetric, sum: f64, total_a: f64, total_b: f64) -> f64 {
-    let total = total_a + total_b;
-    if metric == BetaMetric::Aitchison {
-        sum.sqrt()
-    } else if total > 0.0 {
-        ((total - 2.0 * sum) / total).max(0.0)
-    } else {
-        0.0
-    }
-}
-
-/// One tile of the upper triangle (rows i0..i1 against columns j0..j1), written to
-/// `out[i - i0][j - i - 1]` for j > i: four rows against four columns at a time
-/// ([`block_step`]; Aitchison as ‖a‖² + ‖b‖² − 2 a·b), pairs at a ragged edge one at a time.
-/// (Measured on 5,000 × 2,000 with AVX-512: the kernel is bound by its vector operations, two
-/// per Bray–Curtis term, and by the second-level cache's bandwidth for the Gram form; passes
-/// over chunks of features, with or without packing the chunks, were slower.)
-#[inline(always)]
-fn dense_tile<S: pulp::Simd>(simd: S, tile: Tile<'_>) {
-    let Tile {
-        metric,
-        rows,
-        m,
-        sums,
-        i: (i0, i1),
-        j: (j0, j1),
-        out,
-    } = tile;
-    let row = |i: usize| &rows[i * m..(i + 1) * m];
-    let mut put = |i: usize, j: usize, sum: f64| {
-        if j > i {
-            out[i - i0][j - i - 1] = finish(metric, sum, sums[i], sums[j]);
-        }
-    };
-    // Whole blocks with a pair above the diagonal; the rest pair by pair.
-    let mut blocks = Vec::new();
-    for i in (i0..i1).step_by(MICRO) {
-        for j in (j0..j1).step_by(MICRO) {
-            if j + MICRO <= i + 1 {
-                continue;
-            }
-            if i + MICRO <= i1 && j + MICRO <= j1 {
-                blocks.push((i, j));
-            } else {
-                for ii in i..(i + MICRO).min(i1) {
-                    for jj in (j..(j + MICRO).min(j1)).filter(|jj| *jj > ii) {
-                        put(ii, jj, kernel_sum(metric, row(ii), row(jj)));
-                    }
-                }
-            }
-        }
-    }
-    let lanes = std::mem::size_of::<S::f64s>() / std::mem::size_of::<f64>();
-    let vectors = m - m % lanes;
-    let zero = simd.splat_f64s(0.0);
-    let mut acc = vec![[[zero; MICRO]; MICRO]; blocks.len()];
-    let part = |i: usize| &rows[i * m..i * m + vectors];
-    for (acc, &(i, j)) in acc.iter_mut().zip(&blocks) {
-        let a = [part(i), part(i + 1), part(i + 2), part(i + 3)];
-        let b = [part(j), part(j + 1), part(j + 2), part(j + 3)];
-        match metric {
-            // Σ a·b (the Gram matrix): one multiply-add per term.
-            BetaMetric::Aitchison => block_step::<S>(acc, a, b, |acc, x, y| simd.mul_add_e_f64s(x, y, acc)),
-            _ => block_step::<S>(acc, a, b, |acc, x, y| simd.add_f64s(acc, simd.min_f64s(x, y))),
-        }
-    }
-    let term = |x: f64, y: f64| match metric {
-        BetaMetric::Aitchison => x * y,
-        _ => x.min(y),
-    };
-    for (acc, &(i, j)) in acc.iter().zip(&blocks) {
-        for (p, acc) in acc.iter().enumerate() {
-            for (q, acc) in acc.iter().enumerate() {
-                let (i, j) = (i + p, j + q);
-                let (a, b) = (row(i), row(j));
-                let tail: f64 = a[vectors..].iter().zip(&b[vectors..]).map(|(x, y)| term(*x, *y)).sum();
-                let sum = simd.reduce_sum_f64s(*acc) + tail;
-                if metric == BetaMetric::Aitchison {
-                    // ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b, unless that cancels (near-identical
-                    // samples): then the squared differences themselves.
-                    let norms = sums[i] + sums[j];
-                    let d2 = norms - 2.0 * sum;
-                    let d2 = if d2 < GRAM_GUARD * norms {
-                        kernel_sum(metric, a, b)
-                    } else {
-                        d2
-                    };
-                    put(i, j, d2);
-                } else {
-                    put(i, j, sum);
-                }
-            }
-        }
-    }
-}
-
-/// Aitchison distances whose square is below this share of ‖a‖² + ‖b‖² are summed from the
-/// differences: there the Gram form loses digits (its relative error is about 1e-16 / share).
-const GRAM_GUARD: f64 = 1e-3;
-
-/// Rows per side of [`block_step`].
-const MICRO: usize = 4;
-
-/// Add the metric's terms for four rows `a` against four rows `b` (16 pairs) to their vector
-/// accumulators: each loaded vector serves four pairs (half a load per term; pair by pair
-/// needs two), and the 16 accumulators stay in registers. The rows are whole vectors long.
-#[inline(always)]
-fn block_step<S: pulp::Simd>(
-    acc: &mut [[S::f64s; MICRO]; MICRO],
-    a: [&[f64]; MICRO],
-    b: [&[f64]; MICRO],
-    step: impl Fn(S::f64s, S::f64s, S::f64s) -> S::f64s,
-) {
-    let (av, bv) = (a.map(|r| S::as_simd_f64s(r).0), b.map(|r| S::as_simd_f64s(r).0));
-    let n = av[0].len();
-    let (a0, a1, a2, a3) = (&av[0][..n], &av[1][..n], &av[2][..n], &av[3][..n]);
-    let (b0, b1, b2, b3) = (&bv[0][..n], &bv[1][..n], &bv[2][..n], &bv[3][..n]);
-    let mut r = *acc;
-    for k in 0..n {
-        let x = [a0[k], a1[k], a2[k], a3[k]];
-        let y = [b0[k], b1[k], b2[k], b3[k]];
-        for p in 0..MICRO {
-            for q in 0..MICRO {
-                r[p][q] = step(r[p][q], x[p], y[q]);
-            }
-        }
-    }
-    *acc = r;
-}
-
-/// A [`dense_tile`] to run with the CPU's widest vectors: `pulp` compiles `with_simd` (and what
-/// it inlines) once per instruction set and picks one at run time. (A closure given to
-/// `dispatch` is not inlined into the vectorised context; a `WithSimd` type is.)
-struct Tile<'a> {
-    metric: BetaMetric,
-    rows: &'a [f64],
-    m: usize,
-    sums: &'a [f64],
-    i: (usize, usize),
-    j: (usize, usize),
-    out: &'a mut [Vec<f64>],
-}
-
-impl pulp::WithSimd for Tile<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, simd: S) {
-        dense_tile(simd, self);
-    }
-}
-
 /// Jaccard from presence bitsets: |a ∧ b| by popcount, |a ∨ b| from the two counts.
-fn jaccard_upper(table: &AbundanceTable, n: usize, stop: &AtomicBool) -> Vec<Vec<f64>> {
+fn jaccard_upper(table: &AbundanceTable, n: usize, stop: &AtomicBool, out: Vec<&mut [f64]>) {
     let m = table.num_features();
     let words = m.div_ceil(64).max(1);
     let bits: Vec<u64> = (0..n)
@@ -325,22 +166,20 @@ fn jaccard_upper(table: &AbundanceTable, n: usize, stop: &AtomicBool) -> Vec<Vec
         .chunks(words)
         .map(|w| w.iter().map(|x| x.count_ones()).sum())
         .collect();
-    (0..n)
-        .into_par_iter()
-        .map(|i| {
-            if stop.load(Ordering::Relaxed) {
-                return Vec::new();
-            }
-            let a = &bits[i * words..(i + 1) * words];
-            pulp::Arch::new().dispatch(JaccardRow {
-                a,
-                i,
-                bits: &bits,
-                words,
-                counts: &counts,
-            })
-        })
-        .collect()
+    out.into_par_iter().enumerate().for_each(|(i, out)| {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let a = &bits[i * words..(i + 1) * words];
+        pulp::Arch::new().dispatch(JaccardRow {
+            a,
+            i,
+            bits: &bits,
+            words,
+            counts: &counts,
+            out,
+        });
+    });
 }
 
 /// Row i's Jaccard distances to every later sample, with the CPU's popcount instruction (see
@@ -351,49 +190,84 @@ struct JaccardRow<'a> {
     bits: &'a [u64],
     words: usize,
     counts: &'a [u32],
+    out: &'a mut [f64],
 }
 
 impl pulp::WithSimd for JaccardRow<'_> {
-    type Output = Vec<f64>;
+    type Output = ();
 
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _simd: S) -> Vec<f64> {
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
         let JaccardRow {
             a,
             i,
             bits,
             words,
             counts,
+            out,
         } = self;
-        let n = counts.len();
-        (i + 1..n)
-            .map(|j| {
-                let b = &bits[j * words..(j + 1) * words];
-                let both: u32 = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
-                let union = counts[i] + counts[j] - both;
-                if union > 0 {
-                    1.0 - f64::from(both) / f64::from(union)
-                } else {
-                    0.0
-                }
-            })
-            .collect()
+        for (j, d) in (i + 1..counts.len()).zip(out) {
+            let b = &bits[j * words..(j + 1) * words];
+            let both: u32 = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
+            let union = counts[i] + counts[j] - both;
+            *d = if union > 0 {
+                1.0 - f64::from(both) / f64::from(union)
+            } else {
+                0.0
+            };
+        }
     }
 }
 
-/// All pairwise distances between the table's samples: the upper triangle in parallel tiles
-/// (Bray–Curtis and Aitchison on the prepared rows with the CPU's widest vectors; Jaccard on
-/// bitsets), then mirrored.
+/// All pairwise distances between the table's samples: the upper triangle in parallel blocks
+/// (Bray–Curtis and Aitchison in [`panels`] with the CPU's widest vectors; Jaccard on bitsets),
+/// then mirrored.
 pub fn distance_matrix(table: &AbundanceTable, metric: BetaMetric) -> DistanceMatrix {
-    let upper = upper_triangle(table, metric, &AtomicBool::new(false));
-    mirrored(table, &upper)
+    distance_matrix_unless(table, metric, &AtomicBool::new(false)).expect("never stopped")
 }
 
 /// As [`distance_matrix`], giving up (`None`) soon after `stop` is set: the window's background
 /// ordination, abandoned when another cohort is opened.
 pub fn distance_matrix_unless(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Option<DistanceMatrix> {
-    let upper = upper_triangle(table, metric, stop);
-    (!stop.load(Ordering::Relaxed)).then(|| mirrored(table, &upper))
+    let n = table.num_samples();
+    let mut data = vec![0.0; n * n];
+    let out = data
+        .chunks_mut(n.max(1))
+        .enumerate()
+        .map(|(i, row)| &mut row[i + 1..])
+        .collect();
+    upper_triangle(table, metric, stop, out);
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
+    mirror_upper(&mut data, n);
+    Some(DistanceMatrix {
+        ids: table.sample_ids.clone(),
+        data,
+    })
+}
+
+/// Copies the upper triangle of the n × n row-major `data` below the diagonal: blocks of rows
+/// in parallel, each filled tile by tile so that the columns being read stay in cache.
+fn mirror_upper(data: &mut [f64], n: usize) {
+    const TILE: usize = 64;
+    // Each row split at its diagonal: the part below is written, the part above is read.
+    let (mut lower, mut upper) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for (j, row) in data.chunks_mut(n.max(1)).enumerate() {
+        let (below, rest) = row.split_at_mut(j);
+        lower.push(below);
+        upper.push(&rest[1..]);
+    }
+    lower.par_chunks_mut(TILE).enumerate().for_each(|(b, rows)| {
+        let j0 = b * TILE;
+        for i0 in (0..j0 + rows.len()).step_by(TILE) {
+            for (j, row) in (j0..).zip(rows.iter_mut()) {
+                for i in i0..(i0 + TILE).min(j) {
+                    row[i] = upper[i][j - i - 1];
+                }
+            }
+        }
+    });
 }
 
 /// The distances above the diagonal only, row by row: half the memory of the full matrix, for
@@ -427,74 +301,69 @@ impl Triangle {
 
 /// As [`distance_matrix_unless`], keeping only the [`Triangle`] above the diagonal.
 pub fn distance_triangle_unless(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Option<Triangle> {
-    let rows = upper_triangle(table, metric, stop);
+    let n = table.num_samples();
+    let mut rows: Vec<Vec<f64>> = (0..n).map(|i| vec![0.0; n - i - 1]).collect();
+    upper_triangle(table, metric, stop, rows.iter_mut().map(Vec::as_mut_slice).collect());
     (!stop.load(Ordering::Relaxed)).then(|| Triangle {
         ids: table.sample_ids.clone(),
         rows,
     })
 }
 
-/// Row i's distances to samples i+1.. (rows left empty once `stop` is set).
-fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool) -> Vec<Vec<f64>> {
+/// Row i's distances to samples i+1.. into `out[i]` (rows not yet done are left as they were
+/// once `stop` is set). Bray–Curtis from
+/// the shared abundance Σ min(a, b) and the totals; Aitchison from the Gram form
+/// ‖a‖² + ‖b‖² − 2 a·b; both summed in [`panels`]. Where either form would cancel (near-identical
+/// samples), the pair is summed again from its differences.
+fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool, out: Vec<&mut [f64]>) {
     let n = table.num_samples();
     if metric == BetaMetric::Jaccard {
-        return jaccard_upper(table, n, stop);
+        return jaccard_upper(table, n, stop, out);
     }
     let m = table.num_features();
-    let rows: Vec<f64> = (0..n)
-        .into_par_iter()
-        .flat_map_iter(|s| prepare(table.sample(s), metric))
-        .collect();
+    let op = match metric {
+        BetaMetric::Aitchison => PairOp::Product,
+        _ => PairOp::Min,
+    };
+    let rows = Sparse::from_rows(n, m, op, |s| prepare(table.sample(s), metric));
     // Row totals (Bray–Curtis) or squared norms (Aitchison's Gram form).
-    let sums: Vec<f64> = rows
-        .chunks(m.max(1))
-        .map(|r| match metric {
-            BetaMetric::Aitchison => r.iter().map(|x| x * x).sum(),
-            _ => r.iter().sum(),
+    let sums: Vec<f64> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let (_, values) = rows.row(i);
+            match metric {
+                BetaMetric::Aitchison => values.iter().map(|x| x * x).sum(),
+                _ => values.iter().sum(),
+            }
         })
         .collect();
-    (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .flat_map_iter(|b| {
-            let (i0, i1) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
-            if stop.load(Ordering::Relaxed) {
-                return vec![Vec::new(); i1 - i0];
+    let finish = |i: usize, j: usize, sum: f64| {
+        let total = sums[i] + sums[j];
+        if metric == BetaMetric::Aitchison {
+            let d2 = total - 2.0 * sum;
+            if d2 < GUARD * total {
+                rows.merged_sum(i, j, |x, y| (x - y) * (x - y)).sqrt()
+            } else {
+                d2.sqrt()
             }
-            let mut out: Vec<Vec<f64>> = (i0..i1).map(|i| vec![0.0; n - i - 1]).collect();
-            let arch = pulp::Arch::new();
-            for j0 in (i0..n).step_by(BLOCK) {
-                let j1 = (j0 + BLOCK).min(n);
-                arch.dispatch(Tile {
-                    metric,
-                    rows: &rows,
-                    m,
-                    sums: &sums,
-                    i: (i0, i1),
-                    j: (j0, j1),
-                    out: &mut out,
-                });
+        } else if total > 0.0 {
+            let d = (total - 2.0 * sum) / total;
+            if d < GUARD {
+                rows.merged_sum(i, j, |x, y| (x - y).abs()) / total
+            } else {
+                d
             }
-            out
-        })
-        .collect()
+        } else {
+            0.0
+        }
+    };
+    upper_pair_sums(&rows, op, finish, stop, out);
 }
 
-/// The full symmetric matrix from its upper triangle.
-fn mirrored(table: &AbundanceTable, upper: &[Vec<f64>]) -> DistanceMatrix {
-    let n = table.num_samples();
-    let mut data = vec![0.0; n * n];
-    for (i, row) in upper.iter().enumerate() {
-        for (k, d) in row.iter().enumerate() {
-            let j = i + 1 + k;
-            data[i * n + j] = *d;
-            data[j * n + i] = *d;
-        }
-    }
-    DistanceMatrix {
-        ids: table.sample_ids.clone(),
-        data,
-    }
-}
+/// Distances whose form above is below this share of its scale (Bray–Curtis below 1e-3,
+/// Aitchison's square below 1e-3 of ‖a‖² + ‖b‖²) are summed from the differences: there the
+/// form loses digits (its relative error is about 1e-16 / share).
+const GUARD: f64 = 1e-3;
 
 #[cfg(test)]
 mod tests {
@@ -545,8 +414,9 @@ mod tests {
     }
 
     #[test]
-    fn near_identical_samples_keep_their_aitchison_distance_exact() {
-        // The Gram form would cancel to noise here; the guard sums the differences instead.
+    fn near_identical_samples_keep_their_distances_exact() {
+        // The shared-abundance and Gram forms would cancel to noise here; the guard sums the
+        // differences instead.
         let base: Vec<f64> = (0..40).map(|k| f64::from(k % 9 + 1) * 3.0).collect();
         let mut values = Vec::new();
         for s in 0..8 {
@@ -562,17 +432,25 @@ mod tests {
             values,
             kind: AbundanceKind::Counts,
         };
-        let dm = distance_matrix(&t, BetaMetric::Aitchison);
-        let metric = BetaMetric::Aitchison;
-        for i in 0..8 {
-            for j in (i + 1)..8 {
-                let want = pair(&prepare(t.sample(i), metric), &prepare(t.sample(j), metric), metric);
-                assert!(want > 0.0);
-                assert!(
-                    (dm.get(i, j) - want).abs() <= 1e-9 * want,
-                    "({i}, {j}): {} vs {want}",
-                    dm.get(i, j)
-                );
+        for metric in [BetaMetric::BrayCurtis, BetaMetric::Aitchison] {
+            let dm = distance_matrix(&t, metric);
+            for i in 0..8 {
+                for j in (i + 1)..8 {
+                    let (a, b) = (prepare(t.sample(i), metric), prepare(t.sample(j), metric));
+                    // scipy's definitions: Σ|a − b| / Σ(a + b), and √Σ(a − b)².
+                    let want = if metric == BetaMetric::BrayCurtis {
+                        let diff: f64 = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum();
+                        diff / a.iter().zip(&b).map(|(x, y)| x + y).sum::<f64>()
+                    } else {
+                        a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
+                    };
+                    assert!(want > 0.0);
+                    assert!(
+                        (dm.get(i, j) - want).abs() <= 1e-9 * want,
+                        "{metric} ({i}, {j}): {} vs {want}",
+                        dm.get(i, j)
+                    );
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod longitudinal;
 pub mod microbiome;
 pub mod mixed;
 pub mod ordination;
+pub mod panels;
 pub mod progression;
 pub mod ree;
 pub mod special;
