@@ -37,13 +37,22 @@ pub fn assemble(
         .map(|s| s.sample.clone())
         .collect();
     parts.samples.retain(|s| !s.from_table || !listed.contains(&s.sample));
-    let visits = merge_visits(
-        std::mem::take(&mut parts.visits),
-        &parts.measures,
-        &file_name,
-        &mut findings,
+    // The visits merged and the subjects' attributes gathered at once; their findings in that
+    // order.
+    let raw_visits = std::mem::take(&mut parts.visits);
+    let ((visits, visit_findings), (mut subjects, subject_findings)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            (merge_visits(raw_visits, &parts.measures, &file_name, &mut found), found)
+        },
+        || {
+            let mut found = Vec::new();
+            (merge_subjects(&parts, subject_files, &file_name, &mut found), found)
+        },
     );
-    let subjects = merge_subjects(&parts, &visits, subject_files, &file_name, &mut findings);
+    findings.extend(visit_findings);
+    findings.extend(subject_findings);
+    add_unlisted_subjects(&mut subjects, &visits, &parts.samples);
     // The file each abundance sample came from, for findings about it.
     let abundance_files: HashMap<String, String> = parts
         .abundances
@@ -126,10 +135,12 @@ pub fn assemble(
     });
     let rows: Vec<(&MergedVisit, Option<f64>)> = keyed.into_iter().map(|(_, row)| row).collect();
     // The visits frame, and the samples linked to the nearest visit of their subject, at once.
-    let (visits_df, samples_df) = rayon::join(
+    // The visits frame beside the samples frame (the samples linked to the nearest visit of
+    // their subject) and then the subjects frame, which counts the samples.
+    let (visits_df, samples_and_subjects) = rayon::join(
         || visits_frame(&rows, &parts.measures, &subjects, &onset_day, &file_name),
-        || {
-            samples_frame(
+        || -> Result<_, AssembleError> {
+            let samples_df = samples_frame(
                 &parts,
                 abundances.as_ref(),
                 &abundance_files,
@@ -138,11 +149,13 @@ pub fn assemble(
                 max_gap_days,
                 &file_name,
                 &mut findings,
-            )
+            )?;
+            let subjects_df = subjects_frame(&subjects, &names, &baseline, &onset_day, &rows, &samples_df)?;
+            Ok((samples_df, subjects_df))
         },
     );
-    let (visits_df, samples_df) = (visits_df?, samples_df?);
-    let subjects_df = subjects_frame(&subjects, &names, &baseline, &onset_day, &rows, &samples_df)?;
+    let visits_df = visits_df?;
+    let (samples_df, subjects_df) = samples_and_subjects?;
 
     let mut cohort = Cohort {
         subjects: subjects_df,
@@ -307,7 +320,6 @@ fn merge_visits(
 
 fn merge_subjects(
     parts: &Parts,
-    visits: &[MergedVisit],
     subject_files: &HashSet<usize>,
     file_name: &dyn Fn(usize) -> String,
     findings: &mut Vec<Finding>,
@@ -369,16 +381,20 @@ fn merge_subjects(
         }
     }
     lift_sample_attributes(parts, &mut out, file_name, findings);
+    out
+}
+
+/// Every subject with visits or samples but no attributes, with none.
+fn add_unlisted_subjects(out: &mut SubjectAttrs, visits: &[MergedVisit], samples: &[SampleRow]) {
     let visit_subjects = visits.iter().map(|v| &v.row.subject);
     let mut last: Option<&String> = None;
-    for subject in visit_subjects.chain(parts.samples.iter().filter_map(|s| s.subject.as_ref())) {
+    for subject in visit_subjects.chain(samples.iter().filter_map(|s| s.subject.as_ref())) {
         // A subject's rows mostly come together: look each run up once.
         if last != Some(subject) && !out.contains_key(subject) {
             out.insert(subject.clone(), BTreeMap::new());
         }
         last = Some(subject);
     }
-    out
 }
 
 /// Share of subjects (with two or more samples carrying the column) whose samples must agree for

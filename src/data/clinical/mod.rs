@@ -143,7 +143,11 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
         if values.is_empty() {
             continue;
         }
-        let nth = per_subject_rows.entry(subject.clone()).or_insert(0);
+        // Counted without copying the id again for every row of a subject already seen.
+        let nth = match per_subject_rows.get_mut(subject.as_str()) {
+            Some(nth) => nth,
+            None => per_subject_rows.entry(subject.clone()).or_insert(0),
+        };
         *nth += 1;
         let mut row = VisitRow {
             subject,
