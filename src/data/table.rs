@@ -269,15 +269,21 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// Read the next record into `fields`, returning its first line number.
+    /// Read the next record into `fields`, returning its first line number. The strings of
+    /// `fields` are reused from record to record: a large table costs no allocation per cell.
     fn next_into(&mut self, fields: &mut Vec<String>) -> Option<usize> {
         if self.pos >= self.bytes.len() {
             return None;
         }
-        fields.clear();
         let start_line = self.line;
-        let mut field = String::new();
+        let mut n = 0;
         loop {
+            if n == fields.len() {
+                fields.push(String::new());
+            }
+            let field = &mut fields[n];
+            field.clear();
+            n += 1;
             // Start of a field.
             if self.bytes.get(self.pos) == Some(&b'"') {
                 self.pos += 1;
@@ -308,7 +314,6 @@ impl<'a> Records<'a> {
                 .unwrap_or(rest.len());
             field.push_str(&self.text[self.pos..self.pos + end]);
             self.pos += end;
-            fields.push(std::mem::take(&mut field));
             match self.bytes.get(self.pos) {
                 Some(&b) if b == self.sep => {
                     self.pos += 1;
@@ -319,14 +324,19 @@ impl<'a> Records<'a> {
                         self.pos += 1;
                     }
                     self.line += 1;
+                    fields.truncate(n);
                     return Some(start_line);
                 }
                 Some(b'\n') => {
                     self.pos += 1;
                     self.line += 1;
+                    fields.truncate(n);
                     return Some(start_line);
                 }
-                _ => return Some(start_line),
+                _ => {
+                    fields.truncate(n);
+                    return Some(start_line);
+                }
             }
         }
     }
