@@ -3,7 +3,7 @@
 //! relative abundance (`taxon:NAME`) or CLR (`clr:NAME`) at a rank, and the observations of one
 //! measure: subject, visit or sample, time and value.
 
-use std::collections::HashMap;
+use crate::model::hash::HashMap;
 
 use polars::prelude::{DataFrame, DataType};
 
@@ -11,7 +11,7 @@ use super::frames::{CohortError, Frames};
 use super::time::TimeAxis;
 use crate::metrics::microbiome::{at_rank, clr};
 use crate::model::columns as c;
-use crate::model::frame::{f64s, strs};
+use crate::model::frame::{f64s, str_refs, strs};
 use crate::model::natural::natural_cmp;
 
 /// Sample columns that place or link a sample rather than measure it.
@@ -125,22 +125,21 @@ pub fn observations(
     time: &TimeAxis,
     rank: Option<usize>,
 ) -> Result<Vec<Observation>, CohortError> {
-    let subject_ids = strs(frames.subjects, c::SUBJECT_ID)?;
+    // Ids borrowed from the frames: a measure's every axis reads them again.
+    let subject_ids = str_refs(frames.subjects, c::SUBJECT_ID)?;
     let row_of: HashMap<&str, usize> = subject_ids
         .iter()
         .enumerate()
-        .filter_map(|(i, id)| Some((id.as_deref()?, i)))
+        .filter_map(|(i, id)| Some(((*id)?, i)))
         .collect();
     let mut out = Vec::new();
     match measure {
         MeasureRef::Visit(name) => {
             let v = frames.visits;
-            let (ids, numbers) = (strs(v, c::SUBJECT_ID)?, f64s(v, c::VISIT_NUMBER)?);
+            let (ids, numbers) = (str_refs(v, c::SUBJECT_ID)?, f64s(v, c::VISIT_NUMBER)?);
             let (times, values) = (time.of_visits(frames)?, f64s(v, name)?);
             for i in 0..v.height() {
-                let (Some(s), Some(t), Some(y)) =
-                    (ids[i].as_deref().and_then(|id| row_of.get(id)), times[i], values[i])
-                else {
+                let (Some(s), Some(t), Some(y)) = (ids[i].and_then(|id| row_of.get(id)), times[i], values[i]) else {
                     continue;
                 };
                 out.push(Observation {
@@ -153,7 +152,7 @@ pub fn observations(
         }
         MeasureRef::Sample(_) | MeasureRef::Taxon { .. } => {
             let s = frames.samples;
-            let (ids, samples) = (strs(s, c::SUBJECT_ID)?, strs(s, c::SAMPLE_ID)?);
+            let (ids, samples) = (str_refs(s, c::SUBJECT_ID)?, strs(s, c::SAMPLE_ID)?);
             let times = time.of_samples(frames)?;
             let values = match measure {
                 MeasureRef::Sample(name) => f64s(s, name)?,
@@ -161,7 +160,7 @@ pub fn observations(
             };
             for i in 0..s.height() {
                 let (Some(subject), Some(t), Some(y), Some(id)) = (
-                    ids[i].as_deref().and_then(|id| row_of.get(id)),
+                    ids[i].and_then(|id| row_of.get(id)),
                     times[i],
                     values[i],
                     samples[i].as_ref(),

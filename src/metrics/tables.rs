@@ -1,7 +1,7 @@
 //! The derived tables behind `export` and the views: visits with per-visit metrics, subjects
 //! with per-subject summaries, samples with diversity, plus distances and ordination.
 
-use std::collections::HashMap;
+use crate::model::hash::HashMap;
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -14,7 +14,7 @@ use super::microbiome::at_rank;
 use super::ordination::Pcoa;
 use super::progression::{d50_phase, delta_fs_category, fit_d50};
 use super::ree::{DEFAULT_HYPERMETABOLIC_RATIO, ReeEquation, compare};
-use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, rows_by_id, strs};
+use crate::model::frame::{ColumnError, f64s, opt_bools, opt_f64s, opt_strs, rows_by_id, str_refs, strs};
 use crate::model::time::civil_from_days;
 use crate::model::{Cohort, columns as c};
 
@@ -94,7 +94,7 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
     let v = cohort.visits();
     let n = v.height();
     let facts = subject_facts(cohort)?;
-    let ids = strs(v, c::SUBJECT_ID)?;
+    let ids = str_refs(v, c::SUBJECT_ID)?;
     let day = f64s(v, c::DAY)?;
     let date = f64s(v, c::DATE)?;
     let item_cols = c::ALSFRS_ITEMS
@@ -107,7 +107,7 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
     let bmi = opt_f64s(v, c::BMI)?;
     let ree = opt_f64s(v, c::REE_MEASURED_KCAL)?;
 
-    let mut out: HashMap<&str, Vec<Option<f64>>> = HashMap::new();
+    let mut out: HashMap<&str, Vec<Option<f64>>> = HashMap::default();
     let mut kings = Vec::with_capacity(n);
     let mut who = Vec::with_capacity(n);
     let mut hyper = Vec::with_capacity(n);
@@ -131,8 +131,8 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
     for k in keys {
         out.insert(k, Vec::with_capacity(n));
     }
-    let mut first_weight: HashMap<&str, f64> = HashMap::new();
-    let mut first_bmi: HashMap<&str, f64> = HashMap::new();
+    let mut first_weight: HashMap<&str, f64> = HashMap::default();
+    let mut first_bmi: HashMap<&str, f64> = HashMap::default();
     for i in 0..n {
         let mut q = [None; 13];
         for (k, col) in item_cols.iter().enumerate() {
@@ -160,7 +160,7 @@ pub fn visits_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<Da
             any_item.then(|| mitos_stage(&items)).flatten().map(f64::from),
         );
         who.push(bmi[i].map(who_category));
-        let id = ids[i].as_deref().unwrap_or_default();
+        let id = ids[i].unwrap_or_default();
         let fact = facts.get(id);
         let pct = |now: Option<f64>, base: Option<f64>| Some((now? - base?) / base? * 100.0).filter(|v| v.is_finite());
         if let Some(w) = weight[i] {
@@ -367,7 +367,7 @@ fn within_subject_distances(
 ) -> Result<[Vec<Option<f64>>; 2], ColumnError> {
     let subject = strs(samples, c::SUBJECT_ID)?;
     let day = f64s(samples, c::DAY)?;
-    let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, s) in subject.iter().enumerate() {
         if let (Some(s), Some(_), Some(_)) = (s.as_deref(), day[i], rows[i]) {
             by_subject.entry(s).or_default().push(i);

@@ -78,6 +78,20 @@ pub fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, ColumnErr
     }
 }
 
+/// Text borrowed from the frame: as [`strs`], without a copy of every value.
+pub fn str_refs<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>, ColumnError> {
+    let col = df.column(name).map_err(|_| missing(name))?;
+    match col.dtype() {
+        DataType::String => Ok(col
+            .str()
+            .map_err(|_| wrong(name, col.dtype(), "text"))?
+            .iter()
+            .collect()),
+        DataType::Null => Ok(vec![None; df.height()]),
+        other => Err(wrong(name, other, "text")),
+    }
+}
+
 /// Yes/no values: a boolean column, or an all-missing one.
 pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>, ColumnError> {
     let col = df.column(name).map_err(|_| missing(name))?;

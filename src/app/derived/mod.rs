@@ -118,15 +118,26 @@ impl Derived {
                 message: e.to_string(),
             });
         };
-        let measures = trajectories::trajectories(tables.frames(&cohort), num_subjects).unwrap_or_else(|e| {
+        // The trajectories beside the composition and the located findings (each reads only
+        // the cohort and its frames).
+        let (measures, (composition, findings)) = rayon::join(
+            || trajectories::trajectories(tables.frames(&cohort), num_subjects),
+            || {
+                rayon::join(
+                    || composition::composition(&cohort, &index),
+                    || Findings::new(&cohort, &index, findings, rules_file),
+                )
+            },
+        );
+        let measures = measures.unwrap_or_else(|e| {
             keep("Trajectories", &e);
             Vec::new()
         });
-        let composition = composition::composition(&cohort, &index).unwrap_or_else(|e| {
+        let composition = composition.unwrap_or_else(|e| {
             keep("Composition", &e);
             Composition::default()
         });
-        let findings = Findings::new(&cohort, &index, findings, rules_file).unwrap_or_else(|e| {
+        let findings = findings.unwrap_or_else(|e| {
             keep("Data quality", &e);
             Findings::default()
         });
@@ -147,7 +158,7 @@ impl Derived {
         base.tables = Arc::new(tables.clone());
         base.cohort = Arc::new(cohort);
         let (groups, group_of) = arm_grouping(&arms);
-        Ok(base.regrouped(groups, &group_of))
+        Ok(base.into_regrouped(groups, &group_of))
     }
 
     /// The slow microbiome geometry of [`Derived::new`]'s cohort, built after the first screen:
@@ -260,12 +271,17 @@ impl Derived {
     /// regrouping; the rest is shared geometry.
     #[must_use]
     pub fn regrouped(&self, groups: Vec<String>, group_of: &[usize]) -> Self {
-        let mut out = self.clone();
-        for (s, g) in out.subjects.iter_mut().zip(group_of) {
+        self.clone().into_regrouped(groups, group_of)
+    }
+
+    /// [`Derived::regrouped`], taking the geometry (no copy of every series on the way to the
+    /// first screen).
+    fn into_regrouped(mut self, groups: Vec<String>, group_of: &[usize]) -> Self {
+        for (s, g) in self.subjects.iter_mut().zip(group_of) {
             s.group = *g;
         }
-        let subjects = &out.subjects;
-        out.measures.par_iter_mut().for_each(|m| {
+        let subjects = &self.subjects;
+        self.measures.par_iter_mut().for_each(|m| {
             m.means = trajectories::group_means(&m.series, subjects, groups.len());
         });
         // Which taxa change, by group when grouped (the correlations stay); not before the
@@ -275,15 +291,15 @@ impl Derived {
             let mut taxa = (*self.taxa_trends).clone();
             match taxa::grouped_trends(frames, group_of, groups.len()) {
                 Ok(trends) => taxa.trends = trends,
-                Err(e) => out.problems.push(Problem {
+                Err(e) => self.problems.push(Problem {
                     view: "Taxa",
                     message: e.to_string(),
                 }),
             }
-            out.taxa_trends = Arc::new(taxa);
+            self.taxa_trends = Arc::new(taxa);
         }
-        out.groups = groups;
-        out
+        self.groups = groups;
+        self
     }
 }
 
