@@ -14,15 +14,10 @@ use rayon::prelude::*;
 use super::detect::{self, Layout};
 use super::roles::{self, Overrides, RoleMatch};
 use super::table::{self, RawTable};
+use super::values::{POW10, plain_decimal};
 
 /// Lines of the file the careful parser reads for detection (header and comments, then rows).
 const HEAD_LINES: usize = 60;
-
-/// Exact powers of ten in an f64.
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22,
-];
 
 /// Features parsed together before their values are written to the matrix.
 const TILE: usize = 64;
@@ -199,15 +194,10 @@ fn cells(line: &str, start: usize, width: usize, mut put: impl FnMut(usize, f64)
     true
 }
 
-/// A cell as the careful reader reads it when it is a plain finite number (digits alone are
-/// converted exactly, without the general parser); `None` for anything else.
+/// A cell as the careful reader reads it when it is a plain finite number; `None` for anything
+/// else.
 fn number(cell: &str) -> Option<f64> {
-    let bytes = cell.as_bytes();
-    if !bytes.is_empty() && bytes.len() <= 15 && bytes.iter().all(u8::is_ascii_digit) {
-        let n = bytes.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-        return Some(n as f64);
-    }
-    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+    plain_decimal(cell).or_else(|| cell.parse::<f64>().ok().filter(|v| v.is_finite()))
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Number {
     }
     let parsed = if decimal_comma && s.contains(',') {
         s.replace('.', "").replace(',', ".").parse::<f64>()
+    } else if let Some(v) = plain_decimal(s) {
+        Ok(v)
     } else {
         s.parse::<f64>()
     };
@@ -40,6 +42,46 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Number {
         Ok(v) if v.is_finite() => Number::Value(v),
         _ => Number::Invalid,
     }
+}
+
+/// Exact powers of ten in an f64.
+pub(super) const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// A plain decimal, `[-+]digits[.digits]` with at most 15 digits, read without the general
+/// parser: the digits and 10^(digits after the point) are exact in an f64, so one division
+/// rounds correctly (Clinger's fast path) and gives `str::parse`'s value bit for bit. `None`
+/// for anything else, which the general parser reads.
+pub(super) fn plain_decimal(s: &str) -> Option<f64> {
+    let bytes = s.as_bytes();
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        b'+' => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    let (mut n, mut count, mut frac, mut dot) = (0u64, 0usize, 0usize, None);
+    for (i, &byte) in digits.iter().enumerate() {
+        if byte.is_ascii_digit() {
+            n = n * 10 + u64::from(byte - b'0');
+            count += 1;
+            frac += usize::from(dot.is_some());
+            if count > 15 {
+                return None;
+            }
+        } else if byte == b'.' && dot.is_none() {
+            dot = Some(i);
+        } else {
+            return None;
+        }
+    }
+    // A point needs digits on both sides (`1.` and `.5` are left to the general parser).
+    if count == 0 || dot.is_some_and(|d| d == 0 || d + 1 == digits.len()) {
+        return None;
+    }
+    let value = n as f64 / POW10[frac];
+    Some(if negative { -value } else { value })
 }
 
 /// A date cell split into its parts, before day/month order is decided.
@@ -190,6 +232,38 @@ mod tests {
             assert!(is_missing(s), "{s:?}");
         }
         assert!(!is_missing("0"));
+    }
+
+    #[test]
+    fn plain_decimals_are_read_bit_for_bit_as_the_general_parser_reads_them() {
+        let mut rng = crate::rng::Rng::new(3);
+        for _ in 0..20_000 {
+            let digits = 1 + (rng.range(0.0, 17.0) as usize);
+            let mut s: String = (0..digits)
+                .map(|_| char::from(b'0' + rng.range(0.0, 10.0) as u8))
+                .collect();
+            if rng.chance(0.7) {
+                let at = rng.range(0.0, (digits + 1) as f64) as usize;
+                s.insert(at, '.');
+            }
+            if rng.chance(0.3) {
+                s.insert(0, if rng.chance(0.5) { '-' } else { '+' });
+            }
+            let want = s.parse::<f64>().ok();
+            if let Some(got) = plain_decimal(&s) {
+                assert_eq!(Some(got.to_bits()), want.map(f64::to_bits), "{s}");
+            }
+            assert_eq!(
+                parse_number(&s, false),
+                want.map_or(Number::Invalid, Number::Value),
+                "{s}"
+            );
+        }
+        for s in ["1.", ".5", "1e3", "-", "+", "", "1.2.3", "0x1"] {
+            assert_eq!(plain_decimal(s), None, "{s}");
+        }
+        assert_eq!(plain_decimal("-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(plain_decimal("62.9"), Some(62.9));
     }
 
     #[test]
