@@ -366,11 +366,13 @@ impl Run<'_> {
                         abundances.num_samples(),
                         crate::metrics::ordination::full_matrix_max()
                     );
-                    let ranked = crate::metrics::microbiome::at_rank(abundances, self.cohort.taxonomy(), options.rank);
                     let stop = std::sync::atomic::AtomicBool::new(false);
-                    let Some(tri) =
+                    let tri = timed(&mut self.stages.distances, || {
+                        let ranked =
+                            crate::metrics::microbiome::at_rank(abundances, self.cohort.taxonomy(), options.rank);
                         crate::metrics::distance::distance_triangle_unless(&ranked, options.beta_metric, &stop)
-                    else {
+                    });
+                    let Some(tri) = tri else {
                         return Ok(false);
                     };
                     (
