@@ -220,7 +220,8 @@ impl pulp::WithSimd for JaccardRow<'_> {
 }
 
 /// All pairwise distances between the table's samples: the upper triangle in parallel blocks
-/// (Bray–Curtis and Aitchison in [`panels`] with the CPU's widest vectors; Jaccard on bitsets),
+/// (Bray–Curtis and Aitchison in [`super::panels`] with the CPU's widest vectors; Jaccard on
+/// bitsets),
 /// then mirrored.
 pub fn distance_matrix(table: &AbundanceTable, metric: BetaMetric) -> DistanceMatrix {
     distance_matrix_unless(table, metric, &AtomicBool::new(false)).expect("never stopped")
@@ -311,10 +312,10 @@ pub fn distance_triangle_unless(table: &AbundanceTable, metric: BetaMetric, stop
 }
 
 /// Row i's distances to samples i+1.. into `out[i]` (rows not yet done are left as they were
-/// once `stop` is set). Bray–Curtis from
-/// the shared abundance Σ min(a, b) and the totals; Aitchison from the Gram form
-/// ‖a‖² + ‖b‖² − 2 a·b; both summed in [`panels`]. Where either form would cancel (near-identical
-/// samples), the pair is summed again from its differences.
+/// once `stop` is set). Bray–Curtis from the shared abundance Σ min(a, b) and the totals;
+/// Aitchison from the Gram form ‖a‖² + ‖b‖² − 2 a·b; both summed in [`super::panels`]. Where
+/// either form would cancel (near-identical samples), the pair is summed again from its
+/// differences.
 fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool, out: Vec<&mut [f64]>) {
     let n = table.num_samples();
     if metric == BetaMetric::Jaccard {

@@ -6,9 +6,10 @@
 //! side). For one of row i's non-zero values x at feature k, one broadcast of x against the
 //! panel's values at k updates the sums of PANEL pairs at once, vector by vector, with no
 //! reduction at the end. Zeros of row i are skipped: op(0, b) is 0 for both ops when every
-//! value is finite and, for min, not negative ([`Sparse::new`] keeps zeros otherwise). At a
-//! third non-zero, this is a third of the dense pair-by-pair work, and the same at full
-//! density. (Measured on 5,000 × 2,000 with AVX-512 in `cargo bench --bench distances`.)
+//! value is finite and, for min, not negative ([`Sparse::from_rows`] keeps zeros otherwise).
+//! At a third non-zero this is a third of the dense pair-by-pair work; at full density, as
+//! much. (`cargo bench --bench distances`, 5,000 × 2,000 at 33% non-zero, AVX-512, 2 cores:
+//! Bray–Curtis 1.22 s dense, 0.55 s here.)
 #![expect(
     clippy::inline_always,
     reason = "the kernels must inline into pulp's `with_simd` to be compiled with its wider instruction sets"
@@ -22,8 +23,9 @@ use rayon::prelude::*;
 pub const PANEL: usize = 32;
 
 /// Rows i that share one pass over the panels: each panel is read from memory once per block.
-/// (Measured on 5,000 × 2,000: 64 rows per block took 0.92 s, 128 0.82 s, 256 0.80 s, 512
-/// 0.76 s, 1,024 0.86 s as the blocks became too few to share out.)
+/// (Bray–Curtis at 5,000 × 2,000, measured before the panels were aligned: 64 rows per block
+/// took 0.92 s, 128 0.82 s, 256 0.80 s, 512 0.76 s, 1,024 0.86 s as the blocks became too
+/// few to share out between the cores.)
 const ROWS_PER_BLOCK: usize = 512;
 
 /// The term summed over the features of a pair of rows.
@@ -116,7 +118,7 @@ impl Sparse {
     /// The rows in panels of [`PANEL`]: panel p holds rows pPANEL.. as `m` groups of PANEL
     /// values (column k of each row side by side), the last panel padded with zeros. The
     /// panels start at `.1`, on a 64-byte boundary, so that no vector load straddles two cache
-    /// lines (measured: a third of the time of the sums at 5,000 × 2,000).
+    /// lines (measured at 5,000 × 2,000: the sums took a fifth longer with misaligned panels).
     fn panels(&self) -> (Vec<f64>, usize) {
         let size = self.m * PANEL;
         let mut panels = vec![0.0; self.len().div_ceil(PANEL) * size + 8];

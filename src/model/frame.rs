@@ -67,15 +67,7 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, ColumnError>
 
 /// Text: a text column, or an all-missing one.
 pub fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, ColumnError> {
-    let col = df.column(name).map_err(|_| missing(name))?;
-    match col.dtype() {
-        DataType::String => {
-            let ca = col.str().map_err(|_| wrong(name, col.dtype(), "text"))?;
-            Ok(ca.iter().map(|v| v.map(str::to_owned)).collect())
-        }
-        DataType::Null => Ok(vec![None; df.height()]),
-        other => Err(wrong(name, other, "text")),
-    }
+    Ok(str_refs(df, name)?.into_iter().map(|v| v.map(str::to_owned)).collect())
 }
 
 /// Text borrowed from the frame: as [`strs`], without a copy of every value.
