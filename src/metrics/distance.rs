@@ -66,7 +66,10 @@ pub use crate::model::DistanceMatrix;
 /// Robust CLR of one sample: ln x − mean(ln x) over non-zero x; zeros stay 0 (DEICODE's rclr).
 pub fn robust_clr(values: &[f64]) -> Vec<f64> {
     // The logs once, then the mean of the non-zero ones taken off (summed in the same order).
-    let mut out: Vec<f64> = values.iter().map(|&v| if v > 0.0 { v.ln() } else { 0.0 }).collect();
+    let mut out: Vec<f64> = values
+        .iter()
+        .map(|&v| if v > 0.0 { ln_count(v) } else { 0.0 })
+        .collect();
     let (mut sum, mut count) = (0.0, 0usize);
     for (l, v) in out.iter().zip(values) {
         if *v > 0.0 {
@@ -83,6 +86,22 @@ pub fn robust_clr(values: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Counts below this have their natural logarithm looked up ([`ln_count`]).
+const SMALL_COUNTS: usize = 1 << 16;
+
+/// ln v, looked up for whole numbers below [`SMALL_COUNTS`] (read counts mostly are): the same
+/// `f64::ln` of the same number, computed once per process instead of once per cell (3.3 M
+/// logarithms for a 5,000 × 2,000 Aitchison matrix).
+fn ln_count(v: f64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    if v < SMALL_COUNTS as f64 && v.fract() == 0.0 {
+        let table = TABLE.get_or_init(|| (0..SMALL_COUNTS).map(|k| (k as f64).ln()).collect());
+        table[v as usize]
+    } else {
+        v.ln()
+    }
 }
 
 /// A sample transformed for `metric`: relative abundances, presence/absence or robust CLR.
@@ -370,6 +389,13 @@ const GUARD: f64 = 1e-3;
 mod tests {
     use super::*;
     use crate::model::AbundanceKind;
+
+    #[test]
+    fn looked_up_logarithms_are_the_logarithms() {
+        for v in [1.0, 2.0, 3.0, 10.0, 65_535.0, 65_536.0, 1e6, 0.5, 2.5, 1e-300, 7.0e15] {
+            assert_eq!(ln_count(v).to_bits(), v.ln().to_bits(), "{v}");
+        }
+    }
 
     #[test]
     fn hand_worked_distances() {
