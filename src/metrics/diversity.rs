@@ -1,6 +1,8 @@
 //! Alpha diversity per sample and the Firmicutes/Bacteroidetes ratio, matching scikit-bio's
 //! `skbio.diversity.alpha` functions.
 
+use rayon::prelude::*;
+
 use crate::model::{AbundanceKind, AbundanceTable, Taxonomy};
 
 /// Alpha diversity of one sample.
@@ -73,23 +75,32 @@ pub fn canonical_phylum(name: &str) -> String {
 /// Firmicutes / Bacteroidetes ratio per sample (in table order); `None` when a sample has no
 /// Bacteroidetes (the ratio is undefined, not infinite).
 pub fn fb_ratio(table: &AbundanceTable, taxonomy: &Taxonomy) -> Vec<Option<f64>> {
-    let phylum: Vec<Option<String>> = table
+    // Each feature's phylum named once (1 Firmicutes, 2 Bacteroidetes, 0 other or unknown), not
+    // compared as text in every sample.
+    let phylum: Vec<u8> = table
         .feature_ids
         .iter()
         .map(|f| {
-            taxonomy
+            match taxonomy
                 .get(f)
                 .and_then(|l| l.ranks[1].as_deref())
                 .map(canonical_phylum)
+                .as_deref()
+            {
+                Some("Firmicutes") => 1,
+                Some("Bacteroidetes") => 2,
+                _ => 0,
+            }
         })
         .collect();
     (0..table.num_samples())
+        .into_par_iter()
         .map(|s| {
             let (mut firmicutes, mut bacteroidetes) = (0.0, 0.0);
             for (v, p) in table.sample(s).iter().zip(&phylum) {
-                match p.as_deref() {
-                    Some("Firmicutes") => firmicutes += v,
-                    Some("Bacteroidetes") => bacteroidetes += v,
+                match p {
+                    1 => firmicutes += v,
+                    2 => bacteroidetes += v,
                     _ => {}
                 }
             }
