@@ -134,7 +134,6 @@ pub fn assemble(
             .then(a.3.cmp(&b.3))
     });
     let rows: Vec<(&MergedVisit, Option<f64>)> = keyed.into_iter().map(|(_, row)| row).collect();
-    // The visits frame, and the samples linked to the nearest visit of their subject, at once.
     // The visits frame beside the samples frame (the samples linked to the nearest visit of
     // their subject) and then the subjects frame, which counts the samples.
     let (visits_df, samples_and_subjects) = rayon::join(

@@ -44,11 +44,6 @@ pub struct Sparse {
 }
 
 impl Sparse {
-    /// The `n` rows of the row-major `values` (`m` columns each) for `op`.
-    pub fn new(values: &[f64], n: usize, m: usize, op: PairOp) -> Self {
-        Self::from_rows(n, m, op, |i| values[i * m..(i + 1) * m].to_vec())
-    }
-
     /// The `n` rows `row(0)`, `row(1)`, … (`m` values each) for `op`. Zeros are left out only
     /// where op(0, b) = 0 for every b in the matrix: every value finite, and for min none
     /// negative.
@@ -288,6 +283,11 @@ fn row_sums<S: pulp::Simd, const NV: usize>(
 mod tests {
     use super::*;
 
+    /// The `n` rows of the row-major `values` (`m` columns each) for `op`.
+    fn sparse(values: &[f64], n: usize, m: usize, op: PairOp) -> Sparse {
+        Sparse::from_rows(n, m, op, |i| values[i * m..(i + 1) * m].to_vec())
+    }
+
     #[test]
     fn pair_sums_equal_the_dense_definition_with_and_without_zeros_kept() {
         let mut rng = crate::rng::Rng::new(11);
@@ -305,7 +305,7 @@ mod tests {
                     })
                     .collect();
                 for op in [PairOp::Min, PairOp::Product] {
-                    let rows = Sparse::new(&values, n, m, op);
+                    let rows = sparse(&values, n, m, op);
                     let mut got: Vec<Vec<f64>> = (0..n).map(|i| vec![f64::NAN; n - i - 1]).collect();
                     let out = got.iter_mut().map(Vec::as_mut_slice).collect();
                     upper_pair_sums(&rows, op, |_, _, s| s, &AtomicBool::new(false), out);
@@ -334,7 +334,7 @@ mod tests {
 
     #[test]
     fn stopped_sums_leave_every_row_as_it_was() {
-        let rows = Sparse::new(&[1.0; 80 * 3], 80, 3, PairOp::Min);
+        let rows = sparse(&[1.0; 80 * 3], 80, 3, PairOp::Min);
         let mut got: Vec<Vec<f64>> = (0..80).map(|i| vec![-1.0; 79 - i]).collect();
         let out = got.iter_mut().map(Vec::as_mut_slice).collect();
         upper_pair_sums(&rows, PairOp::Min, |_, _, s| s, &AtomicBool::new(true), out);
