@@ -197,9 +197,14 @@ pub fn analyse_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<An
         bytes,
         explicit: true,
     };
-    let cohort = data::load_inputs(vec![input], &options.load)?;
-    let tables = tables(&cohort, &options.metrics)?;
-    let findings = check(&cohort, &options.rules)?;
+    derived_and_checked(data::load_inputs(vec![input], &options.load)?, options)
+}
+
+/// A loaded cohort with its tables and findings, derived and checked at once (the checks read
+/// only the cohort); a failure to derive is reported before one to check.
+fn derived_and_checked(cohort: Cohort, options: &Options) -> Result<Analysis, PipelineError> {
+    let (tables, findings) = rayon::join(|| tables(&cohort, &options.metrics), || check(&cohort, &options.rules));
+    let (tables, findings) = (tables?, findings?);
     Ok(Analysis {
         cohort,
         tables,
@@ -207,7 +212,7 @@ pub fn analyse_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<An
     })
 }
 
-/// Load, then derive and check at once (the checks read only the cohort), reporting each stage
+/// Load, then derive and check at once ([`derived_and_checked`]), reporting each stage
 /// (up to `done` of the whole run, so a front end can add its own stages after) and stopping
 /// between stages when cancelled.
 pub fn analyse(
@@ -226,14 +231,9 @@ pub fn analyse(
     step(Stage::Reading, 0.0)?;
     let cohort = load(source, &options.load)?;
     step(Stage::Deriving, 1.0)?;
-    let (tables, findings) = rayon::join(|| tables(&cohort, &options.metrics), || check(&cohort, &options.rules));
-    let (tables, findings) = (tables?, findings?);
+    let analysis = derived_and_checked(cohort, options)?;
     step(Stage::Deriving, 2.0)?;
-    Ok(Analysis {
-        cohort,
-        tables,
-        findings,
-    })
+    Ok(analysis)
 }
 
 #[cfg(test)]
