@@ -140,28 +140,29 @@ fn lane_sum(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
 
 /// Distance between two samples already [`prepare`]d for `metric`.
 pub fn pair(a: &[f64], b: &[f64], metric: BetaMetric) -> f64 {
-    pair_with_sums(a, b, a.iter().sum(), b.iter().sum(), metric)
-}
-
-/// [`pair`] with the row sums known (they are computed once per sample for a whole matrix).
-fn pair_with_sums(a: &[f64], b: &[f64], sum_a: f64, sum_b: f64, metric: BetaMetric) -> f64 {
-    let total = sum_a + sum_b;
+    let total = a.iter().sum::<f64>() + b.iter().sum::<f64>();
     match metric {
-        BetaMetric::BrayCurtis => {
-            let shared = lane_sum(a, b, |x, y| if x < y { x } else { y });
-            if total > 0.0 {
-                // Never below 0 by rounding (a sample against itself).
-                ((total - 2.0 * shared) / total).max(0.0)
-            } else {
-                0.0
-            }
-        }
+        BetaMetric::BrayCurtis => bray_curtis(lane_sum(a, b, |x, y| if x < y { x } else { y }), total, || {
+            lane_sum(a, b, |x, y| (x - y).abs())
+        }),
         BetaMetric::Jaccard => {
             let both = lane_sum(a, b, |x, y| x * y);
             let union = total - both;
             if union > 0.0 { 1.0 - both / union } else { 0.0 }
         }
         BetaMetric::Aitchison => lane_sum(a, b, |x, y| (x - y) * (x - y)).sqrt(),
+    }
+}
+
+/// Bray–Curtis from the shared abundance Σ min(a, b) and the sum of both samples' totals:
+/// (T − 2 Σmin) / T, or, where that would cancel (below [`GUARD`]: near-identical samples, a
+/// sample against itself), Σ|a − b| / T from `differences`. 0 when both samples are empty.
+fn bray_curtis(shared: f64, total: f64, differences: impl FnOnce() -> f64) -> f64 {
+    if total > 0.0 {
+        let d = (total - 2.0 * shared) / total;
+        if d < GUARD { differences() / total } else { d }
+    } else {
+        0.0
     }
 }
 
@@ -366,15 +367,8 @@ fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool,
             } else {
                 d2.sqrt()
             }
-        } else if total > 0.0 {
-            let d = (total - 2.0 * sum) / total;
-            if d < GUARD {
-                rows.merged_sum(i, j, |x, y| (x - y).abs()) / total
-            } else {
-                d
-            }
         } else {
-            0.0
+            bray_curtis(sum, total, || rows.merged_sum(i, j, |x, y| (x - y).abs()))
         }
     };
     upper_pair_sums(&rows, op, finish, stop, out);
