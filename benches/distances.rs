@@ -32,7 +32,7 @@ fn main() {
         return;
     };
     let table = cohort.abundances().expect("abundances");
-    let density = table.values.iter().filter(|v| **v != 0.0).count() as f64 / table.values.len() as f64;
+    let density = table.num_nonzero() as f64 / (table.num_samples() * table.num_features()) as f64;
     eprintln!(
         "{} samples × {} features, {:.0}% non-zero, {} threads, SIMD {:?}",
         table.num_samples(),

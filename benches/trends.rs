@@ -55,7 +55,7 @@ fn main() {
         };
         let trends = taxon_trends(
             &rel.feature_ids,
-            &pick(&rel.values),
+            &pick(&rel.to_dense()),
             &pick(&transformed.values),
             &subject,
             &time,

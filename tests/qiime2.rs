@@ -299,8 +299,8 @@ fn moving_pictures_as_artifacts_when_shared_is_present() {
     let (a, b) = (wrapped.abundances().expect("qza"), plain.abundances().expect("tsv"));
     assert_eq!((a.sample_ids.len(), a.feature_ids.len()), (34, 770));
     assert_eq!(
-        (&a.sample_ids, &a.feature_ids, &a.values),
-        (&b.sample_ids, &b.feature_ids, &b.values)
+        (&a.sample_ids, &a.feature_ids, &a.to_dense()),
+        (&b.sample_ids, &b.feature_ids, &b.to_dense())
     );
     assert_eq!(wrapped.taxonomy(), plain.taxonomy());
     assert_eq!(wrapped.num_subjects(), plain.num_subjects());

@@ -210,7 +210,7 @@ fn taxon_values(
             examples,
         });
     };
-    let values = if *use_clr { clr(&rel).values } else { rel.values.clone() };
+    let values = if *use_clr { clr(&rel).values } else { rel.to_dense() };
     let nf = rel.num_features();
     let row_of = rel.sample_rows();
     Ok(samples

@@ -83,7 +83,7 @@ pub fn trends(
     };
     let mut taxa = taxon_trends_by_group(
         &rel.feature_ids,
-        &pick(&rel.values),
+        &pick(&rel.to_dense()),
         &pick(&transformed.values),
         &subject,
         &at,
@@ -181,9 +181,10 @@ pub fn clinical_correlations(frames: Frames<'_>, rank: Option<usize>) -> Result<
         .enumerate()
         .filter_map(|(s, f)| Some((s, f.as_ref()?.1)))
         .collect();
+    let dense = rel.to_dense();
     let mut prevalent: Vec<(usize, f64)> = (0..nf)
         .map(|f| {
-            let present = with_sample.iter().filter(|(_, r)| rel.values[r * nf + f] > 0.0).count();
+            let present = with_sample.iter().filter(|(_, r)| dense[r * nf + f] > 0.0).count();
             (f, present as f64 / with_sample.len().max(1) as f64)
         })
         .filter(|(_, p)| *p >= MIN_PREVALENCE)
@@ -198,7 +199,7 @@ pub fn clinical_correlations(frames: Frames<'_>, rank: Option<usize>) -> Result<
         for (k, (f, _)) in prevalent.iter().enumerate() {
             let (x, y): (Vec<f64>, Vec<f64>) = with_sample
                 .iter()
-                .filter_map(|(s, r)| Some((rel.values[r * nf + f], metric[*s]?)))
+                .filter_map(|(s, r)| Some((dense[r * nf + f], metric[*s]?)))
                 .unzip();
             if x.len() < 4 {
                 continue;

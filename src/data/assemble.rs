@@ -11,7 +11,7 @@ use polars::prelude::*;
 use super::frames::{samples_frame, subjects_frame, visits_frame};
 use super::parts::{Attr, MergedVisit, Parts, SampleRow, SubjectAttrs, VisitRow};
 use crate::model::natural::natural_cmp;
-use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, columns as c};
+use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, SparseRows, columns as c};
 
 /// Errors building the frames (a polars failure is a bug, reported rather than panicking).
 #[derive(Debug, thiserror::Error)]
@@ -537,12 +537,12 @@ fn merge_abundances(
             });
         }
     }
-    let nf = feature_ids.len();
     let mut sample_ids = Vec::new();
     let mut seen = HashSet::default();
-    let mut values = Vec::new();
+    let mut rows = SparseRows::with_capacity(0, all.iter().map(AbundanceTable::num_nonzero).sum());
+    let mut cells: Vec<(u32, f64)> = Vec::new();
     for t in &all {
-        let map: Vec<usize> = t.feature_ids.iter().map(|f| feature_index[f]).collect();
+        let map: Vec<u32> = t.feature_ids.iter().map(|f| feature_index[f] as u32).collect();
         for s in 0..t.num_samples() {
             if !seen.insert(t.sample_ids[s].clone()) {
                 findings.push(
@@ -556,22 +556,28 @@ fn merge_abundances(
                 continue;
             }
             sample_ids.push(t.sample_ids[s].clone());
-            let mut row = vec![0.0; nf];
-            for (f, v) in t.sample(s).iter().enumerate() {
-                row[map[f]] += v;
+            // The sample's cells under the joined features, a feature named twice summed.
+            let (features, values) = t.row(s);
+            cells.clear();
+            cells.extend(features.iter().zip(values).map(|(&f, &v)| (map[f as usize], v)));
+            cells.sort_by_key(|c| c.0);
+            let mut k = 0;
+            while k < cells.len() {
+                let (f, mut v) = cells[k];
+                k += 1;
+                while k < cells.len() && cells[k].0 == f {
+                    v += cells[k].1;
+                    k += 1;
+                }
+                rows.push(f, v);
             }
-            values.extend(row);
+            rows.end_row();
         }
     }
-    Some(AbundanceTable {
-        sample_ids,
-        feature_ids,
-        values,
-        kind,
-    })
+    Some(rows.finish(sample_ids, feature_ids, kind))
 }
 
 /// Same samples, features and values, in the same order.
 fn same_table(a: &AbundanceTable, b: &AbundanceTable) -> bool {
-    a.kind == b.kind && a.sample_ids == b.sample_ids && a.feature_ids == b.feature_ids && a.values == b.values
+    a == b
 }

@@ -1,6 +1,7 @@
 //! The fast path for the largest input a cohort has: a clean BIOM classic TSV feature table
 //! (features as rows, one column per sample, tab-separated numbers) parsed straight into the
-//! samples × features matrix, in parallel, without a `RawTable` of every cell.
+//! table's sparse sample rows, in parallel, without a `RawTable` of every cell or a dense
+//! matrix.
 //!
 //! Only the header lines and the first rows go through the careful parser and detection, so the
 //! layout is decided the same way. Anything unusual in the rows — a quote, a row with too many
@@ -15,6 +16,7 @@ use super::detect::{self, Layout};
 use super::roles::{self, Overrides, RoleMatch};
 use super::table::{self, RawTable};
 use super::values::{POW10, plain_decimal};
+use crate::model::{AbundanceKind, AbundanceTable};
 
 /// Lines of the file the careful parser reads for detection (header and comments, then rows).
 const HEAD_LINES: usize = 60;
@@ -28,9 +30,8 @@ pub struct CleanMatrix {
     /// separator), for the file's description.
     pub head: RawTable,
     pub matches: Vec<RoleMatch>,
-    pub feature_ids: Vec<String>,
-    /// Samples × features, row-major (as `AbundanceTable::values`).
-    pub values: Vec<f64>,
+    /// The table, its kind not yet decided (`data::microbiome::push_sparse` decides it).
+    pub table: AbundanceTable,
 }
 
 /// The table, when `text` is a clean BIOM classic TSV; `None` sends it to the careful reader.
@@ -69,26 +70,33 @@ pub fn clean_biom_tsv(text: &str, name: &str, overrides: &Overrides) -> Option<C
             return None;
         }
     }
-    let (feature_ids, values) = parse_rows(body, head.num_cols() - 1)?;
-    Some(CleanMatrix {
-        head,
-        matches,
+    let (feature_ids, (row_starts, features, cells)) = parse_rows(body, head.num_cols() - 1)?;
+    let sample_ids = head.headers[1..].to_vec();
+    let table = AbundanceTable::from_sparse(
+        sample_ids,
         feature_ids,
-        values,
-    })
+        row_starts,
+        features,
+        cells,
+        AbundanceKind::Counts,
+    )?;
+    Some(CleanMatrix { head, matches, table })
 }
 
-/// Each row's feature id, and the values as samples × features; `None` at anything unusual.
-fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Vec<f64>)> {
+/// Sparse rows: each sample's start, then the features and values of its non-zero cells.
+type Rows = (Vec<usize>, Vec<u32>, Vec<f64>);
+
+/// Each row's feature id, and the values as sparse sample rows; `None` at anything unusual.
+fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Rows)> {
     let mut lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     if lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
     let nf = lines.len();
-    if nf == 0 {
+    if nf == 0 || u32::try_from(nf).is_err() {
         return None;
     }
-    // Blocks of samples, each parsed by one task over every row into its own rows of the matrix.
+    // Blocks of samples, each read by one task over every row into its own samples' rows.
     let blocks = (rayon::current_num_threads() * 4).clamp(1, ns);
     let bounds: Vec<usize> = (0..=blocks).map(|b| b * ns / blocks).collect();
     // Pass 1: each row's feature id and where each block's first sample starts in it.
@@ -96,34 +104,112 @@ fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Vec<f64>)> {
         .par_iter()
         .map(|line| row_starts(line, ns, &bounds))
         .collect::<Option<_>>()?;
-    // Pass 2: the numbers, block by block. A block's rows of the matrix are its samples; a tile
-    // of TILE features is parsed into a small buffer first, so the matrix is written in runs of
-    // TILE values rather than one value per sample row (a page apart on wide tables). The
-    // matrix holds no more cells than the file has bytes: no fallible allocation is needed.
-    let mut values = vec![0.0; ns * nf];
-    let mut slices = Vec::with_capacity(blocks);
-    let mut rest = values.as_mut_slice();
-    for b in 0..blocks {
-        let (mine, after) = rest.split_at_mut((bounds[b + 1] - bounds[b]) * nf);
-        slices.push((b, mine));
-        rest = after;
-    }
-    let parsed = slices.into_par_iter().all(|(b, out)| {
-        let width = bounds[b + 1] - bounds[b];
-        let mut tile = vec![0.0; width * TILE];
-        (0..nf).step_by(TILE).all(|f0| {
-            let f1 = (f0 + TILE).min(nf);
-            let read = (f0..f1).all(|f| {
-                let t = f - f0;
-                cells(lines[f], rows[f].1[b], width, |k, v| tile[k * TILE + t] = v)
-            });
-            for (k, row) in out.chunks_mut(nf).enumerate() {
-                row[f0..f1].copy_from_slice(&tile[k * TILE..k * TILE + f1 - f0]);
+    // Pass 2: how many cells of each sample may be non-zero, from their text alone (a cell of
+    // only `0`, `.`, `-` and `+` is zero or unreadable), so the rows are allocated once, to
+    // size, instead of a dense matrix.
+    let counts: Vec<Vec<usize>> = (0..blocks)
+        .into_par_iter()
+        .map(|b| {
+            let mut counts = vec![0; bounds[b + 1] - bounds[b]];
+            for (line, (_, starts)) in lines.iter().zip(&rows) {
+                count_nonzero(line, starts[b], &mut counts);
             }
-            read
+            counts
         })
-    });
-    parsed.then(|| (rows.into_iter().map(|(id, _)| id).collect(), values))
+        .collect();
+    let mut row_starts = Vec::with_capacity(ns + 1);
+    row_starts.push(0);
+    for n in counts.iter().flatten() {
+        row_starts.push(row_starts.last().copied().unwrap_or(0) + n);
+    }
+    let total = row_starts[ns];
+    let mut features = vec![0u32; total];
+    let mut cells = vec![0.0; total];
+    // Pass 3: the numbers, block by block, each block writing its own samples' rows. A tile of
+    // TILE features is parsed into a small buffer first, so each row grows by runs of cells
+    // rather than one cell per visit to it.
+    let mut slices = Vec::with_capacity(blocks);
+    let (mut rest_f, mut rest_c) = (features.as_mut_slice(), cells.as_mut_slice());
+    for b in 0..blocks {
+        let len = row_starts[bounds[b + 1]] - row_starts[bounds[b]];
+        let (mine_f, after_f) = rest_f.split_at_mut(len);
+        let (mine_c, after_c) = rest_c.split_at_mut(len);
+        slices.push((b, mine_f, mine_c));
+        (rest_f, rest_c) = (after_f, after_c);
+    }
+    let lengths: Option<Vec<Vec<usize>>> = slices
+        .into_par_iter()
+        .map(|(b, out_f, out_c)| {
+            let width = bounds[b + 1] - bounds[b];
+            let base = row_starts[bounds[b]];
+            let ends: Vec<usize> = (1..=width).map(|k| row_starts[bounds[b] + k] - base).collect();
+            let mut cursor: Vec<usize> = (0..width).map(|k| row_starts[bounds[b] + k] - base).collect();
+            let mut tile = vec![0.0; width * TILE];
+            for f0 in (0..nf).step_by(TILE) {
+                let f1 = (f0 + TILE).min(nf);
+                for f in f0..f1 {
+                    let t = f - f0;
+                    if !read_cells(lines[f], rows[f].1[b], width, |k, v| tile[k * TILE + t] = v) {
+                        return None;
+                    }
+                }
+                for (k, at) in cursor.iter_mut().enumerate() {
+                    for (t, &v) in tile[k * TILE..k * TILE + f1 - f0].iter().enumerate() {
+                        if v != 0.0 {
+                            // More non-zero cells than their text promised: not a clean table.
+                            if *at == ends[k] {
+                                return None;
+                            }
+                            out_f[*at] = (f0 + t) as u32;
+                            out_c[*at] = v;
+                            *at += 1;
+                        }
+                    }
+                }
+            }
+            Some(cursor.iter().map(|at| base + at).collect())
+        })
+        .collect();
+    let lengths = lengths?;
+    // Where each sample's cells end.
+    let ends: Vec<usize> = lengths.into_iter().flatten().collect();
+    // Cells that read as zero though their text did not look it (`0e0`): close the gaps.
+    if ends.iter().zip(&row_starts[1..]).any(|(end, start)| end != start) {
+        let mut write = 0;
+        for s in 0..ns {
+            let (start, len) = (row_starts[s], ends[s] - row_starts[s]);
+            features.copy_within(start..start + len, write);
+            cells.copy_within(start..start + len, write);
+            row_starts[s] = write;
+            write += len;
+        }
+        row_starts[ns] = write;
+        features.truncate(write);
+        cells.truncate(write);
+    }
+    Some((
+        rows.into_iter().map(|(id, _)| id).collect(),
+        (row_starts, features, cells),
+    ))
+}
+
+/// Add to `counts[k]` when the k-th of `counts.len()` cells of `line` from byte `start` may be
+/// non-zero: it holds a byte other than `0`, `.`, `-` and `+`.
+fn count_nonzero(line: &str, start: usize, counts: &mut [usize]) {
+    let bytes = line.as_bytes();
+    let mut pos = start;
+    for count in counts.iter_mut() {
+        let mut nonzero = false;
+        while let Some(&byte) = bytes.get(pos) {
+            if byte == b'\t' {
+                break;
+            }
+            nonzero |= !matches!(byte, b'0' | b'.' | b'-' | b'+');
+            pos += 1;
+        }
+        *count += usize::from(nonzero);
+        pos += 1;
+    }
 }
 
 /// A row's feature id and the byte offset of each block's first sample (`bounds[b]` is the
@@ -152,7 +238,7 @@ fn row_starts(line: &str, ns: usize, bounds: &[usize]) -> Option<(String, Vec<us
 
 /// Read `width` tab-separated numbers of `line` from byte `start`, handing each to `put` with
 /// its index; false at the first cell that is not a plain finite number.
-fn cells(line: &str, start: usize, width: usize, mut put: impl FnMut(usize, f64)) -> bool {
+fn read_cells(line: &str, start: usize, width: usize, mut put: impl FnMut(usize, f64)) -> bool {
     let bytes = line.as_bytes();
     let mut pos = start;
     for k in 0..width {
@@ -231,22 +317,22 @@ mod tests {
         assert_eq!(id, "f1");
         assert_eq!(starts, [3, 9]);
         let mut got = Vec::new();
-        assert!(cells(line, starts[1], 3, |k, v| got.push((k, v))));
+        assert!(read_cells(line, starts[1], 3, |k, v| got.push((k, v))));
         assert_eq!(got, [(0, 30.0), (1, 40.0), (2, 50.0)]);
-        assert!(!cells("f1\t1\tNA", 3, 2, |_, _| {}));
+        assert!(!read_cells("f1\t1\tNA", 3, 2, |_, _| {}));
         // Decimals read on the way equal the general parser's, to the bit.
         let line = "f\t757.0\t0.1\t123456789.012345\t0.000000000000000000001\t5.\t.5\t1.2.3\t12345678901234567.5\t-1.5";
         let mut got = Vec::new();
-        assert!(!cells(line, 2, 9, |_, v| got.push(v)));
+        assert!(!read_cells(line, 2, 9, |_, v| got.push(v)));
         let want: Vec<f64> = line.split('\t').skip(1).map_while(|c| c.parse().ok()).collect();
         assert_eq!(got.len(), 6);
         for (g, w) in got.iter().zip(&want) {
             assert_eq!(g.to_bits(), w.to_bits(), "{g} vs {w}");
         }
         let mut got = Vec::new();
-        assert!(cells("f\t12345678901234567.5\t-1.5", 2, 2, |_, v| got.push(v)));
+        assert!(read_cells("f\t12345678901234567.5\t-1.5", 2, 2, |_, v| got.push(v)));
         assert_eq!(got, [12_345_678_901_234_567.5, -1.5]);
-        assert!(!cells("f1\t1\t\t2", 3, 3, |_, _| {}));
+        assert!(!read_cells("f1\t1\t\t2", 3, 3, |_, _| {}));
         assert!(row_starts("f1\t10\t20", 5, &[0, 2, 5]).is_none());
         assert!(row_starts("\t10\t20\t30\t40\t50", 5, &[0, 2, 5]).is_none());
         assert!(row_starts("f1\t1\t2\t3\t4\t5\t6", 5, &[0, 2, 5]).is_none());

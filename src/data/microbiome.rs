@@ -370,13 +370,20 @@ pub(super) fn push_table(
 fn push_table_as(
     sample_ids: Vec<String>,
     feature_ids: Vec<String>,
-    mut values: Vec<f64>,
+    values: Vec<f64>,
     percent: bool,
     ctx: &FileCtx,
     parts: &mut Parts,
 ) {
-    let nf = feature_ids.len();
-    if sample_ids.is_empty() || nf == 0 {
+    let table = AbundanceTable::new(sample_ids, feature_ids, &values, AbundanceKind::Counts);
+    drop(values);
+    push_sparse(table, percent, ctx, parts);
+}
+
+/// Add a table read into its sparse rows, deciding its kind (counts, fractions, percent) and
+/// reporting negative values. `percent` when the format is known to be in percent.
+pub(super) fn push_sparse(mut table: AbundanceTable, percent: bool, ctx: &FileCtx, parts: &mut Parts) {
+    if table.num_samples() == 0 || table.num_features() == 0 {
         parts.findings.push(
             Finding::new(
                 Severity::Error,
@@ -387,17 +394,18 @@ fn push_table_as(
         );
         return;
     }
-    // Each sample in one pass (in parallel): its negative values and most negative feature,
-    // whether all its values are whole, and its total.
-    let scans: Vec<(usize, Option<usize>, bool, f64)> = values
-        .par_chunks(nf)
-        .map(|row| {
+    // Each sample in one pass (in parallel): its negative values and most negative feature (as
+    // a position among its cells), whether all its values are whole, and its total.
+    let scans: Vec<(usize, Option<usize>, bool, f64)> = (0..table.num_samples())
+        .into_par_iter()
+        .map(|s| {
+            let row = table.row(s).1;
             let (mut negatives, mut worst, mut integral, mut total) = (0, None::<usize>, true, 0.0);
-            for (f, v) in row.iter().enumerate() {
+            for (i, v) in row.iter().enumerate() {
                 if *v < 0.0 {
                     negatives += 1;
                     if worst.is_none_or(|w| v.total_cmp(&row[w]).is_lt()) {
-                        worst = Some(f);
+                        worst = Some(i);
                     }
                 }
                 integral &= v.fract() == 0.0;
@@ -409,19 +417,22 @@ fn push_table_as(
     // One finding per sample with negative values, naming its most negative feature.
     for (s, (negatives, worst, _, _)) in scans.iter().enumerate() {
         let Some(worst) = *worst else { continue };
-        let row = &values[s * nf..(s + 1) * nf];
+        let (features, cells) = table.row(s);
         parts.findings.push(
             Finding::new(
                 Severity::Error,
                 "range.negative-abundance",
                 crate::i18n::trf(
                     "{negatives} negative abundance value(s) in this sample (e.g. feature {p1}); abundances are ≥ 0",
-                    &[("negatives", &negatives), ("p1", &feature_ids[worst])],
+                    &[
+                        ("negatives", &negatives),
+                        ("p1", &table.feature_ids[features[worst] as usize]),
+                    ],
                 ),
             )
             .file(ctx.name)
-            .sample(&sample_ids[s])
-            .value(&row[worst].to_string()),
+            .sample(&table.sample_ids[s])
+            .value(&cells[worst].to_string()),
         );
     }
     let integral = scans.iter().all(|scan| scan.2);
@@ -433,9 +444,7 @@ fn push_table_as(
     let kind = if integral && median > 1.5 && !all_percent {
         AbundanceKind::Counts
     } else if all_percent || (!integral && (50.0..=150.0).contains(&median)) {
-        for v in &mut values {
-            *v /= 100.0;
-        }
+        table.divide(100.0);
         parts.findings.push(
             Finding::new(
                 Severity::Info,
@@ -461,13 +470,6 @@ fn push_table_as(
         }
         AbundanceKind::Relative
     };
-    parts.abundances.push((
-        ctx.index,
-        AbundanceTable {
-            sample_ids,
-            feature_ids,
-            values,
-            kind,
-        },
-    ));
+    table.kind = kind;
+    parts.abundances.push((ctx.index, table));
 }

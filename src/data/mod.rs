@@ -377,9 +377,8 @@ fn read_one(
                         &input.name,
                         parts,
                     );
-                    source.num_rows = clean.feature_ids.len();
-                    let sample_ids = clean.head.headers[1..].to_vec();
-                    microbiome::push_table(sample_ids, clean.feature_ids, clean.values, &ctx, parts);
+                    source.num_rows = clean.table.num_features();
+                    microbiome::push_sparse(clean.table, false, &ctx, parts);
                     return Ok((source, Layout::BiomTsv));
                 }
                 TextRead::Table(table, findings) => {
@@ -644,6 +643,10 @@ mod tests {
             "# Constructed from biom file\n#OTU ID\tS1\tS2\tS3\nf1\t10.0\t0.0\t3\nf2\t0.5\t2.0\t1e1\r\nf3\t0\t7\t0.125\n",
             "#OTU ID\tS1\tS2\tS3\nf1\t1\t0\t3\nf2\t1\t2\t1",
             "#OTU ID\tS1\tS2\tS3\nf1\t1\t-4\t3\nf2\t1\t2\t1\n",
+            // Zeros spelled otherwise (`0e0` reads as zero though its text does not look it;
+            // the rows are closed up after), and a sample with no cells at all.
+            "#OTU ID\tS1\tS2\tS3\nf1\t0e0\t-0\t3\nf2\t+0\t2\t0.0e5\nf3\t000\t0.\t1\n",
+            "#OTU ID\tS1\tS2\tS3\nf1\t0\t5\t0E-3\nf2\t0\t1e0\t2\n",
         ];
         // …and those it leaves to the careful reader: missing values, a decimal comma, a short
         // row, a long row, a blank line, a comment row, quotes, a taxonomy column.

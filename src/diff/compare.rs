@@ -449,15 +449,13 @@ fn abundance_changes(
     for g in column.iter().flatten() {
         only_new[*g] = false;
     }
-    let (nf_old, nf_new) = (old.feature_ids.len(), new.feature_ids.len());
     let mut compared = 0;
     let mut moved = Vec::new();
     for (s, sample) in old.sample_ids.iter().enumerate() {
         let Some(&t) = new_rows.get(sample.as_str()) else {
             continue;
         };
-        let a = &old.values[s * nf_old..(s + 1) * nf_old];
-        let b = &new.values[t * nf_new..(t + 1) * nf_new];
+        let (a, b) = (old.sample(s), new.sample(t));
         let (sa, sb): (f64, f64) = (a.iter().sum(), b.iter().sum());
         if sa <= 0.0 || sb <= 0.0 {
             continue;

@@ -174,9 +174,10 @@ fn jaccard_upper(table: &AbundanceTable, n: usize, stop: &AtomicBool, out: Vec<&
         .into_par_iter()
         .flat_map_iter(|s| {
             let mut w = vec![0u64; words];
-            for (k, v) in table.sample(s).iter().enumerate() {
+            let (features, values) = table.row(s);
+            for (&k, v) in features.iter().zip(values) {
                 if *v > 0.0 {
-                    w[k / 64] |= 1 << (k % 64);
+                    w[k as usize / 64] |= 1 << (k % 64);
                 }
             }
             w
@@ -346,7 +347,7 @@ fn upper_triangle(table: &AbundanceTable, metric: BetaMetric, stop: &AtomicBool,
         BetaMetric::Aitchison => PairOp::Product,
         _ => PairOp::Min,
     };
-    let rows = Sparse::from_rows(n, m, op, |s| prepare(table.sample(s), metric));
+    let rows = Sparse::from_rows(n, m, op, |s| prepare(&table.sample(s), metric));
     // Row totals (Bray–Curtis) or squared norms (Aitchison's Gram form).
     let sums: Vec<f64> = (0..n)
         .into_par_iter()
@@ -393,12 +394,12 @@ mod tests {
 
     #[test]
     fn hand_worked_distances() {
-        let t = AbundanceTable {
-            sample_ids: vec!["a".into(), "b".into()],
-            feature_ids: vec!["x".into(), "y".into(), "z".into()],
-            values: vec![2.0, 2.0, 0.0, 1.0, 0.0, 3.0],
-            kind: AbundanceKind::Counts,
-        };
+        let t = AbundanceTable::new(
+            vec!["a".into(), "b".into()],
+            vec!["x".into(), "y".into(), "z".into()],
+            &[2.0, 2.0, 0.0, 1.0, 0.0, 3.0],
+            AbundanceKind::Counts,
+        );
         // Relative: a = (.5, .5, 0), b = (.25, 0, .75): BC = 1 − min-sum = 1 − .25.
         let bc = distance_matrix(&t, BetaMetric::BrayCurtis);
         assert!((bc.get(0, 1) - 0.75).abs() < 1e-12);
@@ -414,12 +415,12 @@ mod tests {
 
     #[test]
     fn a_matrix_stopped_on_the_way_is_none_and_otherwise_the_same() {
-        let t = AbundanceTable {
-            sample_ids: (0..70).map(|i| format!("s{i}")).collect(),
-            feature_ids: (0..5).map(|i| format!("f{i}")).collect(),
-            values: (0..350).map(|i| f64::from(i % 7)).collect(),
-            kind: AbundanceKind::Counts,
-        };
+        let t = AbundanceTable::new(
+            (0..70).map(|i| format!("s{i}")).collect(),
+            (0..5).map(|i| format!("f{i}")).collect(),
+            &(0..350).map(|i| f64::from(i % 7)).collect::<Vec<_>>(),
+            AbundanceKind::Counts,
+        );
         for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
             assert!(distance_matrix_unless(&t, metric, &AtomicBool::new(true)).is_none());
             assert!(distance_triangle_unless(&t, metric, &AtomicBool::new(true)).is_none());
@@ -447,17 +448,17 @@ mod tests {
                     .map(|(k, v)| if k == s { v * (1.0 + 1e-7) } else { *v }),
             );
         }
-        let t = AbundanceTable {
-            sample_ids: (0..8).map(|i| format!("s{i}")).collect(),
-            feature_ids: (0..40).map(|k| format!("f{k}")).collect(),
-            values,
-            kind: AbundanceKind::Counts,
-        };
+        let t = AbundanceTable::new(
+            (0..8).map(|i| format!("s{i}")).collect(),
+            (0..40).map(|k| format!("f{k}")).collect(),
+            &values,
+            AbundanceKind::Counts,
+        );
         for metric in [BetaMetric::BrayCurtis, BetaMetric::Aitchison] {
             let dm = distance_matrix(&t, metric);
             for i in 0..8 {
                 for j in (i + 1)..8 {
-                    let (a, b) = (prepare(t.sample(i), metric), prepare(t.sample(j), metric));
+                    let (a, b) = (prepare(&t.sample(i), metric), prepare(&t.sample(j), metric));
                     // scipy's definitions: Σ|a − b| / Σ(a + b), and √Σ(a − b)².
                     let want = if metric == BetaMetric::BrayCurtis {
                         let diff: f64 = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum();
@@ -490,18 +491,18 @@ mod tests {
                     }
                 })
                 .collect();
-            let t = AbundanceTable {
-                sample_ids: (0..n).map(|i| format!("s{i}")).collect(),
-                feature_ids: (0..m).map(|k| format!("f{k}")).collect(),
-                values,
-                kind: AbundanceKind::Counts,
-            };
+            let t = AbundanceTable::new(
+                (0..n).map(|i| format!("s{i}")).collect(),
+                (0..m).map(|k| format!("f{k}")).collect(),
+                &values,
+                AbundanceKind::Counts,
+            );
             for metric in [BetaMetric::BrayCurtis, BetaMetric::Jaccard, BetaMetric::Aitchison] {
                 let dm = distance_matrix(&t, metric);
                 for i in 0..n {
                     assert_eq!(dm.get(i, i), 0.0);
                     for j in 0..n {
-                        let want = pair(&prepare(t.sample(i), metric), &prepare(t.sample(j), metric), metric);
+                        let want = pair(&prepare(&t.sample(i), metric), &prepare(&t.sample(j), metric), metric);
                         let got = dm.get(i, j);
                         assert!(
                             (got - want).abs() <= 1e-12 * want.abs().max(1.0),

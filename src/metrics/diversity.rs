@@ -97,8 +97,9 @@ pub fn fb_ratio(table: &AbundanceTable, taxonomy: &Taxonomy) -> Vec<Option<f64>>
         .into_par_iter()
         .map(|s| {
             let (mut firmicutes, mut bacteroidetes) = (0.0, 0.0);
-            for (v, p) in table.sample(s).iter().zip(&phylum) {
-                match p {
+            let (features, values) = table.row(s);
+            for (&f, v) in features.iter().zip(values) {
+                match phylum[f as usize] {
                     1 => firmicutes += v,
                     2 => bacteroidetes += v,
                     _ => {}

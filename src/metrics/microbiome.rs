@@ -48,14 +48,16 @@ pub struct Clr {
 pub fn clr(rel: &AbundanceTable) -> Clr {
     let nf = rel.num_features().max(1);
     let smallest = rel
-        .values
+        .nonzero_cells()
         .iter()
         .copied()
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     let pseudocount = if smallest.is_finite() { smallest / 2.0 } else { 1.0 };
-    let mut values = Vec::with_capacity(rel.values.len());
-    for row in rel.values.chunks(nf) {
+    let mut values = Vec::with_capacity(rel.num_samples() * nf);
+    let mut row = vec![0.0; rel.num_features()];
+    for s in 0..rel.num_samples() {
+        rel.fill_sample(s, &mut row);
         let logs: Vec<f64> = row.iter().map(|p| (p + pseudocount).ln()).collect();
         let mean = logs.iter().sum::<f64>() / nf as f64;
         values.extend(logs.iter().map(|l| l - mean));
@@ -83,8 +85,9 @@ pub fn with_relative_abundance(
         .map(|id| id.as_deref().and_then(|id| row_of.get(id).copied()))
         .collect();
     let nf = rel.num_features();
+    let dense = rel.to_dense();
     let mut totals: Vec<(usize, f64)> = (0..nf)
-        .map(|f| (f, (0..rel.num_samples()).map(|s| rel.values[s * nf + f]).sum()))
+        .map(|f| (f, (0..rel.num_samples()).map(|s| dense[s * nf + f]).sum()))
         .collect();
     totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let existing: Vec<String> = samples
@@ -99,7 +102,7 @@ pub fn with_relative_abundance(
             if existing.contains(&name) {
                 name.push_str("_abundance");
             }
-            let values: Vec<Option<f64>> = rows.iter().map(|r| r.map(|s| rel.values[s * nf + f])).collect();
+            let values: Vec<Option<f64>> = rows.iter().map(|r| r.map(|s| dense[s * nf + f])).collect();
             Column::new(PlSmallStr::from(name), values)
         })
         .collect();

@@ -615,12 +615,12 @@ mod tests {
                 }
             })
             .collect();
-        let table = crate::model::AbundanceTable {
-            sample_ids: (0..n).map(|i| format!("s{i}")).collect(),
-            feature_ids: (0..m).map(|k| format!("f{k}")).collect(),
-            values,
-            kind: crate::model::AbundanceKind::Counts,
-        };
+        let table = crate::model::AbundanceTable::new(
+            (0..n).map(|i| format!("s{i}")).collect(),
+            (0..m).map(|k| format!("f{k}")).collect(),
+            &values,
+            crate::model::AbundanceKind::Counts,
+        );
         let stop = AtomicBool::new(false);
         let full = pcoa(&distance_matrix(&table, BetaMetric::BrayCurtis), 3);
         let tri = distance_triangle_unless(&table, BetaMetric::BrayCurtis, &stop).expect("not stopped");
@@ -656,12 +656,12 @@ mod tests {
                 };
             }
         }
-        let table = crate::model::AbundanceTable {
-            sample_ids: (0..n).map(|i| format!("s{i}")).collect(),
-            feature_ids: (0..m).map(|k| format!("f{k}")).collect(),
-            values,
-            kind: crate::model::AbundanceKind::Counts,
-        };
+        let table = crate::model::AbundanceTable::new(
+            (0..n).map(|i| format!("s{i}")).collect(),
+            (0..m).map(|k| format!("f{k}")).collect(),
+            &values,
+            crate::model::AbundanceKind::Counts,
+        );
         let dm = distance_matrix(&table, BetaMetric::BrayCurtis);
         let b = centred(&dm);
         let (exact_values, exact_vectors) = jacobi_eigen(b.clone(), n);

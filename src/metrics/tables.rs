@@ -328,7 +328,7 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
         .collect();
     let alphas: Vec<_> = (0..ranked.num_samples())
         .into_par_iter()
-        .map(|s| alpha(ranked.sample(s), ranked.kind))
+        .map(|s| alpha(ranked.row(s).1, ranked.kind))
         .collect();
     let fb = fb_ratio(table, cohort.taxonomy());
     let pick = |f: &dyn Fn(&super::diversity::Alpha) -> Option<f64>| -> Vec<Option<f64>> {
@@ -338,7 +338,7 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
     };
     let prepared: Vec<Vec<f64>> = (0..ranked.num_samples())
         .into_par_iter()
-        .map(|s| prepare(ranked.sample(s), options.beta_metric))
+        .map(|s| prepare(&ranked.sample(s), options.beta_metric))
         .collect();
     let distance = |a: usize, b: usize| pair(&prepared[a], &prepared[b], options.beta_metric);
     let [from_baseline, from_previous] = within_subject_distances(&samples, &rows, &distance)?;

@@ -14,7 +14,7 @@ pub mod time;
 use polars::prelude::{DataFrame, DataType};
 use serde::Serialize;
 
-pub use abundance::{AbundanceKind, AbundanceTable, Lineage, RANKS, Taxonomy};
+pub use abundance::{AbundanceKind, AbundanceTable, Lineage, RANKS, SparseRows, Taxonomy};
 pub use finding::{Finding, Severity, severity_counts};
 pub use ordination::{DistanceMatrix, Given, Pcoa};
 

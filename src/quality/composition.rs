@@ -109,12 +109,12 @@ mod tests {
     use crate::quality::test_frames::rules;
 
     fn table(kind: AbundanceKind, rows: &[[f64; 3]]) -> AbundanceTable {
-        AbundanceTable {
-            sample_ids: (0..rows.len()).map(|i| format!("s{i}")).collect(),
-            feature_ids: vec!["f1".into(), "f2".into(), "f3".into()],
-            values: rows.iter().flatten().copied().collect(),
+        AbundanceTable::new(
+            (0..rows.len()).map(|i| format!("s{i}")).collect(),
+            vec!["f1".into(), "f2".into(), "f3".into()],
+            &rows.iter().flatten().copied().collect::<Vec<_>>(),
             kind,
-        }
+        )
     }
 
     #[test]

@@ -48,15 +48,12 @@ pub fn composition_at<S: std::hash::BuildHasher>(
         return Ok(Composition::default());
     };
     let genus = at_rank(table, cohort.taxonomy(), rank).relative();
-    let nf = genus.num_features();
     let ns = genus.num_samples();
-    let mut mean: Vec<(usize, f64)> = (0..nf)
-        .map(|f| {
-            (
-                f,
-                (0..ns).map(|s| genus.values[s * nf + f]).sum::<f64>() / ns.max(1) as f64,
-            )
-        })
+    let mut mean: Vec<(usize, f64)> = genus
+        .feature_totals()
+        .into_iter()
+        .map(|total| total / ns.max(1) as f64)
+        .enumerate()
         .collect();
     mean.sort_by(|a, b| b.1.total_cmp(&a.1));
     let top: Vec<usize> = mean.iter().take(top).map(|m| m.0).collect();

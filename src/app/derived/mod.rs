@@ -366,12 +366,7 @@ fn taxa_by_rank(cohort: &Cohort) -> Vec<Vec<String>> {
             let rank = (r < crate::model::RANKS.len()).then_some(r);
             let rel = crate::metrics::microbiome::at_rank(table, cohort.taxonomy(), rank).relative();
             let nf = rel.num_features();
-            let mut mean = vec![0.0; nf];
-            for row in rel.values.chunks(nf.max(1)) {
-                for (m, v) in mean.iter_mut().zip(row) {
-                    *m += v;
-                }
-            }
+            let mean = rel.feature_totals();
             let mut order: Vec<usize> = (0..nf).collect();
             order.sort_by(|a, b| mean[*b].total_cmp(&mean[*a]));
             order.into_iter().map(|f| rel.feature_ids[f].clone()).collect()
