@@ -9,7 +9,7 @@ use crate::model::hash::{HashMap, HashSet};
 use polars::prelude::*;
 
 use super::frames::{samples_frame, subjects_frame, visits_frame};
-use super::parts::{Attr, MergedVisit, Parts, SampleRow, SubjectAttrs, VisitRow};
+use super::parts::{Attr, Parts, SampleRow, SubjectAttrs, VisitRow};
 use crate::model::natural::natural_cmp;
 use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, SparseRows, columns as c};
 
@@ -53,6 +53,8 @@ pub fn assemble(
     findings.extend(visit_findings);
     findings.extend(subject_findings);
     add_unlisted_subjects(&mut subjects, &visits, &parts.samples);
+    // The subjects' rows are merged: their memory goes to the frames built next.
+    drop(std::mem::take(&mut parts.subjects));
     // The file each abundance sample came from, for findings about it.
     let abundance_files: HashMap<String, String> = parts
         .abundances
@@ -65,14 +67,14 @@ pub fn assemble(
     // Baseline per subject: first visit date, else first sample date.
     let mut baseline: HashMap<&str, i32> = HashMap::default();
     for v in &visits {
-        if let Some(d) = v.row.date {
+        if let Some(d) = v.date {
             baseline
-                .entry(v.row.subject.as_str())
+                .entry(&*v.subject)
                 .and_modify(|b| *b = (*b).min(d))
                 .or_insert(d);
         }
     }
-    let with_visits: HashSet<&str> = visits.iter().map(|v| v.row.subject.as_str()).collect();
+    let with_visits: HashSet<&str> = visits.iter().map(|v| &*v.subject).collect();
     for s in &parts.samples {
         if let (Some(subj), Some(d)) = (&s.subject, s.date)
             && !with_visits.contains(subj.as_str())
@@ -99,41 +101,35 @@ pub fn assemble(
         .collect();
 
     // Visits table, sorted by subject and time.
-    let rows: Vec<(&MergedVisit, Option<f64>)> = visits
-        .iter()
-        .map(|v| {
-            let day = match (v.row.date, baseline.get(v.row.subject.as_str())) {
-                (Some(d), Some(b)) => Some(f64::from(d - b)),
-                _ => v.row.day,
-            };
-            (v, day)
-        })
-        .collect();
+    let day_of = |v: &VisitRow| match (v.date, baseline.get(&*v.subject)) {
+        (Some(d), Some(b)) => Some(f64::from(d - b)),
+        _ => v.day,
+    };
     // Subjects in natural order (the subjects table's), ranked once (not compared at every
     // step of the visits' sort).
     let mut names: Vec<&str> = subjects.keys().map(String::as_str).collect();
     names.sort_by(|a, b| natural_cmp(a, b));
     let rank: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let mut keyed: Vec<(VisitOrder, (&MergedVisit, Option<f64>))> = rows
-        .into_iter()
-        .map(|(v, day)| {
-            let rank = rank.get(v.row.subject.as_str()).copied().unwrap_or(usize::MAX);
-            let key = (
-                rank,
-                day.unwrap_or(f64::INFINITY),
-                v.row.order.unwrap_or(f64::INFINITY),
-                v.row.line,
-            );
-            (key, (v, day))
+    // The visits' keys, the visit's place last so the unstable sort (which needs no scratch
+    // space) keeps rows with equal keys in their order.
+    let mut keyed: Vec<VisitOrder> = visits
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let rank = rank.get(&*v.subject).copied().unwrap_or(usize::MAX);
+            let day = day_of(v).unwrap_or(f64::INFINITY);
+            (rank, day, v.order.unwrap_or(f64::INFINITY), v.line, i)
         })
         .collect();
-    keyed.sort_by(|(a, _), (b, _)| {
+    keyed.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
             .then(a.1.total_cmp(&b.1))
             .then(a.2.total_cmp(&b.2))
             .then(a.3.cmp(&b.3))
+            .then(a.4.cmp(&b.4))
     });
-    let rows: Vec<(&MergedVisit, Option<f64>)> = keyed.into_iter().map(|(_, row)| row).collect();
+    let rows: Vec<(&VisitRow, Option<f64>)> = keyed.iter().map(|k| (&visits[k.4], day_of(&visits[k.4]))).collect();
+    drop(keyed);
     // The visits frame beside the samples frame (the samples linked to the nearest visit of
     // their subject) and then the subjects frame, which counts the samples.
     let (visits_df, samples_and_subjects) = rayon::join(
@@ -214,14 +210,15 @@ fn given_coverage(cohort: &Cohort, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Where a visit sorts: its subject's rank (natural order), day, visit order and line.
-type VisitOrder = (usize, f64, f64, usize);
+/// Where a visit sorts: its subject's rank (natural order), day, visit order and line, then
+/// its place among the visits.
+type VisitOrder = (usize, f64, f64, usize, usize);
 
 #[derive(Hash, PartialEq, Eq)]
 enum VisitKey {
     Date(i32),
     Day(u64),
-    Label(String),
+    Label(super::parts::Shared),
     Order(u64),
 }
 
@@ -238,48 +235,58 @@ fn visit_key(row: &VisitRow) -> VisitKey {
 }
 
 fn merge_visits(
-    rows: Vec<VisitRow>,
+    mut rows: Vec<VisitRow>,
     measures: &[String],
     file_name: &dyn Fn(usize) -> String,
     findings: &mut Vec<Finding>,
-) -> Vec<MergedVisit> {
-    // Which merged visit each row belongs to (keys borrow the rows; no copies).
-    let mut index: HashMap<(&str, VisitKey), usize> =
-        HashMap::with_capacity_and_hasher(rows.len(), foldhash::fast::RandomState::default());
-    let group: Vec<usize> = rows
-        .iter()
-        .map(|row| {
-            let next = index.len();
-            *index.entry((row.subject.as_str(), visit_key(row))).or_insert(next)
-        })
-        .collect();
-    drop(index);
-    let mut out: Vec<MergedVisit> = Vec::with_capacity(rows.len());
-    for (mut row, i) in rows.into_iter().zip(group) {
-        if i == out.len() {
-            // Each measure once: the first value a row gives.
-            let mut values = std::mem::take(&mut row.values);
-            let mut k = 0;
-            while k < values.len() {
-                if values[..k].iter().any(|(id, _)| *id == values[k].0) {
-                    values.remove(k);
-                } else {
-                    k += 1;
-                }
+) -> Vec<VisitRow> {
+    // Which merged visit each row belongs to, numbered in order of appearance. The table holds
+    // the first row of each visit (its number is looked up in `group`), hashed by its subject
+    // and visit key: 4 bytes an entry, where a map keyed by them took 48.
+    let hasher = foldhash::fast::RandomState::default();
+    let hash = |row: &VisitRow| std::hash::BuildHasher::hash_one(&hasher, (&*row.subject, visit_key(row)));
+    let same = |a: &VisitRow, b: &VisitRow| a.subject == b.subject && visit_key(a) == visit_key(b);
+    let mut firsts: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+    let mut group: Vec<usize> = Vec::with_capacity(rows.len());
+    let mut visits = 0;
+    for (r, row) in rows.iter().enumerate() {
+        let entry = firsts.entry(
+            hash(row),
+            |&f| same(&rows[f as usize], row),
+            |&f| hash(&rows[f as usize]),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(first) => group.push(group[*first.get() as usize]),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(r as u32);
+                group.push(visits);
+                visits += 1;
             }
-            out.push(MergedVisit { row, values });
+        }
+    }
+    drop(firsts);
+    // In place, not into a second list: a visit's first row moves down to the visit's place
+    // (never later than where it is, as visits are numbered in order of appearance), and its
+    // later rows are merged into it there.
+    let mut kept = 0;
+    for (r, i) in group.into_iter().enumerate() {
+        if i == kept {
+            rows.swap(r, kept);
+            kept += 1;
             continue;
         }
-        let same_file = out[i].row.file == row.file;
+        let (done, rest) = rows.split_at_mut(r);
+        let (first, row) = (&mut done[i], &mut rest[0]);
+        let same_file = first.file == row.file;
         let mut conflicts = Vec::new();
-        for &(m, v) in &row.values {
-            match out[i].value(m) {
+        for (m, v) in row.given() {
+            match first.value(m) {
                 Some(old) if (old - v).abs() > 1e-9 => conflicts.push(format!("{} {old} vs {v}", measures[m])),
                 _ => {}
             }
         }
         if same_file || !conflicts.is_empty() {
-            let first = format!("{}:{}", file_name(out[i].row.file), out[i].row.line);
+            let first = format!("{}:{}", file_name(first.file), first.line);
             let (severity, message) = if conflicts.is_empty() {
                 (
                     Severity::Warning,
@@ -304,17 +311,19 @@ fn merge_visits(
                     .subject(&row.subject),
             );
         }
-        let merged = &mut out[i];
-        for (m, v) in row.values {
-            if merged.value(m).is_none() {
-                merged.values.push((m, v));
+        for (m, v) in row.given() {
+            if first.value(m).is_none() {
+                first.merged.push((m, v));
             }
         }
-        if merged.row.label.is_none() {
-            merged.row.label = row.label;
+        if first.label.is_none() {
+            first.label = row.label.take();
         }
     }
-    out
+    rows.truncate(kept);
+    // The list grew by doubling while the files were read.
+    rows.shrink_to_fit();
+    rows
 }
 
 fn merge_subjects(
@@ -384,13 +393,13 @@ fn merge_subjects(
 }
 
 /// Every subject with visits or samples but no attributes, with none.
-fn add_unlisted_subjects(out: &mut SubjectAttrs, visits: &[MergedVisit], samples: &[SampleRow]) {
-    let visit_subjects = visits.iter().map(|v| &v.row.subject);
-    let mut last: Option<&String> = None;
-    for subject in visit_subjects.chain(samples.iter().filter_map(|s| s.subject.as_ref())) {
+fn add_unlisted_subjects(out: &mut SubjectAttrs, visits: &[VisitRow], samples: &[SampleRow]) {
+    let visit_subjects = visits.iter().map(|v| &*v.subject);
+    let mut last: Option<&str> = None;
+    for subject in visit_subjects.chain(samples.iter().filter_map(|s| s.subject.as_deref())) {
         // A subject's rows mostly come together: look each run up once.
         if last != Some(subject) && !out.contains_key(subject) {
-            out.insert(subject.clone(), BTreeMap::new());
+            out.insert(subject.to_owned(), BTreeMap::new());
         }
         last = Some(subject);
     }

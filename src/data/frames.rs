@@ -7,7 +7,7 @@ use crate::model::hash::{HashMap, HashSet};
 
 use polars::prelude::*;
 
-use super::parts::{Attr, MergedVisit, Parts, SubjectAttrs};
+use super::parts::{Attr, Parts, SubjectAttrs, VisitRow};
 use crate::metrics::clinical::fill_bmi;
 use crate::model::columns as c;
 use crate::model::time::DAYS_PER_MONTH;
@@ -38,7 +38,7 @@ fn measure_order(measures: &[String]) -> Vec<usize> {
 }
 
 pub(super) fn visits_frame(
-    rows: &[(&MergedVisit, Option<f64>)],
+    rows: &[(&VisitRow, Option<f64>)],
     measures: &[String],
     subjects: &SubjectAttrs,
     onset_day: &HashMap<&str, f64>,
@@ -49,72 +49,83 @@ pub(super) fn visits_frame(
     let mut last: Option<&str> = None;
     let mut k = 0i32;
     for (v, _) in rows {
-        if last != Some(v.row.subject.as_str()) {
+        if last != Some(&*v.subject) {
             k = 0;
-            last = Some(v.row.subject.as_str());
+            last = Some(&*v.subject);
         }
         k += 1;
         visit_number.push(k);
     }
-    let day: Vec<Option<f64>> = rows.iter().map(|r| r.1).collect();
-    let months: Vec<Option<f64>> = day.iter().map(|d| d.map(|d| d / DAYS_PER_MONTH)).collect();
-    let since_onset: Vec<Option<f64>> = rows
+    // Times as floats, NaN for none (days are always finite), taken as the columns' buffers.
+    let day: Vec<f64> = rows.iter().map(|r| r.1.unwrap_or(f64::NAN)).collect();
+    let months: Vec<f64> = day.iter().map(|d| d / DAYS_PER_MONTH).collect();
+    let since_onset: Vec<f64> = rows
         .iter()
-        .map(|(v, d)| Some((d.as_ref()? - onset_day.get(v.row.subject.as_str())?) / DAYS_PER_MONTH))
+        .map(|(v, d)| Some((d.as_ref()? - onset_day.get(&*v.subject)?) / DAYS_PER_MONTH))
+        .map(|m| m.unwrap_or(f64::NAN))
         .collect();
     let mut cols = vec![
         Column::new(
             c::SUBJECT_ID.into(),
-            rows.iter().map(|r| r.0.row.subject.as_str()).collect::<Vec<_>>(),
+            rows.iter().map(|r| &*r.0.subject).collect::<Vec<_>>(),
         ),
         Column::new(
             c::VISIT.into(),
-            rows.iter().map(|r| r.0.row.label.as_deref()).collect::<Vec<_>>(),
+            rows.iter().map(|r| r.0.label.as_deref()).collect::<Vec<_>>(),
         ),
         Column::new(c::VISIT_NUMBER.into(), visit_number),
-        Column::new(c::DATE.into(), rows.iter().map(|r| r.0.row.date).collect::<Vec<_>>()).cast(&DataType::Date)?,
-        Column::new(c::DAY.into(), day),
-        Column::new(c::MONTHS_SINCE_BASELINE.into(), months),
-        Column::new(c::MONTHS_SINCE_ONSET.into(), since_onset),
+        Column::new(c::DATE.into(), rows.iter().map(|r| r.0.date).collect::<Vec<_>>()).cast(&DataType::Date)?,
+        nan_as_null(c::DAY, day),
+        nan_as_null(c::MONTHS_SINCE_BASELINE, months),
+        nan_as_null(c::MONTHS_SINCE_ONSET, since_onset),
     ];
     let height_id = measures.iter().position(|m| m == c::HEIGHT_CM);
-    // Every measure's values in one pass over the visits (which lie scattered in memory): a
-    // measure after another, NaN where a visit has none (read values are always finite).
-    let mut by_measure = vec![f64::NAN; measures.len() * n];
+    // Every measure's values in one pass over the visits (which lie scattered in memory), NaN
+    // where a visit has none (read values are always finite). Each becomes its column's
+    // buffer, not copied.
+    let mut by_measure = vec![vec![f64::NAN; n]; measures.len()];
     for (i, (v, _)) in rows.iter().enumerate() {
-        for &(m, value) in &v.values {
-            by_measure[m * n + i] = value;
+        for (m, value) in v.values() {
+            // A measure given twice keeps its first value.
+            let slot = &mut by_measure[m][i];
+            if slot.is_nan() {
+                *slot = value;
+            }
         }
     }
     for m in measure_order(measures) {
-        let mut values: Vec<Option<f64>> = by_measure[m * n..(m + 1) * n]
-            .iter()
-            .map(|v| (!v.is_nan()).then_some(*v))
-            .collect();
+        let mut values = std::mem::take(&mut by_measure[m]);
         if Some(m) == height_id {
             fill_heights(rows, &mut values, subjects);
         }
-        cols.push(Column::new(measures[m].as_str().into(), values));
+        cols.push(nan_as_null(measures[m].as_str(), values));
     }
     if height_id.is_none() && subjects.values().any(|a| a.contains_key(c::HEIGHT_CM)) {
-        let mut values = vec![None; n];
+        let mut values = vec![f64::NAN; n];
         fill_heights(rows, &mut values, subjects);
-        cols.push(Column::new(c::HEIGHT_CM.into(), values));
+        cols.push(nan_as_null(c::HEIGHT_CM, values));
     }
     if n > 0 && !measures.iter().any(|m| m == c::BMI) {
         cols.push(Column::new(c::BMI.into(), vec![None::<f64>; n]));
     }
-    let mut names: HashMap<usize, String> = HashMap::default();
-    for (v, _) in rows {
-        names.entry(v.row.file).or_insert_with(|| file_name(v.row.file));
-    }
-    cols.push(Column::new(
-        c::SOURCE_FILE.into(),
-        rows.iter().map(|r| names[&r.0.row.file].as_str()).collect::<Vec<_>>(),
-    ));
+    // Each file's name once, every row's cell pointing at it (a gather shares the text), not a
+    // copy of the path per row.
+    let mut files: HashMap<usize, IdxSize> = HashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    let which: Vec<IdxSize> = rows
+        .iter()
+        .map(|(v, _)| {
+            *files.entry(v.file).or_insert_with(|| {
+                names.push(file_name(v.file));
+                (names.len() - 1) as IdxSize
+            })
+        })
+        .collect();
+    let names = StringChunked::from_iter_values(c::SOURCE_FILE.into(), names.iter().map(String::as_str));
+    cols.push(names.take(&IdxCa::from_vec(PlSmallStr::EMPTY, which))?.into_column());
     cols.push(Column::new(
         c::SOURCE_LINE.into(),
-        rows.iter().map(|r| r.0.row.line as i64).collect::<Vec<_>>(),
+        rows.iter().map(|r| r.0.line as i64).collect::<Vec<_>>(),
     ));
     let mut df = DataFrame::new(n, cols)?;
     // With no rows there is no BMI column to fill (a header whose only row was unusable).
@@ -126,27 +137,35 @@ pub(super) fn visits_frame(
 
 /// Height for BMI: the visit's own, else the subject's recorded height, else the subject's
 /// nearest earlier (or first) measured height — adults' height is taken as constant.
-fn fill_heights(rows: &[(&MergedVisit, Option<f64>)], values: &mut [Option<f64>], subjects: &SubjectAttrs) {
+fn fill_heights(rows: &[(&VisitRow, Option<f64>)], values: &mut [f64], subjects: &SubjectAttrs) {
     let mut start = 0;
     while start < rows.len() {
-        let subject = &rows[start].0.row.subject;
+        let subject = &rows[start].0.subject;
         let end = (start..rows.len())
-            .find(|&i| rows[i].0.row.subject != *subject)
+            .find(|&i| rows[i].0.subject != *subject)
             .unwrap_or(rows.len());
-        let recorded = match subjects.get(subject).and_then(|a| a.get(c::HEIGHT_CM)) {
+        let recorded = match subjects.get(&**subject).and_then(|a| a.get(c::HEIGHT_CM)) {
             Some(Attr::Num(h)) => Some(*h),
             _ => None,
         };
-        let first_measured = values[start..end].iter().flatten().next().copied();
+        let first_measured = values[start..end].iter().find(|v| !v.is_nan()).copied();
         let mut carried = recorded.or(first_measured);
         for v in &mut values[start..end] {
-            match v {
-                Some(h) => carried = Some(*h),
-                None => *v = carried,
+            if v.is_nan() {
+                *v = carried.unwrap_or(f64::NAN);
+            } else {
+                carried = Some(*v);
             }
         }
         start = end;
     }
+}
+
+/// A float column taking `values` as its buffer (no copy), NaN read as null.
+fn nan_as_null(name: &str, values: Vec<f64>) -> Column {
+    let present = BooleanChunked::from_iter_values(PlSmallStr::EMPTY, values.iter().map(|v| !v.is_nan()));
+    let validity = present.downcast_iter().next().map(|a| a.values().clone());
+    Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
 }
 
 #[expect(
@@ -157,7 +176,7 @@ pub(super) fn samples_frame(
     parts: &Parts,
     abundances: Option<&AbundanceTable>,
     abundance_files: &HashMap<String, String>,
-    visits: &[(&MergedVisit, Option<f64>)],
+    visits: &[(&VisitRow, Option<f64>)],
     baseline: &HashMap<&str, i32>,
     max_gap: f64,
     file_name: &(dyn Fn(usize) -> String + Sync),
@@ -223,13 +242,13 @@ pub(super) fn samples_frame(
     let mut k = 0;
     let mut last = "";
     for (v, d) in visits {
-        if v.row.subject != last {
+        if *v.subject != *last {
             k = 0;
-            last = &v.row.subject;
+            last = &v.subject;
         }
         k += 1;
         if let Some(d) = d {
-            visit_days.entry(v.row.subject.as_str()).or_default().push((*d, k));
+            visit_days.entry(&*v.subject).or_default().push((*d, k));
         }
     }
     let has_visits = !visits.is_empty();
@@ -429,13 +448,13 @@ pub(super) fn subjects_frame(
     ids: &[&str],
     baseline: &HashMap<&str, i32>,
     onset_day: &HashMap<&str, f64>,
-    visits: &[(&MergedVisit, Option<f64>)],
+    visits: &[(&VisitRow, Option<f64>)],
     samples: &DataFrame,
 ) -> PolarsResult<DataFrame> {
     let n = ids.len();
     let mut num_visits: HashMap<&str, i32> = HashMap::default();
     for (v, _) in visits {
-        *num_visits.entry(v.row.subject.as_str()).or_default() += 1;
+        *num_visits.entry(&*v.subject).or_default() += 1;
     }
     let mut num_samples: HashMap<String, i32> = HashMap::default();
     if let Ok(col) = samples.column(c::SUBJECT_ID).and_then(|c| c.str().cloned()) {

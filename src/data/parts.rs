@@ -8,20 +8,52 @@ use crate::model::{AbundanceTable, DistanceMatrix, Finding, Given, Pcoa, Taxonom
 /// A measure column of the visits table, by index into [`Parts::measures`].
 pub type MeasureId = usize;
 
+/// Text many rows hold (a subject's id, a visit label), allocated once for all of them: a
+/// cohort has ten or more visit rows per subject.
+pub type Shared = std::sync::Arc<str>;
+
 /// One clinical observation row (a visit of a subject) from one file.
 #[derive(Clone, Debug, Default)]
 pub struct VisitRow {
-    pub subject: String,
+    pub subject: Shared,
     /// Days since 1970-01-01.
     pub date: Option<i32>,
     /// Days since baseline/enrolment as given by the file.
     pub day: Option<f64>,
-    pub label: Option<String>,
+    pub label: Option<Shared>,
     /// Order of the visit when only labels or numbers are known.
     pub order: Option<f64>,
     pub file: usize,
     pub line: usize,
-    pub values: Vec<(MeasureId, f64)>,
+    /// The measure of each of the file's measure columns (shared by its rows)…
+    pub measures: std::sync::Arc<[MeasureId]>,
+    /// …and this row's value in each, NaN where it has none (values read are always finite).
+    pub values: Box<[f64]>,
+    /// Values of measures this row does not have, from later rows of the same visit merged
+    /// into it (`data::assemble`).
+    pub merged: Vec<(MeasureId, f64)>,
+}
+
+impl VisitRow {
+    /// The values the row has, as (measure, value), in the file's column order.
+    pub fn given(&self) -> impl Iterator<Item = (MeasureId, f64)> + '_ {
+        self.measures
+            .iter()
+            .zip(&self.values)
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(&m, &v)| (m, v))
+    }
+
+    /// The value of measure `m`, if the visit has one: the first value given.
+    pub fn value(&self, m: MeasureId) -> Option<f64> {
+        self.values().find(|(id, _)| *id == m).map(|(_, v)| v)
+    }
+
+    /// Every value, its own and merged ones, as (measure, value); a measure given twice comes
+    /// first with its first value.
+    pub fn values(&self) -> impl Iterator<Item = (MeasureId, f64)> + '_ {
+        self.given().chain(self.merged.iter().copied())
+    }
 }
 
 /// A value describing a subject once (or a sample).
@@ -81,20 +113,6 @@ pub struct SampleValues {
 pub struct FileCtx<'a> {
     pub index: usize,
     pub name: &'a str,
-}
-
-/// A visit after merging rows of several files that describe the same visit.
-pub(super) struct MergedVisit {
-    pub(super) row: VisitRow,
-    /// Measure values by measure id, each measure once (the first value given).
-    pub(super) values: Vec<(MeasureId, f64)>,
-}
-
-impl MergedVisit {
-    /// The value of measure `m`, if the visit has one.
-    pub(super) fn value(&self, m: MeasureId) -> Option<f64> {
-        self.values.iter().find(|(id, _)| *id == m).map(|(_, v)| *v)
-    }
 }
 
 /// Each subject's attributes after merging subjects tables and visit rows: subject → name → value.

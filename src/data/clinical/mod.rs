@@ -8,7 +8,7 @@ mod time;
 use crate::model::hash::HashMap;
 
 use super::detect::Layout;
-use super::parts::{FileCtx, Parts, SubjectRow, VisitRow, snake_case};
+use super::parts::{FileCtx, MeasureId, Parts, Shared, SubjectRow, VisitRow, snake_case};
 use super::roles::{Role, RoleMatch, find};
 use super::table::RawTable;
 use super::values::{Number, is_missing, parse_number};
@@ -29,7 +29,7 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
     let subject_level = matches!(layout, Layout::Subjects | Layout::ProActSubjects);
     let mut ignored = Vec::new();
     let dates = date_columns(table, matches, ctx, parts);
-    let time = TimeCols::new(matches);
+    let mut time = TimeCols::new(matches);
     let event_order = event_order(table, time.visit);
 
     // Measure columns: roles, then extra numeric columns.
@@ -73,9 +73,16 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
             ignored.push(header.clone());
         }
     }
-    let measure_ids: Vec<usize> = measure_cols.iter().map(|(_, n, _)| parts.measure(n)).collect();
+    let mut measure_ids: Vec<usize> = measure_cols.iter().map(|(_, n, _)| parts.measure(n)).collect();
+    // PRO-ACT's FVC trials give one more measure, after the columns, when any row has one.
+    let fvc = (!fvc_trials.is_empty()
+        && (0..table.num_rows()).any(|r| fvc_best_trial(table, r, &fvc_trials).is_some()))
+    .then(|| parts.measure(c::FVC_PERCENT_PREDICTED));
+    measure_ids.extend(fvc);
+    let measures: std::sync::Arc<[MeasureId]> = measure_ids.into();
 
-    let mut per_subject_rows: HashMap<String, usize> = HashMap::default();
+    // Each subject's id once for all its rows, and its rows counted.
+    let mut per_subject_rows: HashMap<Shared, usize> = HashMap::default();
     let mut metres_converted = 0usize;
     for r in 0..table.num_rows() {
         let line = table.line(r);
@@ -120,14 +127,14 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
             continue;
         }
         // Measures.
-        let mut values = Vec::new();
-        for ((c, name, conv), &id) in measure_cols.iter().zip(&measure_ids) {
+        let mut values = vec![f64::NAN; measures.len()].into_boxed_slice();
+        for ((c, name, conv), value) in measure_cols.iter().zip(values.iter_mut()) {
             let raw = table.cell(r, *c);
             match parse_number(raw, table.decimal_comma) {
                 Number::Value(v) => {
                     let (v, was_metres) = conv.apply(v, table, r);
                     metres_converted += usize::from(was_metres);
-                    values.push((id, v));
+                    *value = v;
                 }
                 Number::Invalid => {
                     parts
@@ -137,26 +144,28 @@ pub fn read(table: &RawTable, matches: &[RoleMatch], layout: Layout, ctx: &FileC
                 Number::Missing => {}
             }
         }
-        if let Some(v) = fvc_best_trial(table, r, &fvc_trials) {
-            values.push((parts.measure(c::FVC_PERCENT_PREDICTED), v));
+        if fvc.is_some()
+            && let (Some(v), Some(last)) = (fvc_best_trial(table, r, &fvc_trials), values.last_mut())
+        {
+            *last = v;
         }
-        if values.is_empty() {
+        if values.iter().all(|v| v.is_nan()) {
             continue;
         }
-        // Counted without copying the id again for every row of a subject already seen.
-        let nth = match per_subject_rows.get_mut(subject.as_str()) {
-            Some(nth) => nth,
-            None => per_subject_rows.entry(subject.clone()).or_insert(0),
+        let (shared, nth) = match per_subject_rows.get_key_value(subject.as_str()) {
+            Some((shared, &nth)) => (shared.clone(), nth + 1),
+            None => (Shared::from(subject.as_str()), 1),
         };
-        *nth += 1;
+        per_subject_rows.insert(shared.clone(), nth);
         let mut row = VisitRow {
-            subject,
+            subject: shared,
             file: ctx.index,
             line,
+            measures: measures.clone(),
             values,
             ..VisitRow::default()
         };
-        time.fill(&mut row, table, r, &dates, &event_order, *nth, ctx, parts);
+        time.fill(&mut row, table, r, &dates, &event_order, nth, ctx, parts);
         parts.visits.push(row);
     }
     if metres_converted > 0 {

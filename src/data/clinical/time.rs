@@ -4,7 +4,7 @@
 use crate::model::hash::HashMap;
 
 use super::cells::not_a_number;
-use crate::data::parts::{FileCtx, Parts, VisitRow};
+use crate::data::parts::{FileCtx, Parts, Shared, VisitRow};
 use crate::data::roles::{Role, RoleMatch, find};
 use crate::data::table::RawTable;
 use crate::data::values::{DateCell, DateOrder, Number, is_missing, parse_date_column, parse_number};
@@ -98,6 +98,8 @@ pub(super) struct TimeCols {
     visit_number: Option<usize>,
     instrument: Option<usize>,
     instance: Option<usize>,
+    /// Each visit label read, held once for all the rows that have it.
+    labels: HashMap<String, Shared>,
 }
 
 impl TimeCols {
@@ -111,6 +113,7 @@ impl TimeCols {
             visit_number: col(Role::VisitNumber),
             instrument: col(Role::RepeatInstrument),
             instance: col(Role::RepeatInstance),
+            labels: HashMap::default(),
         }
     }
 
@@ -119,7 +122,7 @@ impl TimeCols {
         reason = "one call site; the pieces come from one table read"
     )]
     pub(super) fn fill(
-        &self,
+        &mut self,
         row: &mut VisitRow,
         table: &RawTable,
         r: usize,
@@ -171,7 +174,15 @@ impl TimeCols {
                 if row.day.is_none() && row.date.is_none() {
                     row.day = day_from_label(label);
                 }
-                row.label = Some(full);
+                let shared = match self.labels.get(&full) {
+                    Some(shared) => shared.clone(),
+                    None => self
+                        .labels
+                        .entry(full)
+                        .or_insert_with_key(|l| Shared::from(l.as_str()))
+                        .clone(),
+                };
+                row.label = Some(shared);
             }
         }
         if row.date.is_none() && row.day.is_none() && row.order.is_none() && row.label.is_none() {
