@@ -8,8 +8,8 @@ use crate::model::hash::{HashMap, HashSet};
 
 use polars::prelude::*;
 
-use super::frames::{samples_frame, subjects_frame, visits_frame};
-use super::parts::{Attr, Parts, SampleRow, SubjectAttrs, VisitRow};
+use super::frames::{samples_frame, subjects_frame, take_measure_columns, visits_frame};
+use super::parts::{Attr, Parts, SampleRow, Shared, SubjectAttrs, VisitRow};
 use crate::model::natural::natural_cmp;
 use crate::model::{AbundanceTable, Cohort, Finding, Severity, SourceFile, SparseRows, columns as c};
 
@@ -40,7 +40,7 @@ pub fn assemble(
     // The visits merged and the subjects' attributes gathered at once; their findings in that
     // order.
     let raw_visits = std::mem::take(&mut parts.visits);
-    let ((visits, visit_findings), (mut subjects, subject_findings)) = rayon::join(
+    let ((mut visits, visit_findings), (mut subjects, subject_findings)) = rayon::join(
         || {
             let mut found = Vec::new();
             (merge_visits(raw_visits, &parts.measures, &file_name, &mut found), found)
@@ -65,13 +65,17 @@ pub fn assemble(
     let abundances = merge_abundances(std::mem::take(&mut parts.abundances), &file_name, &mut findings);
 
     // Baseline per subject: first visit date, else first sample date.
-    let mut baseline: HashMap<&str, i32> = HashMap::default();
+    // (Keyed by shared ids, not borrowed from the visits, whose values are moved out below.)
+    let mut baseline: HashMap<Shared, i32> = HashMap::default();
+    let mut earliest = |subject: &str, d: i32| match baseline.get_mut(subject) {
+        Some(b) => *b = (*b).min(d),
+        None => {
+            baseline.insert(Shared::from(subject), d);
+        }
+    };
     for v in &visits {
         if let Some(d) = v.date {
-            baseline
-                .entry(&*v.subject)
-                .and_modify(|b| *b = (*b).min(d))
-                .or_insert(d);
+            earliest(&v.subject, d);
         }
     }
     let with_visits: HashSet<&str> = visits.iter().map(|v| &*v.subject).collect();
@@ -79,10 +83,7 @@ pub fn assemble(
         if let (Some(subj), Some(d)) = (&s.subject, s.date)
             && !with_visits.contains(subj.as_str())
         {
-            baseline
-                .entry(subj.as_str())
-                .and_modify(|b| *b = (*b).min(d))
-                .or_insert(d);
+            earliest(subj, d);
         }
     }
     let onset_day: HashMap<&str, f64> = subjects
@@ -128,12 +129,13 @@ pub fn assemble(
             .then(a.3.cmp(&b.3))
             .then(a.4.cmp(&b.4))
     });
+    let by_measure = take_measure_columns(&mut visits, keyed.iter().map(|k| k.4), parts.measures.len());
     let rows: Vec<(&VisitRow, Option<f64>)> = keyed.iter().map(|k| (&visits[k.4], day_of(&visits[k.4]))).collect();
     drop(keyed);
     // The visits frame beside the samples frame (the samples linked to the nearest visit of
     // their subject) and then the subjects frame, which counts the samples.
     let (visits_df, samples_and_subjects) = rayon::join(
-        || visits_frame(&rows, &parts.measures, &subjects, &onset_day, &file_name),
+        || visits_frame(&rows, by_measure, &parts.measures, &subjects, &onset_day, &file_name),
         || -> Result<_, AssembleError> {
             let samples_df = samples_frame(
                 &parts,
@@ -333,10 +335,9 @@ fn merge_subjects(
     findings: &mut Vec<Finding>,
 ) -> SubjectAttrs {
     let mut out: SubjectAttrs = BTreeMap::new();
-    let mut origin: HashMap<(&str, &str), (usize, usize)> = HashMap::default();
     // Where each subject's subjects-table row was, to report a second one.
     let mut listed_at: HashMap<&str, (usize, usize)> = HashMap::default();
-    for row in &parts.subjects {
+    for (r, row) in parts.subjects.iter().enumerate() {
         let entry = out.entry(row.subject.clone()).or_default();
         if subject_files.contains(&row.file) {
             entry
@@ -358,7 +359,12 @@ fn merge_subjects(
         for (name, value) in &row.attrs {
             match entry.get(name) {
                 Some(old) if old != value => {
-                    let (f, l) = origin[&(row.subject.as_str(), name.as_str())];
+                    // The row that gave the value kept: the subject's first with this attribute
+                    // (looked for only here, as conflicts are few).
+                    let (f, l) = parts.subjects[..r]
+                        .iter()
+                        .find(|first| first.subject == row.subject && first.attrs.iter().any(|(n, _)| n == name))
+                        .map_or((row.file, row.line), |first| (first.file, first.line));
                     findings.push(
                         Finding::new(
                             Severity::Warning,
@@ -383,7 +389,6 @@ fn merge_subjects(
                 Some(_) => {}
                 None => {
                     entry.insert(name.clone(), value.clone());
-                    origin.insert((row.subject.as_str(), name.as_str()), (row.file, row.line));
                 }
             }
         }

@@ -37,8 +37,36 @@ fn measure_order(measures: &[String]) -> Vec<usize> {
     order
 }
 
+/// Each measure's values over the visits in `order` (NaN where a visit has none, read values
+/// being always finite), moved out of the visit rows: each row's values are let go as soon as
+/// they are read, so the frames built next reuse their memory.
+pub(super) fn take_measure_columns(
+    visits: &mut [VisitRow],
+    order: impl ExactSizeIterator<Item = usize>,
+    num_measures: usize,
+) -> Vec<Vec<f64>> {
+    let n = order.len();
+    let mut by_measure = vec![vec![f64::NAN; n]; num_measures];
+    for (i, r) in order.enumerate() {
+        let v = &mut visits[r];
+        for (m, value) in v.values() {
+            // A measure given twice keeps its first value.
+            let slot = &mut by_measure[m][i];
+            if slot.is_nan() {
+                *slot = value;
+            }
+        }
+        v.values = Box::default();
+        v.merged = Vec::new();
+    }
+    by_measure
+}
+
+/// The visits frame, from the visits in order and their measures' columns
+/// ([`take_measure_columns`]).
 pub(super) fn visits_frame(
     rows: &[(&VisitRow, Option<f64>)],
+    mut by_measure: Vec<Vec<f64>>,
     measures: &[String],
     subjects: &SubjectAttrs,
     onset_day: &HashMap<&str, f64>,
@@ -80,19 +108,7 @@ pub(super) fn visits_frame(
         nan_as_null(c::MONTHS_SINCE_ONSET, since_onset),
     ];
     let height_id = measures.iter().position(|m| m == c::HEIGHT_CM);
-    // Every measure's values in one pass over the visits (which lie scattered in memory), NaN
-    // where a visit has none (read values are always finite). Each becomes its column's
-    // buffer, not copied.
-    let mut by_measure = vec![vec![f64::NAN; n]; measures.len()];
-    for (i, (v, _)) in rows.iter().enumerate() {
-        for (m, value) in v.values() {
-            // A measure given twice keeps its first value.
-            let slot = &mut by_measure[m][i];
-            if slot.is_nan() {
-                *slot = value;
-            }
-        }
-    }
+    // Each measure's values become its column's buffer, not copied.
     for m in measure_order(measures) {
         let mut values = std::mem::take(&mut by_measure[m]);
         if Some(m) == height_id {
@@ -177,7 +193,7 @@ pub(super) fn samples_frame(
     abundances: Option<&AbundanceTable>,
     abundance_files: &HashMap<String, String>,
     visits: &[(&VisitRow, Option<f64>)],
-    baseline: &HashMap<&str, i32>,
+    baseline: &HashMap<super::parts::Shared, i32>,
     max_gap: f64,
     file_name: &(dyn Fn(usize) -> String + Sync),
     findings: &mut Vec<Finding>,
@@ -446,7 +462,7 @@ fn given_sample_values(
 pub(super) fn subjects_frame(
     subjects: &SubjectAttrs,
     ids: &[&str],
-    baseline: &HashMap<&str, i32>,
+    baseline: &HashMap<super::parts::Shared, i32>,
     onset_day: &HashMap<&str, f64>,
     visits: &[(&VisitRow, Option<f64>)],
     samples: &DataFrame,
@@ -534,7 +550,7 @@ pub(super) fn subjects_frame(
     cols.push(
         Column::new(
             c::BASELINE_DATE.into(),
-            ids.iter().map(|id| baseline.get(id).copied()).collect::<Vec<_>>(),
+            ids.iter().map(|id| baseline.get(*id).copied()).collect::<Vec<_>>(),
         )
         .cast(&DataType::Date)?,
     );

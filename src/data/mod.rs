@@ -637,6 +637,42 @@ mod tests {
     }
 
     #[test]
+    fn a_conflicting_subject_attribute_names_the_row_that_gave_the_value_kept() {
+        let input = |name: &str, text: &str| Input {
+            name: name.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+            explicit: true,
+        };
+        let inputs = vec![
+            input("a.csv", "subject_id,site,arm\nP2,Oslo,A\nP1,Rome,B\n"),
+            input("b.csv", "subject_id,site,arm\nP1,Rome,B\nP2,Oslo,C\nP1,Pisa,B\n"),
+        ];
+        let cohort = load_inputs(inputs, &LoadOptions::default()).expect("loads");
+        let mut conflicts: Vec<(String, String, usize)> = cohort
+            .findings
+            .iter()
+            .filter(|f| f.rule == "identity.conflicting-attribute")
+            .map(|f| {
+                (
+                    f.subject.clone().unwrap_or_default(),
+                    f.message.clone(),
+                    f.row.unwrap_or(0),
+                )
+            })
+            .collect();
+        conflicts.sort();
+        assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+        assert_eq!(conflicts[0].0, "P1");
+        assert!(
+            conflicts[0].1.contains("`Pisa` here but `Rome` at a.csv:3"),
+            "{conflicts:?}"
+        );
+        assert_eq!(conflicts[0].2, 4);
+        assert_eq!(conflicts[1].0, "P2");
+        assert!(conflicts[1].1.contains("`C` here but `A` at a.csv:2"), "{conflicts:?}");
+    }
+
+    #[test]
     fn the_fast_path_reads_what_the_careful_reader_reads() {
         // Tables the fast path reads (CRLF rows, no trailing newline, a negative value)…
         let clean = [
