@@ -4,7 +4,6 @@
 
 use super::subjects::SubjectInfo;
 use super::trajectories::{GroupMean, Measure, Series, bin_width, group_means};
-use crate::app::state::XAxis;
 use crate::metrics::longitudinal::binned_sd;
 
 /// How a trajectory plot shows its measure.
@@ -58,6 +57,7 @@ pub fn transformed(m: &Measure, subjects: &[SubjectInfo], num_groups: usize, mod
         Mode::Values => return None,
         Mode::FromPrevious | Mode::FromBaseline => {
             out.series = m.series.iter().map(|s| change(s, mode == Mode::FromBaseline)).collect();
+            out.bin_widths = std::array::from_fn(|axis| bin_width(&out.series, axis));
             out.means = group_means(&out.series, subjects, num_groups);
             out.label = format!("{} — {}", m.label, mode.label());
         }
@@ -71,7 +71,7 @@ pub fn transformed(m: &Measure, subjects: &[SubjectInfo], num_groups: usize, mod
 
 /// Each group's mean ± `k` SD per time bin, per x-axis, as (x, mean, lower, upper).
 pub fn control_limits(m: &Measure, subjects: &[SubjectInfo], num_groups: usize, k: f64) -> Vec<GroupMean> {
-    let widths: [f64; XAxis::COUNT] = std::array::from_fn(|axis| bin_width(&m.series, axis));
+    let widths = m.bin_widths;
     (0..num_groups)
         .map(|group| GroupMean {
             group,
@@ -155,6 +155,7 @@ mod tests {
             column: "m".into(),
             label: "M".into(),
             rank: None,
+            bin_widths: std::array::from_fn(|axis| bin_width(&series, axis)),
             series_of: (0..series.len()).map(Some).collect(),
             series,
             means: Vec::new(),

@@ -251,6 +251,7 @@ impl Derived {
                 .map_err(|e| e.to_string())?;
             m.series = rebuilt.series;
             m.series_of = rebuilt.series_of;
+            m.bin_widths = rebuilt.bin_widths;
             m.means = trajectories::group_means(&m.series, &out.subjects, out.groups.len());
         }
         out.x_range = trajectories::x_range(&out.measures);

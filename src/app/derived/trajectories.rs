@@ -39,6 +39,8 @@ pub struct Measure {
     pub series_of: Vec<Option<usize>>,
     /// Filled by the grouping (see `Derived::regrouped`).
     pub means: Vec<GroupMean>,
+    /// [`bin_width`] on each x-axis, found once (it sorts every interval between visits).
+    pub bin_widths: [f64; XAxis::COUNT],
 }
 
 /// Measures built at load when present, in order: the clinical ones, then the microbiome's.
@@ -155,6 +157,7 @@ pub fn measure(
         column,
         label,
         rank,
+        bin_widths: std::array::from_fn(|axis| bin_width(&series, axis)),
         series,
         series_of,
         means: Vec::new(),

@@ -11,7 +11,7 @@ use eframe::egui;
 use egui_plot::{Line, LineStyle, Plot, PlotPoints, PlotUi, Polygon};
 
 use crate::app::derived::changes::{Mode, control_limits, outside_limits, transformed};
-use crate::app::derived::{Derived, GroupMean, Measure, Series, bin_width};
+use crate::app::derived::{Derived, GroupMean, Measure, Series};
 use crate::app::state::{Command, Highlight, Item, XAxis};
 use crate::app::theme::{group_color, group_line_style, highlighted, line_width};
 use crate::app::view::{Slot, View, ViewCtx, problem_ui, settings_pairs, settings_text};
@@ -241,7 +241,7 @@ impl TrajectoryView {
             return;
         };
         if let Some(values) = derived.measures.get(self.measure).filter(|_| !ctx.figure) {
-            let tolerance = bin_width(&values.series, a) / 2.0;
+            let tolerance = values.bin_widths[a] / 2.0;
             self.paired.ui(ui, ctx, values, a, tolerance);
         }
         let mut counts = vec![0; derived.groups.len()];
