@@ -8,8 +8,11 @@
 //!    (`data::load_paths`). Issue 14's target: folder − demo ≤ 2 × the CLI's load. Window
 //!    start-up is the same for both and cancels out.
 //! 2. Time until the ordination, built after the first screen, is drawn.
-//! 3. Frame CPU time with every view brought to the front in turn: 40 frames each while the
-//!    pointer sweeps across the window (hovering lines, points and rows); median and worst.
+//! 3. Frame time with every view brought to the front in turn: 40 frames each while the
+//!    pointer sweeps across the window (hovering lines, points and rows); median and worst of
+//!    the CPU time the window's thread spent on each frame (`CLOCK_THREAD_CPUTIME_ID`, which
+//!    time spent waiting for a core on a busy shared machine does not inflate), and the wall
+//!    time beside it.
 
 mod common;
 
@@ -73,28 +76,35 @@ fn main() {
             egui_tiles::Tile::Container(_) => None,
         })
         .collect();
-    let mut worst_of_all = 0.0f64;
+    let (mut worst_of_all, mut worst_wall) = (0.0f64, 0.0f64);
     for (id, name) in panes {
         if let Some(e) = harness.state_mut().explorer.as_mut() {
             e.tree.make_active(|tile, _| tile == id);
         }
         // Warm-up frames (layout, first tessellation, table sort, the view's caches).
         harness.run_steps(5);
-        let mut times = Vec::new();
+        let (mut cpu, mut wall) = (Vec::new(), Vec::new());
         for i in 0..40 {
             let t = i as f32 / 40.0;
             harness.hover_at(egui::pos2(300.0 + 1200.0 * t, 150.0 + 700.0 * (t * 7.0).fract()));
-            let start = Instant::now();
+            let (start, start_cpu) = (Instant::now(), cpu_time::ThreadTime::now());
             harness.step();
-            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            wall.push(start.elapsed().as_secs_f64() * 1000.0);
+            cpu.push(start_cpu.elapsed().as_secs_f64() * 1000.0);
         }
-        times.sort_by(f64::total_cmp);
-        let worst = times[times.len() - 1];
+        cpu.sort_by(f64::total_cmp);
+        wall.sort_by(f64::total_cmp);
+        let worst = cpu[cpu.len() - 1];
         worst_of_all = worst_of_all.max(worst);
+        worst_wall = worst_wall.max(wall[wall.len() - 1]);
         println!(
-            "  {name:<24} median frame {:5.1} ms, worst {worst:5.1} ms",
-            times[times.len() / 2]
+            "  {name:<24} CPU per frame: median {:5.1} ms, worst {worst:5.1} ms (wall: median {:5.1}, worst {:5.1})",
+            cpu[cpu.len() / 2],
+            wall[wall.len() / 2],
+            wall[wall.len() - 1]
         );
     }
-    println!("worst frame over every view: {worst_of_all:.1} ms (target ≤ 16 ms)");
+    println!(
+        "worst frame's CPU time over every view: {worst_of_all:.1} ms (target ≤ 16 ms); worst wall time {worst_wall:.1} ms"
+    );
 }
