@@ -70,16 +70,9 @@ pub fn clean_biom_tsv(text: &str, name: &str, overrides: &Overrides) -> Option<C
             return None;
         }
     }
-    let (feature_ids, (row_starts, features, cells)) = parse_rows(body, head.num_cols() - 1)?;
+    let (feature_ids, (starts, features, cells)) = parse_rows(body, head.num_cols() - 1)?;
     let sample_ids = head.headers[1..].to_vec();
-    let table = AbundanceTable::from_sparse(
-        sample_ids,
-        feature_ids,
-        row_starts,
-        features,
-        cells,
-        AbundanceKind::Counts,
-    )?;
+    let table = AbundanceTable::from_sparse(sample_ids, feature_ids, starts, features, cells, AbundanceKind::Counts)?;
     Some(CleanMatrix { head, matches, table })
 }
 
@@ -111,18 +104,18 @@ fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Rows)> {
         .into_par_iter()
         .map(|b| {
             let mut counts = vec![0; bounds[b + 1] - bounds[b]];
-            for (line, (_, starts)) in lines.iter().zip(&rows) {
-                count_nonzero(line, starts[b], &mut counts);
+            for (line, (_, at)) in lines.iter().zip(&rows) {
+                count_nonzero(line, at[b], &mut counts);
             }
             counts
         })
         .collect();
-    let mut row_starts = Vec::with_capacity(ns + 1);
-    row_starts.push(0);
+    let mut starts = Vec::with_capacity(ns + 1);
+    starts.push(0);
     for n in counts.iter().flatten() {
-        row_starts.push(row_starts.last().copied().unwrap_or(0) + n);
+        starts.push(starts.last().copied().unwrap_or(0) + n);
     }
-    let total = row_starts[ns];
+    let total = starts[ns];
     let mut features = vec![0u32; total];
     let mut cells = vec![0.0; total];
     // Pass 3: the numbers, block by block, each block writing its own samples' rows. A tile of
@@ -131,19 +124,19 @@ fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Rows)> {
     let mut slices = Vec::with_capacity(blocks);
     let (mut rest_f, mut rest_c) = (features.as_mut_slice(), cells.as_mut_slice());
     for b in 0..blocks {
-        let len = row_starts[bounds[b + 1]] - row_starts[bounds[b]];
+        let len = starts[bounds[b + 1]] - starts[bounds[b]];
         let (mine_f, after_f) = rest_f.split_at_mut(len);
         let (mine_c, after_c) = rest_c.split_at_mut(len);
         slices.push((b, mine_f, mine_c));
         (rest_f, rest_c) = (after_f, after_c);
     }
-    let lengths: Option<Vec<Vec<usize>>> = slices
+    let block_ends: Option<Vec<Vec<usize>>> = slices
         .into_par_iter()
         .map(|(b, out_f, out_c)| {
             let width = bounds[b + 1] - bounds[b];
-            let base = row_starts[bounds[b]];
-            let ends: Vec<usize> = (1..=width).map(|k| row_starts[bounds[b] + k] - base).collect();
-            let mut cursor: Vec<usize> = (0..width).map(|k| row_starts[bounds[b] + k] - base).collect();
+            let base = starts[bounds[b]];
+            let limits: Vec<usize> = (1..=width).map(|k| starts[bounds[b] + k] - base).collect();
+            let mut cursor: Vec<usize> = (0..width).map(|k| starts[bounds[b] + k] - base).collect();
             let mut tile = vec![0.0; width * TILE];
             for f0 in (0..nf).step_by(TILE) {
                 let f1 = (f0 + TILE).min(nf);
@@ -157,7 +150,7 @@ fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Rows)> {
                     for (t, &v) in tile[k * TILE..k * TILE + f1 - f0].iter().enumerate() {
                         if v != 0.0 {
                             // More non-zero cells than their text promised: not a clean table.
-                            if *at == ends[k] {
+                            if *at == limits[k] {
                                 return None;
                             }
                             out_f[*at] = (f0 + t) as u32;
@@ -170,27 +163,23 @@ fn parse_rows(body: &str, ns: usize) -> Option<(Vec<String>, Rows)> {
             Some(cursor.iter().map(|at| base + at).collect())
         })
         .collect();
-    let lengths = lengths?;
     // Where each sample's cells end.
-    let ends: Vec<usize> = lengths.into_iter().flatten().collect();
+    let ends: Vec<usize> = block_ends?.into_iter().flatten().collect();
     // Cells that read as zero though their text did not look it (`0e0`): close the gaps.
-    if ends.iter().zip(&row_starts[1..]).any(|(end, start)| end != start) {
+    if ends.iter().zip(&starts[1..]).any(|(end, start)| end != start) {
         let mut write = 0;
         for s in 0..ns {
-            let (start, len) = (row_starts[s], ends[s] - row_starts[s]);
+            let (start, len) = (starts[s], ends[s] - starts[s]);
             features.copy_within(start..start + len, write);
             cells.copy_within(start..start + len, write);
-            row_starts[s] = write;
+            starts[s] = write;
             write += len;
         }
-        row_starts[ns] = write;
+        starts[ns] = write;
         features.truncate(write);
         cells.truncate(write);
     }
-    Some((
-        rows.into_iter().map(|(id, _)| id).collect(),
-        (row_starts, features, cells),
-    ))
+    Some((rows.into_iter().map(|(id, _)| id).collect(), (starts, features, cells)))
 }
 
 /// Add to `counts[k]` when the k-th of `counts.len()` cells of `line` from byte `start` may be
