@@ -336,12 +336,9 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
             .map(|r| r.and_then(|r| f(&alphas[r])).filter(|v| v.is_finite()))
             .collect()
     };
-    let prepared: Vec<Vec<f64>> = (0..ranked.num_samples())
-        .into_par_iter()
-        .map(|s| prepare(&ranked.sample(s), options.beta_metric))
-        .collect();
-    let distance = |a: usize, b: usize| pair(&prepared[a], &prepared[b], options.beta_metric);
-    let [from_baseline, from_previous] = within_subject_distances(&samples, &rows, &distance)?;
+    let prepared = |s: usize| prepare(&ranked.sample(s), options.beta_metric);
+    let distance = |a: &[f64], b: &[f64]| pair(a, b, options.beta_metric);
+    let [from_baseline, from_previous] = within_subject_distances(&samples, &rows, &prepared, &distance)?;
     let cols = vec![
         Column::new(c::OBSERVED_FEATURES.into(), pick(&|a| Some(a.observed_features))),
         Column::new(c::SHANNON.into(), pick(&|a| Some(a.shannon))),
@@ -360,10 +357,13 @@ pub fn samples_table(cohort: &Cohort, options: &MetricOptions) -> PolarsResult<D
 }
 
 /// For each sample, the distance to its subject's first sample and to the sample before it.
+/// Subjects in parallel, each sample's row prepared (`prepared`: a table row as the distance
+/// reads it) when its subject's turn comes, so no prepared copy of the whole table is held.
 fn within_subject_distances(
     samples: &DataFrame,
     rows: &[Option<usize>],
-    distance: &dyn Fn(usize, usize) -> f64,
+    prepared: &(dyn Fn(usize) -> Vec<f64> + Sync),
+    distance: &(dyn Fn(&[f64], &[f64]) -> f64 + Sync),
 ) -> Result<[Vec<Option<f64>>; 2], ColumnError> {
     let subject = strs(samples, c::SUBJECT_ID)?;
     let day = f64s(samples, c::DAY)?;
@@ -373,18 +373,27 @@ fn within_subject_distances(
             by_subject.entry(s).or_default().push(i);
         }
     }
+    // Each sample's distances from its subject's first and previous samples, as (sample,
+    // from first, from previous).
+    let found: Vec<Vec<(usize, f64, Option<f64>)>> = by_subject
+        .into_par_iter()
+        .map(|(_, mut list)| {
+            list.sort_by(|&a, &b| day[a].unwrap_or(0.0).total_cmp(&day[b].unwrap_or(0.0)));
+            // Every sample listed has a table row (see above).
+            let table_rows: Vec<Vec<f64>> = list.iter().filter_map(|&i| rows[i]).map(prepared).collect();
+            (0..list.len())
+                .map(|k| {
+                    let previous = (k > 0).then(|| distance(&table_rows[k - 1], &table_rows[k]));
+                    (list[k], distance(&table_rows[0], &table_rows[k]), previous)
+                })
+                .collect()
+        })
+        .collect();
     let n = samples.height();
     let (mut base, mut prev) = (vec![None; n], vec![None; n]);
-    for list in by_subject.values_mut() {
-        list.sort_by(|&a, &b| day[a].unwrap_or(0.0).total_cmp(&day[b].unwrap_or(0.0)));
-        let Some(r0) = rows[list[0]] else { continue };
-        for (k, &i) in list.iter().enumerate() {
-            let Some(ri) = rows[i] else { continue };
-            base[i] = Some(distance(r0, ri));
-            if k > 0 {
-                prev[i] = rows[list[k - 1]].map(|rp| distance(rp, ri));
-            }
-        }
+    for (i, from_first, from_previous) in found.into_iter().flatten() {
+        base[i] = Some(from_first);
+        prev[i] = from_previous;
     }
     Ok([base, prev])
 }
