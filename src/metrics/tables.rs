@@ -245,21 +245,30 @@ pub fn subjects_table(cohort: &Cohort, visits: &DataFrame, samples: Option<&Data
     let mut span = vec![None; n];
     let mut dfs = vec![None; n];
     let (mut d50, mut dx, mut rd50, mut phase) = (vec![None; n], vec![None; n], vec![None; n], vec![None; n]);
-    for (k, r) in rows.iter().enumerate() {
-        let points: Vec<(f64, f64)> = r.iter().filter_map(|&i| Some((since_onset[i]?, total[i]?))).collect();
-        if let Some(fit) = fit_d50(&points) {
+    // Each subject's fits (the D50 model's is iterative), subjects in parallel.
+    let fits: Vec<_> = rows
+        .par_iter()
+        .map(|r| {
+            let points: Vec<(f64, f64)> = r.iter().filter_map(|&i| Some((since_onset[i]?, total[i]?))).collect();
+            let d50_fit = fit_d50(&points).map(|fit| (fit, r.iter().find_map(|&i| since_onset[i])));
+            let ols_fit = ols(r.iter().filter_map(|&i| Some((months[i]?, total[i]?))));
+            let first_total = r.iter().find(|&&i| total[i].is_some()).copied();
+            (d50_fit, ols_fit, first_total)
+        })
+        .collect();
+    for (k, (d50_fit, ols_fit, first_total)) in fits.into_iter().enumerate() {
+        if let Some((fit, first)) = d50_fit {
             d50[k] = Some(fit.d50);
             dx[k] = Some(fit.dx);
-            let first = r.iter().find_map(|&i| since_onset[i]);
             rd50[k] = first.map(|m| m / fit.d50);
             phase[k] = rd50[k].and_then(d50_phase);
         }
-        if let Some(fit) = ols(r.iter().filter_map(|&i| Some((months[i]?, total[i]?)))) {
+        if let Some(fit) = ols_fit {
             slope[k] = Some(fit.slope);
             slope_n[k] = Some(fit.num_points as i32);
             span[k] = Some(fit.span);
         }
-        if let Some(&i) = r.iter().find(|&&i| total[i].is_some()) {
+        if let Some(i) = first_total {
             dfs[k] = total[i].zip(since_onset[i]).and_then(|(t, m)| delta_fs(t, m));
         }
     }
