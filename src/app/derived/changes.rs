@@ -58,7 +58,7 @@ pub fn transformed(m: &Measure, subjects: &[SubjectInfo], num_groups: usize, mod
         Mode::FromPrevious | Mode::FromBaseline => {
             out.series = m.series.iter().map(|s| change(s, mode == Mode::FromBaseline)).collect();
             out.bin_widths = std::array::from_fn(|axis| bin_width(&out.series, axis));
-            out.means = group_means(&out.series, subjects, num_groups);
+            out.means = group_means(&out, subjects, num_groups);
             out.label = format!("{} — {}", m.label, mode.label());
         }
         Mode::ControlChart => {

@@ -229,7 +229,7 @@ impl Derived {
         if m.series.is_empty() {
             return Err(format!("{} has no values with a subject and a time", m.label));
         }
-        m.means = trajectories::group_means(&m.series, &self.subjects, self.groups.len());
+        m.means = trajectories::group_means(&m, &self.subjects, self.groups.len());
         let mut out = self.clone();
         out.measures.push(m);
         out.x_range = trajectories::x_range(&out.measures);
@@ -252,7 +252,7 @@ impl Derived {
             m.series = rebuilt.series;
             m.series_of = rebuilt.series_of;
             m.bin_widths = rebuilt.bin_widths;
-            m.means = trajectories::group_means(&m.series, &out.subjects, out.groups.len());
+            m.means = trajectories::group_means(m, &out.subjects, out.groups.len());
         }
         out.x_range = trajectories::x_range(&out.measures);
         Ok(out)
@@ -283,7 +283,7 @@ impl Derived {
         }
         let subjects = &self.subjects;
         self.measures.par_iter_mut().for_each(|m| {
-            m.means = trajectories::group_means(&m.series, subjects, groups.len());
+            m.means = trajectories::group_means(m, subjects, groups.len());
         });
         // Which taxa change, by group when grouped (the correlations stay); not before the
         // microbiome geometry is built.

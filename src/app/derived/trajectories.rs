@@ -194,18 +194,18 @@ pub fn trajectories(frames: Frames<'_>, num_subjects: usize) -> Result<Vec<Measu
     Ok(out)
 }
 
-/// Each group's binned mean with its 95% CI, per x-axis.
-pub fn group_means(series: &[Series], subjects: &[SubjectInfo], num_groups: usize) -> Vec<GroupMean> {
-    let widths: [f64; XAxis::COUNT] = std::array::from_fn(|axis| bin_width(series, axis));
+/// Each group's binned mean of `m` with its 95% CI, per x-axis (bins of `m.bin_widths`).
+pub fn group_means(m: &Measure, subjects: &[SubjectInfo], num_groups: usize) -> Vec<GroupMean> {
     (0..num_groups)
         .map(|group| GroupMean {
             group,
             points: std::array::from_fn(|axis| {
-                let points = series
+                let points = m
+                    .series
                     .iter()
                     .filter(|s| subjects[s.subject].group == group)
                     .flat_map(|s| s.points[axis].iter().map(|p| (p.x, p.y)));
-                binned_means(points, widths[axis], MIN_BIN_COUNT)
+                binned_means(points, m.bin_widths[axis], MIN_BIN_COUNT)
             }),
         })
         .collect()
