@@ -374,11 +374,11 @@ fn within_subject_distances(
     prepared: &(dyn Fn(usize) -> Vec<f64> + Sync),
     distance: &(dyn Fn(&[f64], &[f64]) -> f64 + Sync),
 ) -> Result<[Vec<Option<f64>>; 2], ColumnError> {
-    let subject = strs(samples, c::SUBJECT_ID)?;
+    let subject = str_refs(samples, c::SUBJECT_ID)?;
     let day = f64s(samples, c::DAY)?;
     let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, s) in subject.iter().enumerate() {
-        if let (Some(s), Some(_), Some(_)) = (s.as_deref(), day[i], rows[i]) {
+        if let (Some(s), Some(_), Some(_)) = (*s, day[i], rows[i]) {
             by_subject.entry(s).or_default().push(i);
         }
     }

@@ -145,10 +145,7 @@ impl AbundanceTable {
         let nf = self.num_features();
         let mut out = vec![0.0; self.num_samples() * nf];
         for (s, row) in out.chunks_mut(nf.max(1)).enumerate().take(self.num_samples()) {
-            let (features, cells) = self.row(s);
-            for (&f, &v) in features.iter().zip(cells) {
-                row[f as usize] = v;
-            }
+            self.fill_sample(s, row);
         }
         out
     }

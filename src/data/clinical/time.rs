@@ -174,15 +174,8 @@ impl TimeCols {
                 if row.day.is_none() && row.date.is_none() {
                     row.day = day_from_label(label);
                 }
-                let shared = match self.labels.get(&full) {
-                    Some(shared) => shared.clone(),
-                    None => self
-                        .labels
-                        .entry(full)
-                        .or_insert_with_key(|l| Shared::from(l.as_str()))
-                        .clone(),
-                };
-                row.label = Some(shared);
+                let shared = self.labels.entry(full).or_insert_with_key(|l| Shared::from(l.as_str()));
+                row.label = Some(shared.clone());
             }
         }
         if row.date.is_none() && row.day.is_none() && row.order.is_none() && row.label.is_none() {
