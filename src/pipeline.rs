@@ -196,6 +196,7 @@ pub fn analyse_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<An
         name: name.to_owned(),
         bytes,
         explicit: true,
+        parquet_file: None,
     };
     derived_and_checked(data::load_inputs(vec![input], &options.load)?, options)
 }

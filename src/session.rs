@@ -82,6 +82,9 @@ pub struct SessionOptions {
     pub max_gap_days: f64,
     /// The data-quality rules file, relative to the session file where possible.
     pub rules_file: Option<String>,
+    /// The columns read from Parquet tables (`--parquet-columns`); empty for all.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parquet_columns: Vec<String>,
 }
 
 impl Default for SessionOptions {
@@ -92,6 +95,7 @@ impl Default for SessionOptions {
             hypermetabolic_ratio: metrics.hypermetabolic_ratio,
             max_gap_days: crate::data::DEFAULT_MAX_LINK_GAP_DAYS,
             rules_file: None,
+            parquet_columns: Vec::new(),
         }
     }
 }
@@ -173,6 +177,7 @@ impl Session {
         self.options.ree_equation = metrics.ree_equation;
         self.options.hypermetabolic_ratio = metrics.hypermetabolic_ratio;
         self.options.max_gap_days = load.max_link_gap_days;
+        self.options.parquet_columns = load.parquet_columns.clone();
         let key = load.pseudonyms.as_ref().map(|p| &p.key).or(key);
         self.pseudonyms = key.map(|k| SessionPseudonyms {
             key: k.to_hex(),
@@ -286,6 +291,7 @@ pub fn open(path: &Path) -> Result<Opened, SessionError> {
             crate::data::DEFAULT_MAX_LINK_GAP_DAYS
         },
         pseudonyms,
+        parquet_columns: o.parquet_columns.clone(),
     };
     let metrics = MetricOptions {
         ree_equation: o.ree_equation,

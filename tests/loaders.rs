@@ -327,6 +327,89 @@ fn parquet_input_reads_like_csv() {
     assert_eq!(f64_col(cohort.visits(), c::DAY), f64_col(csv.visits(), c::DAY));
 }
 
+/// A wide visits table in many small row groups, more rows than one batch of the Parquet
+/// reader: 7,000 subjects × 10 visits, a text weight column with one unreadable value near the
+/// end, twenty lab columns and a notes column.
+fn wide_visits_parquet(path: &Path) {
+    let n = 70_000;
+    let subjects: Vec<String> = (0..n).map(|i| format!("P{:04}", i / 10)).collect();
+    let dates: Vec<String> = (0..n).map(|i| format!("2021-{:02}-15", 1 + (i % 10))).collect();
+    let weights: Vec<String> = (0..n)
+        .map(|i| {
+            if i == 68_000 {
+                "heavy".to_owned()
+            } else {
+                format!("{:.1}", 60.0 + f64::from(i % 97) / 10.0)
+            }
+        })
+        .collect();
+    let mut columns = vec![
+        Column::new("subject_id".into(), subjects),
+        Column::new("visit_date".into(), dates),
+        Column::new("weight_kg".into(), weights),
+    ];
+    for lab in 1..=20 {
+        let values: Vec<f64> = (0..n).map(|i| f64::from(i * lab) % 13.0).collect();
+        columns.push(Column::new(format!("lab_{lab}").into(), values));
+    }
+    columns.push(Column::new(
+        "notes".into(),
+        (0..n).map(|i| format!("free text {i}")).collect::<Vec<_>>(),
+    ));
+    let mut df = DataFrame::new_infer_height(columns).expect("frame");
+    let file = std::fs::File::create(path).expect("create");
+    ParquetWriter::new(file)
+        .with_row_group_size(Some(7_000))
+        .finish(&mut df)
+        .expect("write parquet");
+}
+
+#[test]
+fn parquet_reads_only_the_columns_named_a_batch_of_row_groups_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("wide.parquet");
+    wide_visits_parquet(&path);
+    let whole = load_paths(std::slice::from_ref(&path), &LoadOptions::default()).expect("whole");
+    assert_eq!(whole.num_visits(), 70_000);
+    assert!(whole.visits().column("lab_20").is_ok());
+
+    let options = LoadOptions {
+        parquet_columns: vec!["subject_id".to_owned(), "Visit date".to_owned(), "weight_kg".to_owned()],
+        ..LoadOptions::default()
+    };
+    let kept = load_paths(std::slice::from_ref(&path), &options).expect("kept");
+    // Every row but the one whose only value is unreadable.
+    assert_eq!(kept.num_visits(), 69_999);
+    assert!(kept.visits().column("lab_1").is_err());
+    let weights = |c: &Cohort| {
+        let w = f64_col(c.visits(), c::WEIGHT_KG);
+        w.into_iter().flatten().collect::<Vec<f64>>()
+    };
+    assert_eq!(weights(&kept), weights(&whole));
+    let source = &kept.sources[0];
+    assert_eq!(source.num_columns, 3);
+    assert!(source.ignored_columns.contains(&"lab_7 (not read)".to_owned()));
+    assert!(source.ignored_columns.contains(&"notes (not read)".to_owned()));
+    // The unreadable weight is found on its own line, ten batches of row groups in.
+    let bad = kept
+        .findings
+        .iter()
+        .find(|f| f.column.as_deref() == Some("weight_kg") && f.rule.contains("number"))
+        .expect("unreadable weight reported");
+    assert_eq!(bad.row, Some(68_002));
+
+    let typo = LoadOptions {
+        parquet_columns: vec!["subject_id".to_owned(), "wieght_kg".to_owned()],
+        ..LoadOptions::default()
+    };
+    let err = load_paths(std::slice::from_ref(&path), &typo).expect_err("a column no input has");
+    let message = err.to_string();
+    assert!(
+        message.contains("`wieght_kg`") && message.contains("lab_20"),
+        "{message}"
+    );
+}
+
 #[test]
 fn column_override_assigns_a_role() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -467,11 +550,13 @@ fn a_subject_listed_twice_in_the_subjects_table_is_reported() {
             name: "subjects.csv".into(),
             bytes: b"subject_id,site,sex\nS1,Beijing,male\nS2,Milan,female\nS1,Beijing,male\n".to_vec(),
             explicit: true,
+            parquet_file: None,
         },
         cohort_explorer::data::Input {
             name: "visits.csv".into(),
             bytes: b"subject_id,visit_date,weight_kg\nS1,2022-01-10,70\nS2,2022-01-11,60\n".to_vec(),
             explicit: true,
+            parquet_file: None,
         },
     ];
     let cohort = cohort_explorer::data::load_inputs(inputs, &LoadOptions::default()).expect("loads");
@@ -645,6 +730,7 @@ fn a_table_too_large_to_hold_is_refused_with_its_size() {
         name: "wide.tsv".to_owned(),
         bytes: text.into_bytes(),
         explicit: true,
+        parquet_file: None,
     };
     let err = cohort_explorer::data::load_inputs(vec![input], &LoadOptions::default())
         .expect_err("refused")

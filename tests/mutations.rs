@@ -109,6 +109,7 @@ fn input(name: &str, bytes: Vec<u8>) -> Input {
         name: name.to_owned(),
         bytes,
         explicit: true,
+        parquet_file: None,
     }
 }
 

@@ -209,6 +209,7 @@ fn a_truncated_artifact_is_a_message_not_a_panic() {
             name: "cut.qza".to_owned(),
             bytes: bytes[..cut].to_vec(),
             explicit: true,
+            parquet_file: None,
         };
         let err = load_inputs(vec![input], &LoadOptions::default()).expect_err("truncated");
         assert!(err.to_string().contains("cut.qza"), "{err}");
@@ -245,6 +246,7 @@ fn moving_pictures_as_artifacts_when_shared_is_present() {
         name: name.to_owned(),
         bytes,
         explicit: true,
+        parquet_file: None,
     };
     let bray = read("reference_qiime2/beta_bray_curtis.tsv");
     let artifacts = vec![

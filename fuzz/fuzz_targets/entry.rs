@@ -30,6 +30,7 @@ pub fn run(data: &[u8]) {
         name: name.to_owned(),
         bytes: bytes.to_vec(),
         explicit: true,
+        parquet_file: None,
     };
     let _ = load_inputs(vec![input], &LoadOptions::default());
 }

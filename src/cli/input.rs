@@ -24,6 +24,10 @@ pub struct InputArgs {
     /// Override a column role, e.g. `--column subject=PID` (repeatable).
     #[arg(long = "column", value_name = "ROLE=NAME")]
     pub columns: Vec<String>,
+    /// Read only these columns of a Parquet table (comma-separated or repeated), with those
+    /// `--column` names: a Parquet file larger than memory loads when the columns kept fit.
+    #[arg(long = "parquet-columns", value_name = "NAME,…", value_delimiter = ',')]
+    pub parquet_columns: Vec<String>,
     /// Largest gap in days between a sample and the visit it is linked to.
     #[arg(long, default_value_t = data::DEFAULT_MAX_LINK_GAP_DAYS)]
     pub max_gap_days: f64,
@@ -102,10 +106,20 @@ impl InputArgs {
             Some(s) if self.max_gap_days == data::DEFAULT_MAX_LINK_GAP_DAYS => s.load.max_link_gap_days,
             _ => self.max_gap_days,
         };
+        // Named here, or else as the session kept them.
+        let parquet_columns = if self.parquet_columns.is_empty() {
+            session
+                .as_ref()
+                .map(|s| s.load.parquet_columns.clone())
+                .unwrap_or_default()
+        } else {
+            self.parquet_columns.iter().map(|c| c.trim().to_owned()).collect()
+        };
         Ok(LoadOptions {
             overrides,
             max_link_gap_days,
             pseudonyms,
+            parquet_columns,
         })
     }
 

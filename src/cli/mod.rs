@@ -48,7 +48,8 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// List every load finding (by default: counts per rule with three examples each).
+        /// List every load finding (by default: counts per rule with three examples each) and
+        /// every unused column (by default: a dozen per file).
         #[arg(long)]
         all: bool,
     },

@@ -91,6 +91,9 @@ fn num_linked(cohort: &Cohort) -> usize {
 }
 
 /// The text report.
+/// Unused columns named per file in the text summary without `--all`.
+const MAX_UNUSED_NAMED: usize = 12;
+
 pub fn text(cohort: &Cohort, all: bool) -> String {
     let s = summary(cohort);
     let mut out = String::new();
@@ -154,11 +157,22 @@ pub fn text(cohort: &Cohort, all: bool) -> String {
             let _ = writeln!(out, "    {}", trf("roles: {list}", &[("list", &roles.join(", "))]));
         }
         if !f.ignored_columns.is_empty() {
-            let _ = writeln!(
-                out,
-                "    {}",
-                trf("not used: {list}", &[("list", &f.ignored_columns.join(", "))])
-            );
+            // A wide table can leave hundreds unused: a dozen named, unless `--all`.
+            let shown = if all { f.ignored_columns.len() } else { MAX_UNUSED_NAMED };
+            let mut list = f
+                .ignored_columns
+                .iter()
+                .take(shown)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if f.ignored_columns.len() > shown {
+                list = format!(
+                    "{list} {}",
+                    trf("… {n} more", &[("n", &(f.ignored_columns.len() - shown))])
+                );
+            }
+            let _ = writeln!(out, "    {}", trf("not used: {list}", &[("list", &list)]));
         }
     }
     let _ = writeln!(out, "\n{}", tr("Cohort:"));

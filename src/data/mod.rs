@@ -46,6 +46,10 @@ pub struct LoadOptions {
     pub max_link_gap_days: f64,
     /// Replace every subject and sample ID as soon as the cohort is loaded (`--pseudonymise`).
     pub pseudonyms: Option<crate::model::pseudonym::Pseudonyms>,
+    /// Read only these columns of a Parquet table (`--parquet-columns`), with the columns the
+    /// overrides name; empty reads every column. A Parquet file that has none of them is read
+    /// whole (it is another table, such as the abundances).
+    pub parquet_columns: Vec<String>,
 }
 
 impl Default for LoadOptions {
@@ -54,6 +58,7 @@ impl Default for LoadOptions {
             overrides: Overrides::new(),
             max_link_gap_days: DEFAULT_MAX_LINK_GAP_DAYS,
             pseudonyms: None,
+            parquet_columns: Vec::new(),
         }
     }
 }
@@ -116,6 +121,8 @@ pub enum LoadError {
         column: String,
         found: String,
     },
+    #[error("{}", crate::i18n::trf("no input has a column `{column}` (named in --parquet-columns); the columns found are: {found}", &[("column", .column), ("found", .found)]))]
+    MissingParquetColumn { column: String, found: String },
     #[error("{}", crate::i18n::trf("the IDs could not be pseudonymised: {why}", &[("why", .0)]))]
     Pseudonymise(String),
 }
@@ -127,6 +134,10 @@ pub struct Input {
     pub name: String,
     pub bytes: Vec<u8>,
     pub explicit: bool,
+    /// A Parquet file left on disk (its `bytes` stay empty): read from there a few row groups
+    /// at a time, only the columns wanted (`LoadOptions::parquet_columns`), so a file larger
+    /// than memory loads when those columns fit.
+    pub parquet_file: Option<PathBuf>,
 }
 
 /// The review sidecar the app keeps next to the data (`quality::review`): passed over in
@@ -217,17 +228,37 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
 }
 
 fn read_input(path: &Path, explicit: bool) -> Result<Input, LoadError> {
-    let bytes = std::fs::read(path).map_err(|cause| LoadError::Io {
+    let io = |cause| LoadError::Io {
         what: crate::i18n::tr("file"),
         path: path.display().to_string(),
         cause,
-    })?;
+    };
+    let name = path.display().to_string();
+    // A Parquet file stays on disk: only the columns wanted are read, later.
+    let mut magic = [0u8; 4];
+    let is_parquet = {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        file.read_exact(&mut magic).is_ok() && &magic == PARQUET_MAGIC
+    };
+    if is_parquet {
+        return Ok(Input {
+            name,
+            bytes: Vec::new(),
+            explicit,
+            parquet_file: Some(path.to_owned()),
+        });
+    }
     Ok(Input {
-        name: path.display().to_string(),
-        bytes,
+        name,
+        bytes: std::fs::read(path).map_err(io)?,
         explicit,
+        parquet_file: None,
     })
 }
+
+/// How a Parquet file starts.
+const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
 
 /// Load inputs already in memory (the embedded demo cohort, tests, dropped files).
 pub fn load_inputs(inputs: Vec<Input>, options: &LoadOptions) -> Result<Cohort, LoadError> {
@@ -278,16 +309,25 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
         }
     }
     // A column named by hand must exist somewhere, or the user's intent is silently lost.
-    for (role, name) in &options.overrides {
+    let found = |name: &str| {
         let wanted = roles::normalize(name).0;
-        if !parts.headers.iter().any(|h| roles::normalize(h).0 == wanted) {
-            let found: Vec<&str> = parts.headers.iter().map(String::as_str).collect();
+        parts.headers.iter().any(|h| roles::normalize(h).0 == wanted)
+    };
+    let all_found = || parts.headers.iter().map(String::as_str).collect::<Vec<_>>().join(", ");
+    for (role, name) in &options.overrides {
+        if !found(name) {
             return Err(LoadError::MissingOverride {
                 role: role.as_str(),
                 column: name.clone(),
-                found: found.join(", "),
+                found: all_found(),
             });
         }
+    }
+    if let Some(name) = options.parquet_columns.iter().find(|name| !found(name)) {
+        return Err(LoadError::MissingParquetColumn {
+            column: name.clone(),
+            found: all_found(),
+        });
     }
     if parts.visits.is_empty()
         && parts.subjects.is_empty()
@@ -355,6 +395,8 @@ fn read_one(
     let format = if pre.is_some() { Format::Text } else { format_of(input) };
     // Parse problems count only once the file is recognised; a skipped file reports one line.
     let mut parse_findings = Vec::new();
+    // Columns of a Parquet file left unread (`--parquet-columns`).
+    let mut not_read = Vec::new();
     let table = match format {
         Format::Text => {
             let (read, encoding) = pre.unwrap_or_else(|| read_text(input, options, fast))?;
@@ -433,7 +475,22 @@ fn read_one(
         }
         Format::Parquet => {
             source.encoding = Some("Parquet".to_owned());
-            parquet::read(&input.bytes)?
+            // `--parquet-columns`, with the columns the overrides name.
+            let wanted: Vec<&str> = if options.parquet_columns.is_empty() {
+                Vec::new()
+            } else {
+                let named = options.parquet_columns.iter().chain(options.overrides.values());
+                named.map(String::as_str).collect()
+            };
+            let source = match &input.parquet_file {
+                Some(path) => parquet::Source::File(path),
+                None => parquet::Source::Bytes(&input.bytes),
+            };
+            let read = parquet::read(source, &wanted)?;
+            // Columns left unread still count as found (for `--column` and `--parquet-columns`).
+            parts.headers.extend(read.not_read.iter().cloned());
+            not_read = read.not_read;
+            read.table
         }
     };
     if table.headers.is_empty() {
@@ -478,6 +535,10 @@ fn read_one(
         }
     }
     parts.findings.append(&mut parse_findings);
+    let not_read_label = crate::i18n::tr("not read");
+    source
+        .ignored_columns
+        .extend(not_read.iter().map(|c| format!("{c} ({not_read_label})")));
     Ok((source, layout))
 }
 
@@ -511,7 +572,9 @@ enum Format {
 
 fn format_of(input: &Input) -> Format {
     let bytes = &input.bytes;
-    if bytes.is_empty() {
+    if input.parquet_file.is_some() {
+        Format::Parquet
+    } else if bytes.is_empty() {
         Format::Empty
     } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         Format::Zip
@@ -521,7 +584,7 @@ fn format_of(input: &Input) -> Format {
         Format::Hdf5
     } else if bytes.trim_ascii_start().starts_with(b"{") {
         Format::Json
-    } else if bytes.starts_with(b"PAR1") {
+    } else if bytes.starts_with(PARQUET_MAGIC) {
         Format::Parquet
     } else {
         Format::Text
@@ -623,11 +686,13 @@ mod tests {
                 name: "table.tsv".to_owned(),
                 bytes: table.as_bytes().to_vec(),
                 explicit: true,
+                parquet_file: None,
             },
             Input {
                 name: "meta.tsv".to_owned(),
                 bytes: b"sample-id\tsubject_id\tcollection_date\nS1\tP1\t2021-01-05\nS2\tP1\t2021-03-05\nS3\tP2\t2021-02-01\n".to_vec(),
                 explicit: true,
+                parquet_file: None,
             },
         ];
         let options = LoadOptions::default();
@@ -642,6 +707,7 @@ mod tests {
             name: name.to_owned(),
             bytes: text.as_bytes().to_vec(),
             explicit: true,
+            parquet_file: None,
         };
         let inputs = vec![
             input("a.csv", "subject_id,site,arm\nP2,Oslo,A\nP1,Rome,B\n"),

@@ -77,6 +77,7 @@ pub fn embedded_inputs() -> Vec<Input> {
             name: format!("demo/{name}"),
             bytes: bytes.to_vec(),
             explicit: true,
+            parquet_file: None,
         })
         .collect()
 }

@@ -10,6 +10,7 @@ fn cohort(files: &[(&str, String)]) -> Cohort {
             name: (*name).to_owned(),
             bytes: text.as_bytes().to_vec(),
             explicit: true,
+            parquet_file: None,
         })
         .collect();
     load_inputs(inputs, &LoadOptions::default()).expect("loads")

@@ -18,6 +18,7 @@ pub fn load_demo(options: &DemoOptions) -> (Cohort, Vec<Planted>) {
             name: name.clone(),
             bytes: bytes.clone(),
             explicit: true,
+            parquet_file: None,
         })
         .collect();
     (
