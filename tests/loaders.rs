@@ -411,6 +411,55 @@ fn parquet_reads_only_the_columns_named_a_batch_of_row_groups_at_a_time() {
 }
 
 #[test]
+fn parquet_column_types_of_real_exports_read_and_the_rest_are_named() {
+    // tests/fixtures/parquet_types.py wrote it.
+    let cohort = load(&["parquet_types.parquet"]);
+    let v = cohort.visits();
+    // Local midnight in Beijing, stored as 16:00 UTC the day before, is read on its own date.
+    let dates: Vec<Option<String>> = v
+        .column(c::DATE)
+        .expect("date column")
+        .cast(&DataType::String)
+        .expect("dates as text")
+        .str()
+        .expect("text")
+        .iter()
+        .map(|d| d.map(str::to_owned))
+        .collect();
+    let expected = ["2021-01-01", "2021-04-01", "2021-02-01", "2021-05-01"];
+    assert_eq!(dates, expected.map(|d| Some(d.to_owned())));
+    assert_eq!(
+        f64_col(v, c::WEIGHT_KG),
+        [Some(70.5), Some(69.25), Some(61.0), Some(60.75)]
+    );
+    assert_eq!(
+        f64_col(v, c::ALSFRS_R_TOTAL),
+        [Some(44.0), Some(41.0), Some(38.0), None]
+    );
+    assert_eq!(
+        str_col(cohort.subjects(), c::SUBJECT_ID),
+        [Some("P1".to_owned()), Some("P2".to_owned())]
+    );
+    let source = &cohort.sources[0];
+    assert_eq!(source.num_columns, 5);
+    assert_eq!(
+        source.ignored_columns,
+        [
+            "tags (not read: type list)",
+            "since_onset (not read: type duration)",
+            "device (not read: type struct)"
+        ]
+    );
+    let unreadable: Vec<&str> = cohort
+        .findings
+        .iter()
+        .filter(|f| f.rule == "load.unreadable-column")
+        .filter_map(|f| f.column.as_deref())
+        .collect();
+    assert_eq!(unreadable, ["tags", "since_onset", "device"]);
+}
+
+#[test]
 fn column_override_assigns_a_role() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("odd.csv");

@@ -489,7 +489,32 @@ fn read_one(
             let read = parquet::read(source, &wanted)?;
             // Columns left unread still count as found (for `--column` and `--parquet-columns`).
             parts.headers.extend(read.not_read.iter().cloned());
-            not_read = read.not_read;
+            parts
+                .headers
+                .extend(read.unreadable.iter().map(|(name, _)| name.clone()));
+            not_read = read
+                .not_read
+                .into_iter()
+                .map(|c| format!("{c} ({})", crate::i18n::tr("not read")))
+                .collect();
+            for (name, dtype) in read.unreadable {
+                not_read.push(format!(
+                    "{name} ({})",
+                    crate::i18n::trf("not read: type {t}", &[("t", &dtype)])
+                ));
+                parse_findings.push(
+                    Finding::new(
+                        Severity::Warning,
+                        "load.unreadable-column",
+                        crate::i18n::trf(
+                            "values of type {t} have no text form here; the column was left out",
+                            &[("t", &dtype)],
+                        ),
+                    )
+                    .file(&input.name)
+                    .column(&name),
+                );
+            }
             read.table
         }
     };
@@ -535,10 +560,7 @@ fn read_one(
         }
     }
     parts.findings.append(&mut parse_findings);
-    let not_read_label = crate::i18n::tr("not read");
-    source
-        .ignored_columns
-        .extend(not_read.iter().map(|c| format!("{c} ({not_read_label})")));
+    source.ignored_columns.append(&mut not_read);
     Ok((source, layout))
 }
 

@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::Cursor;
 use std::path::Path;
 
+use polars::datatypes::ArrowDataType;
 use polars::io::mmap::MmapBytesReader;
 use polars::prelude::*;
 
@@ -21,7 +22,11 @@ const BATCH_ROWS: usize = 1 << 16;
 /// A Parquet file as a text table, and the columns it has that were left unread.
 pub struct ParquetRead {
     pub table: RawTable,
+    /// Columns not asked for (`--parquet-columns`).
     pub not_read: Vec<String>,
+    /// Columns whose values have no text form here (lists, structs, durations, …), with
+    /// their Parquet type: left out whether asked for or not.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Where the Parquet bytes are.
@@ -38,34 +43,54 @@ pub enum Source<'a> {
 /// read; an empty `wanted` reads every column.
 pub fn read(source: Source, wanted: &[&str]) -> Result<ParquetRead, String> {
     let wanted: Vec<String> = wanted.iter().map(|name| roles::normalize(name).0).collect();
-    match source {
+    let read = || match source {
         Source::File(path) => {
             let mut file = File::open(path).map_err(|e| crate::i18n::trf("cannot open it ({e})", &[("e", &e)]))?;
             read_from(&mut file, &wanted)
         }
         Source::Bytes(bytes) => read_from(&mut Cursor::new(bytes), &wanted),
-    }
+    };
+    // polars' Parquet reader panics on some corrupt files (a damaged footer): that is a file
+    // it cannot read, said as such, not a crash. Nothing outlives the read, so no state is
+    // left half-changed.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(crate::i18n::trf("not a readable Parquet file ({e})", &[("e", &why)]))
+    })
 }
 
 fn read_from<R: MmapBytesReader>(source: &mut R, wanted: &[String]) -> Result<ParquetRead, String> {
     let unreadable = |e: PolarsError| crate::i18n::trf("not a readable Parquet file ({e})", &[("e", &e)]);
     let mut reader = ParquetReader::new(&mut *source);
-    let names: Vec<String> = reader
-        .schema()
-        .map_err(unreadable)?
-        .iter_names()
-        .map(ToString::to_string)
-        .collect();
+    let schema = reader.schema().map_err(unreadable)?;
     let metadata = reader.get_metadata().map_err(unreadable)?.clone();
+    let names: Vec<String> = schema.iter_names().map(ToString::to_string).collect();
     let keep = |name: &String| wanted.contains(&roles::normalize(name).0);
-    let (columns, not_read): (Vec<String>, Vec<String>) = if names.iter().any(keep) {
+    let (wanted_columns, not_read): (Vec<String>, Vec<String>) = if names.iter().any(keep) {
         names.into_iter().partition(keep)
     } else {
         (names, Vec::new())
     };
+    // A type polars cannot read here is left out before reading: some would stop it.
+    let mut columns = Vec::with_capacity(wanted_columns.len());
+    let mut unreadable_columns = Vec::new();
+    for name in wanted_columns {
+        match schema.get(name.as_str()).map(|field| &field.dtype) {
+            Some(dtype) if has_text_form(dtype) => columns.push(name),
+            dtype => unreadable_columns.push((name, dtype.map_or_else(String::new, type_name))),
+        }
+    }
     let mut table = RawTable::with_headers(columns.clone());
     if columns.is_empty() {
-        return Ok(ParquetRead { table, not_read });
+        return Ok(ParquetRead {
+            table,
+            not_read,
+            unreadable: unreadable_columns,
+        });
     }
     // Batches of whole row groups, so no group is decoded twice.
     let mut batches = Vec::new();
@@ -88,7 +113,92 @@ fn read_from<R: MmapBytesReader>(source: &mut R, wanted: &[String]) -> Result<Pa
         let frame = batch.finish().map_err(unreadable)?;
         push_frame(&mut table, &frame, start)?;
     }
-    Ok(ParquetRead { table, not_read })
+    Ok(ParquetRead {
+        table,
+        not_read,
+        unreadable: unreadable_columns,
+    })
+}
+
+/// Whether polars reads a column of this Arrow type with the features built here, and it has
+/// a text form: flat values (numbers, text, dates, times of day as timestamps, decimals, bytes
+/// as UTF-8) and dictionaries of text (R factors, pandas categoricals).
+fn has_text_form(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Dictionary(_, values, _) => matches!(**values, A::Utf8 | A::LargeUtf8 | A::Utf8View),
+        A::Null
+        | A::Boolean
+        | A::Int8
+        | A::Int16
+        | A::Int32
+        | A::Int64
+        | A::UInt8
+        | A::UInt16
+        | A::UInt32
+        | A::UInt64
+        | A::Float32
+        | A::Float64
+        | A::Timestamp(..)
+        | A::Date32
+        | A::Date64
+        | A::Decimal(..)
+        | A::Decimal32(..)
+        | A::Decimal64(..)
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View
+        | A::Binary
+        | A::LargeBinary
+        | A::BinaryView => true,
+        _ => false,
+    }
+}
+
+/// A short name for a type left unread, for the summary and the finding.
+fn type_name(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    match dtype {
+        A::List(_) | A::LargeList(_) | A::FixedSizeList(..) => "list".to_owned(),
+        A::Struct(_) => "struct".to_owned(),
+        A::Map(..) => "map".to_owned(),
+        A::Duration(_) => "duration".to_owned(),
+        A::Interval(_) => "interval".to_owned(),
+        A::Time32(_) | A::Time64(_) => "time of day".to_owned(),
+        A::FixedSizeBinary(n) => format!("fixed-size binary ({n} bytes)"),
+        A::Float16 => "float16".to_owned(),
+        A::Int128 | A::UInt128 => "128-bit integer".to_owned(),
+        A::Decimal256(..) => "256-bit decimal".to_owned(),
+        A::Dictionary(_, values, _) => format!("dictionary of {}", type_name(values)),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// A column as text: a timestamp with a time zone as the clock time there, bytes as UTF-8
+/// (invalid sequences replaced), anything else cast.
+fn as_text(column: &Column) -> PolarsResult<Column> {
+    match column.dtype() {
+        DataType::Datetime(unit, Some(zone)) => {
+            let utc = column.cast(&DataType::Datetime(*unit, None))?;
+            let zone = Zone::parse(zone.as_str());
+            let text: StringChunked = utc
+                .datetime()?
+                .physical()
+                .iter()
+                .map(|v| v.and_then(|v| zone.local_time(v, *unit)))
+                .collect();
+            Ok(text.with_name(column.name().clone()).into_column())
+        }
+        DataType::Binary => {
+            let text: StringChunked = column
+                .binary()?
+                .iter()
+                .map(|bytes| bytes.map(String::from_utf8_lossy))
+                .collect();
+            Ok(text.with_name(column.name().clone()).into_column())
+        }
+        _ => column.cast(&DataType::String),
+    }
 }
 
 /// Append a frame's rows as text; `first_row` is the file row of its first (line numbers count
@@ -98,7 +208,7 @@ fn push_frame(table: &mut RawTable, frame: &DataFrame, first_row: usize) -> Resu
         .columns()
         .iter()
         .map(|column| {
-            column.cast(&DataType::String).map_err(|e| {
+            as_text(column).map_err(|e| {
                 crate::i18n::trf(
                     "column `{p1}` cannot be read as text ({e})",
                     &[("p1", &(column.name())), ("e", &e)],
@@ -117,4 +227,35 @@ fn push_frame(table: &mut RawTable, frame: &DataFrame, first_row: usize) -> Resu
         );
     }
     Ok(())
+}
+
+/// The time zone of a Parquet timestamp: an IANA name (`Asia/Shanghai`) or a fixed offset
+/// (`+08:00`); one neither reads as UTC.
+enum Zone {
+    Named(chrono_tz::Tz),
+    Fixed(chrono::FixedOffset),
+}
+
+impl Zone {
+    fn parse(zone: &str) -> Self {
+        if let Ok(tz) = zone.parse::<chrono_tz::Tz>() {
+            Zone::Named(tz)
+        } else {
+            Zone::Fixed(zone.parse().unwrap_or_else(|_| chrono::Offset::fix(&chrono::Utc)))
+        }
+    }
+
+    /// The clock time in this zone of a UTC instant counted in `unit` since 1970.
+    fn local_time(&self, v: i64, unit: TimeUnit) -> Option<String> {
+        let utc = match unit {
+            TimeUnit::Nanoseconds => Some(chrono::DateTime::from_timestamp_nanos(v)),
+            TimeUnit::Microseconds => chrono::DateTime::from_timestamp_micros(v),
+            TimeUnit::Milliseconds => chrono::DateTime::from_timestamp_millis(v),
+        }?;
+        let local = match self {
+            Zone::Named(tz) => utc.with_timezone(tz).naive_local(),
+            Zone::Fixed(offset) => utc.with_timezone(offset).naive_local(),
+        };
+        Some(local.format("%Y-%m-%d %H:%M:%S%.f").to_string())
+    }
 }

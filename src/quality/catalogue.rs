@@ -58,6 +58,13 @@ pub const CATALOGUE: &[RuleInfo] = &[
         "a file whose layout was not recognised",
     ),
     rule(
+        "load.unreadable-column",
+        "load",
+        W,
+        true,
+        "Parquet columns of a type with no text form (lists, structs, durations), left out",
+    ),
+    rule(
         "load.extra-fields",
         "load",
         W,
