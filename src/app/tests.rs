@@ -112,3 +112,38 @@ fn a_lost_microbiome_job_is_said_in_the_views_not_waited_for() {
         ]
     );
 }
+
+#[test]
+fn parquet_columns_given_at_start_hold_for_the_files_opened_later() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet_types.parquet");
+    let ctx = egui::Context::default();
+    let options = LoadOptions {
+        parquet_columns: vec!["subject_id".to_owned(), "visit_date".to_owned(), "weight_kg".to_owned()],
+        ..LoadOptions::default()
+    };
+    let mut app = CohortApp::new(&ctx, Source::Demo, options);
+    app.wait_until_loaded();
+    // The demo has no Parquet: all of it is there.
+    assert!(
+        app.explorer
+            .as_ref()
+            .expect("demo")
+            .derived
+            .cohort
+            .visits()
+            .column("alsfrs_r_total")
+            .is_ok()
+    );
+    app.open(&ctx, Source::Paths(vec![fixture]));
+    app.wait_until_loaded();
+    assert!(app.notifications.is_empty(), "{:?}", app.notifications);
+    let cohort = &app.explorer.as_ref().expect("loaded").derived.cohort;
+    assert_eq!(cohort.num_visits(), 4);
+    assert!(cohort.visits().column("weight_kg").is_ok());
+    assert!(cohort.visits().column("alsfrs_r_total").is_err());
+    assert!(
+        cohort.sources[0]
+            .ignored_columns
+            .contains(&"alsfrs_r_total (not read)".to_owned())
+    );
+}

@@ -475,46 +475,15 @@ fn read_one(
         }
         Format::Parquet => {
             source.encoding = Some("Parquet".to_owned());
-            // `--parquet-columns`, with the columns the overrides name.
-            let wanted: Vec<&str> = if options.parquet_columns.is_empty() {
-                Vec::new()
-            } else {
-                let named = options.parquet_columns.iter().chain(options.overrides.values());
-                named.map(String::as_str).collect()
-            };
             let source = match &input.parquet_file {
                 Some(path) => parquet::Source::File(path),
                 None => parquet::Source::Bytes(&input.bytes),
             };
+            let wanted = parquet::wanted(&options.parquet_columns, &options.overrides);
             let read = parquet::read(source, &wanted)?;
             // Columns left unread still count as found (for `--column` and `--parquet-columns`).
-            parts.headers.extend(read.not_read.iter().cloned());
-            parts
-                .headers
-                .extend(read.unreadable.iter().map(|(name, _)| name.clone()));
-            not_read = read
-                .not_read
-                .into_iter()
-                .map(|c| format!("{c} ({})", crate::i18n::tr("not read")))
-                .collect();
-            for (name, dtype) in read.unreadable {
-                not_read.push(format!(
-                    "{name} ({})",
-                    crate::i18n::trf("not read: type {t}", &[("t", &dtype)])
-                ));
-                parse_findings.push(
-                    Finding::new(
-                        Severity::Warning,
-                        "load.unreadable-column",
-                        crate::i18n::trf(
-                            "values of type {t} have no text form here; the column was left out",
-                            &[("t", &dtype)],
-                        ),
-                    )
-                    .file(&input.name)
-                    .column(&name),
-                );
-            }
+            parts.headers.extend(read.headers_left_out());
+            not_read = read.left_out(&input.name, &mut parse_findings);
             read.table
         }
     };

@@ -13,8 +13,9 @@ use polars::datatypes::ArrowDataType;
 use polars::io::mmap::MmapBytesReader;
 use polars::prelude::*;
 
-use super::roles;
+use super::roles::{self, Overrides};
 use super::table::RawTable;
+use crate::model::{Finding, Severity};
 
 /// Rows decoded at once: whole row groups, at least this many unless the file ends first.
 const BATCH_ROWS: usize = 1 << 16;
@@ -27,6 +28,54 @@ pub struct ParquetRead {
     /// Columns whose values have no text form here (lists, structs, durations, …), with
     /// their Parquet type: left out whether asked for or not.
     pub unreadable: Vec<(String, String)>,
+}
+
+impl ParquetRead {
+    /// The names of the columns left out, read or not.
+    pub fn headers_left_out(&self) -> impl Iterator<Item = String> + '_ {
+        let unreadable = self.unreadable.iter().map(|(name, _)| name);
+        self.not_read.iter().chain(unreadable).cloned()
+    }
+
+    /// The columns left out as `summary` lists them (`NAME (not read)`, `NAME (not read: type
+    /// list)`), and a warning in `findings` for each unreadable one.
+    pub fn left_out(&self, file: &str, findings: &mut Vec<Finding>) -> Vec<String> {
+        let mut listed: Vec<String> = self
+            .not_read
+            .iter()
+            .map(|c| format!("{c} ({})", crate::i18n::tr("not read")))
+            .collect();
+        for (name, dtype) in &self.unreadable {
+            let why = crate::i18n::trf("not read: type {t}", &[("t", dtype)]);
+            listed.push(format!("{name} ({why})"));
+            findings.push(
+                Finding::new(
+                    Severity::Warning,
+                    "load.unreadable-column",
+                    crate::i18n::trf(
+                        "values of type {t} have no text form here; the column was left out",
+                        &[("t", dtype)],
+                    ),
+                )
+                .file(file)
+                .column(name),
+            );
+        }
+        listed
+    }
+}
+
+/// The columns to read: `--parquet-columns` and, when any is named, the columns the overrides
+/// name. Empty reads every column.
+pub fn wanted<'a>(parquet_columns: &'a [String], overrides: &'a Overrides) -> Vec<&'a str> {
+    if parquet_columns.is_empty() {
+        return Vec::new();
+    }
+    parquet_columns
+        .iter()
+        .chain(overrides.values())
+        .map(String::as_str)
+        .collect()
 }
 
 /// Where the Parquet bytes are.
