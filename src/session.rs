@@ -456,4 +456,26 @@ mod tests {
         );
         assert!(matches!(&opened.source, Source::Paths(p) if p.len() == 1));
     }
+
+    #[test]
+    fn the_parquet_columns_are_kept_and_none_leaves_no_trace() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s.cohort.json");
+        let load = LoadOptions {
+            parquet_columns: vec!["subject_id".to_owned(), "weight_kg".to_owned()],
+            ..LoadOptions::default()
+        };
+        let session = Session::new(&Source::Demo, &[], &path).with_options(&load, &MetricOptions::default(), None);
+        session.write(&path).expect("write");
+        assert_eq!(open(&path).expect("opens").load.parquet_columns, load.parquet_columns);
+        let plain = Session::new(&Source::Demo, &[], &path).with_options(
+            &LoadOptions::default(),
+            &MetricOptions::default(),
+            None,
+        );
+        plain.write(&path).expect("write");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(!text.contains("parquet_columns"), "{text}");
+        assert!(open(&path).expect("opens").load.parquet_columns.is_empty());
+    }
 }
