@@ -162,12 +162,17 @@ impl Explorer {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<AppCommand> {
         let mut commands = Vec::new();
         self.sync_review(false);
+        // Who passes the filters, once for the side panel's count and the views (commands
+        // change the state only after both).
+        let visible = super::view::visible_subjects(&self.derived, &self.state);
+        let shown = visible.iter().filter(|v| **v).count();
         egui::Panel::left("cohort").default_size(260.0).show(ui, |ui| {
-            self.side_panel_ui(ui, &mut commands);
+            self.side_panel_ui(ui, shown, &mut commands);
         });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             let mut behavior = Behavior {
-                ctx: ViewCtx::new(&self.derived, &self.state, &mut commands).with_compare(self.compare.as_deref()),
+                ctx: ViewCtx::with_visible(&self.derived, &self.state, &mut commands, visible)
+                    .with_compare(self.compare.as_deref()),
             };
             self.tree.ui(&mut behavior, ui);
         });

@@ -9,7 +9,6 @@ use egui_tiles::Tile;
 use super::explorer::{Explorer, Pane};
 use super::state::{Command, DfsBand, Flag, GroupBy, XAxis};
 use super::theme::group_color;
-use super::view::ViewCtx;
 
 impl Explorer {
     fn cohorts_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -80,8 +79,8 @@ impl Explorer {
         });
     }
 
-    pub(super) fn side_panel_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let shown = ViewCtx::new(&self.derived, &self.state, commands).num_visible();
+    /// The side panel; `shown` subjects pass the filters.
+    pub(super) fn side_panel_ui(&mut self, ui: &mut egui::Ui, shown: usize, commands: &mut Vec<Command>) {
         ui.heading(tr("Cohort"));
         ui.label(trf(
             "{subjects} subjects · {visits} visits · {samples} samples",

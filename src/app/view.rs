@@ -86,26 +86,39 @@ pub struct ViewCtx<'a> {
     pub compare: Option<&'a super::freeze::Comparison>,
 }
 
+/// Which subjects pass the filters and the hidden values of `state`.
+pub fn visible_subjects(derived: &Derived, state: &ViewState) -> Vec<bool> {
+    // The hidden values, resolved once to each column's per-subject values.
+    let hidden: Vec<(&[String], &str)> = state
+        .filters
+        .hidden
+        .iter()
+        .filter_map(|(column, value)| {
+            let category = derived.categories.iter().find(|c| c.column == *column)?;
+            Some((category.values.as_slice(), value.as_str()))
+        })
+        .collect();
+    derived
+        .subjects
+        .iter()
+        .enumerate()
+        .map(|(i, s)| passes_filters(s, state) && hidden.iter().all(|(values, v)| values.get(i).is_none_or(|x| x != v)))
+        .collect()
+}
+
 impl<'a> ViewCtx<'a> {
     pub fn new(derived: &'a Arc<Derived>, state: &'a ViewState, commands: &'a mut Vec<Command>) -> Self {
-        // The hidden values, resolved once to each column's per-subject values.
-        let hidden: Vec<(&[String], &str)> = state
-            .filters
-            .hidden
-            .iter()
-            .filter_map(|(column, value)| {
-                let category = derived.categories.iter().find(|c| c.column == *column)?;
-                Some((category.values.as_slice(), value.as_str()))
-            })
-            .collect();
-        let visible = derived
-            .subjects
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                passes_filters(s, state) && hidden.iter().all(|(values, v)| values.get(i).is_none_or(|x| x != v))
-            })
-            .collect();
+        Self::with_visible(derived, state, commands, visible_subjects(derived, state))
+    }
+
+    /// As [`ViewCtx::new`], with the subjects' visibility already worked out for this state
+    /// ([`visible_subjects`]): a frame that needs it twice works it out once.
+    pub fn with_visible(
+        derived: &'a Arc<Derived>,
+        state: &'a ViewState,
+        commands: &'a mut Vec<Command>,
+        visible: Vec<bool>,
+    ) -> Self {
         Self {
             derived,
             state,
