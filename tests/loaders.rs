@@ -459,6 +459,29 @@ fn parquet_column_types_of_real_exports_read_and_the_rest_are_named() {
     assert_eq!(unreadable, ["tags", "since_onset", "device"]);
 }
 
+/// A table given as a pipe (`<(zcat visits.csv.gz)`) is read whole from its first byte; only a
+/// regular file is peeked at for Parquet.
+#[cfg(unix)]
+#[test]
+fn a_table_from_a_pipe_is_read_from_its_first_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("visits.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("no mkfifo here; skipped");
+        return;
+    }
+    let text = std::fs::read(fixture("tidy_visits_bom_crlf.csv")).expect("fixture");
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text).expect("write to the pipe"))
+    };
+    let cohort = load_paths(std::slice::from_ref(&fifo), &LoadOptions::default()).expect("loads from the pipe");
+    writer.join().expect("writer");
+    assert_eq!(cohort.sources[0].encoding.as_deref(), Some("UTF-8 (BOM)"));
+    assert_eq!(cohort.num_visits(), 5);
+}
+
 #[test]
 fn column_override_assigns_a_role() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -228,30 +228,33 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Cohort, Lo
 }
 
 fn read_input(path: &Path, explicit: bool) -> Result<Input, LoadError> {
+    use std::io::{Read as _, Seek as _};
     let io = |cause| LoadError::Io {
         what: crate::i18n::tr("file"),
         path: path.display().to_string(),
         cause,
     };
     let name = path.display().to_string();
-    // A Parquet file stays on disk: only the columns wanted are read, later.
-    let mut magic = [0u8; 4];
-    let is_parquet = {
-        use std::io::Read as _;
-        let mut file = std::fs::File::open(path).map_err(io)?;
-        file.read_exact(&mut magic).is_ok() && &magic == PARQUET_MAGIC
-    };
-    if is_parquet {
-        return Ok(Input {
-            name,
-            bytes: Vec::new(),
-            explicit,
-            parquet_file: Some(path.to_owned()),
-        });
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    // A Parquet file stays on disk: only the columns wanted are read, later. Only a regular
+    // file is looked at first; a pipe (`<(zcat …)`) is read whole from its start.
+    if file.metadata().is_ok_and(|m| m.is_file()) {
+        let mut magic = [0u8; 4];
+        if file.read_exact(&mut magic).is_ok() && &magic == PARQUET_MAGIC {
+            return Ok(Input {
+                name,
+                bytes: Vec::new(),
+                explicit,
+                parquet_file: Some(path.to_owned()),
+            });
+        }
+        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(io)?;
     Ok(Input {
         name,
-        bytes: std::fs::read(path).map_err(io)?,
+        bytes,
         explicit,
         parquet_file: None,
     })

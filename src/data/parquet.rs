@@ -8,6 +8,8 @@
 use std::fs::File;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::datatypes::ArrowDataType;
 use polars::io::mmap::MmapBytesReader;
@@ -102,6 +104,7 @@ pub fn read(source: Source, wanted: &[&str]) -> Result<ParquetRead, String> {
     // polars' Parquet reader panics on some corrupt files (a damaged footer): that is a file
     // it cannot read, said as such, not a crash. Nothing outlives the read, so no state is
     // left half-changed.
+    let _quiet = QuietPolarsPanics::new();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
@@ -110,6 +113,37 @@ pub fn read(source: Source, wanted: &[&str]) -> Result<ParquetRead, String> {
             .unwrap_or_default();
         Err(crate::i18n::trf("not a readable Parquet file ({e})", &[("e", &why)]))
     })
+}
+
+/// Parquet reads under way, during which a panic raised inside polars is not printed: it is
+/// caught and reported as an unreadable file ([`read`]).
+static READS_UNDER_WAY: AtomicUsize = AtomicUsize::new(0);
+
+/// Marks a Parquet read under way for as long as it lives; the first puts in the panic hook
+/// that keeps polars' panics quiet then (every other panic is printed as before).
+struct QuietPolarsPanics;
+
+impl QuietPolarsPanics {
+    fn new() -> Self {
+        static HOOK: Once = Once::new();
+        HOOK.call_once(|| {
+            let print = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let in_polars = info.location().is_some_and(|at| at.file().contains("/polars-"));
+                if !in_polars || READS_UNDER_WAY.load(Ordering::SeqCst) == 0 {
+                    print(info);
+                }
+            }));
+        });
+        READS_UNDER_WAY.fetch_add(1, Ordering::SeqCst);
+        QuietPolarsPanics
+    }
+}
+
+impl Drop for QuietPolarsPanics {
+    fn drop(&mut self) {
+        READS_UNDER_WAY.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn read_from<R: MmapBytesReader>(source: &mut R, wanted: &[String]) -> Result<ParquetRead, String> {
