@@ -129,7 +129,10 @@ impl QuietPolarsPanics {
         HOOK.call_once(|| {
             let print = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
-                let in_polars = info.location().is_some_and(|at| at.file().contains("/polars-"));
+                // `…/registry/src/…/polars-parquet-0.55.2/src/…`, or trimmed to `polars-…`.
+                let in_polars = info
+                    .location()
+                    .is_some_and(|at| at.file().starts_with("polars-") || at.file().contains("/polars-"));
                 if !in_polars || READS_UNDER_WAY.load(Ordering::SeqCst) == 0 {
                     print(info);
                 }
