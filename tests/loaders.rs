@@ -459,6 +459,23 @@ fn parquet_column_types_of_real_exports_read_and_the_rest_are_named() {
     assert_eq!(unreadable, ["tags", "since_onset", "device"]);
 }
 
+#[test]
+fn a_parquet_file_whose_footer_polars_panics_on_is_refused_by_name() {
+    // A mutant from fuzzing (fuzz/corpus/crash-parquet-footer-051; its first byte picks the
+    // fuzz entry's file name).
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/crash-parquet-footer-051");
+    let bytes = std::fs::read(corpus).expect("corpus input");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("damaged.parquet");
+    std::fs::write(&path, &bytes[1..]).expect("write");
+    let err = load_paths(std::slice::from_ref(&path), &LoadOptions::default()).expect_err("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("not a readable Parquet file") && message.ends_with("damaged.parquet"),
+        "{message}"
+    );
+}
+
 /// A table given as a pipe (`<(zcat visits.csv.gz)`) is read whole from its first byte; only a
 /// regular file is peeked at for Parquet.
 #[cfg(unix)]
