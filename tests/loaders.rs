@@ -457,6 +457,17 @@ fn parquet_column_types_of_real_exports_read_and_the_rest_are_named() {
         .filter_map(|f| f.column.as_deref())
         .collect();
     assert_eq!(unreadable, ["tags", "since_onset", "device"]);
+    // Ids and dates kept, but no measure: said as such.
+    let options = LoadOptions {
+        parquet_columns: vec!["subject_id".to_owned(), "visit_date".to_owned()],
+        ..LoadOptions::default()
+    };
+    let err = load_paths(&[fixture("parquet_types.parquet")], &options).expect_err("nothing to keep");
+    assert!(
+        err.to_string()
+            .contains("has no row with both a subject id and a measured value"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -356,6 +356,13 @@ fn load_inputs_with(inputs: Vec<Input>, options: &LoadOptions, fast: bool) -> Re
                             ("p3", &(if source.num_columns == 1 { "" } else { "s" })),
                         ],
                     )
+                } else if source.roles.iter().any(|r| r.role == Role::Subject.as_str()) {
+                    // Visit rows with no value at all are not visits (e.g. `--parquet-columns`
+                    // kept the ids and dates but no measure).
+                    crate::i18n::trf(
+                        "{p1} ({p2}, {p3} rows) has no row with both a subject id and a measured value",
+                        &[("p1", &source.path), ("p2", &source.layout), ("p3", &source.num_rows)],
+                    )
                 } else {
                     crate::i18n::trf(
                         "{p1} ({p2}, {p3} rows) has no subject, visit or sample id in its rows",
