@@ -90,10 +90,10 @@ fn num_linked(cohort: &Cohort) -> usize {
         .map_or(0, |c| c.len() - c.null_count())
 }
 
-/// The text report.
 /// Unused columns named per file in the text summary without `--all`.
 const MAX_UNUSED_NAMED: usize = 12;
 
+/// The text report.
 pub fn text(cohort: &Cohort, all: bool) -> String {
     let s = summary(cohort);
     let mut out = String::new();

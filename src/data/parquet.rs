@@ -155,20 +155,19 @@ fn read_from<R: MmapBytesReader>(source: &mut R, wanted: &[String]) -> Result<Pa
     let mut reader = ParquetReader::new(&mut *source);
     let schema = reader.schema().map_err(unreadable)?;
     let metadata = reader.get_metadata().map_err(unreadable)?.clone();
-    let names: Vec<String> = schema.iter_names().map(ToString::to_string).collect();
-    let keep = |name: &String| wanted.contains(&roles::normalize(name).0);
-    let (wanted_columns, not_read): (Vec<String>, Vec<String>) = if names.iter().any(keep) {
-        names.into_iter().partition(keep)
-    } else {
-        (names, Vec::new())
-    };
-    // A type polars cannot read here is left out before reading: some would stop it.
-    let mut columns = Vec::with_capacity(wanted_columns.len());
-    let mut unreadable_columns = Vec::new();
-    for name in wanted_columns {
-        match schema.get(name.as_str()).map(|field| &field.dtype) {
-            Some(dtype) if has_text_form(dtype) => columns.push(name),
-            dtype => unreadable_columns.push((name, dtype.map_or_else(String::new, type_name))),
+    let keep = |name: &str| wanted.contains(&roles::normalize(name).0);
+    // A file with none of the wanted columns is another table: read whole.
+    let select = schema.iter_names().any(|name| keep(name));
+    let (mut columns, mut not_read, mut unreadable_columns) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, field) in schema.iter() {
+        let name = name.to_string();
+        if select && !keep(&name) {
+            not_read.push(name);
+        } else if has_text_form(&field.dtype) {
+            columns.push(name);
+        } else {
+            // A type polars cannot read here is left out before reading: some would stop it.
+            unreadable_columns.push((name, type_name(&field.dtype)));
         }
     }
     let mut table = RawTable::with_headers(columns.clone());
